@@ -1,0 +1,2 @@
+console.error('demo: not built yet');
+process.exit(1);

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+
+export function registerCloneCommands(_program: Command): void {
+  // Filled in by the clone area.
+}

@@ -1,0 +1,50 @@
+// The contract of the database copy engines (./postgres, ./mysql) and the rewriter (./rewrite).
+import type { ProgressListener } from '../util/progress.js';
+
+export interface Replacement {
+  from: string;
+  to: string;
+}
+
+export interface CopyOptions {
+  /** postgres://… or mysql://… / mariadb://… — the source is only ever read. */
+  source: string;
+  target: string;
+  /** URL rewrites applied inside the stream, on text columns only. */
+  rewrite?: Replacement[];
+  /** Columns never rewritten, as `column` or `table.column`. `user_pass` is always skipped. */
+  skipColumns?: string[];
+  /** Parallel table streams. */
+  jobs?: number;
+  /** Table names (or globs) to include / exclude. */
+  include?: string[];
+  exclude?: string[];
+  /** Allow a target that already holds tables (they are dropped first). */
+  replaceTarget?: boolean;
+  /** Compare per-table checksums after the copy, not only row counts. */
+  checksums?: boolean;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface TableReport {
+  table: string;
+  rows: number;
+  bytes: number;
+  /** Values the rewrite changed in this table. */
+  rewritten: number;
+  durationMs: number;
+  verified: boolean;
+}
+
+export interface CopyReport {
+  engine: 'postgres' | 'mysql';
+  tables: TableReport[];
+  totalRows: number;
+  totalBytes: number;
+  rewrittenValues: number;
+  durationMs: number;
+  mbPerSec: number;
+  /** Size of the target database after the copy, as the server reports it. */
+  databaseSizeBytes: number;
+}
