@@ -3,6 +3,10 @@
 
 const MASK = '***';
 const secrets = new Set<string>();
+// Names we print on purpose (environment, service and project names, domains). A variable whose
+// value is exactly one of these (APP_ENV=production) is not worth hiding, and masking it would blind
+// every log line that names the environment.
+const publicValues = new Set<string>();
 // Short values would mask ordinary words; real secrets are longer.
 const MIN_SECRET_LENGTH = 6;
 
@@ -14,11 +18,17 @@ export function registerSecrets(values: Iterable<string | undefined | null>): vo
   for (const v of values) registerSecret(v);
 }
 
+/** Marks a value as public: it is never masked even if a variable happens to hold it. */
+export function registerPublic(value: string | undefined | null): void {
+  if (typeof value === 'string' && value.length > 0) publicValues.add(value);
+}
+
 /** Masks registered secrets and the password part of any URL in `text`. */
 export function redact(text: string): string {
   let out = text;
   // Longest first so a secret containing another is masked whole.
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (publicValues.has(s)) continue;
     if (out.includes(s)) out = out.split(s).join(MASK);
   }
   return maskUrlPasswords(out);
@@ -32,4 +42,5 @@ export function maskUrlPasswords(text: string): string {
 /** For tests: forget every registered secret. */
 export function clearSecrets(): void {
   secrets.clear();
+  publicValues.clear();
 }
