@@ -1,0 +1,4 @@
+export * from './clone-request.js';
+export * from './names.js';
+export * from './duration.js';
+export { parseInput } from './parse.js';

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CloneRequestSchema,
+  defaultEnvironmentName,
+  parseDuration,
+  parseInput,
+  sanitizeEnvironmentName,
+} from '../../src/inputs/index.js';
+import { ValidationError } from '../../src/util/errors.js';
+
+function validationError(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('environment names', () => {
+  it('lowercases and turns invalid characters into hyphens', () => {
+    expect(sanitizeEnvironmentName('Staging ACME_Shop!')).toBe('staging-acme-shop');
+    expect(sanitizeEnvironmentName('qa--Branch  42')).toBe('qa-branch-42');
+  });
+
+  it('rejects what cannot become a valid name, with field, provided and pattern', () => {
+    for (const bad of ['1abc', 'ab', 'x'.repeat(51), '---', 'production', 'Production']) {
+      const err = validationError(() => sanitizeEnvironmentName(bad));
+      expect(err.details).toMatchObject({ field: 'environment_name', provided: bad });
+      expect(err.details.pattern).toBe('^[a-z][a-z0-9-]{2,49}$');
+    }
+  });
+
+  it('derives staging-{client}-{timestamp} and makes it unique', () => {
+    const now = new Date('2026-11-22T04:15:00Z');
+    const name = defaultEnvironmentName('Acme Shop', now, []);
+    expect(name).toBe('staging-acme-shop-20261122-0415');
+    expect(defaultEnvironmentName('Acme Shop', now, [name])).toBe(`${name}-2`);
+    expect(defaultEnvironmentName('x'.repeat(40), now, []).length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('clone request', () => {
+  it('fills defaults', () => {
+    const r = parseInput(CloneRequestSchema, { client_name: 'acme' });
+    expect(r).toMatchObject({
+      source_environment: 'production',
+      environment_type: 'staging',
+      enable_basic_auth: true,
+      database: { copy_data: true, jobs: 4 },
+    });
+  });
+
+  it('names the field of the first problem and what was given', () => {
+    const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', environment_type: 'qa' }));
+    expect(err.details.field).toBe('environment_type');
+    expect(err.details.provided).toBe('qa');
+    expect(err.toBody().error).toBe('ValidationError');
+  });
+
+  it('refuses unknown fields by name', () => {
+    const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', colour: 'red' }));
+    expect(err.details.field).toBe('colour');
+    expect(err.message).toContain('unknown field');
+  });
+
+  it('checks ttl, domain, variables and database options', () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ ttl: '5m' }, 'ttl'],
+      [{ ttl: 'forever' }, 'ttl'],
+      [{ custom_domain: 'not a domain' }, 'custom_domain'],
+      [{ variable_overrides: { web: { '1BAD': 'x' } } }, 'variable_overrides.web.1BAD'],
+      [{ database: { jobs: 99 } }, 'database.jobs'],
+      [{ include_services: ['web'], exclude_services: ['db'] }, 'include_services'],
+    ];
+    for (const [extra, field] of bad) {
+      const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', ...extra }));
+      expect(err.details.field, JSON.stringify(extra)).toBe(field);
+    }
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('12h')).toBe(12 * 3_600_000);
+    expect(parseDuration('P7D')).toBe(7 * 86_400_000);
+    expect(parseDuration('PT1H30M')).toBe(90 * 60_000);
+    expect(parseDuration('P')).toBeNull();
+    expect(parseDuration('7 days')).toBeNull();
+  });
+});
