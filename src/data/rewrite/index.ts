@@ -1,0 +1,6 @@
+// The rewrite area's public surface: the copy engines and the commands import from here only.
+export { createRewriter } from './rewriter.js';
+export type { Rewriter, RewriterOptions, RewriteStats } from './rewriter.js';
+export { shouldRewriteColumn, skipList, parseColumnList, ALWAYS_SKIPPED } from './columns.js';
+export { looksSerialized, isValidSerialized } from './serialized.js';
+export { escapedForms, phpJsonEscape, validatePairs } from './patterns.js';

@@ -1,0 +1,104 @@
+// `createRewriter`: the per-value function the copy engines call inside their streams.
+// Hot path: a value containing none of the search strings is returned as is, after a few
+// `includes` calls and no allocation.
+import { isUtf8 } from 'node:buffer';
+import type { Replacement } from '../types.js';
+import { compilePairs, type CompiledPairs } from './patterns.js';
+import { mayMatch, replaceText } from './plain.js';
+import { looksSerialized, rewriteSerialized, type ByteMode } from './serialized.js';
+
+export interface RewriterOptions {
+  /** Default true, like wp-cli. False folds ASCII letters only (host names and schemes). */
+  caseSensitive?: boolean;
+}
+
+export interface RewriteStats {
+  /** Values passed to rewrite() / rewriteBuffer(). */
+  values: number;
+  /** Values returned changed. */
+  changed: number;
+  /** Values that looked serialized and contained a search string but did not parse: left untouched. */
+  malformed: number;
+}
+
+export interface Rewriter {
+  /** Returns the SAME string (===) when nothing matches. */
+  rewrite(value: string): string;
+  /** Byte-exact variant for raw column bytes; returns the SAME Buffer when nothing matches. */
+  rewriteBuffer(value: Buffer): Buffer;
+  readonly pairs: Replacement[];
+  /** True when there is nothing to replace (no pairs, or every pair is a no-op). */
+  readonly isNoop: boolean;
+  stats: RewriteStats;
+}
+
+const latin1OfUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+
+export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {}): Rewriter {
+  const caseSensitive = opts.caseSensitive ?? true;
+  const text = compilePairs(pairs, caseSensitive);
+  const bytes = compilePairs(pairs, caseSensitive, latin1OfUtf8);
+  const byteSentinels = bytes.sentinels.map((s) => Buffer.from(s, 'latin1'));
+  const stats: RewriteStats = { values: 0, changed: 0, malformed: 0 };
+  const noop = text.steps.length === 0;
+
+  // One level of a value: serialized → walk it (payloads recurse here: double serialization),
+  // otherwise plain replacement. Malformed serialized data is left as it was.
+  const rewriteIn = (c: CompiledPairs, mode: ByteMode) => {
+    const inner = (value: string): string => {
+      if (!mayMatch(value, c)) return value;
+      if (looksSerialized(value)) {
+        const out = rewriteSerialized(value, mode, inner);
+        if (out === null) {
+          stats.malformed++;
+          return value;
+        }
+        return out;
+      }
+      return replaceText(value, c);
+    };
+    return inner;
+  };
+  const rewriteText = rewriteIn(text, 'utf8');
+  const rewriteBytes = rewriteIn(bytes, 'bytes');
+
+  return {
+    pairs: pairs.map((p) => ({ ...p })),
+    isNoop: noop,
+    stats,
+    rewrite(value: string): string {
+      stats.values++;
+      if (noop) return value;
+      const out = rewriteText(value);
+      if (out !== value) stats.changed++;
+      return out;
+    },
+    rewriteBuffer(value: Buffer): Buffer {
+      stats.values++;
+      if (noop) return value;
+      if (caseSensitive) {
+        let hit = false;
+        for (const s of byteSentinels) {
+          if (value.indexOf(s) !== -1) {
+            hit = true;
+            break;
+          }
+        }
+        if (!hit) return value;
+      }
+      // Valid UTF-8 goes the string way (cheaper); anything else is handled byte for byte.
+      if (isUtf8(value)) {
+        const str = value.toString('utf8');
+        const out = rewriteText(str);
+        if (out === str) return value;
+        stats.changed++;
+        return Buffer.from(out, 'utf8');
+      }
+      const str = value.toString('latin1');
+      const out = rewriteBytes(str);
+      if (out === str) return value;
+      stats.changed++;
+      return Buffer.from(out, 'latin1');
+    },
+  };
+}
