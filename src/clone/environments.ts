@@ -1,0 +1,116 @@
+// list / get / delete / lineage / cleanup of the environments railclone made. Railway is the source of
+// truth: everything is read from the environments and their RAILCLONE_META, never from a cache.
+import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
+import { RailcloneError, ValidationError } from '../util/errors.js';
+import { PROTECTED_ENVIRONMENT_NAMES } from '../inputs/index.js';
+import { type CloneMeta, readMeta } from './metadata.js';
+import { closeProxies } from './steps/close-database-access.js';
+
+export interface EnvironmentListing {
+  name: string;
+  id: string;
+  created_at: string;
+  domain: string | null;
+  status: CloneMeta['status'] | 'not-railclone';
+  cloned_from: string | null;
+  expires_at: string | null;
+  type: string | null;
+}
+
+function listing(env: EnvironmentSummary, meta: CloneMeta | null): EnvironmentListing {
+  return {
+    name: env.name,
+    id: env.id,
+    created_at: env.createdAt,
+    domain: meta?.staging_url ?? null,
+    status: meta?.status ?? 'not-railclone',
+    cloned_from: meta?.cloned_from.environment_name ?? env.sourceEnvironment?.name ?? null,
+    expires_at: meta?.expires_at ?? null,
+    type: meta?.type ?? null,
+  };
+}
+
+export async function listEnvironments(railway: RailwayApi, projectId: string, opts: { all?: boolean } = {}): Promise<EnvironmentListing[]> {
+  const envs = await railway.listEnvironments(projectId);
+  const rows = await Promise.all(envs.map(async (e) => listing(e, await readMeta(railway, projectId, e.id))));
+  return opts.all ? rows : rows.filter((r) => r.status !== 'not-railclone');
+}
+
+export async function resolveEnvironment(railway: RailwayApi, projectId: string, ref: string): Promise<EnvironmentSummary> {
+  const envs = await railway.listEnvironments(projectId);
+  const env = envs.find((e) => e.name === ref || e.id === ref);
+  if (!env) throw new ValidationError('environment', `environment "${ref}" not found in project ${projectId}`, { provided: ref, allowed: envs.map((e) => e.name) });
+  return env;
+}
+
+export async function getEnvironment(railway: RailwayApi, projectId: string, ref: string) {
+  const env = await resolveEnvironment(railway, projectId, ref);
+  const [details, meta] = await Promise.all([railway.getEnvironment(env.id, projectId), readMeta(railway, projectId, env.id)]);
+  return {
+    ...listing(env, meta),
+    updated_at: details.updatedAt,
+    database_size_bytes: meta?.database_size_bytes ?? null,
+    created_by: meta?.created_by ?? null,
+    execution_id: meta?.execution_id ?? null,
+    services: details.serviceInstances.map((s) => ({
+      name: s.serviceName,
+      image: s.source?.image ?? null,
+      repo: s.source?.repo ?? null,
+      start_command: s.startCommand,
+      replicas: s.numReplicas,
+      domains: [...s.domains.serviceDomains, ...s.domains.customDomains].map((d) => d.domain),
+      deployment: s.latestDeployment?.status ?? null,
+    })),
+    volumes: details.volumeInstances.map((v) => ({ name: v.volumeName, mount_path: v.mountPath, size_mb: v.sizeMB, used_mb: v.currentSizeMB })),
+  };
+}
+
+/** Deletes a clone. Never the source of a clone, never `production`; others than railclone's need force. */
+export async function deleteEnvironment(railway: RailwayApi, projectId: string, ref: string, opts: { force?: boolean } = {}) {
+  const env = await resolveEnvironment(railway, projectId, ref);
+  if ((PROTECTED_ENVIRONMENT_NAMES as readonly string[]).includes(env.name)) {
+    throw new RailcloneError('Forbidden', `"${env.name}" is protected and is never deleted by railclone`);
+  }
+  const all = await listEnvironments(railway, projectId, { all: true });
+  const children = all.filter((e) => e.cloned_from === env.name && e.status !== 'not-railclone');
+  const meta = await readMeta(railway, projectId, env.id);
+  if (!meta && !opts.force) {
+    throw new RailcloneError('Forbidden', `environment "${env.name}" was not created by railclone; pass force to delete it anyway`);
+  }
+  if (children.length > 0 && !opts.force) {
+    throw new RailcloneError('Forbidden', `environment "${env.name}" is the source of ${children.map((c) => c.name).join(', ')}; pass force to delete it anyway`);
+  }
+  await closeProxies(railway, (meta?.source_proxies ?? []).map((p) => p.proxyId));
+  await railway.deleteEnvironment(env.id);
+  return { deleted: env.name, id: env.id };
+}
+
+/** Ancestors (source, its source, …) and descendants (clones of clones) of an environment. */
+export async function lineage(railway: RailwayApi, projectId: string, ref: string) {
+  const all = await listEnvironments(railway, projectId, { all: true });
+  const env = await resolveEnvironment(railway, projectId, ref);
+  const byName = new Map(all.map((e) => [e.name, e]));
+  const ancestors: string[] = [];
+  for (let cur = byName.get(env.name)?.cloned_from; cur && !ancestors.includes(cur); cur = byName.get(cur)?.cloned_from) ancestors.push(cur);
+  const descendants: { name: string; parent: string }[] = [];
+  const queue = [env.name];
+  while (queue.length) {
+    const parent = queue.shift()!;
+    for (const child of all.filter((e) => e.cloned_from === parent && e.status !== 'not-railclone')) {
+      descendants.push({ name: child.name, parent });
+      queue.push(child.name);
+    }
+  }
+  return { environment: env.name, ancestors, descendants };
+}
+
+/** Deletes railclone environments whose TTL has passed. */
+export async function cleanupExpired(railway: RailwayApi, projectId: string, now = new Date(), opts: { dryRun?: boolean } = {}) {
+  const expired = (await listEnvironments(railway, projectId)).filter((e) => e.expires_at && new Date(e.expires_at) <= now);
+  const deleted: string[] = [];
+  for (const env of expired) {
+    if (!opts.dryRun) await deleteEnvironment(railway, projectId, env.id, { force: true });
+    deleted.push(env.name);
+  }
+  return { expired: expired.map((e) => ({ name: e.name, expires_at: e.expires_at })), deleted: opts.dryRun ? [] : deleted };
+}

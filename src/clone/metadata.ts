@@ -1,0 +1,64 @@
+// Clone metadata lives on the clone itself (a shared variable), so lineage and TTL survive anything
+// on our side and only environments railclone created can be touched without --force.
+import type { RailwayApi } from '../railway/types.js';
+import type { EnvironmentType } from '../inputs/index.js';
+
+export const META_VARIABLE = 'RAILCLONE_META';
+
+export interface CloneMeta {
+  version: 1;
+  status: 'creating' | 'ready' | 'failed';
+  execution_id: string;
+  cloned_from: { project_id: string; environment_id: string; environment_name: string };
+  type: EnvironmentType;
+  client_name: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  staging_url?: string;
+  database_size_bytes?: number;
+  /** TCP proxies opened on the source for this clone; closed by close-database-access. */
+  source_proxies?: { serviceId: string; proxyId: string }[];
+}
+
+export function parseMeta(raw: string | undefined): CloneMeta | null {
+  if (!raw) return null;
+  try {
+    const meta = JSON.parse(raw) as CloneMeta;
+    return meta && meta.version === 1 && typeof meta.execution_id === 'string' ? meta : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function readMeta(railway: RailwayApi, projectId: string, environmentId: string): Promise<CloneMeta | null> {
+  const shared = await railway.getVariables({ projectId, environmentId, unrendered: true });
+  return parseMeta(shared[META_VARIABLE]);
+}
+
+export async function writeMeta(
+  railway: RailwayApi,
+  projectId: string,
+  environmentId: string,
+  meta: CloneMeta,
+): Promise<void> {
+  await railway.upsertVariables({
+    projectId,
+    environmentId,
+    variables: { [META_VARIABLE]: JSON.stringify(meta) },
+    skipDeploys: true,
+  });
+}
+
+export async function updateMeta(
+  railway: RailwayApi,
+  projectId: string,
+  environmentId: string,
+  patch: Partial<CloneMeta>,
+): Promise<CloneMeta> {
+  const current = await readMeta(railway, projectId, environmentId);
+  if (!current) throw new Error(`environment ${environmentId} has no ${META_VARIABLE}: it was not created by railclone`);
+  const next = { ...current, ...patch };
+  await writeMeta(railway, projectId, environmentId, next);
+  return next;
+}

@@ -1,0 +1,60 @@
+// What one clone knows as it goes, passed from step to step (in-process, or as the `state` output
+// of the previous Kestra task). It holds ids, names and domains only — never a variable value.
+import type { DbEngine } from './services.js';
+
+export interface ServicePlan {
+  id: string;
+  name: string;
+  /** A database engine when the service's image is one; null for apps. */
+  engine: DbEngine | null;
+  /** Public hosts of the source service (Railway and custom domains). */
+  sourceHosts: string[];
+}
+
+export interface DatabaseSync {
+  service: string;
+  engine: DbEngine;
+  rows: number;
+  bytes: number;
+  tables: number;
+  rewritten: number;
+  durationMs: number;
+  databaseSizeBytes: number;
+}
+
+export interface CloneState {
+  execution_id: string;
+  started_at: string;
+  project_id?: string;
+  project_name?: string;
+  source_environment_id?: string;
+  source_environment_name?: string;
+  environment_name?: string;
+  environment_id?: string;
+  services?: ServicePlan[];
+  /** The host the staging site answers on; set when the environment exists. */
+  staging_host?: string;
+  /** OLD=NEW host pairs rewritten in the copied data. */
+  rewrites?: { from: string; to: string }[];
+  /** TCP proxies railclone opened on the SOURCE to read its databases; closed when the clone ends. */
+  opened_source_proxies?: { serviceId: string; proxyId: string }[];
+  /** TCP proxies railclone opened on the clone's databases to copy data in; closed likewise. */
+  opened_target_proxies?: { serviceId: string; proxyId: string }[];
+  databases?: DatabaseSync[];
+  basic_auth_user?: string;
+  sealed_variables_not_copied?: string[];
+}
+
+export function newState(executionId: string, now = new Date()): CloneState {
+  return { execution_id: executionId, started_at: now.toISOString() };
+}
+
+/** Reads `RAILCLONE_STATE` (JSON) as Kestra passes it between tasks. */
+export function parseState(text: string | undefined, executionId: string): CloneState {
+  if (!text || text.trim() === '') return newState(executionId);
+  const parsed = JSON.parse(text) as CloneState;
+  if (typeof parsed !== 'object' || parsed === null || typeof parsed.execution_id !== 'string') {
+    throw new Error('RAILCLONE_STATE must be the JSON `state` output of the previous railclone step');
+  }
+  return parsed;
+}

@@ -1,0 +1,34 @@
+// finalize: the apps deploy now, against data that is already there (WordPress never sees an empty
+// database), and the clone's metadata says it is ready: lineage, type, expiry, who, which execution.
+import type { Step } from '../context.js';
+import { updateMeta } from '../metadata.js';
+
+export const finalize: Step = async (ctx) => {
+  const { railway, state, log } = ctx;
+  for (const app of (state.services ?? []).filter((s) => !s.engine)) {
+    await railway.redeployService({ environmentId: state.environment_id!, serviceId: app.id });
+    ctx.progress({ kind: 'service', service: app.name, status: 'DEPLOYING' });
+  }
+  const stagingUrl = state.staging_host ? `https://${state.staging_host}` : undefined;
+  const databaseSize = (state.databases ?? []).reduce((n, d) => n + d.databaseSizeBytes, 0);
+  const meta = await updateMeta(railway, state.project_id!, state.environment_id!, {
+    status: 'ready',
+    staging_url: stagingUrl,
+    database_size_bytes: databaseSize,
+  });
+  const durationMs = ctx.now().getTime() - new Date(state.started_at).getTime();
+  log.info(`clone "${state.environment_name}" ready${stagingUrl ? ` at ${stagingUrl}` : ''}; expires ${meta.expires_at ?? 'never'}`);
+  return {
+    state,
+    outputs: {
+      environment_name: state.environment_name,
+      environment_id: state.environment_id,
+      staging_url: stagingUrl ?? null,
+      database_size: databaseSize,
+      duration: durationMs / 1000,
+      expires_at: meta.expires_at,
+      cloned_from: meta.cloned_from,
+      basic_auth_user: state.basic_auth_user ?? null,
+    },
+  };
+};

@@ -1,0 +1,58 @@
+// plan: what the clone will create, and how the clone's configuration will differ from the source.
+// Variable values never appear: a value is shown as a reference (`${{…}}` is a template, not a secret)
+// or as "value" — never its text.
+import type { Step } from '../context.js';
+import { PASSWORD_VARIABLES } from '../services.js';
+
+type VariableChange = 'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
+
+export interface ServicePlanView {
+  service: string;
+  kind: string;
+  variables: Record<string, VariableChange>;
+  volumes: string;
+  domains: string;
+}
+
+const isReference = (v: string) => /^\$\{\{[^}]+\}\}$/.test(v.trim()) || /\$\{\{/.test(v);
+
+export const plan: Step = async (ctx) => {
+  const { railway, request, state } = ctx;
+  const projectId = state.project_id!;
+  const sourceId = state.source_environment_id!;
+  const config = await railway.getEnvironmentConfig(sourceId, { decryptVariables: false });
+  const sealed: string[] = [];
+  const views: ServicePlanView[] = [];
+  for (const service of state.services ?? []) {
+    const vars = await railway.getVariables({ projectId, environmentId: sourceId, serviceId: service.id, unrendered: true });
+    const overrides = request.variable_overrides[service.name] ?? {};
+    const rotated = service.engine ? PASSWORD_VARIABLES[service.engine] : [];
+    const variables: Record<string, VariableChange> = {};
+    for (const [name, value] of Object.entries(vars)) {
+      variables[name] = name in overrides ? 'overridden' : rotated.includes(name) && !isReference(value) ? 'rotated' : isReference(value) ? 'copied (reference)' : 'copied (value)';
+    }
+    for (const name of Object.keys(overrides)) variables[name] ??= 'overridden';
+    const configVars = (config.services?.[service.id]?.variables ?? {}) as Record<string, { isSealed?: boolean } | null>;
+    for (const [name, meta] of Object.entries(configVars)) {
+      if (meta?.isSealed) {
+        variables[name] = 'not copied (sealed)';
+        sealed.push(`${service.name}.${name}`);
+      }
+    }
+    views.push({
+      service: service.name,
+      kind: service.engine ? `database (${service.engine})` : 'app',
+      variables,
+      volumes: 'new, empty volume instances (data is copied by sync-database)',
+      domains: service.sourceHosts.length
+        ? `source ${service.sourceHosts.join(', ')} → a new Railway domain${request.custom_domain && !service.engine ? ` and ${request.custom_domain}` : ''}; custom domains are not copied`
+        : 'none',
+    });
+  }
+  for (const w of sealed) ctx.log.warn(`sealed variable ${w} cannot be read through the API and will not be copied; set it in the clone by hand or via variable_overrides`);
+  ctx.log.info(`plan: create environment "${state.environment_name}" from "${state.source_environment_name}" with ${views.length} service(s)`);
+  return {
+    state: { ...state, sealed_variables_not_copied: sealed },
+    outputs: { plan: views, sealed_variables_not_copied: sealed },
+  };
+};

@@ -1,0 +1,76 @@
+// sync-database: each source database streams into its clone under one snapshot, URLs rewritten in flight.
+// The source is only read. A retry re-runs the copy: the engines treat a target they marked failed as replaceable.
+import { copyDatabase } from '../../data/copy.js';
+import { kestra } from '../../util/kestra-protocol.js';
+import type { Step, StepContext } from '../context.js';
+import { databaseEndpoint } from '../db-access.js';
+import { updateMeta } from '../metadata.js';
+import type { DatabaseSync, ServicePlan } from '../state.js';
+
+export const syncDatabase: Step = async (ctx) => {
+  const { state, request, log } = ctx;
+  const databases = (state.services ?? []).filter((s) => s.engine);
+  if (!request.database.copy_data) {
+    log.info('database.copy_data is false: the clone keeps empty databases');
+    return { state, outputs: { copied: false } };
+  }
+  let opened = [...(state.opened_source_proxies ?? [])];
+  const results: DatabaseSync[] = [];
+  for (const db of databases) {
+    const { source, target, openedProxyId } = await endpoints(ctx, db);
+    if (openedProxyId) {
+      opened = [...opened, { serviceId: db.id, proxyId: openedProxyId }];
+      // Recorded on the clone so close-database-access and rollback can close it even if we crash now.
+      await updateMeta(ctx.railway, state.project_id!, state.environment_id!, { source_proxies: opened });
+    }
+    const rewrite = request.wordpress_url_replace ? (state.rewrites ?? []) : [];
+    log.info(`${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`);
+    const report = await copyDatabase({
+      source,
+      target,
+      rewrite,
+      jobs: request.database.jobs,
+      exclude: request.database.exclude_tables,
+      skipColumns: request.database.skip_columns,
+      checksums: request.database.checksums,
+      onProgress: ctx.progress,
+    });
+    const sync: DatabaseSync = {
+      service: db.name,
+      engine: db.engine!,
+      rows: report.totalRows,
+      bytes: report.totalBytes,
+      tables: report.tables.length,
+      rewritten: report.rewrittenValues,
+      durationMs: report.durationMs,
+      databaseSizeBytes: report.databaseSizeBytes,
+    };
+    results.push(sync);
+    kestra.counter('rows', sync.rows, { service: db.name });
+    kestra.counter('bytes', sync.bytes, { service: db.name });
+    kestra.counter('rewritten_values', sync.rewritten, { service: db.name });
+    kestra.timer('copy_duration', sync.durationMs / 1000, { service: db.name });
+    log.info(`${db.name}: ${sync.tables} tables, ${sync.rows} rows, ${(sync.bytes / 1e6).toFixed(1)} MB in ${(sync.durationMs / 1000).toFixed(1)} s (${report.mbPerSec.toFixed(1)} MB/s), ${sync.rewritten} values rewritten`);
+  }
+  const size = results.reduce((n, r) => n + r.databaseSizeBytes, 0);
+  return {
+    state: { ...state, databases: results, opened_source_proxies: opened },
+    outputs: {
+      copied: true,
+      database_size: size,
+      rows: results.reduce((n, r) => n + r.rows, 0),
+      bytes: results.reduce((n, r) => n + r.bytes, 0),
+      duration_ms: results.reduce((n, r) => n + r.durationMs, 0),
+      databases: results,
+    },
+  };
+};
+
+async function endpoints(ctx: StepContext, db: ServicePlan) {
+  const { railway, state } = ctx;
+  const scope = { projectId: state.project_id!, serviceId: db.id, engine: db.engine!, serviceName: db.name };
+  const already = state.opened_source_proxies?.some((p) => p.serviceId === db.id);
+  const source = await databaseEndpoint(railway, { ...scope, environmentId: state.source_environment_id! }, { openProxy: !already });
+  const target = await databaseEndpoint(railway, { ...scope, environmentId: state.environment_id! }, { openProxy: false });
+  return { source: source.url, target: target.url, openedProxyId: source.openedProxyId };
+}
