@@ -123,7 +123,7 @@ export function registerCloneCommands(program: Command): void {
               '',
               `Staging environment "${final.environment_name}" is ready.`,
               `  URL:          ${final.staging_url ?? '(no web service)'}`,
-              `  basic auth:   ${auth.enabled ? `user ${auth.basic_auth_user}${auth.basic_auth_password_encrypted ? ' (password encrypted in the outputs; `railclone decrypt`)' : ' (password in the HTTP_AUTH_PASSWORD variable)'}` : 'off'}`,
+              `  basic auth:   ${auth.enabled ? `user ${auth.basic_auth_user}${auth.basic_auth_password_encrypted ? `, password (encrypted; \`railclone decrypt\` with RAILCLONE_OUTPUT_KEY) ${auth.basic_auth_password_encrypted}` : ' (password in the HTTP_AUTH_PASSWORD variable)'}` : 'off'}`,
               `  database:     ${((Number(final.database_size) || 0) / 1e6).toFixed(1)} MB`,
               `  cloned from:  ${(final.cloned_from as { environment_name?: string } | undefined)?.environment_name ?? '?'}, expires ${final.expires_at ?? 'never'}`,
               `  took:         ${Number(final.duration).toFixed(1)} s`,
