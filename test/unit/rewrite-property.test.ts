@@ -96,7 +96,8 @@ describe('rewrite: random serialized structures', () => {
       fc.property(modelArb(['http://old.exampl', 'old.example', 'ttp:/']), (m) => {
         const rw = createRewriter([{ from: FROM, to: TO }]);
         const input = encode(toPVal(m, identity));
-        expect(input.includes(FROM) || input.includes(FROM_JSON)).toBe(false);
+        // Near-misses can join into the real search string; those inputs belong to the test above.
+        fc.pre(!input.includes(FROM) && !input.includes(FROM_JSON));
         expect(rw.rewrite(input)).toBe(input);
         const buf = Buffer.from(input);
         expect(rw.rewriteBuffer(buf)).toBe(buf);
