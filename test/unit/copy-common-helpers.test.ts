@@ -26,6 +26,12 @@ describe('table filter', () => {
     expect(f('logs', 'public.logs')).toBe(true);
     expect(f('logs', 'other.logs')).toBe(false);
   });
+  it('takes a partition with its parent and drops it with its parent', () => {
+    const parent = { table: 'events', qualified: 'public.events' };
+    expect(createTableFilter(['events'])('events_2024', 'public.events_2024', parent)).toBe(true);
+    expect(createTableFilter(undefined, ['events'])('events_2024', 'public.events_2024', parent)).toBe(false);
+    expect(createTableFilter(['other'])('events_2024', 'public.events_2024', parent)).toBe(false);
+  });
   it('treats regex characters literally and rejects empty patterns', () => {
     const f = createTableFilter(['a.b(c)']);
     expect(f('a.b(c)')).toBe(true);

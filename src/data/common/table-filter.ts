@@ -4,7 +4,11 @@
 // `wp_*` and `public.wp_*` both work.
 import { ValidationError } from '../../util/errors.js';
 
-export type TableFilter = (table: string, qualified?: string) => boolean;
+/**
+ * `parent` is the table a partition belongs to: a partition is taken when it or its parent is
+ * included, and dropped when it or its parent is excluded.
+ */
+export type TableFilter = (table: string, qualified?: string, parent?: { table: string; qualified?: string }) => boolean;
 
 const GLOB_CHARS = /[.+^${}()|[\]\\*?]/g;
 
@@ -37,5 +41,8 @@ export function createTableFilter(include?: readonly string[], exclude?: readonl
   const exc = compile('exclude', exclude);
   const hit = (res: RegExp[], table: string, qualified?: string) =>
     res.some((re) => re.test(table) || (qualified !== undefined && re.test(qualified)));
-  return (table, qualified) => (inc.length === 0 || hit(inc, table, qualified)) && !hit(exc, table, qualified);
+  return (table, qualified, parent) => {
+    const any = (res: RegExp[]) => hit(res, table, qualified) || (parent !== undefined && hit(res, parent.table, parent.qualified));
+    return (inc.length === 0 || any(inc)) && !any(exc);
+  };
 }

@@ -1,0 +1,99 @@
+// What to copy, read from the source inside the exported snapshot.
+import type { PgClient } from './connect.js';
+
+export interface ColumnInfo {
+  name: string;
+  /** Text-like (text, varchar, json, jsonb, citext, or a domain over one): the rewrite may touch it. */
+  textLike: boolean;
+  generated: boolean;
+}
+
+export interface TableInfo {
+  schema: string;
+  name: string;
+  /** The partitioned table at the root of this leaf, when it is a partition. */
+  partitionOf: { schema: string; name: string } | null;
+  /** Estimate from pg_class.reltuples; undefined when never analyzed. */
+  estimatedRows: number | undefined;
+  sizeBytes: number;
+  columns: ColumnInfo[];
+}
+
+// Extension member tables come with CREATE EXTENSION; system schemas are never copied.
+const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
+const NOT_EXTENSION = (col: string, catalog: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${col} AND d.deptype = 'e')`;
+
+/** Ordinary tables and leaf partitions (partitioned parents hold no rows), largest first. */
+export async function listTables(client: PgClient): Promise<TableInfo[]> {
+  const { rows } = await client.query<{
+    oid: number; schema: string; name: string; root_schema: string | null; root_name: string | null;
+    reltuples: string; size: string;
+  }>(`
+    SELECT c.oid, n.nspname AS schema, c.relname AS name,
+           rn.nspname AS root_schema, rc.relname AS root_name,
+           c.reltuples::bigint::text AS reltuples, pg_relation_size(c.oid)::text AS size
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_class rc ON c.relispartition AND rc.oid = pg_partition_root(c.oid)
+      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+     WHERE c.relkind = 'r' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
+     ORDER BY pg_relation_size(c.oid) DESC, n.nspname, c.relname`);
+  if (rows.length === 0) return [];
+  const cols = await client.query<{ relid: number; name: string; text_like: boolean; generated: boolean }>(
+    `SELECT a.attrelid AS relid, a.attname AS name, a.attgenerated <> '' AS generated,
+            (COALESCE(NULLIF(t.typbasetype, 0), t.oid) IN ('text'::regtype, 'varchar'::regtype, 'json'::regtype, 'jsonb'::regtype)
+              OR bt.typname = 'citext') AS text_like
+       FROM pg_attribute a
+       JOIN pg_type t ON t.oid = a.atttypid
+       JOIN pg_type bt ON bt.oid = COALESCE(NULLIF(t.typbasetype, 0), t.oid)
+      WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attrelid, a.attnum`,
+    [rows.map((r) => r.oid)],
+  );
+  const byRel = new Map<number, ColumnInfo[]>();
+  for (const c of cols.rows) {
+    const list = byRel.get(c.relid) ?? [];
+    list.push({ name: c.name, textLike: c.text_like, generated: c.generated });
+    byRel.set(c.relid, list);
+  }
+  return rows.map((r) => {
+    const est = Number(r.reltuples);
+    return {
+      schema: r.schema,
+      name: r.name,
+      partitionOf: r.root_schema !== null && r.root_name !== null ? { schema: r.root_schema, name: r.root_name } : null,
+      estimatedRows: est >= 0 ? est : undefined,
+      sizeBytes: Number(r.size),
+      columns: byRel.get(r.oid) ?? [],
+    };
+  });
+}
+
+export interface SequenceState {
+  schema: string;
+  name: string;
+  lastValue: string;
+  isCalled: boolean;
+}
+
+/** Every user sequence with last_value/is_called (sequences are not transactional: current values). */
+export async function readSequences(client: PgClient): Promise<SequenceState[]> {
+  const { rows } = await client.query<{ schema: string; name: string }>(`
+    SELECT n.nspname AS schema, c.relname AS name
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'S' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
+     ORDER BY 1, 2`);
+  const out: SequenceState[] = [];
+  for (const s of rows) {
+    const name = `"${s.schema.replace(/"/g, '""')}"."${s.name.replace(/"/g, '""')}"`;
+    const r = await client.query<{ last_value: string; is_called: boolean }>(
+      `SELECT last_value::text AS last_value, is_called FROM ${name}`,
+    );
+    const row = r.rows[0];
+    if (row) out.push({ schema: s.schema, name: s.name, lastValue: row.last_value, isCalled: row.is_called });
+  }
+  return out;
+}
+
+export const SYSTEM_SCHEMA_FILTER = USER_SCHEMAS;
+export const notExtensionMember = NOT_EXTENSION;

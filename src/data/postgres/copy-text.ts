@@ -1,0 +1,98 @@
+// PostgreSQL COPY text format, byte level: rows end with \n, fields are split by \t, NULL is \N,
+// and a backslash escapes \b \f \n \r \t \v \\ (plus \ooo octal and \xHH on input).
+// Escapes only involve ASCII bytes, so multi-byte UTF-8 passes through untouched.
+
+const BS = 0x5c;
+const DECODE: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11 };
+const ENCODE: Record<number, number> = { 8: 0x62, 12: 0x66, 10: 0x6e, 13: 0x72, 9: 0x74, 11: 0x76, [BS]: BS };
+
+const isOctal = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x37;
+const hexVal = (c: number | undefined): number => {
+  if (c === undefined) return -1;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+};
+
+/** `\N` (SQL NULL) in a field. */
+export function isNullField(field: Buffer): boolean {
+  return field.length === 2 && field[0] === BS && field[1] === 0x4e;
+}
+
+/** COPY-escaped field → raw value bytes. Returns the same Buffer when it holds no backslash. */
+export function decodeField(field: Buffer): Buffer {
+  if (field.indexOf(BS) === -1) return field;
+  const out = Buffer.allocUnsafe(field.length);
+  let o = 0;
+  for (let i = 0; i < field.length; i++) {
+    const c = field[i] as number;
+    if (c !== BS || i + 1 >= field.length) {
+      out[o++] = c;
+      continue;
+    }
+    const n = field[++i] as number;
+    const mapped = DECODE[n];
+    if (mapped !== undefined) out[o++] = mapped;
+    else if (isOctal(n)) {
+      let v = n - 0x30;
+      for (let k = 0; k < 2 && isOctal(field[i + 1]); k++) v = v * 8 + ((field[++i] as number) - 0x30);
+      out[o++] = v & 0xff;
+    } else if (n === 0x78 && hexVal(field[i + 1]) >= 0) {
+      let v = hexVal(field[++i]);
+      if (hexVal(field[i + 1]) >= 0) v = v * 16 + hexVal(field[++i]);
+      out[o++] = v;
+    } else out[o++] = n; // `\\`, `\.` and any other escaped byte stand for themselves
+  }
+  return out.subarray(0, o);
+}
+
+/** Raw value bytes → COPY-escaped field, escaping the same bytes PostgreSQL's COPY TO does. */
+export function encodeField(value: Buffer): Buffer {
+  let extra = 0;
+  for (let i = 0; i < value.length; i++) if (ENCODE[value[i] as number] !== undefined) extra++;
+  if (extra === 0) return value;
+  const out = Buffer.allocUnsafe(value.length + extra);
+  let o = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] as number;
+    const e = ENCODE[c];
+    if (e === undefined) out[o++] = c;
+    else {
+      out[o++] = BS;
+      out[o++] = e;
+    }
+  }
+  return out;
+}
+
+/** A string in COPY-escaped form (what the search string looks like inside the stream). */
+export function encodeText(s: string): Buffer {
+  return encodeField(Buffer.from(s, 'utf8'));
+}
+
+/** Splits one row (without its trailing \n) into fields. */
+export function splitFields(row: Buffer): Buffer[] {
+  const fields: Buffer[] = [];
+  let start = 0;
+  for (;;) {
+    const tab = row.indexOf(0x09, start);
+    if (tab === -1) {
+      fields.push(row.subarray(start));
+      return fields;
+    }
+    fields.push(row.subarray(start, tab));
+    start = tab + 1;
+  }
+}
+
+/** Number of \n bytes (= rows, since data newlines are escaped). */
+export function countRows(chunk: Buffer): number {
+  let n = 0;
+  let i = chunk.indexOf(0x0a);
+  while (i !== -1) {
+    n++;
+    i = chunk.indexOf(0x0a, i + 1);
+  }
+  return n;
+}
