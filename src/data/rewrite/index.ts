@@ -4,3 +4,6 @@ export type { Rewriter, RewriterOptions, RewriteStats } from './rewriter.js';
 export { shouldRewriteColumn, skipList, parseColumnList, ALWAYS_SKIPPED } from './columns.js';
 export { looksSerialized, isValidSerialized } from './serialized.js';
 export { escapedForms, phpJsonEscape, validatePairs } from './patterns.js';
+export { searchReplace } from './search-replace.js';
+export type { SearchReplaceOptions, SearchReplaceReport, TableSearchReplaceReport, ColumnReport, KeyMethod } from './search-replace.js';
+export { formatSearchReplaceReport } from './report-format.js';

@@ -27,6 +27,8 @@ export interface Rewriter {
   /** Byte-exact variant for raw column bytes; returns the SAME Buffer when nothing matches. */
   rewriteBuffer(value: Buffer): Buffer;
   readonly pairs: Replacement[];
+  /** Every form searched for (plain and JSON-escaped): a value can only change if it contains one. */
+  readonly searchStrings: string[];
   /** True when there is nothing to replace (no pairs, or every pair is a no-op). */
   readonly isNoop: boolean;
   stats: RewriteStats;
@@ -64,6 +66,7 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
 
   return {
     pairs: pairs.map((p) => ({ ...p })),
+    searchStrings: [...new Set(text.steps.map((s) => s.from))],
     isNoop: noop,
     stats,
     rewrite(value: string): string {
