@@ -27,7 +27,7 @@ describe('table filter', () => {
     expect(f('logs', 'other.logs')).toBe(false);
   });
   it('takes a partition with its parent and drops it with its parent', () => {
-    const parent = { table: 'events', qualified: 'public.events' };
+    const parent = [{ table: 'events_2024_all', qualified: 'public.events_2024_all' }, { table: 'events', qualified: 'public.events' }];
     expect(createTableFilter(['events'])('events_2024', 'public.events_2024', parent)).toBe(true);
     expect(createTableFilter(undefined, ['events'])('events_2024', 'public.events_2024', parent)).toBe(false);
     expect(createTableFilter(['other'])('events_2024', 'public.events_2024', parent)).toBe(false);

@@ -4,11 +4,16 @@
 // `wp_*` and `public.wp_*` both work.
 import { ValidationError } from '../../util/errors.js';
 
+export interface TableName {
+  table: string;
+  qualified?: string;
+}
+
 /**
- * `parent` is the table a partition belongs to: a partition is taken when it or its parent is
- * included, and dropped when it or its parent is excluded.
+ * `parents` are the tables a partition belongs to (all levels): a partition is taken when it or one
+ * of its parents is included, and dropped when it or one of its parents is excluded.
  */
-export type TableFilter = (table: string, qualified?: string, parent?: { table: string; qualified?: string }) => boolean;
+export type TableFilter = (table: string, qualified?: string, parents?: readonly TableName[]) => boolean;
 
 const GLOB_CHARS = /[.+^${}()|[\]\\*?]/g;
 
@@ -41,8 +46,8 @@ export function createTableFilter(include?: readonly string[], exclude?: readonl
   const exc = compile('exclude', exclude);
   const hit = (res: RegExp[], table: string, qualified?: string) =>
     res.some((re) => re.test(table) || (qualified !== undefined && re.test(qualified)));
-  return (table, qualified, parent) => {
-    const any = (res: RegExp[]) => hit(res, table, qualified) || (parent !== undefined && hit(res, parent.table, parent.qualified));
+  return (table, qualified, parents = []) => {
+    const any = (res: RegExp[]) => hit(res, table, qualified) || parents.some((p) => hit(res, p.table, p.qualified));
     return (inc.length === 0 || any(inc)) && !any(exc);
   };
 }

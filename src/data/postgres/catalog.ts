@@ -11,8 +11,8 @@ export interface ColumnInfo {
 export interface TableInfo {
   schema: string;
   name: string;
-  /** The partitioned table at the root of this leaf, when it is a partition. */
-  partitionOf: { schema: string; name: string } | null;
+  /** The partitioned tables above this leaf (nearest first), when it is a partition. */
+  partitionOf: { schema: string; name: string }[];
   /** Estimate from pg_class.reltuples; undefined when never analyzed. */
   estimatedRows: number | undefined;
   sizeBytes: number;
@@ -27,15 +27,15 @@ const NOT_EXTENSION = (col: string, catalog: string) =>
 /** Ordinary tables and leaf partitions (partitioned parents hold no rows), largest first. */
 export async function listTables(client: PgClient): Promise<TableInfo[]> {
   const { rows } = await client.query<{
-    oid: number; schema: string; name: string; root_schema: string | null; root_name: string | null;
+    oid: number; schema: string; name: string; parents: { schema: string; name: string }[] | null;
     reltuples: string; size: string;
   }>(`
     SELECT c.oid, n.nspname AS schema, c.relname AS name,
-           rn.nspname AS root_schema, rc.relname AS root_name,
+           (SELECT json_agg(json_build_object('schema', an.nspname, 'name', ac.relname))
+              FROM pg_partition_ancestors(c.oid) a(relid) JOIN pg_class ac ON ac.oid = a.relid
+              JOIN pg_namespace an ON an.oid = ac.relnamespace WHERE ac.oid <> c.oid) AS parents,
            c.reltuples::bigint::text AS reltuples, pg_relation_size(c.oid)::text AS size
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_class rc ON c.relispartition AND rc.oid = pg_partition_root(c.oid)
-      LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
      WHERE c.relkind = 'r' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
      ORDER BY pg_relation_size(c.oid) DESC, n.nspname, c.relname`);
   if (rows.length === 0) return [];
@@ -61,7 +61,7 @@ export async function listTables(client: PgClient): Promise<TableInfo[]> {
     return {
       schema: r.schema,
       name: r.name,
-      partitionOf: r.root_schema !== null && r.root_name !== null ? { schema: r.root_schema, name: r.root_name } : null,
+      partitionOf: r.parents ?? [],
       estimatedRows: est >= 0 ? est : undefined,
       sizeBytes: Number(r.size),
       columns: byRel.get(r.oid) ?? [],
@@ -93,6 +93,15 @@ export async function readSequences(client: PgClient): Promise<SequenceState[]> 
     if (row) out.push({ schema: s.schema, name: s.name, lastValue: row.last_value, isCalled: row.is_called });
   }
   return out;
+}
+
+/** Materialized views the source has populated (pg_dump --schema-only does not refresh them). */
+export async function populatedMatviews(client: PgClient): Promise<{ schema: string; name: string }[]> {
+  const { rows } = await client.query<{ schema: string; name: string }>(`
+    SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind = 'm' AND c.relispopulated AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
+     ORDER BY c.oid`);
+  return rows;
 }
 
 export const SYSTEM_SCHEMA_FILTER = USER_SCHEMAS;

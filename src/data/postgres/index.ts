@@ -14,7 +14,7 @@ import { resolveCopyOptions } from '../common/options.js';
 import { buildReport } from '../common/report.js';
 import { assertDifferentDatabases, describeEndpoint, parseDatabaseUrl, type ServerIdentity } from '../common/same-target.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
-import { listTables, readSequences, type TableInfo } from './catalog.js';
+import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
 import { needlesFor } from './copy-stream.js';
 import { applySchemaSection, findPgTools } from './pg-tools.js';
@@ -81,7 +81,7 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
       o.filter(
         t.name,
         `${t.schema}.${t.name}`,
-        t.partitionOf ? { table: t.partitionOf.name, qualified: `${t.partitionOf.schema}.${t.partitionOf.name}` } : undefined,
+        t.partitionOf.map((p) => ({ table: p.name, qualified: `${p.schema}.${p.name}` })),
       ),
     );
     log.info(`copying ${tables.length} tables from ${describeEndpoint(sourceEp)} to ${describeEndpoint(targetEp)} with ${o.jobs} jobs`);
@@ -97,6 +97,12 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
       await admin.query(`SELECT setval(${literal(rel)}::regclass, ${s.lastValue}, ${s.isCalled})`);
     }
     await applySchemaSection({ tools, source: opts.source, target: opts.target, snapshot, section: 'post-data', signal: stop.signal });
+    // Materialized views are data to pg_dump: refreshed on the target as pg_restore would (so a stale
+    // source view arrives fresh); creation order covers views on views.
+    for (const m of await populatedMatviews(coordinator)) {
+      throwIfAborted(stop.signal);
+      await admin.query(`REFRESH MATERIALIZED VIEW ${qualified(m.schema, m.name)}`);
+    }
     await coordinator.query('COMMIT');
     throwIfAborted(stop.signal);
 
