@@ -49,6 +49,7 @@ type Mutation {
   tcpProxyCreate(input: TCPProxyCreateInput!): TCPProxy!
   tcpProxyDelete(id: String!): Boolean!
   deploymentRedeploy(id: String!, usePreviousImageTag: Boolean): Deployment!
+  volumeCreate(input: VolumeCreateInput!): Volume!
 }
 
 type User {
@@ -619,6 +620,14 @@ input TCPProxyCreateInput {
   applicationPort: Int!
   environmentId: String!
   serviceId: String!
+}
+
+input VolumeCreateInput {
+  environmentId: String
+  mountPath: String!
+  projectId: String!
+  region: String
+  serviceId: String
 }
 
 scalar DateTime

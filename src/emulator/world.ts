@@ -1,0 +1,51 @@
+// The emulator's running world: state plus the things that act on it over time (deployment timers,
+// real databases). Every operation module takes a World.
+import type { PhysicalDb, DbBackend } from './physical-types.js';
+import { EmulatorState } from './state.js';
+
+export interface WorldOptions {
+  deploymentStepMs: number;
+}
+
+export class World {
+  readonly state = new EmulatorState();
+  /** Physical database behind a database service, by scopeKey(env, service). */
+  readonly physical = new Map<string, PhysicalDb>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private seq = 0;
+  /** Background work (applyChangesInBackground, provisioning) whose failure must not crash the process. */
+  private readonly pending = new Set<Promise<unknown>>();
+  stopped = false;
+
+  constructor(
+    readonly options: WorldOptions,
+    readonly db: DbBackend,
+  ) {}
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  later(ms: number, fn: () => void): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.stopped) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  track(p: Promise<unknown>): void {
+    const guarded = p.catch(() => undefined).finally(() => this.pending.delete(guarded));
+    this.pending.add(guarded);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all([...this.pending]);
+    await this.db.host.dropAll();
+    this.physical.clear();
+  }
+}
