@@ -1,5 +1,6 @@
 // Connections to the source (always read-only) and the target, with the password registered as a secret.
 import pg from 'pg';
+import { RailcloneError } from '../../util/errors.js';
 import { registerSecret } from '../../util/secrets.js';
 
 export type PgClient = pg.Client;
@@ -21,7 +22,17 @@ export async function connect(url: string, role: 'source' | 'target'): Promise<P
   const client = new pg.Client({ connectionString: url, application_name: `railclone-${role}` });
   // A dropped connection must reject the pending query, not crash the process.
   client.on('error', () => {});
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    const u = new URL(url);
+    throw new RailcloneError(
+      'ConnectionFailed',
+      `cannot connect to the ${role} database ${u.hostname}:${u.port || 5432}${u.pathname}: ${(err as Error).message}`,
+      { role },
+      { cause: err },
+    );
+  }
   await client.query(SESSION);
   // The source is never written: every transaction of this session is read-only.
   if (role === 'source') await client.query('SET default_transaction_read_only = on');

@@ -7,7 +7,7 @@
 // Table filters (include/exclude) choose which tables' ROWS are copied; the schema always comes
 // whole, so views, functions and foreign keys keep their targets (an excluded table arrives empty).
 import type { CopyOptions, CopyReport, TableReport } from '../types.js';
-import { RailcloneError } from '../../util/errors.js';
+import { RailcloneError, ValidationError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
 import { CopyAbortedError, throwIfAborted } from '../common/abort.js';
 import { resolveCopyOptions } from '../common/options.js';
@@ -49,6 +49,13 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   const o = resolveCopyOptions(opts);
   const sourceEp = parseDatabaseUrl(opts.source, 'source');
   const targetEp = parseDatabaseUrl(opts.target, 'target');
+  for (const [field, ep] of [['source', sourceEp], ['target', targetEp]] as const) {
+    if (ep.engine !== 'postgres') {
+      throw new ValidationError(field, `${field} must be a postgres:// or postgresql:// URL for the PostgreSQL engine`, {
+        provided: `${ep.engine}://`,
+      });
+    }
+  }
   assertDifferentDatabases(sourceEp, targetEp);
   throwIfAborted(opts.signal);
 
