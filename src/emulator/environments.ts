@@ -121,10 +121,10 @@ export async function deleteEnvironment(world: World, environmentId: string): Pr
   for (const [t, tok] of s.tokens) if (tok.kind === 'project' && tok.environmentId === environmentId) s.tokens.delete(t);
 }
 
-/** The environment's staged patch, or its latest one, or a fresh empty STAGED patch. */
+/** The environment's staged (or applying) patch, else its latest one, else a fresh empty STAGED patch. */
 export function stagedChanges(world: World, environmentId: string): PatchRec {
   const all = world.state.patchesOf(environmentId);
-  return all.find((p) => p.status === 'STAGED') ?? all.find((p) => p.status === 'APPLYING') ?? newPatch(world, environmentId, 'STAGED', {});
+  return all.find((p) => p.status === 'STAGED') ?? all.find((p) => p.status === 'APPLYING') ?? all[all.length - 1] ?? newPatch(world, environmentId, 'STAGED', {});
 }
 
 export function stageChanges(world: World, environmentId: string, input: EnvironmentConfig, merge: boolean): PatchRec {

@@ -13,6 +13,7 @@ import { Access, principalFrom } from './auth.js';
 import { EmuError, PROBLEM } from './errors.js';
 import type { Faults } from './faults.js';
 import { traceId } from './ids.js';
+import { fieldResolver } from './resolvers/index.js';
 import type { World } from './world.js';
 
 const log = createLogger('emulator:http');
@@ -70,6 +71,10 @@ export function createApp(world: World, faults: Faults, schema: GraphQLSchema): 
   });
 
   app.post('/graphql/v2', (c) => handle(c, world, faults, schema));
+  app.onError((err, c) => {
+    log.error(`request failed: ${err instanceof Error ? err.message : String(err)}`);
+    return c.json({ errors: [{ message: PROBLEM, extensions: { code: 'INTERNAL_SERVER_ERROR' }, traceId: traceId() }], data: null }, 500);
+  });
   app.all('*', (c) => c.json({ message: 'Not Found', requestId: randomUUID() }, 404));
   return app;
 }
@@ -123,7 +128,7 @@ async function handle(c: Context<{ Bindings: HttpBindings }>, world: World, faul
     authorization: c.req.header('authorization'),
     projectAccessToken: c.req.header('project-access-token'),
   }));
-  const result = await execute({ schema, document: doc, operationName, variableValues: variables, contextValue: { world, access } });
+  const result = await execute({ schema, document: doc, operationName, variableValues: variables, contextValue: { world, access }, fieldResolver });
   if (plan.drop) {
     // The work is done; the caller never hears about it.
     c.env.incoming.socket.destroy();

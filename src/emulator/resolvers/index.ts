@@ -1,10 +1,21 @@
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+// The executable schema: our SDL plus one field resolver that looks up Type.field in the resolver
+// maps and falls back to reading the property. Built with graphql-js alone: @graphql-tools would load
+// a second copy of graphql under vitest (CJS next to ESM), and graphql refuses schemas across copies.
+import { buildSchema, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { emulatorSdl } from '../schema-sdl.js';
+import type { Ctx } from './context.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { typeResolvers } from './types.js';
 
+type AnyResolver = (parent: unknown, args: unknown, ctx: Ctx, info: unknown) => unknown;
+const maps = { Query, Mutation, ...typeResolvers } as unknown as Record<string, Record<string, AnyResolver | undefined>>;
+
 export function emulatorSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: emulatorSdl, resolvers: { Query, Mutation, ...typeResolvers } as never });
+  return buildSchema(emulatorSdl);
 }
+
+export const fieldResolver: GraphQLFieldResolver<unknown, Ctx> = (source, args, ctx, info) => {
+  const own = maps[info.parentType.name]?.[info.fieldName];
+  return own ? own(source, args, ctx, info) : defaultFieldResolver(source, args, ctx, info);
+};
