@@ -21,6 +21,8 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       buffer += decoder.decode(value, { stream: true });
       let nl: number;
       while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        // A lone \r at the end may be the first half of \r\n: wait for the next chunk.
+        if (nl === buffer.length - 1 && buffer.endsWith('\r')) break;
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
         if (line === '') {
@@ -39,7 +41,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         else if (field === 'id') id = val;
       }
     }
-    if (data.length > 0) yield { event, data: data.join('\n'), ...(id === undefined ? {} : { id }) };
+    // An event not closed by a blank line before the stream ends is dropped, as the SSE spec says.
   } finally {
     reader.releaseLock();
   }
