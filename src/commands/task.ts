@@ -10,7 +10,7 @@ import { parseState } from '../clone/state.js';
 import { connectRailway } from '../clone/railway-connection.js';
 import { cleanupExpired, deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
 import { createLogger, setLogSink } from '../util/log.js';
-import { kestra } from '../util/kestra-protocol.js';
+import { enableKestraProtocol, kestra } from '../util/kestra-protocol.js';
 import { ValidationError, toErrorBody } from '../util/errors.js';
 import type { ProgressEvent } from '../util/progress.js';
 
@@ -39,6 +39,7 @@ export function registerTaskCommand(program: Command): void {
     .command('task <step>')
     .description(`Run one step, as a Kestra task does: ${TASK_NAMES.join(', ')}`)
     .action(async (step: string) => {
+      enableKestraProtocol();
       // Kestra reads stderr as ERROR: every log line goes out as a protocol line with its own level.
       setLogSink(({ level, scope, message }) => kestra.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'INFO'), `[${scope}] ${message}`));
       const log = createLogger(step);
