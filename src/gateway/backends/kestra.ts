@@ -1,0 +1,122 @@
+// The production engine: Kestra. Clones start through the flow's webhook with the real webhook key, which
+// stays here; the other flows through POST /executions/{ns}/{flowId} (their webhooks wait for the end).
+// Reads use Kestra's basic-auth credentials, also held only here — a browser never sees either.
+import type { KestraClient } from '../../kestra/client.js';
+import type { Execution, LogEntry, TaskRun } from '../../kestra/types.js';
+import type { ExecutionQuery, ExecutionRecord, ExecutionStateName, LogRecord } from '../execution.js';
+import type { GatewayStore } from '../store/types.js';
+import type { ExecutionBackend, StartRequest } from './types.js';
+
+export interface KestraBackendOptions {
+  client: KestraClient;
+  webhookKey: string;
+  /** Records who started what and the redacted inputs (Kestra's webhook cannot carry labels). */
+  store: GatewayStore;
+}
+
+const WEBHOOK_FLOWS = new Set(['clone-staging-api']);
+
+function taskRun(t: TaskRun): ExecutionRecord['taskRuns'][number] {
+  const histories = (t.state.histories ?? []).map((h) => ({ state: h.state as ExecutionStateName, date: h.date }));
+  return {
+    id: t.id,
+    taskId: t.taskId,
+    state: t.state.current,
+    startDate: t.state.startDate ?? histories[0]?.date ?? null,
+    endDate: t.state.endDate ?? null,
+    attempts: Math.max(1, t.attempts?.length ?? 0),
+    // Kestra records no "next attempt" instant; while RETRYING the last history entry is the best we have.
+    nextRetryDate: null,
+    histories,
+  };
+}
+
+export function fromKestra(e: Execution, origin: ExecutionRecord | null): ExecutionRecord {
+  const histories = (e.state.histories ?? []).map((h) => ({ state: h.state, date: h.date }));
+  return {
+    id: e.id,
+    namespace: e.namespace,
+    flowId: e.flowId,
+    state: e.state.current,
+    startDate: e.state.startDate ?? histories[0]?.date ?? origin?.startDate ?? new Date(0).toISOString(),
+    endDate: e.state.endDate ?? null,
+    histories,
+    taskRuns: (e.taskRunList ?? []).map(taskRun),
+    inputs: origin?.inputs ?? {},
+    outputs: e.outputs ?? null,
+    startedBy: origin?.startedBy ?? e.labels?.find((l) => l.key === 'railclone-key')?.value ?? null,
+    error: null,
+  };
+}
+
+export function fromKestraLog(l: LogEntry, executionId: string): LogRecord {
+  const level = l.level === 'TRACE' ? 'DEBUG' : l.level;
+  return { executionId, timestamp: l.timestamp, level, taskId: l.taskId ?? null, message: l.message };
+}
+
+export class KestraBackend implements ExecutionBackend {
+  readonly kind = 'kestra' as const;
+
+  constructor(private readonly opts: KestraBackendOptions) {}
+
+  async start(req: StartRequest): Promise<{ executionId: string }> {
+    const { client } = this.opts;
+    const id = WEBHOOK_FLOWS.has(req.flowId)
+      ? (await client.triggerWebhook(req.namespace, req.flowId, this.opts.webhookKey, req.inputs)).id
+      : (
+          await client.createExecution(req.namespace, req.flowId, req.inputs as Record<string, string | number | boolean | object>, {
+            labels: { 'railclone-key': req.startedBy },
+          })
+        ).id;
+    const now = new Date().toISOString();
+    await this.opts.store.saveExecution({
+      id,
+      namespace: req.namespace,
+      flowId: req.flowId,
+      state: 'CREATED',
+      startDate: now,
+      endDate: null,
+      histories: [{ state: 'CREATED', date: now }],
+      taskRuns: [],
+      inputs: req.redactedInputs,
+      outputs: null,
+      startedBy: req.startedBy,
+      error: null,
+    });
+    return { executionId: id };
+  }
+
+  async get(id: string): Promise<ExecutionRecord | null> {
+    try {
+      const [e, origin] = await Promise.all([this.opts.client.getExecution(id), this.opts.store.getExecution(id)]);
+      return fromKestra(e, origin);
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return null;
+      throw err;
+    }
+  }
+
+  async logs(id: string): Promise<LogRecord[]> {
+    return (await this.opts.client.getLogs(id)).map((l) => fromKestraLog(l, id));
+  }
+
+  async *followLogs(id: string, signal: AbortSignal): AsyncIterable<LogRecord> {
+    for await (const l of this.opts.client.followLogs(id, { signal })) yield fromKestraLog(l, id);
+  }
+
+  async search(q: ExecutionQuery) {
+    const page = await this.opts.client.searchExecutions({
+      namespace: q.namespace,
+      flowId: q.flowId,
+      states: q.states,
+      startedAfter: q.from,
+      startedBefore: q.to,
+      page: q.page,
+      size: q.size,
+    });
+    const origins = await Promise.all(page.results.map((e) => this.opts.store.getExecution(e.id)));
+    return { results: page.results.map((e, i) => fromKestra(e, origins[i] ?? null)), total: page.total };
+  }
+
+  async close(): Promise<void> {}
+}

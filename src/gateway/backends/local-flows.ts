@@ -1,0 +1,91 @@
+// The four flows, run in this process with the same code the Kestra tasks run.
+import type { StepContext } from '../../clone/context.js';
+import { deleteEnvironment, getEnvironment, listEnvironments } from '../../clone/environments.js';
+import { runClone } from '../../clone/pipeline.js';
+import { newState } from '../../clone/state.js';
+import type { CloneRequest, EnvironmentRef, ProjectRef } from '../../inputs/index.js';
+import type { RailwayApi } from '../../railway/types.js';
+import { RailcloneError, ValidationError, toErrorBody } from '../../util/errors.js';
+import type { ExecutionRecorder } from './recorder.js';
+
+export interface LocalFlowDeps {
+  railway: RailwayApi;
+  defaultProjectId?: string;
+  outputKey?: string;
+}
+
+export interface FlowResult {
+  ok: boolean;
+  outputs: Record<string, unknown> | null;
+  error: ReturnType<typeof toErrorBody> | null;
+}
+
+type FlowRunner = (deps: LocalFlowDeps, inputs: Record<string, unknown>, rec: ExecutionRecorder) => Promise<FlowResult>;
+
+function projectOf(deps: LocalFlowDeps, ref: ProjectRef): string {
+  const id = ref.railway_project_id ?? deps.defaultProjectId;
+  if (!id) throw new ValidationError('railway_project_id', 'railway_project_id is required when RAILCLONE_PROJECT_ID is not set', { provided: null });
+  return id;
+}
+
+/** One task named `taskId`, recorded as a task run. */
+async function singleTask(rec: ExecutionRecorder, taskId: string, fn: () => Promise<Record<string, unknown>>): Promise<FlowResult> {
+  rec.onProgress({ kind: 'step', step: taskId, status: 'started' });
+  try {
+    const outputs = await fn();
+    rec.onProgress({ kind: 'step', step: taskId, status: 'succeeded' });
+    return { ok: true, outputs, error: null };
+  } catch (err) {
+    rec.logger(taskId).error(err instanceof Error ? err.message : String(err));
+    rec.onProgress({ kind: 'step', step: taskId, status: 'failed' });
+    return { ok: false, outputs: null, error: toErrorBody(err) };
+  }
+}
+
+const cloneFlow: FlowRunner = async (deps, inputs, rec) => {
+  const ctx: StepContext = {
+    railway: deps.railway,
+    request: inputs as CloneRequest,
+    state: newState(rec.record.id),
+    log: rec.logger(),
+    progress: rec.onProgress,
+    now: () => new Date(),
+    outputKey: deps.outputKey,
+    defaultProjectId: (inputs as CloneRequest).railway_project_id ?? deps.defaultProjectId,
+  };
+  const outcome = await runClone(ctx);
+  if (!outcome.ok) return { ok: false, outputs: null, error: (outcome.error ?? new RailcloneError('StepError', 'clone failed')).toBody() };
+  const fin = outcome.outputs.finalize ?? {};
+  const auth = outcome.outputs['configure-basic-auth'] ?? {};
+  // The flow's declared outputs (flows/clone-staging-api.yml `outputs:`), nothing more.
+  return {
+    ok: true,
+    error: null,
+    outputs: {
+      staging_url: fin.staging_url ?? null,
+      environment_name: fin.environment_name ?? null,
+      environment_id: fin.environment_id ?? null,
+      database_size: fin.database_size ?? null,
+      duration: fin.duration ?? null,
+      expires_at: fin.expires_at ?? null,
+      basic_auth_user: fin.basic_auth_user ?? null,
+      basic_auth_password_encrypted: auth.basic_auth_password_encrypted ?? null,
+    },
+  };
+};
+
+export const LOCAL_FLOWS: Record<string, FlowRunner> = {
+  'clone-staging-api': cloneFlow,
+  'delete-environment': (deps, inputs, rec) =>
+    singleTask(rec, 'delete', async () => {
+      const ref = inputs as EnvironmentRef;
+      return deleteEnvironment(deps.railway, projectOf(deps, ref), ref.environment, { force: ref.force });
+    }),
+  'list-environments': (deps, inputs, rec) =>
+    singleTask(rec, 'list', async () => ({ environments: await listEnvironments(deps.railway, projectOf(deps, inputs as ProjectRef)) })),
+  'get-environment': (deps, inputs, rec) =>
+    singleTask(rec, 'get', async () => {
+      const ref = inputs as EnvironmentRef;
+      return { environment: await getEnvironment(deps.railway, projectOf(deps, ref), ref.environment) };
+    }),
+};

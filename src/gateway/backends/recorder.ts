@@ -1,0 +1,107 @@
+// Records one local execution the way Kestra would: state with histories, a task run per step (attempts,
+// next retry while waiting), log lines with task names. Every change is written to the store in order.
+import type { Logger, LogLevel } from '../../util/log.js';
+import { redact } from '../../util/secrets.js';
+import type { ProgressEvent } from '../../util/progress.js';
+import type { ExecutionRecord, ExecutionStateName, LogRecord, TaskRunRecord } from '../execution.js';
+import type { GatewayStore } from '../store/types.js';
+
+// runStep (src/clone/pipeline.ts) announces a retry with this warning; it is the only place the delay is known.
+const RETRY_NOTICE = /retrying in ([\d.]+) s \(attempt (\d+) of (\d+)\)/;
+const LEVEL: Record<LogLevel, LogRecord['level']> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+
+export class ExecutionRecorder {
+  private writes: Promise<void> = Promise.resolve();
+  private runSeq = 0;
+
+  constructor(
+    private readonly store: GatewayStore,
+    readonly record: ExecutionRecord,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  /** Queues a save of the record as it is now; saves happen one after another, in order. */
+  private save(): void {
+    const snapshot = structuredClone(this.record);
+    this.writes = this.writes.then(() => this.store.saveExecution(snapshot));
+  }
+
+  setState(state: ExecutionStateName): void {
+    this.record.state = state;
+    this.record.histories.push({ state, date: this.stamp() });
+    this.save();
+  }
+
+  finish(state: ExecutionStateName, outputs: Record<string, unknown> | null, error: ExecutionRecord['error']): void {
+    this.record.outputs = outputs;
+    this.record.error = error;
+    this.record.endDate = this.stamp();
+    this.setState(state);
+  }
+
+  private taskState(run: TaskRunRecord, state: ExecutionStateName, end = false): void {
+    run.state = state;
+    run.histories.push({ state, date: this.stamp() });
+    if (end) run.endDate = this.stamp();
+  }
+
+  private lastRun(taskId: string): TaskRunRecord | undefined {
+    return [...this.record.taskRuns].reverse().find((t) => t.taskId === taskId);
+  }
+
+  /** A task that is not a pipeline step (list, get, delete) runs through here. */
+  onProgress = (ev: ProgressEvent): void => {
+    if (ev.kind !== 'step') return;
+    let run = this.lastRun(ev.step);
+    if (ev.status === 'started') {
+      if (run && (run.state === 'FAILED' || run.state === 'RETRYING')) {
+        run.attempts += 1;
+        run.nextRetryDate = null;
+        run.endDate = null;
+        this.taskState(run, 'RUNNING');
+      } else {
+        run = { id: `${this.record.id}-${++this.runSeq}`, taskId: ev.step, state: 'RUNNING', startDate: this.stamp(), endDate: null, attempts: 1, nextRetryDate: null, histories: [] };
+        run.histories.push({ state: 'RUNNING', date: run.startDate! });
+        this.record.taskRuns.push(run);
+      }
+    } else if (run) {
+      this.taskState(run, ev.status === 'succeeded' ? 'SUCCESS' : ev.status === 'failed' ? 'FAILED' : 'SKIPPED', true);
+    }
+    this.save();
+  };
+
+  private log(level: LogLevel, taskId: string | null, message: string): void {
+    const line: LogRecord = { executionId: this.record.id, timestamp: this.stamp(), level: LEVEL[level], taskId, message: redact(message) };
+    const retry = level === 'warn' ? RETRY_NOTICE.exec(message) : null;
+    if (retry) {
+      const failed = [...this.record.taskRuns].reverse().find((t) => t.state === 'FAILED');
+      if (failed) {
+        this.taskState(failed, 'RETRYING');
+        failed.nextRetryDate = new Date(this.now().getTime() + Number(retry[1]) * 1000).toISOString();
+        this.save();
+      }
+    }
+    this.writes = this.writes.then(() => this.store.appendLogs([line]));
+  }
+
+  /** A Logger whose first child scope names the task, like Kestra's per-task logs. */
+  logger(taskId: string | null = null): Logger {
+    const emit = (level: LogLevel) => (m: string) => this.log(level, taskId, m);
+    return {
+      debug: emit('debug'),
+      info: emit('info'),
+      warn: emit('warn'),
+      error: emit('error'),
+      child: (scope) => this.logger(taskId ?? scope),
+    };
+  }
+
+  /** Resolves once everything recorded so far is in the store. */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+}

@@ -1,0 +1,63 @@
+// What the gateway knows about one execution, whichever engine ran it. Shaped like Kestra's Execution
+// (reference/kestra.md §5) so the Kestra backend maps 1:1 and the local backend records the same thing.
+import type { ExecutionStateName } from '../kestra/types.js';
+
+export type { ExecutionStateName };
+
+export const TERMINAL: readonly ExecutionStateName[] = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED'];
+
+export interface StateHistory {
+  state: ExecutionStateName;
+  date: string;
+}
+
+export interface TaskRunRecord {
+  id: string;
+  taskId: string;
+  state: ExecutionStateName;
+  startDate: string | null;
+  endDate: string | null;
+  attempts: number;
+  /** While the task waits for its next attempt. */
+  nextRetryDate: string | null;
+  histories: StateHistory[];
+}
+
+export interface ExecutionRecord {
+  id: string;
+  namespace: string;
+  flowId: string;
+  state: ExecutionStateName;
+  startDate: string;
+  endDate: string | null;
+  histories: StateHistory[];
+  taskRuns: TaskRunRecord[];
+  /** Redacted before they are stored. */
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown> | null;
+  /** API key id that started it (null: started outside the gateway). */
+  startedBy: string | null;
+  error: { error: string; message: string; details: Record<string, unknown> } | null;
+}
+
+export interface LogRecord {
+  executionId: string;
+  timestamp: string;
+  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  taskId: string | null;
+  message: string;
+}
+
+export interface ExecutionQuery {
+  namespace: string;
+  flowId: string;
+  states?: ExecutionStateName[];
+  from?: string;
+  to?: string;
+  page: number;
+  size: number;
+}
+
+export function isTerminal(state: ExecutionStateName): boolean {
+  return TERMINAL.includes(state);
+}

@@ -1,0 +1,130 @@
+// The embedded store: JSON files under a directory (default .railclone/gateway/), written atomically
+// (temp file + rename) and serialised in-process by one mutex. One gateway process per directory; for
+// several instances use PostgreSQL (RAILCLONE_GATEWAY_DATABASE_URL).
+// Why not an embedded SQL engine: PGlite needs its .wasm/.data files next to the esbuild bundle and
+// SQLite needs a native addon or Node 22; plain files keep `dist/railclone.mjs` self-contained.
+import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
+import type { ApiKeyRecord } from '../keys.js';
+import { Mutex } from './mutex.js';
+import type { GatewayStore, RateTake } from './types.js';
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+async function readJson<T>(path: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+}
+
+async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, data, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+async function readLines<T>(path: string): Promise<T[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  // A line is complete only once its newline is written.
+  return text.split('\n').slice(0, -1).filter(Boolean).map((l) => JSON.parse(l) as T);
+}
+
+export async function openFileStore(dir: string): Promise<GatewayStore> {
+  await mkdir(join(dir, 'executions'), { recursive: true, mode: 0o700 });
+  await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });
+  const mutex = new Mutex();
+  const keysPath = join(dir, 'keys.json');
+  const ratesPath = join(dir, 'rate-limits.json');
+  const auditPath = join(dir, 'audit.jsonl');
+  const execPath = (id: string) => {
+    if (!SAFE_ID.test(id)) throw new Error(`not an execution id: ${JSON.stringify(id).slice(0, 80)}`);
+    return join(dir, 'executions', `${id}.json`);
+  };
+  const logPath = (id: string) => join(dir, 'logs', `${id}.jsonl`);
+  const keys = () => readJson<ApiKeyRecord[]>(keysPath, []);
+  type Rates = Record<string, { window: number; count: number }>;
+
+  return {
+    kind: 'file',
+    createKey: (key) => mutex.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
+    getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,
+    listKeys: keys,
+    revokeKey: (id, at) =>
+      mutex.run(async () => {
+        const all = await keys();
+        const key = all.find((k) => k.id === id && !k.revoked_at);
+        if (!key) return false;
+        key.revoked_at = at;
+        await writeAtomic(keysPath, JSON.stringify(all, null, 2));
+        return true;
+      }),
+
+    takeRate: (keyId, window, limit) =>
+      mutex.run(async (): Promise<RateTake> => {
+        const rates = await readJson<Rates>(ratesPath, {});
+        const cur = rates[keyId]?.window === window ? rates[keyId]!.count : 0;
+        if (cur >= limit) return { allowed: false, count: cur };
+        rates[keyId] = { window, count: cur + 1 };
+        await writeAtomic(ratesPath, JSON.stringify(rates));
+        return { allowed: true, count: cur + 1 };
+      }),
+    refundRate: (keyId, window) =>
+      mutex.run(async () => {
+        const rates = await readJson<Rates>(ratesPath, {});
+        const r = rates[keyId];
+        if (r?.window === window && r.count > 0) {
+          r.count -= 1;
+          await writeAtomic(ratesPath, JSON.stringify(rates));
+        }
+      }),
+
+    appendAudit: (input: AuditInput) =>
+      mutex.run(async (): Promise<AuditEntry> => {
+        const all = await readLines<AuditEntry>(auditPath);
+        const last = all[all.length - 1];
+        const entry = chainEntry(input, last ? { seq: last.seq, hash: last.hash } : null);
+        await appendFile(auditPath, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+        return entry;
+      }),
+    listAudit: () => readLines<AuditEntry>(auditPath),
+
+    saveExecution: (exec) => mutex.run(() => writeAtomic(execPath(exec.id), JSON.stringify(exec))),
+    getExecution: async (id) => (SAFE_ID.test(id) ? readJson<ExecutionRecord | null>(execPath(id), null) : null),
+    searchExecutions: async (q: ExecutionQuery) => {
+      const files = (await readdir(join(dir, 'executions'))).filter((f) => f.endsWith('.json'));
+      const all = await Promise.all(files.map((f) => readJson<ExecutionRecord | null>(join(dir, 'executions', f), null)));
+      const hits = all
+        .filter((e): e is ExecutionRecord => e !== null)
+        .filter((e) => e.namespace === q.namespace && e.flowId === q.flowId)
+        .filter((e) => !q.states?.length || q.states.includes(e.state))
+        .filter((e) => (!q.from || e.startDate >= q.from) && (!q.to || e.startDate <= q.to))
+        .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
+      return { results: hits.slice((q.page - 1) * q.size, q.page * q.size), total: hits.length };
+    },
+    appendLogs: (logs) =>
+      mutex.run(async () => {
+        const byExec = new Map<string, LogRecord[]>();
+        for (const l of logs) byExec.set(l.executionId, [...(byExec.get(l.executionId) ?? []), l]);
+        for (const [id, lines] of byExec) {
+          execPath(id);
+          await appendFile(logPath(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
+        }
+      }),
+    getLogs: async (id, offset = 0) => (SAFE_ID.test(id) ? (await readLines<LogRecord>(logPath(id))).slice(offset) : []),
+    close: async () => {
+      await mutex.run(async () => undefined);
+    },
+  };
+}

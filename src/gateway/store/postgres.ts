@@ -1,0 +1,149 @@
+// The shared store: PostgreSQL. Several gateway instances can point at one database; the rate limit is
+// one atomic statement and the audit chain is appended under a transaction-scoped advisory lock.
+import pg from 'pg';
+import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
+import type { ApiKeyRecord } from '../keys.js';
+import type { GatewayStore } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS railclone_gateway_keys (
+  id text PRIMARY KEY, name text NOT NULL, hash text NOT NULL, namespaces text[] NOT NULL, flows text[] NOT NULL,
+  rate_limit integer, created_at timestamptz NOT NULL, revoked_at timestamptz);
+CREATE TABLE IF NOT EXISTS railclone_gateway_rates (
+  key_id text NOT NULL, win bigint NOT NULL, count integer NOT NULL, PRIMARY KEY (key_id, win));
+CREATE TABLE IF NOT EXISTS railclone_gateway_audit (seq bigint PRIMARY KEY, entry jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS railclone_gateway_executions (
+  id text PRIMARY KEY, namespace text NOT NULL, flow_id text NOT NULL, state text NOT NULL,
+  start_date timestamptz NOT NULL, record jsonb NOT NULL);
+CREATE INDEX IF NOT EXISTS railclone_gateway_executions_flow ON railclone_gateway_executions (namespace, flow_id, start_date DESC);
+CREATE TABLE IF NOT EXISTS railclone_gateway_logs (
+  seq bigserial PRIMARY KEY, execution_id text NOT NULL, record jsonb NOT NULL);
+CREATE INDEX IF NOT EXISTS railclone_gateway_logs_exec ON railclone_gateway_logs (execution_id, seq);
+`;
+
+// Any fixed number: every instance serialises audit appends on it.
+const AUDIT_LOCK = 0x7261696c;
+
+const toKey = (r: Record<string, unknown>): ApiKeyRecord => ({
+  id: String(r.id),
+  name: String(r.name),
+  hash: String(r.hash),
+  namespaces: r.namespaces as string[],
+  flows: r.flows as string[],
+  rate_limit: r.rate_limit === null ? null : Number(r.rate_limit),
+  created_at: new Date(r.created_at as string).toISOString(),
+  revoked_at: r.revoked_at ? new Date(r.revoked_at as string).toISOString() : null,
+});
+
+export async function openPostgresStore(url: string): Promise<GatewayStore> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Two instances starting at once may both run CREATE … IF NOT EXISTS; the lock makes that safe.
+  const boot = await pool.connect();
+  try {
+    await boot.query('SELECT pg_advisory_lock($1)', [AUDIT_LOCK + 1]);
+    await boot.query(SCHEMA);
+  } finally {
+    await boot.query('SELECT pg_advisory_unlock($1)', [AUDIT_LOCK + 1]).catch(() => undefined);
+    boot.release();
+  }
+
+  return {
+    kind: 'postgres',
+    async createKey(k) {
+      await pool.query(
+        'INSERT INTO railclone_gateway_keys (id, name, hash, namespaces, flows, rate_limit, created_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
+        [k.id, k.name, k.hash, k.namespaces, k.flows, k.rate_limit, k.created_at, k.revoked_at],
+      );
+    },
+    async getKey(id) {
+      const r = await pool.query('SELECT * FROM railclone_gateway_keys WHERE id = $1', [id]);
+      return r.rows[0] ? toKey(r.rows[0]) : null;
+    },
+    async listKeys() {
+      return (await pool.query('SELECT * FROM railclone_gateway_keys ORDER BY created_at')).rows.map(toKey);
+    },
+    async revokeKey(id, at) {
+      const r = await pool.query('UPDATE railclone_gateway_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
+      return (r.rowCount ?? 0) > 0;
+    },
+
+    async takeRate(keyId, window, limit) {
+      // One statement: the row lock taken by ON CONFLICT makes concurrent takes queue, and the WHERE
+      // refuses the update once the window is full — no read-then-write race, across instances too.
+      const r = await pool.query<{ count: number }>(
+        `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT $1, $2, 1 WHERE $3::int > 0
+         ON CONFLICT (key_id, win) DO UPDATE SET count = railclone_gateway_rates.count + 1
+         WHERE railclone_gateway_rates.count < $3::int RETURNING count`,
+        [keyId, window, limit],
+      );
+      if (r.rows[0]) return { allowed: true, count: Number(r.rows[0].count) };
+      const cur = await pool.query<{ count: number }>('SELECT count FROM railclone_gateway_rates WHERE key_id = $1 AND win = $2', [keyId, window]);
+      return { allowed: false, count: Number(cur.rows[0]?.count ?? limit) };
+    },
+    async refundRate(keyId, window) {
+      await pool.query('UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0', [keyId, window]);
+    },
+
+    async appendAudit(input: AuditInput): Promise<AuditEntry> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+        const last = await client.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq DESC LIMIT 1');
+        const prev = last.rows[0]?.entry;
+        const entry = chainEntry(input, prev ? { seq: prev.seq, hash: prev.hash } : null);
+        await client.query('INSERT INTO railclone_gateway_audit (seq, entry) VALUES ($1, $2)', [entry.seq, JSON.stringify(entry)]);
+        await client.query('COMMIT');
+        return entry;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async listAudit() {
+      // Stored order is physical order of seq; verify checks the seq numbers themselves.
+      return (await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')).rows.map((r) => r.entry);
+    },
+
+    async saveExecution(e: ExecutionRecord) {
+      await pool.query(
+        `INSERT INTO railclone_gateway_executions (id, namespace, flow_id, state, start_date, record) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, record = EXCLUDED.record`,
+        [e.id, e.namespace, e.flowId, e.state, e.startDate, JSON.stringify(e)],
+      );
+    },
+    async getExecution(id) {
+      const r = await pool.query<{ record: ExecutionRecord }>('SELECT record FROM railclone_gateway_executions WHERE id = $1', [id]);
+      return r.rows[0]?.record ?? null;
+    },
+    async searchExecutions(q: ExecutionQuery) {
+      const where = ['namespace = $1', 'flow_id = $2'];
+      const params: unknown[] = [q.namespace, q.flowId];
+      if (q.states?.length) where.push(`state = ANY($${params.push(q.states)})`);
+      if (q.from) where.push(`start_date >= $${params.push(q.from)}`);
+      if (q.to) where.push(`start_date <= $${params.push(q.to)}`);
+      const w = where.join(' AND ');
+      const total = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM railclone_gateway_executions WHERE ${w}`, params);
+      const rows = await pool.query<{ record: ExecutionRecord }>(
+        `SELECT record FROM railclone_gateway_executions WHERE ${w} ORDER BY start_date DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, q.size, (q.page - 1) * q.size],
+      );
+      return { results: rows.rows.map((r) => r.record), total: Number(total.rows[0]!.n) };
+    },
+    async appendLogs(logs: LogRecord[]) {
+      if (logs.length === 0) return;
+      await pool.query(
+        'INSERT INTO railclone_gateway_logs (execution_id, record) SELECT x->>\'executionId\', x FROM jsonb_array_elements($1::jsonb) AS x',
+        [JSON.stringify(logs)],
+      );
+    },
+    async getLogs(id, offset = 0) {
+      const r = await pool.query<{ record: LogRecord }>('SELECT record FROM railclone_gateway_logs WHERE execution_id = $1 ORDER BY seq OFFSET $2', [id, offset]);
+      return r.rows.map((x) => x.record);
+    },
+    close: () => pool.end(),
+  };
+}
