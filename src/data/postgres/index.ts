@@ -93,17 +93,22 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     );
     log.info(`copying ${tables.length} tables from ${describeEndpoint(sourceEp)} to ${describeEndpoint(targetEp)} with ${o.jobs} jobs`);
 
+    const phase = (name: string) => log.debug(`${name} done at ${Date.now() - started} ms`);
+    phase('setup');
     await applySchemaSection({ tools, source: opts.source, target: opts.target, snapshot, section: 'pre-data', signal: stop.signal });
     throwIfAborted(stop.signal);
+    phase('pre-data');
 
     const reports = await copyTables(opts, o, snapshot, tables, stop);
 
+    phase('data');
     const sequences = await readSequences(coordinator);
     for (const s of sequences) {
       const rel = qualified(s.schema, s.name);
       await admin.query(`SELECT setval(${literal(rel)}::regclass, ${s.lastValue}, ${s.isCalled})`);
     }
     await applySchemaSection({ tools, source: opts.source, target: opts.target, snapshot, section: 'post-data', signal: stop.signal });
+    phase('sequences and post-data');
     // Materialized views are data to pg_dump: refreshed on the target as pg_restore would (so a stale
     // source view arrives fresh); creation order covers views on views.
     for (const m of await populatedMatviews(coordinator)) {

@@ -1,0 +1,151 @@
+// Benchmark, run by hand: `npx tsx bench/pg-copy.ts [--size-mb 1024] [--jobs 2] [--reuse]`.
+// Generates a WordPress-shaped PostgreSQL source, then in one run times: railclone (no rewrite,
+// with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
+// form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
+// get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware).
+import { execSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { copyPostgres } from '../src/data/postgres/index.js';
+import { setLogLevel } from '../src/util/log.js';
+import { generateWordpressPg, SITE, WORDPRESS_TEXT_COLUMNS } from './datasets/wordpress-pg.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : dflt;
+};
+const sizeMb = Number(arg('size-mb', '1024'));
+const jobs = Number(arg('jobs', '2'));
+const reuse = args.includes('--reuse');
+const HOST = arg('host-url', 'postgresql://postgres@127.0.0.1:5432');
+const SRC = 'bench_pgcopy_src';
+const NEW_SITE = 'https://staging-42.up.railway.app';
+setLogLevel('warn');
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: `${HOST}/postgres` });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+const url = (db: string) => `${HOST}/${db}`;
+const fresh = async (db: string) => {
+  await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${db}`);
+  return url(db);
+};
+async function one<T>(db: string, sql: string): Promise<T> {
+  const c = new pg.Client({ connectionString: url(db) });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows[0] as T;
+  } finally {
+    await c.end();
+  }
+}
+const sh = (cmd: string) => execSync(cmd, { stdio: ['ignore', 'ignore', 'inherit'], shell: '/bin/bash' });
+async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
+  const t = Date.now();
+  await fn();
+  return (Date.now() - t) / 1000;
+}
+async function sqlRewrite(db: string): Promise<number> {
+  return time(async () => {
+    const c = new pg.Client({ connectionString: url(db) });
+    await c.connect();
+    try {
+      for (const [table, cols] of Object.entries(WORDPRESS_TEXT_COLUMNS)) {
+        const set = cols.map((col) => `${col} = replace(replace(${col}, '${SITE}', '${NEW_SITE}'), '${SITE.replace(/\//g, '\\/')}', '${NEW_SITE.replace(/\//g, '\\/')}')`);
+        await c.query(`UPDATE ${table} SET ${set.join(', ')}`);
+      }
+    } finally {
+      await c.end();
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${execSync('nproc').toString().trim()} CPUs; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; jobs ${jobs}`);
+  const exists = reuse && (await one<{ n: number }>('postgres', `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${SRC}'`)).n > 0;
+  if (!exists) {
+    await fresh(SRC);
+    const g = await time(() => generateWordpressPg(url(SRC), sizeMb));
+    console.log(`generated source in ${g.toFixed(1)} s`);
+  }
+  const size = await one<{ db: string; data: string }>(
+    SRC,
+    `SELECT pg_database_size(current_database())::text AS db,
+            (SELECT sum(pg_relation_size(oid))::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace) AS data`,
+  );
+  console.log(`source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, table heap ${(Number(size.data) / 1e6).toFixed(0)} MB`);
+
+  const results: { name: string; seconds: number; note?: string }[] = [];
+
+  const t1 = await fresh('bench_pgcopy_rc');
+  const r1 = await copyPostgres({ source: url(SRC), target: t1, jobs });
+  const volume = r1.totalBytes; // COPY text bytes of the whole dataset: the common numerator for MB/s
+  results.push({ name: 'railclone (no rewrite)', seconds: r1.durationMs / 1000 });
+
+  const t2 = await fresh('bench_pgcopy_rc');
+  const r2 = await copyPostgres({ source: url(SRC), target: t2, jobs, rewrite: [{ from: SITE, to: NEW_SITE }] });
+  results.push({ name: 'railclone (with rewrite)', seconds: r2.durationMs / 1000, note: `${r2.rewrittenValues} values rewritten in flight` });
+
+  await fresh('bench_pgcopy_peer');
+  const dumpPsql = await time(() => sh(`pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`));
+  results.push({ name: 'pg_dump | psql', seconds: dumpPsql });
+  const upd = await sqlRewrite('bench_pgcopy_peer');
+  results.push({ name: 'pg_dump | psql + UPDATE replace()', seconds: dumpPsql + upd, note: `UPDATE pass ${upd.toFixed(1)} s` });
+
+  await fresh('bench_pgcopy_peer');
+  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+  try {
+    const dr = await time(() => {
+      sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
+      sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
+    });
+    results.push({ name: `pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, seconds: dr });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const hasPgcopydb = spawnSync('pgcopydb', ['--version']).status === 0;
+  if (hasPgcopydb) {
+    await fresh('bench_pgcopy_peer');
+    const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
+    try {
+      const s = await time(() =>
+        sh(`pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`),
+      );
+      results.push({ name: `pgcopydb clone (${execSync('pgcopydb --version 2>&1').toString().match(/\d+\.\d+\S*/)?.[0] ?? '?'})`, seconds: s });
+      const u = await sqlRewrite('bench_pgcopy_peer');
+      results.push({ name: 'pgcopydb clone + UPDATE replace()', seconds: s + u, note: `UPDATE pass ${u.toFixed(1)} s` });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  } else {
+    console.log('pgcopydb: not installed (apt-get install -y pgcopydb), skipped');
+  }
+
+  console.log(`\ndata volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}\n`);
+  const base = results[0]?.seconds ?? 1;
+  console.log(`${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${(r.seconds / base).toFixed(2).padStart(12)}x${r.note ? `  (${r.note})` : ''}`,
+    );
+  }
+  if (!args.includes('--keep')) {
+    for (const db of ['bench_pgcopy_rc', 'bench_pgcopy_peer']) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
