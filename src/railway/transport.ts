@@ -83,7 +83,7 @@ function classifyingFetch(timeoutMs: number): typeof fetch {
       if (isTimeout(err)) throw new TransientFailure('timeout', `body not received within ${timeoutMs} ms`);
       throw new TransientFailure('network', `body cut off (${errorCode(err) ?? 'read error'})`);
     }
-    let json = true;
+    let json: boolean;
     try {
       const parsed: unknown = JSON.parse(text);
       json = typeof parsed === 'object' && parsed !== null;
