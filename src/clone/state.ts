@@ -1,5 +1,6 @@
 // What one clone knows as it goes, passed from step to step (in-process, or as the `state` output
 // of the previous Kestra task). It holds ids, names and domains only — never a variable value.
+import { registerPublic } from '../util/secrets.js';
 import type { DbEngine } from './services.js';
 
 export interface ServicePlan {
@@ -56,5 +57,13 @@ export function parseState(text: string | undefined, executionId: string): Clone
   if (typeof parsed !== 'object' || parsed === null || typeof parsed.execution_id !== 'string') {
     throw new Error('RAILCLONE_STATE must be the JSON `state` output of the previous railclone step');
   }
+  // By contract the state holds ids, names and domains only; they must survive redaction intact.
+  markPublic(parsed);
   return parsed;
+}
+
+function markPublic(value: unknown): void {
+  if (typeof value === 'string') registerPublic(value);
+  else if (Array.isArray(value)) value.forEach(markPublic);
+  else if (value && typeof value === 'object') Object.values(value).forEach(markPublic);
 }

@@ -13,6 +13,7 @@ import { createLogger, setLogSink } from '../util/log.js';
 import { enableKestraProtocol, kestra } from '../util/kestra-protocol.js';
 import { ValidationError, toErrorBody } from '../util/errors.js';
 import type { ProgressEvent } from '../util/progress.js';
+import { requestFromFlow } from '../kestra/flow-request.js';
 
 type Query = (railway: Awaited<ReturnType<typeof connectRailway>>['railway'], projectId: string, body: Record<string, unknown>) => Promise<unknown>;
 
@@ -27,7 +28,9 @@ const QUERIES: Record<string, { schema: typeof EnvironmentRefSchema | typeof Pro
 export const TASK_NAMES = [...Object.keys(ALL_STEPS), ...Object.keys(QUERIES)];
 
 function progressToKestra(e: ProgressEvent): void {
-  if (e.kind === 'table' && e.status === 'done') {
+  if (e.kind === 'step') {
+    kestra.log(e.status === 'failed' ? 'ERROR' : 'INFO', `[${e.step}] ${e.status}${e.message ? `: ${e.message}` : ''}`);
+  } else if (e.kind === 'table' && e.status === 'done') {
     kestra.log('INFO', `table ${e.table}: ${e.rows} rows, ${(e.bytes / 1e6).toFixed(1)} MB`);
   } else if (e.kind === 'service') {
     kestra.log('INFO', `service ${e.service}: ${e.status}`);
@@ -42,14 +45,14 @@ export function registerTaskCommand(program: Command): void {
       enableKestraProtocol();
       // Kestra reads stderr as ERROR: every log line goes out as a protocol line with its own level.
       setLogSink(({ level, scope, message }) => kestra.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'INFO'), `[${scope}] ${message}`));
-      const log = createLogger(step);
+      const log = createLogger('task');
       try {
         const env = readRailcloneEnv();
         const raw = process.env.RAILCLONE_REQUEST;
         if (!raw) throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST must hold the request as JSON');
         let body: Record<string, unknown>;
         try {
-          body = JSON.parse(raw);
+          body = requestFromFlow(raw, process.env.RAILCLONE_REQUEST_ORIGIN) as Record<string, unknown>;
         } catch {
           throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST is not valid JSON');
         }

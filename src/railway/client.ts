@@ -382,7 +382,8 @@ export class RailwayClient implements RailwayApi {
     );
     const out: VariableMap = {};
     for (const [name, value] of Object.entries(r.variables ?? {})) out[name] = value == null ? '' : String(value);
-    registerSecrets(Object.values(out));
+    // RAILWAY_* are Railway-provided ids, names and domains: public, and masking them would blind our logs.
+    registerSecrets(Object.entries(out).filter(([name]) => !name.startsWith('RAILWAY_')).map(([, v]) => v));
     return out;
   }
 
