@@ -138,7 +138,7 @@ export function registerCloneCommands(program: Command): void {
         }
       } finally {
         display.stop();
-        if (connection.emulated && process.env.RAILCLONE_KEEP_EMULATOR !== '1') await connection.close();
+        await connection.close();
       }
     });
 
