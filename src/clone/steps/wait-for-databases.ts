@@ -9,7 +9,7 @@ const FAILED = new Set(['FAILED', 'CRASHED', 'REMOVED']);
 export const waitForDatabases: Step = async (ctx) => {
   const { railway, state, log } = ctx;
   const envId = state.environment_id!;
-  const deployTimeoutMs = readRailcloneEnv().RAILCLONE_deployTimeoutMs ?? 15 * 60_000;
+  const deployTimeoutMs = readRailcloneEnv().RAILCLONE_DEPLOY_TIMEOUT_MS ?? 15 * 60_000;
   for (const db of (state.services ?? []).filter((s) => s.engine)) {
     const deadline = Date.now() + deployTimeoutMs;
     for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
