@@ -67,6 +67,7 @@ const world = {
   proxies: [] as { id: string; domain: string; proxyPort: number; applicationPort: number; serviceId: string; environmentId: string; syncStatus: string }[],
   pendingProxy: null as null | { port: number; serviceId: string; environmentId: string; pollsLeft: number },
   serviceDomains: [] as { id: string; domain: string; targetPort: number | null; environmentId: string; serviceId: string }[],
+  projects: [] as { id: string; name: string; createdAt: string }[],
   calls: [] as string[],
   executed: [] as string[],
   headers: [] as http.IncomingHttpHeaders[],
@@ -80,6 +81,7 @@ function resetWorld(): void {
   world.proxies = [];
   world.pendingProxy = null;
   world.serviceDomains = [];
+  world.projects = [{ id: 'proj-old', name: 'demo', createdAt: '2020-01-01T00:00:00.000Z' }];
   world.calls = [];
   world.executed = [];
   world.headers = [];
@@ -216,6 +218,22 @@ function rootValue(auth: Auth) {
     },
     serviceInstance: ({ environmentId, serviceId }: { environmentId: string; serviceId: string }) =>
       envObject(findEnv(environmentId)).serviceInstances({}).edges.map((e) => e.node).find((s) => s.serviceId === serviceId),
+    projectCreate: ({ input }: { input: { name: string } }) => {
+      needApi(auth);
+      const p = { id: `proj-${world.nextId++}`, name: input.name, createdAt: new Date().toISOString() };
+      world.projects.unshift(p);
+      return p;
+    },
+    projects: (a: { first?: number; after?: string }) => {
+      needApi(auth);
+      return conn(world.projects, a);
+    },
+    projectDelete: ({ id }: { id: string }) => {
+      needApi(auth);
+      if (!world.projects.some((p) => p.id === id)) throw new Error('Project not found');
+      world.projects = world.projects.filter((p) => p.id !== id);
+      return true;
+    },
     serviceDomainCreate: ({ input }: { input: { environmentId: string; serviceId: string; targetPort?: number } }) => {
       const d = { id: `sd-${world.nextId++}`, domain: `web-${world.nextId}.up.railway.app`, targetPort: input.targetPort ?? null, environmentId: input.environmentId, serviceId: input.serviceId };
       world.serviceDomains.push(d);
@@ -609,6 +627,36 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
     expect(await c.deleteEnvironment(e.id)).toBe(true);
     expect(world.executed.filter((o) => o === 'EnvironmentDelete')).toHaveLength(2);
     expect(world.envs.has(e.id)).toBe(false);
+  });
+});
+
+describe('RailwayClient: projects', () => {
+  it('projectCreate that timed out but happened is found by name and creation time, not the older namesake', async () => {
+    world.faults.push({ op: 'ProjectCreate', kind: 'slow', ms: 800 });
+    const c = client({ timeoutMs: 300 });
+    const p = await c.createProject({ name: 'demo', workspaceId: 'ws-1' });
+    expect(p.id).not.toBe('proj-old');
+    expect(p.name).toBe('demo');
+    expect(world.calls.filter((o) => o === 'ProjectCreate')).toHaveLength(1);
+    expect(world.projects.filter((x) => x.name === 'demo')).toHaveLength(2);
+    await c.deleteProject(p.id);
+    expect(world.projects.map((x) => x.id)).toEqual(['proj-old']);
+  });
+
+  it('projectCreate that never ran is retried once the lookup finds nothing new', async () => {
+    world.faults.push({ op: 'ProjectCreate', kind: 'reset' });
+    const p = await client().createProject({ name: 'demo' });
+    expect(p.id).not.toBe('proj-old');
+    expect(world.calls.filter((o) => o === 'ProjectCreate')).toHaveLength(2);
+    expect(world.calls).toContain('Projects');
+  });
+
+  it('an invalid API token fails whoami with RailwayAuthError naming RAILWAY_API_TOKEN, without the value', async () => {
+    const err = await caught(client({ apiToken: 'bogus-token-000111222' }).whoami());
+    expect(err).toBeInstanceOf(RailwayAuthError);
+    expect(err.message).toMatch(/^RAILWAY_API_TOKEN cannot access/);
+    expect(err.message).not.toContain('bogus-token-000111222');
+    expect(world.calls).toEqual(['Me', 'ApiTokenWorkspaces']);
   });
 });
 
