@@ -1,0 +1,128 @@
+// The Kestra backend's request mapping, captured with nock (no Kestra server can run here): webhook with
+// the server-held key and no basic auth, reads with basic auth, search filters, and Kestra faults → 502.
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KestraClient } from '../../src/kestra/client.js';
+import { KestraBackend, fromKestra } from '../../src/gateway/backends/kestra.js';
+import { statusOf } from '../../src/gateway/http-errors.js';
+import type { GatewayStore } from '../../src/gateway/store/types.js';
+import { tempFileStore } from '../integration/gateway-helpers.js';
+
+// nock 15 intercepts fetch through @mswjs/interceptors, which calls Promise.withResolvers (Node 22+).
+// Node 20 lacks it; this test-only shim adds the standard behaviour.
+const P = Promise as unknown as { withResolvers?: () => unknown };
+P.withResolvers ??= () => {
+  let resolve!: (v: unknown) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+};
+
+const KESTRA = 'http://kestra.test:8080';
+const AUTH = `Basic ${Buffer.from('admin@example.com:Secret123').toString('base64')}`;
+let store: GatewayStore;
+let backend: KestraBackend;
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  ({ store } = await tempFileStore());
+  const client = new KestraClient({ url: KESTRA, user: 'admin@example.com', password: 'Secret123', tenant: 'main' });
+  backend = new KestraBackend({ client, webhookKey: 'server-side-webhook-key', store });
+});
+
+afterEach(() => nock.cleanAll());
+afterAll(async () => {
+  nock.enableNetConnect();
+  await store.close();
+});
+
+const execution = {
+  id: 'abcDEF123',
+  namespace: 'railclone',
+  flowId: 'clone-staging-api',
+  state: { current: 'RUNNING', startDate: '2026-01-01T00:00:00Z', histories: [{ state: 'CREATED', date: '2026-01-01T00:00:00Z' }, { state: 'RUNNING', date: '2026-01-01T00:00:01Z' }] },
+  taskRunList: [{ id: 't1', taskId: 'sync-database', state: { current: 'RETRYING', startDate: '2026-01-01T00:00:02Z' }, attempts: [{ state: { current: 'FAILED' } }, { state: { current: 'RUNNING' } }] }],
+};
+
+describe('KestraBackend', () => {
+  it('starts a clone through the webhook with the server-held key, without basic auth, and records the origin', async () => {
+    let seen: { body?: unknown } = {};
+    // badheaders: the interceptor does not match at all if an Authorization header is sent.
+    nock(KESTRA, { badheaders: ['authorization'] })
+      .post('/api/v1/main/executions/webhook/railclone/clone-staging-api/server-side-webhook-key', (body) => {
+        seen = { body };
+        return true;
+      })
+      .reply(200, { id: 'abcDEF123', namespace: 'railclone', flowId: 'clone-staging-api' });
+    const r = await backend.start({ namespace: 'railclone', flowId: 'clone-staging-api', inputs: { client_name: 'acme' }, redactedInputs: { client_name: 'acme' }, startedBy: 'key123' });
+    expect(r.executionId).toBe('abcDEF123');
+    expect(seen.body).toEqual({ client_name: 'acme' });
+    expect((await store.getExecution('abcDEF123'))?.startedBy).toBe('key123');
+  });
+
+  it('starts other flows through POST /executions with inputs and the key as a label', async () => {
+    let query = '';
+    nock(KESTRA)
+      .post('/api/v1/main/executions/railclone/delete-environment')
+      .query((q) => {
+        query = JSON.stringify(q);
+        return true;
+      })
+      .matchHeader('authorization', AUTH)
+      .reply(200, { id: 'del1', namespace: 'railclone', flowId: 'delete-environment', state: { current: 'CREATED' } });
+    const r = await backend.start({ namespace: 'railclone', flowId: 'delete-environment', inputs: { environment: 'staging-x', force: false }, redactedInputs: {}, startedBy: 'key9' });
+    expect(r.executionId).toBe('del1');
+    expect(query).toContain('railclone-key:key9');
+  });
+
+  it('reads an execution with basic auth and maps tasks, attempts and histories', async () => {
+    nock(KESTRA).get('/api/v1/main/executions/abcDEF123').matchHeader('authorization', AUTH).reply(200, execution);
+    const e = await backend.get('abcDEF123');
+    expect(e).toMatchObject({ id: 'abcDEF123', state: 'RUNNING', startedBy: 'key123', inputs: { client_name: 'acme' } });
+    expect(e!.taskRuns[0]).toMatchObject({ taskId: 'sync-database', state: 'RETRYING', attempts: 2 });
+    expect(e!.histories).toHaveLength(2);
+  });
+
+  it('answers null for an unknown execution and maps Kestra faults to 502', async () => {
+    nock(KESTRA).get('/api/v1/main/executions/nope').reply(404, { message: 'not found' });
+    expect(await backend.get('nope')).toBeNull();
+    nock(KESTRA).get('/api/v1/main/executions/boom').reply(500, 'internal');
+    const err = await backend.get('boom').catch((e: unknown) => e);
+    expect(statusOf(err)).toBe(502);
+    nock(KESTRA).post(/webhook/).replyWithError('connection refused');
+    const err2 = await backend.start({ namespace: 'railclone', flowId: 'clone-staging-api', inputs: {}, redactedInputs: {}, startedBy: 'k' }).catch((e: unknown) => e);
+    expect(statusOf(err2)).toBe(502);
+    expect(String((err2 as Error).message)).not.toContain('server-side-webhook-key');
+  });
+
+  it('searches with Kestra filters for flow, states and date range; logs map task names', async () => {
+    let q: Record<string, string> = {};
+    nock(KESTRA)
+      .get('/api/v1/main/executions/search')
+      .query((query) => {
+        q = query as Record<string, string>;
+        return true;
+      })
+      .reply(200, { results: [execution], total: 1 });
+    const page = await backend.search({ namespace: 'railclone', flowId: 'clone-staging-api', states: ['SUCCESS', 'FAILED'], from: '2026-01-01T00:00:00.000Z', page: 2, size: 5 });
+    expect(page.total).toBe(1);
+    expect(q).toMatchObject({
+      page: '2',
+      size: '5',
+      'filters[namespace][EQUALS]': 'railclone',
+      'filters[flowId][EQUALS]': 'clone-staging-api',
+      'filters[state][IN]': 'SUCCESS,FAILED',
+      'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00.000Z',
+    });
+    nock(KESTRA).get('/api/v1/main/logs/abcDEF123').reply(200, [{ timestamp: '2026-01-01T00:00:03Z', level: 'INFO', message: 'hi', taskId: 'preflight' }]);
+    expect(await backend.logs('abcDEF123')).toEqual([{ executionId: 'abcDEF123', timestamp: '2026-01-01T00:00:03Z', level: 'INFO', taskId: 'preflight', message: 'hi' }]);
+  });
+
+  it('maps a finished execution’s outputs', () => {
+    const done = fromKestra({ ...execution, state: { current: 'SUCCESS', startDate: 'a', endDate: 'b' }, outputs: { staging_url: 'https://x' } } as never, null);
+    expect(done).toMatchObject({ state: 'SUCCESS', endDate: 'b', outputs: { staging_url: 'https://x' }, startedBy: null });
+  });
+});
