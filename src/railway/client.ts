@@ -3,7 +3,7 @@
 import { ValidationError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
 import { registerPublic, registerSecret, registerSecrets } from '../util/secrets.js';
-import { RailwayApiError, RailwayAuthError } from './errors.js';
+import { RailwayApiError, RailwayAuthError, RailwayConflictError } from './errors.js';
 import {
   nodes,
   registerConfigSecrets,
@@ -62,6 +62,8 @@ export interface RailwayClientOptions {
 
 const log = createLogger('railway');
 let warnedBothTokens = false;
+/** Tolerated clock difference between us and Railway when deciding "created by this call". */
+const CLOCK_SKEW_MS = 120_000;
 
 /** Options for the deployments list beyond the RailwayApi contract. */
 export interface ListDeploymentsInput {
@@ -215,8 +217,7 @@ export class RailwayClient implements RailwayApi {
     type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
     // Newest first; one page is plenty to find something created seconds ago.
     const r = await this.transport.call<R>(ops.Projects, { workspaceId, first: 50 }, { resource: 'the project list' });
-    const slack = 120_000; // clock skew between us and Railway
-    return nodes(r.projects).find((p) => p.name === name && Date.parse(p.createdAt) >= since - slack);
+    return nodes(r.projects).find((p) => p.name === name && Date.parse(p.createdAt) >= since - CLOCK_SKEW_MS);
   }
 
   async deleteProject(projectId: string): Promise<void> {
@@ -299,6 +300,7 @@ export class RailwayClient implements RailwayApi {
   }
 
   async createEnvironment(input: CreateEnvironmentInput): Promise<EnvironmentSummary> {
+    const startedAt = Date.now();
     registerPublic(input.name);
     const vars = {
       input: definedOnly({
@@ -313,12 +315,21 @@ export class RailwayClient implements RailwayApi {
     };
     const r = await this.transport.call<{ environmentCreate: RawEnvironment }>(ops.EnvironmentCreate, vars, {
       resource: `environment "${input.name}" in project ${input.projectId}`,
-      // Names are unique per project, so an environment of this name after an ambiguous failure
-      // is the one we created.
+      // Names are unique per project, so an environment of this name created since we started is
+      // the one we created. An OLDER one is not ours: claiming it would let the caller treat (and
+      // later overwrite or delete) someone else's environment as its own.
       recover: async () => {
         const found = await this.findEnvironmentByName(input.projectId, input.name);
-        if (found) log.info(`environmentCreate of "${input.name}" did happen before the connection failed; using ${found.id}`);
-        return found ? { environmentCreate: { ...found, unmergedChangesCount: null } } : undefined;
+        if (!found) return undefined;
+        if (Date.parse(found.createdAt) < startedAt - CLOCK_SKEW_MS) {
+          throw new RailwayConflictError(
+            `environment "${input.name}" already existed in project ${input.projectId} (created ${found.createdAt}) ` +
+              'before this create, whose answer was lost; it is not railclone\'s new environment.',
+            { environmentId: found.id, projectId: input.projectId },
+          );
+        }
+        log.info(`environmentCreate of "${input.name}" did happen before the connection failed; using ${found.id}`);
+        return { environmentCreate: { ...found, unmergedChangesCount: null } };
       },
     });
     return toEnvironmentSummary(r.environmentCreate);

@@ -611,6 +611,16 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
     expect(world.calls).not.toContain('EnvironmentCreate');
   });
 
+  it('a lost create next to an OLDER environment of that name is not claimed as ours', async () => {
+    world.envs.set('env-old', { ...env('env-old', 'staging-old', null), createdAt: '2020-01-01T00:00:00.000Z' });
+    nock(origin, { allowUnmocked: true })
+      .post('/graphql/v2', (b: { operationName?: string }) => b.operationName === 'EnvironmentCreate')
+      .reply(504, '<html>Gateway Timeout</html>', { 'content-type': 'text/html' });
+    const err = await caught(client().createEnvironment({ projectId: PROJECT_ID, name: 'staging-old' }));
+    expect(err).toBeInstanceOf(RailwayConflictError);
+    expect(err.message).toMatch(/already existed .* it is not railclone's new environment/);
+  });
+
   it('serviceDomainCreate that timed out but happened returns that domain without a second create', async () => {
     world.serviceDomains.push({ id: 'sd-old', domain: 'old.up.railway.app', targetPort: null, environmentId: PROD_ID, serviceId: SERVICE_ID });
     world.faults.push({ op: 'ServiceDomainCreate', kind: 'slow', ms: 800 });
