@@ -4,6 +4,7 @@
 // A target marked in progress or failed by railclone holds a half copy, so a re-run may replace it.
 import { RailcloneError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
+import { redact } from '../../util/secrets.js';
 import { ident, literal, type PgClient } from './connect.js';
 import { SYSTEM_SCHEMA_FILTER, notExtensionMember } from './catalog.js';
 
@@ -29,7 +30,8 @@ export async function readMark(target: PgClient): Promise<string | null> {
 
 /** Writes the status comment; a target we do not own only loses the marker, not the copy. */
 export async function writeMark(target: PgClient, status: 'in progress' | 'failed' | 'done', detail: string): Promise<void> {
-  const text = `${MARK_PREFIX} ${status} at ${new Date().toISOString()}${detail ? `: ${detail}` : ''}`.slice(0, 1000);
+  // The comment is readable by every user of the database: no secret may land in it.
+  const text = redact(`${MARK_PREFIX} ${status} at ${new Date().toISOString()}${detail ? `: ${detail}` : ''}`).slice(0, 1000);
   try {
     await target.query(`COMMENT ON DATABASE ${ident(await currentDatabase(target))} IS ${literal(text)}`);
   } catch (err) {
