@@ -11,9 +11,7 @@ let h: Harness;
 let projectId: string;
 let productionId: string;
 
-const serviceId = async (name: string) => (await h.railway.getProject(projectId)).services.find((s) => s.name === name)!.id;
-const vars = async (envId: string, service: string, unrendered = false) =>
-  h.railway.getVariables({ projectId, environmentId: envId, serviceId: await serviceId(service), unrendered });
+const vars = (envId: string, service: string, unrendered = false) => h.vars(envId, service, unrendered);
 const envIdOf = async (name: string) => (await h.railway.findEnvironmentByName(projectId, name))!.id;
 
 beforeAll(async () => {

@@ -17,6 +17,9 @@ export interface Harness {
   logs: string[];
   events: ProgressEvent[];
   context(request: CloneRequestInput, extra?: Partial<StepContext>): StepContext;
+  serviceId(name: string): Promise<string>;
+  /** A service's variables in an environment, rendered unless asked otherwise. */
+  vars(environmentId: string, service: string, unrendered?: boolean): Promise<Record<string, string>>;
 }
 
 export async function startHarness(scenario: 'wordpress' | 'postgres-app', dbPrefix: string): Promise<Harness> {
@@ -24,12 +27,17 @@ export async function startHarness(scenario: 'wordpress' | 'postgres-app', dbPre
   const railway = railwayClientFromEnv({ RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url });
   const logs: string[] = [];
   const events: ProgressEvent[] = [];
+  const projectId = emulator.projectId;
+  const serviceId = async (name: string) => (await railway.getProject(projectId)).services.find((s) => s.name === name)!.id;
   setLogSink(({ level, scope, message }) => logs.push(`${level} [${scope}] ${message}`));
   return {
     emulator,
     railway,
     logs,
     events,
+    serviceId,
+    vars: async (environmentId, service, unrendered = false) =>
+      railway.getVariables({ projectId, environmentId, serviceId: await serviceId(service), unrendered }),
     context: (request, extra = {}) => ({
       railway,
       request: parseInput(CloneRequestSchema, { railway_project_id: emulator.projectId, ...request }),

@@ -19,14 +19,10 @@ interface TaskRun {
 
 async function task(step: string, env: Record<string, string>): Promise<TaskRun> {
   const base = { PATH: process.env.PATH ?? '', RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url };
-  let stdout = '';
-  let code = 0;
-  try {
-    ({ stdout } = await run(process.execPath, ['dist/railclone.mjs', 'task', step], { env: { ...base, ...env }, timeout: 120_000 }));
-  } catch (err) {
-    ({ stdout } = err as { stdout: string });
-    code = (err as { code: number }).code;
-  }
+  const { stdout, code } = await run(process.execPath, ['dist/railclone.mjs', 'task', step], { env: { ...base, ...env }, timeout: 120_000 }).then(
+    (r) => ({ stdout: r.stdout, code: 0 }),
+    (err: { stdout: string; code: number }) => ({ stdout: err.stdout, code: err.code }),
+  );
   const outputs: Record<string, unknown> = {};
   const logs: TaskRun['logs'] = [];
   for (const line of stdout.split('\n')) {
