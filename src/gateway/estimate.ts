@@ -21,7 +21,8 @@ export class CompletionEstimator {
       .sort((a, b) => a - b);
     const mid = durations.length >> 1;
     const medianMs = durations.length === 0 ? null : durations.length % 2 ? durations[mid]! : (durations[mid - 1]! + durations[mid]!) / 2;
-    this.cache.set(key, { at: Date.now(), medianMs });
+    // No history yet is not cached: the first success should count at once.
+    if (medianMs !== null) this.cache.set(key, { at: Date.now(), medianMs });
     return medianMs;
   }
 

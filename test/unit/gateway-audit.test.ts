@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type AuditInput, chainEntry, verifyChain } from '../../src/gateway/audit.js';
+import { type AuditEntry, type AuditInput, chainEntry, verifyChain } from '../../src/gateway/audit.js';
 import { canonicalJson } from '../../src/gateway/canonical.js';
 import { hashKey, inScope, keyIdOf, keyMatches, newKey } from '../../src/gateway/keys.js';
 import { redactInputs } from '../../src/gateway/redact-inputs.js';
@@ -22,7 +22,7 @@ const input = (i: number): AuditInput => ({
 });
 
 function chain(n: number) {
-  const out = [];
+  const out: AuditEntry[] = [];
   for (let i = 1; i <= n; i++) out.push(chainEntry(input(i), out[out.length - 1] ?? null));
   return out;
 }

@@ -1,5 +1,5 @@
 // The embedded store: JSON files under a directory (default .railclone/gateway/), written atomically
-// (temp file + rename) and serialised in-process by one mutex. One gateway process per directory; for
+// (temp file + rename) and serialised in-process by one mutex per file. One gateway process per directory; for
 // several instances use PostgreSQL (RAILCLONE_GATEWAY_DATABASE_URL).
 // Why not an embedded SQL engine: PGlite needs its .wasm/.data files next to the esbuild bundle and
 // SQLite needs a native addon or Node 22; plain files keep `dist/railclone.mjs` self-contained.
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
+import { GroupCommit } from './group-commit.js';
 import { Mutex } from './mutex.js';
 import type { GatewayStore, RateTake } from './types.js';
 
@@ -44,7 +45,6 @@ async function readLines<T>(path: string): Promise<T[]> {
 export async function openFileStore(dir: string): Promise<GatewayStore> {
   await mkdir(join(dir, 'executions'), { recursive: true, mode: 0o700 });
   await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });
-  const mutex = new Mutex();
   const keysPath = join(dir, 'keys.json');
   const ratesPath = join(dir, 'rate-limits.json');
   const auditPath = join(dir, 'audit.jsonl');
@@ -54,15 +54,41 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
   };
   const logPath = (id: string) => join(dir, 'logs', `${id}.jsonl`);
   const keys = () => readJson<ApiKeyRecord[]>(keysPath, []);
+  // Keys: one mutex. Execution records and their logs need none: each is written by one recorder, one write after another, atomically.
+  const keysLock = new Mutex();
+  // This process owns the directory, so the chain's head and the rate counters are read once and then
+  // kept in memory; every change is on disk before the caller hears of it (group commit).
+  let auditHead: { seq: number; hash: string } | null | undefined;
   type Rates = Record<string, { window: number; count: number }>;
+  const rates = await readJson<Rates>(ratesPath, {});
+  const ratesWriter = new GroupCommit<null, void>(async (items) => {
+    await writeAtomic(ratesPath, JSON.stringify(rates));
+    return items.map(() => undefined);
+  });
+  const auditWriter = new GroupCommit<AuditInput, AuditEntry>(async (inputs) => {
+    if (auditHead === undefined) {
+      const all = await readLines<AuditEntry>(auditPath);
+      const last = all[all.length - 1];
+      auditHead = last ? { seq: last.seq, hash: last.hash } : null;
+    }
+    let head = auditHead;
+    const entries = inputs.map((input) => {
+      const entry = chainEntry(input, head);
+      head = { seq: entry.seq, hash: entry.hash };
+      return entry;
+    });
+    await appendFile(auditPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    auditHead = head;
+    return entries;
+  });
 
   return {
     kind: 'file',
-    createKey: (key) => mutex.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
+    createKey: (key) => keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
     getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,
     listKeys: keys,
     revokeKey: (id, at) =>
-      mutex.run(async () => {
+      keysLock.run(async () => {
         const all = await keys();
         const key = all.find((k) => k.id === id && !k.revoked_at);
         if (!key) return false;
@@ -71,36 +97,26 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
         return true;
       }),
 
-    takeRate: (keyId, window, limit) =>
-      mutex.run(async (): Promise<RateTake> => {
-        const rates = await readJson<Rates>(ratesPath, {});
-        const cur = rates[keyId]?.window === window ? rates[keyId]!.count : 0;
-        if (cur >= limit) return { allowed: false, count: cur };
-        rates[keyId] = { window, count: cur + 1 };
-        await writeAtomic(ratesPath, JSON.stringify(rates));
-        return { allowed: true, count: cur + 1 };
-      }),
-    refundRate: (keyId, window) =>
-      mutex.run(async () => {
-        const rates = await readJson<Rates>(ratesPath, {});
-        const r = rates[keyId];
-        if (r?.window === window && r.count > 0) {
-          r.count -= 1;
-          await writeAtomic(ratesPath, JSON.stringify(rates));
-        }
-      }),
+    // Decided synchronously in memory (exact: one event loop), then persisted before answering.
+    takeRate: async (keyId, window, limit): Promise<RateTake> => {
+      const cur = rates[keyId]?.window === window ? rates[keyId]!.count : 0;
+      if (cur >= limit) return { allowed: false, count: cur };
+      rates[keyId] = { window, count: cur + 1 };
+      await ratesWriter.submit(null);
+      return { allowed: true, count: cur + 1 };
+    },
+    refundRate: async (keyId, window) => {
+      const r = rates[keyId];
+      if (r?.window === window && r.count > 0) {
+        r.count -= 1;
+        await ratesWriter.submit(null);
+      }
+    },
 
-    appendAudit: (input: AuditInput) =>
-      mutex.run(async (): Promise<AuditEntry> => {
-        const all = await readLines<AuditEntry>(auditPath);
-        const last = all[all.length - 1];
-        const entry = chainEntry(input, last ? { seq: last.seq, hash: last.hash } : null);
-        await appendFile(auditPath, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-        return entry;
-      }),
+    appendAudit: (input: AuditInput) => auditWriter.submit(input),
     listAudit: () => readLines<AuditEntry>(auditPath),
 
-    saveExecution: (exec) => mutex.run(() => writeAtomic(execPath(exec.id), JSON.stringify(exec))),
+    saveExecution: (exec) => writeAtomic(execPath(exec.id), JSON.stringify(exec)),
     getExecution: async (id) => (SAFE_ID.test(id) ? readJson<ExecutionRecord | null>(execPath(id), null) : null),
     searchExecutions: async (q: ExecutionQuery) => {
       const files = (await readdir(join(dir, 'executions'))).filter((f) => f.endsWith('.json'));
@@ -113,18 +129,18 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
         .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
       return { results: hits.slice((q.page - 1) * q.size, q.page * q.size), total: hits.length };
     },
-    appendLogs: (logs) =>
-      mutex.run(async () => {
-        const byExec = new Map<string, LogRecord[]>();
-        for (const l of logs) byExec.set(l.executionId, [...(byExec.get(l.executionId) ?? []), l]);
-        for (const [id, lines] of byExec) {
-          execPath(id);
-          await appendFile(logPath(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
-        }
-      }),
+    appendLogs: async (logs) => {
+      const byExec = new Map<string, LogRecord[]>();
+      for (const l of logs) byExec.set(l.executionId, [...(byExec.get(l.executionId) ?? []), l]);
+      for (const [id, lines] of byExec) {
+        execPath(id);
+        await appendFile(logPath(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
+      }
+    },
     getLogs: async (id, offset = 0) => (SAFE_ID.test(id) ? (await readLines<LogRecord>(logPath(id))).slice(offset) : []),
     close: async () => {
-      await mutex.run(async () => undefined);
+      await keysLock.run(async () => undefined);
+      await Promise.all([ratesWriter.drain(), auditWriter.drain()]);
     },
   };
 }
