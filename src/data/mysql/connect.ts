@@ -106,6 +106,12 @@ export function closeQuietly(conn: Connection | undefined): Promise<void> {
   });
 }
 
+/** Cuts the socket: the server sees the client gone and rolls back whatever statement was running. */
+export function hardClose(conn: Connection): void {
+  conn.destroy();
+  (conn as unknown as { stream?: { destroy?: () => void } }).stream?.destroy?.();
+}
+
 /** `name` → `` `name` `` with backticks doubled. */
 export function ident(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';

@@ -19,7 +19,16 @@ import {
 import { createRewriter, shouldRewriteColumn } from '../rewrite/index.js';
 import type { CopyOptions, CopyReport, TableReport } from '../types.js';
 import { readCatalog, type Catalog, type TableInfo } from './catalog.js';
-import { closeQuietly, connect, connectionOptions, errno, query, scalar, type Connection } from './connect.js';
+import {
+  closeQuietly,
+  connect,
+  connectionOptions,
+  errno,
+  hardClose,
+  query,
+  scalar,
+  type Connection,
+} from './connect.js';
 import {
   createViews,
   createWithMode,
@@ -31,8 +40,16 @@ import {
 } from './ddl.js';
 import { initSourceSession, initTargetSession, TARGET_SQL_MODE } from './sessions.js';
 import { openSnapshot, type SnapshotMethod } from './snapshot.js';
-import { copyTable, type LoadMethod } from './table-copy.js';
-import { assertTargetUsable, clearTarget, inspectTarget, isEmpty, markDone, markFailed, markRunning } from './target.js';
+import { copyTable, unlessStopped, type LoadMethod } from './table-copy.js';
+import {
+  assertTargetUsable,
+  clearTarget,
+  inspectTarget,
+  isEmpty,
+  markDone,
+  markFailed,
+  markRunning,
+} from './target.js';
 
 export type { LoadMethod } from './table-copy.js';
 export type { SnapshotMethod } from './snapshot.js';
@@ -44,8 +61,15 @@ export interface MysqlCopyInternals {
   /** Default: backup-stage (MariaDB) → flush-tables-with-read-lock → lock-tables → single-session. */
   snapshotMethods?: SnapshotMethod[];
   insertBatchBytes?: number;
+  loadChunkRows?: number;
+  loadChunkBytes?: number;
   /** Called with what was chosen, before the data moves. */
-  onPlan?: (plan: { snapshot: SnapshotMethod; load: LoadMethod; workers: number; tables: string[] }) => void | Promise<void>;
+  onPlan?: (plan: {
+    snapshot: SnapshotMethod;
+    load: LoadMethod;
+    workers: number;
+    tables: string[];
+  }) => void | Promise<void>;
 }
 
 const log = createLogger('db-copy:mysql');
@@ -65,10 +89,14 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
   throwIfAborted(opts.signal);
 
   // Every connection is tracked so an abort or a failure can cut them all at once.
+  // `stop` fires on abort or on the first failure: every wait on a connection ends at once
+  // (mysql2 never calls back for a connection whose socket was destroyed).
   const open = new Set<Connection>();
+  const stop = new AbortController();
   let aborted = false;
   const destroyAll = () => {
-    for (const c of open) c.destroy();
+    stop.abort();
+    for (const c of open) hardClose(c);
   };
   const onAbort = () => {
     aborted = true;
@@ -83,7 +111,24 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
   };
 
   let targetMarked = false;
+  const markTarget = () => {
+    targetMarked = true;
+  };
   try {
+    return await unlessStopped(run(), stop.signal);
+  } catch (err) {
+    destroyAll();
+    open.clear();
+    const final =
+      aborted || opts.signal?.aborted ? new CopyAbortedError(opts.signal?.reason) : wrapError(err);
+    if (targetMarked) await recordFailure(dstOpts, final.message);
+    throw final;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await Promise.all([...open].map((c) => closeQuietly(c)));
+  }
+
+  async function run(): Promise<CopyReport> {
     const coord = await connectTracked('source');
     const tmeta = await connectTracked('target');
     await assertNotSameDatabase(coord, tmeta, srcEnd, dstEnd);
@@ -95,7 +140,9 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     const localInfile = Number(await scalar(tmeta, 'SELECT @@GLOBAL.local_infile')) === 1;
     const loadMethod: LoadMethod = internals.loadMethod ?? (localInfile ? 'load-data' : 'insert');
     if (!localInfile && loadMethod === 'insert') {
-      log.warn('target has local_infile=OFF: loading with multi-row INSERTs (slower; set local_infile=ON for LOAD DATA)');
+      log.warn(
+        'target has local_infile=OFF: loading with multi-row INSERTs (slower; set local_infile=ON for LOAD DATA)',
+      );
     }
 
     // Target: refuse, or clear, then mark as running.
@@ -109,10 +156,14 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
       await clearTarget(tmeta, contents);
     }
     await markRunning(tmeta, describeEndpoint(srcEnd));
-    targetMarked = true;
+    markTarget();
     throwIfAborted(opts.signal);
 
-    const pick = (c: Catalog): Catalog => ({ ...c, tables: c.tables.filter((t) => o.filter(t.name)), views: c.views.filter((v) => o.filter(v)) });
+    const pick = (c: Catalog): Catalog => ({
+      ...c,
+      tables: c.tables.filter((t) => o.filter(t.name)),
+      views: c.views.filter((v) => o.filter(v)),
+    });
     const first = pick(await readCatalog(coord));
     const workerCount = Math.max(1, Math.min(o.jobs, first.tables.length));
     const sources: Connection[] = [];
@@ -147,13 +198,20 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
       `snapshot: ${snap.method}, ${snap.workers.length} session(s); load: ${loadMethod}; ${catalog.tables.length} tables, ` +
         `${catalog.views.length} views, ${catalog.triggers.length} triggers, ${catalog.routines.length} routines`,
     );
-    if (catalog.unsupported.length > 0) log.warn(`not copied (unsupported object types): ${catalog.unsupported.join(', ')}`);
-    await internals.onPlan?.({ snapshot: snap.method, load: loadMethod, workers: snap.workers.length, tables: catalog.tables.map((t) => t.name) });
+    if (catalog.unsupported.length > 0)
+      log.warn(`not copied (unsupported object types): ${catalog.unsupported.join(', ')}`);
+    await internals.onPlan?.({
+      snapshot: snap.method,
+      load: loadMethod,
+      workers: snap.workers.length,
+      tables: catalog.tables.map((t) => t.name),
+    });
 
     // The rest of the schema, as of now (views, triggers and routines are not versioned by the snapshot).
     const copied = new Set(catalog.tables.map((t) => t.name));
     const triggers: CreateStatement[] = [];
-    for (const tr of catalog.triggers) if (copied.has(tr.table)) triggers.push(await showCreateTrigger(coord, tr.name));
+    for (const tr of catalog.triggers)
+      if (copied.has(tr.table)) triggers.push(await showCreateTrigger(coord, tr.name));
     const views: CreateStatement[] = [];
     for (const v of catalog.views) views.push(await showCreateView(coord, v));
     const routines: CreateStatement[] = [];
@@ -170,7 +228,10 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
       rewritable: (table, c) => shouldRewriteColumn(table, c.name, o.skipColumns),
       checksums: o.checksums,
       insertBatchBytes: internals.insertBatchBytes ?? 1024 * 1024,
+      loadChunkRows: internals.loadChunkRows ?? 50_000,
+      loadChunkBytes: internals.loadChunkBytes ?? 16 * 1024 * 1024,
       onProgress: opts.onProgress,
+      stop: stop.signal,
     });
     for (const s of snap.workers) await query(s, 'COMMIT');
 
@@ -178,7 +239,8 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     const missing = await createViews(tmeta, views);
     if (missing.length > 0) {
       const msg = `views not created: ${missing.map((m) => `${m.name} (${m.error})`).join('; ')}`;
-      if (opts.include?.length || opts.exclude?.length) log.warn(`${msg} — they read tables the filters left out`);
+      if (opts.include?.length || opts.exclude?.length)
+        log.warn(`${msg} — they read tables the filters left out`);
       else throw new RailcloneError('CopyFailed', msg, { views: missing.map((m) => m.name) });
     }
     for (const r of routines) await createWithMode(tmeta, r, TARGET_SQL_MODE);
@@ -186,20 +248,16 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     await markDone(tmeta);
     targetMarked = false;
     const size = Number(
-      (await scalar(tmeta, 'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()')) ?? 0,
+      (await scalar(
+        tmeta,
+        'SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+      )) ?? 0,
     );
     const report = buildReport('mysql', reports, Date.now() - started, size);
-    log.info(`copied ${report.totalRows} rows, ${report.totalBytes} bytes in ${report.durationMs} ms (${report.mbPerSec} MB/s)`);
+    log.info(
+      `copied ${report.totalRows} rows, ${report.totalBytes} bytes in ${report.durationMs} ms (${report.mbPerSec} MB/s)`,
+    );
     return report;
-  } catch (err) {
-    destroyAll();
-    open.clear();
-    const final = aborted || opts.signal?.aborted ? new CopyAbortedError(opts.signal?.reason) : wrapError(err);
-    if (targetMarked) await recordFailure(dstOpts, final.message);
-    throw final;
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-    await Promise.all([...open].map((c) => closeQuietly(c)));
   }
 }
 
@@ -218,7 +276,10 @@ async function assertNotSameDatabase(
   } finally {
     await scalar(dst, 'SELECT RELEASE_LOCK(?)', [probe]);
   }
-  const [srcDb, dstDb] = [String(await scalar(src, 'SELECT DATABASE()')), String(await scalar(dst, 'SELECT DATABASE()'))];
+  const [srcDb, dstDb] = [
+    String(await scalar(src, 'SELECT DATABASE()')),
+    String(await scalar(dst, 'SELECT DATABASE()')),
+  ];
   assertDifferentDatabases(srcEnd, dstEnd, {
     source: { server: 'source', database: srcDb },
     target: { server: same ? 'source' : 'target', database: dstDb },
@@ -236,7 +297,9 @@ async function copyDatabaseDefaults(src: Connection, dst: Connection): Promise<v
   try {
     await query(dst, `ALTER DATABASE CHARACTER SET ${String(r.cs)} COLLATE ${String(r.co)}`);
   } catch (err) {
-    log.warn(`could not set the target database default charset to ${String(r.cs)}/${String(r.co)}: ${(err as Error).message}`);
+    log.warn(
+      `could not set the target database default charset to ${String(r.cs)}/${String(r.co)}: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -246,7 +309,9 @@ async function copyAllTables(
   targets: Connection[],
   ctx: Parameters<typeof copyTable>[3],
 ): Promise<TableReport[]> {
-  const queue = [...tables].sort((a, b) => b.estimatedBytes - a.estimatedBytes || b.estimatedRows - a.estimatedRows);
+  const queue = [...tables].sort(
+    (a, b) => b.estimatedBytes - a.estimatedBytes || b.estimatedRows - a.estimatedRows,
+  );
   const reports: TableReport[] = [];
   await Promise.all(
     sources.map(async (src, i) => {
@@ -270,7 +335,10 @@ function wrapError(err: unknown, table?: string): RailcloneError {
   return new RailcloneError(
     'CopyFailed',
     `MySQL copy failed${table ? ` on table ${table}` : ''}: ${e?.message ?? String(err)}`,
-    { ...(table ? { table } : {}), ...(errno(err) ? { errno: errno(err), code: e.code, sqlState: e.sqlState } : {}) },
+    {
+      ...(table ? { table } : {}),
+      ...(errno(err) ? { errno: errno(err), code: e.code, sqlState: e.sqlState } : {}),
+    },
     { cause: err },
   );
 }

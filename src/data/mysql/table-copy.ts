@@ -1,6 +1,7 @@
 // One table: a streaming SELECT inside the worker's snapshot → rewrite → LOAD DATA LOCAL (or INSERT
 // batches) on the target, with backpressure all the way (mysql2 pauses the source socket when the
 // encoder is full; the encoder waits when the target socket is full).
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { RailcloneError } from '../../util/errors.js';
@@ -25,7 +26,31 @@ export interface TableCopyContext {
   rewritable: (table: string, column: ColumnInfo) => boolean;
   checksums: boolean;
   insertBatchBytes: number;
+  /** A LOAD DATA statement ends after this many rows or encoded bytes, whichever comes first. */
+  loadChunkRows: number;
+  loadChunkBytes: number;
   onProgress?: ProgressListener;
+  /** Fires when the copy stops (abort or another table failed): streams are cut, waits end. */
+  stop: AbortSignal;
+}
+
+/** `p`, or a rejection as soon as `signal` fires (a destroyed mysql2 connection never calls back). */
+export function unlessStopped<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('copy stopped'));
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(new Error('copy stopped'));
+    signal.addEventListener('abort', onStop, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onStop);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onStop);
+        reject(e);
+      },
+    );
+  });
 }
 
 interface OkPacket {
@@ -38,11 +63,18 @@ function selectExpr(c: ColumnInfo): string {
   return c.dataType === 'float' ? `(${ident(c.name)} + 0e0)` : ident(c.name);
 }
 
-export async function copyTable(src: Connection, dst: Connection, table: TableInfo, ctx: TableCopyContext): Promise<TableReport> {
+export async function copyTable(
+  src: Connection,
+  dst: Connection,
+  table: TableInfo,
+  ctx: TableCopyContext,
+): Promise<TableReport> {
   const started = Date.now();
   // Generated columns are computed by the target server from the copied ones.
   const cols = table.columns.filter((c) => !c.generated);
-  const rewriteIdx = ctx.rewrite ? cols.flatMap((c, i) => (isTextLike(c) && ctx.rewritable(table.name, c) ? [i] : [])) : [];
+  const rewriteIdx = ctx.rewrite
+    ? cols.flatMap((c, i) => (isTextLike(c) && ctx.rewritable(table.name, c) ? [i] : []))
+    : [];
   let rewritten = 0;
   const rewrite = ctx.rewrite;
   const mapRow =
@@ -63,74 +95,135 @@ export async function copyTable(src: Connection, dst: Connection, table: TableIn
   const progress = createTableProgress(ctx.onProgress, table.name, table.estimatedRows || undefined);
   progress.started();
   const sql = `SELECT ${cols.map(selectExpr).join(', ')} FROM ${ident(table.name)}`;
-  const rowStream = src.query({ sql, rowsAsArray: true, typeCast: false }).stream({ highWaterMark: 512 }) as Readable;
-
-  let rows: number;
-  let bytes: number;
-  const fail = (what: string, details: Record<string, unknown>) =>
-    new RailcloneError('CopyVerificationFailed', `table ${table.name}: ${what}`, { table: table.name, ...details });
-
-  if (ctx.method === 'load-data') {
-    const encoder = new LoadDataEncoder(mapRow);
-    let lastRows = 0;
-    let lastBytes = 0;
-    const tick = setInterval(() => {
-      progress.add(encoder.rows - lastRows, encoder.bytes - lastBytes);
-      lastRows = encoder.rows;
-      lastBytes = encoder.bytes;
-    }, 200);
-    try {
-      const piping = pipeline(rowStream, encoder);
-      const load = query<OkPacket>(dst, {
-        sql:
-          `LOAD DATA LOCAL INFILE 'railclone-stream' INTO TABLE ${ident(table.name)} CHARACTER SET binary ` +
-          `${LOAD_DATA_FORMAT} (${cols.map((c) => ident(c.name)).join(', ')})`,
-        infileStreamFactory: () => encoder,
-      }).catch((err: unknown) => {
-        // The target gave up: stop reading, or the paused source would wait forever.
-        encoder.destroy(err as Error);
-        throw err;
+  const rowStream = src
+    .query({ sql, rowsAsArray: true, typeCast: false })
+    .stream({ highWaterMark: 512 }) as Readable;
+  const stopStreams: (() => void)[] = [() => rowStream.destroy(new Error('copy stopped'))];
+  const onStop = () => stopStreams.forEach((f) => f());
+  ctx.stop.addEventListener('abort', onStop, { once: true });
+  try {
+    let rows: number;
+    let bytes: number;
+    const fail = (what: string, details: Record<string, unknown>) =>
+      new RailcloneError('CopyVerificationFailed', `table ${table.name}: ${what}`, {
+        table: table.name,
+        ...details,
       });
-      // If the source fails mid-way, the encoder errors, mysql2 ends the upload and `load` rejects.
-      const [res] = await Promise.all([load, piping]);
-      rows = encoder.rows;
-      bytes = encoder.bytes;
-      if (res.warningStatus > 0) {
-        throw fail('the target reported warnings while loading (data would not be exact)', {
-          warnings: await readWarnings(dst),
+
+    if (ctx.method === 'load-data') {
+      const loadSql =
+        `LOAD DATA LOCAL INFILE 'railclone-stream' INTO TABLE ${ident(table.name)} CHARACTER SET binary ` +
+        `${LOAD_DATA_FORMAT} (${cols.map((c) => ident(c.name)).join(', ')})`;
+      // One LOAD DATA per chunk of rows: each commits on its own. A single statement for a whole big
+      // table was about 1.8x slower on MariaDB 10.11 (one huge transaction into an indexed table).
+      let chunk: { encoder: LoadDataEncoder; load: Promise<OkPacket>; rows: number } | undefined;
+      let loaded = 0;
+      rows = 0;
+      bytes = 0;
+      const tick = setInterval(
+        () =>
+          progress.add(
+            rows + (chunk?.encoder.rows ?? 0) - progress.rows,
+            bytes + (chunk?.encoder.bytes ?? 0) - progress.bytes,
+          ),
+        200,
+      );
+      const finishChunk = async () => {
+        if (!chunk) return;
+        const c = chunk;
+        c.encoder.end();
+        const res = await unlessStopped(c.load, ctx.stop);
+        chunk = undefined;
+        rows += c.encoder.rows;
+        bytes += c.encoder.bytes;
+        loaded += res.affectedRows;
+        if (res.warningStatus > 0) {
+          throw fail('the target reported warnings while loading (data would not be exact)', {
+            warnings: await readWarnings(dst),
+          });
+        }
+      };
+      try {
+        for await (const row of rowStream as AsyncIterable<RawRow>) {
+          if (!chunk) {
+            const encoder = new LoadDataEncoder(mapRow);
+            const load = query<OkPacket>(dst, { sql: loadSql, infileStreamFactory: () => encoder }).catch(
+              (err: unknown) => {
+                // The target gave up: stop feeding it (a write waiting for 'drain' fails with this error).
+                encoder.destroy(err as Error);
+                throw err;
+              },
+            );
+            load.catch(() => {}); // awaited in finishChunk; never an unhandled rejection meanwhile
+            chunk = { encoder, load, rows: 0 };
+            stopStreams.push(() => encoder.destroy(new Error('copy stopped')));
+          }
+          chunk.rows++;
+          if (!chunk.encoder.write(row)) await once(chunk.encoder, 'drain');
+          if (chunk.rows >= ctx.loadChunkRows || chunk.encoder.bytes >= ctx.loadChunkBytes)
+            await finishChunk();
+        }
+        await finishChunk();
+      } catch (err) {
+        chunk?.encoder.destroy();
+        rowStream.destroy();
+        throw err;
+      } finally {
+        clearInterval(tick);
+      }
+      if (loaded !== rows) throw fail(`loaded ${loaded} of ${rows} rows`, { sent: rows, loaded });
+    } else {
+      const writer = new InsertWriter(
+        dst,
+        table.name,
+        cols.map((c) => c.name),
+        mapRow,
+        ctx.insertBatchBytes,
+      );
+      const tick = setInterval(
+        () => progress.add(writer.rows - progress.rows, writer.bytes - progress.bytes),
+        200,
+      );
+      try {
+        stopStreams.push(() => writer.destroy(new Error('copy stopped')));
+        await pipeline(rowStream, writer);
+      } finally {
+        clearInterval(tick);
+      }
+      rows = writer.rows;
+      bytes = writer.bytes;
+      if (writer.warnings > 0) {
+        throw fail('the target reported warnings while inserting (data would not be exact)', {
+          warnings: writer.firstWarnings,
         });
       }
-      if (res.affectedRows !== rows) throw fail(`loaded ${res.affectedRows} of ${rows} rows`, { sent: rows, loaded: res.affectedRows });
-    } finally {
-      clearInterval(tick);
+      if (writer.affected !== rows)
+        throw fail(`inserted ${writer.affected} of ${rows} rows`, { sent: rows, loaded: writer.affected });
     }
-  } else {
-    const writer = new InsertWriter(dst, table.name, cols.map((c) => c.name), mapRow, ctx.insertBatchBytes);
-    const tick = setInterval(() => progress.add(writer.rows - progress.rows, writer.bytes - progress.bytes), 200);
-    try {
-      await pipeline(rowStream, writer);
-    } finally {
-      clearInterval(tick);
+
+    // Every row the snapshot held was streamed; the target must now hold exactly that many.
+    const targetRows = Number(await unlessStopped(scalar(dst, `SELECT COUNT(*) FROM ${ident(table.name)}`), ctx.stop));
+    if (targetRows !== rows)
+      throw fail(`target holds ${targetRows} rows, the source snapshot ${rows}`, {
+        source: rows,
+        target: targetRows,
+      });
+
+    if (ctx.checksums) {
+      // Rewritten columns differ on purpose: leave them out of this table's checksum.
+      const sumCols =
+        rewritten > 0 ? table.columns.filter((c) => !rewriteIdx.some((i) => cols[i] === c)) : table.columns;
+      const [a, b] = await Promise.all([
+        tableChecksum(src, table.name, sumCols),
+        tableChecksum(dst, table.name, sumCols),
+      ]);
+      if (a.rows !== b.rows || a.sum !== b.sum)
+        throw fail('checksum differs between source snapshot and target', { source: a, target: b });
     }
-    rows = writer.rows;
-    bytes = writer.bytes;
-    if (writer.warnings > 0) {
-      throw fail('the target reported warnings while inserting (data would not be exact)', { warnings: writer.firstWarnings });
-    }
-    if (writer.affected !== rows) throw fail(`inserted ${writer.affected} of ${rows} rows`, { sent: rows, loaded: writer.affected });
+
+    progress.done(rows, bytes);
+    return { table: table.name, rows, bytes, rewritten, durationMs: Date.now() - started, verified: true };
+  } finally {
+    ctx.stop.removeEventListener('abort', onStop);
   }
-
-  // Every row the snapshot held was streamed; the target must now hold exactly that many.
-  const targetRows = Number(await scalar(dst, `SELECT COUNT(*) FROM ${ident(table.name)}`));
-  if (targetRows !== rows) throw fail(`target holds ${targetRows} rows, the source snapshot ${rows}`, { source: rows, target: targetRows });
-
-  if (ctx.checksums) {
-    // Rewritten columns differ on purpose: leave them out of this table's checksum.
-    const sumCols = rewritten > 0 ? table.columns.filter((c) => !rewriteIdx.some((i) => cols[i] === c)) : table.columns;
-    const [a, b] = await Promise.all([tableChecksum(src, table.name, sumCols), tableChecksum(dst, table.name, sumCols)]);
-    if (a.rows !== b.rows || a.sum !== b.sum) throw fail('checksum differs between source snapshot and target', { source: a, target: b });
-  }
-
-  progress.done(rows, bytes);
-  return { table: table.name, rows, bytes, rewritten, durationMs: Date.now() - started, verified: true };
 }

@@ -1,0 +1,165 @@
+// MySQL/MariaDB copy benchmark, by hand:
+//   npx tsx bench/mysql-copy.ts [--size-mb 1024] [--jobs 2] [--reuse] [--keep]
+// One WordPress-shaped source, then in one run: railclone without and with rewrite,
+// `mariadb-dump | mariadb`, mydumper + myloader (if installed) with the same threads, and the peers'
+// rewrite as a second pass (UPDATE … REPLACE(), which breaks serialized lengths).
+// Throughput = source size (data + indexes, information_schema) / wall time.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { copyMysql } from '../src/data/mysql/index.js';
+import { setLogLevel } from '../src/util/log.js';
+import { brokenSerializedSql, generateWordpress, PROD_URL } from './datasets/wordpress-mysql.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : def;
+};
+const sizeMb = Number(flag('size-mb', '1024'));
+const jobs = Number(flag('jobs', '2'));
+const reuse = args.includes('--reuse');
+const keep = args.includes('--keep');
+const HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
+const PORT = Number(process.env.BENCH_MYSQL_PORT ?? 3306);
+const USER = process.env.BENCH_MYSQL_USER ?? 'root';
+const NEW_URL = 'https://staging-bench.example.net';
+const SRC = 'mysqlbench_src';
+const url = (db: string) => `mysql://${USER}@${HOST}:${PORT}/${db}`;
+const cli = (bin: string) => [bin, '-h', HOST, '-P', String(PORT), '-u', USER];
+setLogLevel('warn');
+
+const server = await mysql.createConnection({ host: HOST, port: PORT, user: USER, multipleStatements: true });
+const fresh = async (db: string) => {
+  await server.query(`DROP DATABASE IF EXISTS \`${db}\`; CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4`);
+};
+const count = async (db: string, sql: string) => {
+  const [rows] = await server.query({ sql: `USE \`${db}\`; ${sql}`, rowsAsArray: true });
+  return Number(((rows as unknown[][][])[1]?.[0] as unknown[])[0]);
+};
+
+function sh(cmd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('bash', ['-o', 'pipefail', '-c', cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.slice(0, 80)}… exited ${code}`))));
+  });
+}
+
+// Every method starts on a quiet server: dirty pages from the previous step flushed first.
+async function settle(): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    const [rows] = await server.query<mysql.RowDataPacket[]>(`SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'`);
+    if (Number(rows[0]?.Value ?? 0) < 200) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
+  await settle();
+  const t = Date.now();
+  await fn();
+  const s = (Date.now() - t) / 1000;
+  console.log(`  ${label}: ${s.toFixed(1)} s`);
+  return s;
+}
+
+// --- dataset ---
+const [exists] = await server.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [SRC]);
+if (!reuse || Number(exists[0]?.n) === 0) {
+  await fresh(SRC);
+  const gen = await mysql.createConnection({ host: HOST, port: PORT, user: USER, database: SRC, multipleStatements: true });
+  const t = Date.now();
+  const info = await generateWordpress(gen, sizeMb, (m) => console.log(`  ${m}`));
+  await gen.end();
+  console.log(`dataset: ${info.posts} posts, ${info.postmeta} postmeta, ${info.comments} comments in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+}
+await server.query(`USE \`${SRC}\`; ANALYZE TABLE wp_posts, wp_postmeta, wp_comments, wp_options, wp_users`);
+const [sz] = await server.query<mysql.RowDataPacket[]>(
+  `SELECT SUM(DATA_LENGTH) AS d, SUM(INDEX_LENGTH) AS i FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
+  [SRC],
+);
+const sourceBytes = Number(sz[0]?.d) + Number(sz[0]?.i);
+const mb = sourceBytes / 1e6;
+console.log(`source: ${mb.toFixed(0)} MB (data ${(Number(sz[0]?.d) / 1e6).toFixed(0)} MB + indexes ${(Number(sz[0]?.i) / 1e6).toFixed(0)} MB); jobs/threads = ${jobs}`);
+console.log(`server: ${spawnSync('mariadb', ['--version']).stdout.toString().trim()}`);
+
+const results: { name: string; seconds: number; note?: string }[] = [];
+
+// --- railclone ---
+await fresh('mysqlbench_rc');
+let rcReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
+results.push({
+  name: 'railclone (no rewrite)',
+  seconds: await timed('railclone', async () => {
+    rcReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rc'), jobs });
+  }),
+});
+await fresh('mysqlbench_rcrw');
+let rwReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
+results.push({
+  name: 'railclone + rewrite in flight',
+  seconds: await timed('railclone + rewrite', async () => {
+    rwReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rcrw'), jobs, rewrite: [{ from: PROD_URL, to: NEW_URL }] });
+  }),
+  note: '',
+});
+const rwBroken = await count('mysqlbench_rcrw', brokenSerializedSql());
+(results.at(-1) as { note?: string }).note = `${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized`;
+await fresh('mysqlbench_rc');
+await fresh('mysqlbench_rcrw');
+
+// --- mysqldump | mysql ---
+await fresh('mysqlbench_dump');
+const dump = [...cli('mariadb-dump'), '--single-transaction', '--quick', '--routines', '--triggers', SRC].join(' ');
+const load = [...cli('mariadb'), 'mysqlbench_dump'].join(' ');
+results.push({ name: 'mariadb-dump \\| mariadb', seconds: await timed('mariadb-dump | mariadb', () => sh(`${dump} | ${load}`)) });
+
+// --- peers' rewrite: a second pass over the copy ---
+const q = (s: string) => server.escape(s);
+const rep = (col: string) => `${col} = REPLACE(${col}, ${q(PROD_URL)}, ${q(NEW_URL)})`;
+const peerPass = await timed('second pass UPDATE … REPLACE()', () =>
+  server.query(`USE mysqlbench_dump;
+    UPDATE wp_posts SET ${rep('post_content')}, ${rep('guid')}; UPDATE wp_postmeta SET ${rep('meta_value')};
+    UPDATE wp_options SET ${rep('option_value')}; UPDATE wp_comments SET ${rep('comment_author_url')}; UPDATE wp_users SET ${rep('user_url')}`),
+);
+const peerBroken = await count('mysqlbench_dump', brokenSerializedSql());
+results.push({
+  name: 'mariadb-dump \\| mariadb + REPLACE() pass',
+  seconds: (results.at(-1) as { seconds: number }).seconds + peerPass,
+  note: `pass alone ${peerPass.toFixed(1)} s, ${peerBroken} broken serialized`,
+});
+await fresh('mysqlbench_dump');
+
+// --- mydumper / myloader ---
+if (spawnSync('mydumper', ['--version']).status === 0) {
+  await fresh('mysqlbench_myl');
+  const dir = mkdtempSync(join(tmpdir(), 'mysqlbench-'));
+  try {
+    const d = await timed('mydumper', () =>
+      sh(`${cli('mydumper').join(' ')} -B ${SRC} -t ${jobs} -r 100000 --trx-consistency-only -G -R -o ${dir}/dump`),
+    );
+    const l = await timed('myloader', () => sh(`${cli('myloader').join(' ')} -B mysqlbench_myl -t ${jobs} -o -d ${dir}/dump`));
+    results.push({ name: `mydumper + myloader (-t ${jobs}, local files)`, seconds: d + l, note: `dump ${d.toFixed(1)} s + load ${l.toFixed(1)} s` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await fresh('mysqlbench_myl');
+  }
+} else {
+  results.push({ name: 'mydumper + myloader', seconds: NaN, note: 'not installed (apt-get install -y mydumper)' });
+}
+
+// --- summary ---
+const base = results[0]?.seconds ?? NaN;
+console.log(`\nMySQL copy, ${mb.toFixed(0)} MB source (data+indexes), ${rcReport?.totalRows} rows, ${((rcReport?.totalBytes ?? 0) / 1e6).toFixed(0)} MB streamed, jobs ${jobs}`);
+console.log('| method | wall s | MB/s | vs railclone |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const r of results) {
+  const rate = Number.isNaN(r.seconds) ? 'n/a' : (mb / r.seconds).toFixed(1);
+  const ratio = Number.isNaN(r.seconds) ? 'n/a' : `${(r.seconds / base).toFixed(2)}x`;
+  console.log(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${Number.isNaN(r.seconds) ? 'n/a' : r.seconds.toFixed(1)} | ${rate} | ${ratio} |`);
+}
+if (!keep) await server.query(`DROP DATABASE IF EXISTS \`${SRC}\``);
+await server.end();
