@@ -1,6 +1,8 @@
 // Makes sure the local PostgreSQL and MariaDB the tests and the demo use are up; starts them if not.
 // On this machine kind they are Debian packages started outside systemd (see README › Troubleshooting).
+// With --browser (the test suite) it also installs Debian's Chromium for the CORS browser test.
 import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const services = [
@@ -29,5 +31,15 @@ for (const s of services) {
   if (!(await listening(s.port))) {
     console.error(`${s.name} did not come up on 127.0.0.1:${s.port}. Start it by hand with: ${s.start}`);
     process.exit(1);
+  }
+}
+
+if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
+  const install = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium';
+  console.error(`Debian's Chromium (for the browser test) is missing; installing it: ${install}`);
+  try {
+    execSync(install, { stdio: 'inherit', shell: '/bin/bash' });
+  } catch {
+    console.error(`Could not install Chromium; the browser test will fail. Install it by hand with: ${install}`);
   }
 }

@@ -7,6 +7,7 @@ import { registerDbCopyCommand } from './commands/db-copy.js';
 import { registerRewriteCommands } from './commands/rewrite.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerKestraCommands } from './commands/kestra.js';
+import { registerGatewayCommands } from './commands/gateway.js';
 
 const program = new Command('railclone')
   .description('Clone a Railway environment — services, variables and database data — into a private staging copy.')
@@ -19,6 +20,7 @@ registerRewriteCommands(program, db);
 registerCloneCommands(program);
 registerEmulatorCommand(program);
 registerKestraCommands(program);
+registerGatewayCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const body = toErrorBody(err);

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { GatewayEnvSchema } from '../../src/gateway/config.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -90,7 +91,11 @@ describe('docker-compose.yml', () => {
     expect(api.KESTRA_URL).toBe('http://kestra:8080');
     expect(api.KESTRA_USER).toBe(env.KESTRA_USER);
     expect(api.KESTRA_PASSWORD).toBe(env.KESTRA_PASSWORD);
-    expect(api.WEBHOOK_KEY).toMatch(/^\$\{WEBHOOK_KEY:\?/);
+    expect(api.KESTRA_WEBHOOK_KEY).toMatch(/^\$\{WEBHOOK_KEY:\?/);
+    // Every setting the clone API is given is one the gateway reads (a typo would be silently ignored).
+    const known = new Set([...Object.keys(GatewayEnvSchema.shape), 'RAILWAY_API_TOKEN', 'RAILCLONE_PROJECT_ID', 'RAILCLONE_OUTPUT_KEY']);
+    for (const name of Object.keys(api)) expect(known.has(name), name).toBe(true);
+    expect(api.RAILCLONE_GATEWAY_DATABASE_URL).toMatch(/@postgres:5432\//);
     expect((compose.services['clone-api']!.depends_on as Record<string, { condition: string }>).kestra!.condition).toBe('service_healthy');
   });
 
