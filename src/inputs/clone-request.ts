@@ -1,6 +1,7 @@
 // The clone request: the one definition of what a clone may ask for. The gateway, the Kestra flow's
 // validate-inputs task and `railclone clone` all parse with this schema.
 import { z } from 'zod';
+import { ValidationError } from '../util/errors.js';
 import { ENVIRONMENT_NAME_PATTERN } from './names.js';
 import { MAX_TTL_MS, MIN_TTL_MS, TTL_FORMAT, parseDuration } from './duration.js';
 
@@ -8,6 +9,10 @@ const HOSTNAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const RAILWAY_ID = /^[A-Za-z0-9-]{8,64}$/;
 const SERVICE_NAME = /^[\w .-]{1,64}$/;
+/** A service-name prefix or suffix: slug-ish, so the transformed name stays a valid Railway service name. */
+const SERVICE_AFFIX = /^[A-Za-z0-9_.-]{1,20}$/;
+const affix = (field: string) =>
+  z.string().regex(SERVICE_AFFIX, `${field} is 1 to 20 letters, digits, dots, underscores or hyphens`);
 
 export const ENVIRONMENT_TYPES = ['dev', 'staging', 'prod', 'ephemeral'] as const;
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
@@ -51,6 +56,13 @@ export const CloneRequestSchema = z
       .max(40)
       .regex(/^[A-Za-z0-9][\w .-]*$/, 'client_name is letters, digits, spaces, dots, underscores and hyphens'),
     railway_project_id: z.string().regex(RAILWAY_ID, 'railway_project_id must be a Railway project id').optional(),
+    /** Clone into this existing project instead of the source's own. */
+    target_project_id: z.string().regex(RAILWAY_ID, 'target_project_id must be a Railway project id').optional(),
+    /** Clone into a new project of this name (created in the source project's workspace). */
+    new_project_name: z.string().trim().min(1, 'new_project_name must not be empty').max(64, 'new_project_name is at most 64 characters').optional(),
+    /** Service names are project-wide, so these exist only for clones into another project. */
+    service_name_prefix: affix('service_name_prefix').optional(),
+    service_name_suffix: affix('service_name_suffix').optional(),
     environment_name: z.string().min(1).max(100).optional(),
     source_environment: z.string().min(1).max(64).default('production'),
     environment_type: z.enum(ENVIRONMENT_TYPES).default('staging'),
@@ -69,10 +81,55 @@ export const CloneRequestSchema = z
   .refine((r) => !(r.include_services && r.exclude_services.length > 0), {
     message: 'give include_services or exclude_services, not both',
     path: ['include_services'],
+  })
+  .refine((r) => !(r.target_project_id && r.new_project_name), {
+    message: 'give target_project_id (an existing project) or new_project_name (a new one), not both',
+    path: ['new_project_name'],
+  })
+  .refine((r) => !r.target_project_id || r.target_project_id !== r.railway_project_id, {
+    message: 'target_project_id must differ from the source project (railway_project_id); leave it out to clone within the project',
+    path: ['target_project_id'],
+  })
+  .superRefine((r, ctx) => {
+    if (r.target_project_id || r.new_project_name) return;
+    for (const field of ['service_name_prefix', 'service_name_suffix'] as const) {
+      if (r[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} is allowed only with target_project_id or new_project_name: service names are project-wide in Railway, so a clone in the same project keeps them`,
+        });
+      }
+    }
   });
 
 export type CloneRequest = z.output<typeof CloneRequestSchema>;
 export type CloneRequestInput = z.input<typeof CloneRequestSchema>;
+
+/** Whether the clone lands in a project other than the source's. */
+export function clonesIntoOtherProject(r: Pick<CloneRequest, 'target_project_id' | 'new_project_name'>): boolean {
+  return Boolean(r.target_project_id || r.new_project_name);
+}
+
+/**
+ * The source project once it is known (the request may leave it to RAILCLONE_PROJECT_ID): the target
+ * project must be another one.
+ */
+export function checkTargetProject(r: Pick<CloneRequest, 'target_project_id'>, sourceProjectId: string): void {
+  if (r.target_project_id && r.target_project_id === sourceProjectId) {
+    throw new ValidationError('target_project_id', 'target_project_id must differ from the source project; leave it out to clone within the project', {
+      provided: r.target_project_id,
+    });
+  }
+}
+
+/** A source service's name in the clone: prefix + name + suffix (only ever set for another project). */
+export function clonedServiceName(r: Pick<CloneRequest, 'service_name_prefix' | 'service_name_suffix'>, name: string): string {
+  return `${r.service_name_prefix ?? ''}${name}${r.service_name_suffix ?? ''}`;
+}
+
+/** Railway's rule for a service name; a transformed name must still follow it. */
+export const CLONED_SERVICE_NAME = SERVICE_NAME;
 
 /** Requests that only name an environment: get, delete, lineage. */
 export const EnvironmentRefSchema = z
