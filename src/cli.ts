@@ -8,6 +8,7 @@ import { registerRewriteCommands } from './commands/rewrite.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerKestraCommands } from './commands/kestra.js';
 import { registerGatewayCommands } from './commands/gateway.js';
+import { registerDemoCommand } from './commands/demo.js';
 
 const program = new Command('railclone')
   .description('Clone a Railway environment — services, variables and database data — into a private staging copy.')
@@ -21,6 +22,7 @@ registerCloneCommands(program);
 registerEmulatorCommand(program);
 registerKestraCommands(program);
 registerGatewayCommands(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const body = toErrorBody(err);

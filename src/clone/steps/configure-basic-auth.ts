@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Step } from '../context.js';
 import { newPassword } from '../random.js';
+import { registerPublic } from '../../util/secrets.js';
 import { encryptForOutput } from '../output-crypto.js';
 
 export const configureBasicAuth: Step = async (ctx) => {
@@ -13,6 +14,8 @@ export const configureBasicAuth: Step = async (ctx) => {
   }
   const web = (state.services ?? []).filter((s) => !s.engine);
   const user = state.basic_auth_user ?? `staging-${randomBytes(3).toString('hex')}`;
+  // The user name is shown to whoever asked for the clone; only the password is secret.
+  registerPublic(user);
   const password = newPassword(18);
   for (const service of web) {
     await railway.upsertVariables({

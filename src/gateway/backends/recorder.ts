@@ -55,6 +55,10 @@ export class ExecutionRecorder {
 
   /** A task that is not a pipeline step (list, get, delete) runs through here. */
   onProgress = (ev: ProgressEvent): void => {
+    // Copy and deploy progress become log lines of the running task, as a Kestra task's would.
+    const running = () => [...this.record.taskRuns].reverse().find((t) => t.state === 'RUNNING')?.taskId ?? null;
+    if (ev.kind === 'table' && ev.status === 'done') this.log('info', running(), `table ${ev.table}: ${ev.rows} rows, ${(ev.bytes / 1e6).toFixed(2)} MB`);
+    if (ev.kind === 'service') this.log('info', running(), `service ${ev.service}: ${ev.status}`);
     if (ev.kind !== 'step') return;
     let run = this.lastRun(ev.step);
     if (ev.status === 'started') {
