@@ -39,6 +39,7 @@ type Mutation {
   variableUpsert(input: VariableUpsertInput!): Boolean!
   variableDelete(input: VariableDeleteInput!): Boolean!
   serviceCreate(input: ServiceCreateInput!): Service!
+  serviceDelete(environmentId: String, id: String!): Boolean!
   serviceInstanceUpdate(environmentId: String, input: ServiceInstanceUpdateInput!, serviceId: String!): Boolean!
   serviceInstanceRedeploy(environmentId: String!, serviceId: String!): Boolean!
   serviceInstanceDeployV2(commitSha: String, environmentId: String!, serviceId: String!): String!

@@ -35,17 +35,24 @@ export async function deleteService(world: World, serviceId: string, environment
   const svc = s.services.get(serviceId);
   if (!svc) return;
   const envs = environmentId ? [environmentId] : s.environmentsOf(svc.projectId).map((e) => e.id);
+  const mounted = new Set([...s.volumeInstances.values()].filter((vi) => vi.serviceId === serviceId).map((vi) => vi.volumeId));
   for (const envId of envs) await removeInstance(world, envId, serviceId);
-  if (!environmentId) s.services.delete(serviceId);
+  if (environmentId) return;
+  s.services.delete(serviceId);
+  // Its volumes go with it once no environment mounts them any more.
+  for (const id of mounted) if (![...s.volumeInstances.values()].some((vi) => vi.volumeId === id)) s.volumes.delete(id);
 }
 
-export function updateInstance(world: World, environmentId: string, serviceId: string, input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null }): void {
+/** Settings only: like Railway, an update takes effect at the next deploy and does not start one. */
+export async function updateInstance(world: World, environmentId: string, serviceId: string, input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null }): Promise<void> {
   const inst = world.state.instance(environmentId, serviceId);
   if (!inst) throw new EmuError('Problem processing request');
   const { source, ...rest } = input;
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) (inst as unknown as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined && k in inst) (inst as unknown as Record<string, unknown>)[k] = v;
   if (source) inst.source = { image: source.image ?? null, repo: source.repo ?? null, branch: inst.source?.branch ?? null };
   inst.updatedAt = now();
+  // A service that now runs a database image gets its database, as a seeded or cloned one has.
+  if (source) await ensureDatabase(world, environmentId, serviceId);
 }
 
 export async function upsertVariables(

@@ -26,6 +26,9 @@ import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from './retry.
 import { Transport } from './transport.js';
 import type {
   CreateEnvironmentInput,
+  CreateServiceInput,
+  ServiceInstanceSettings,
+  ServiceSummary,
   DeploymentInfo,
   DeploymentStatus,
   DomainInfo,
@@ -224,6 +227,104 @@ export class RailwayClient implements RailwayApi {
     await this.transport.call<{ projectDelete: boolean }>(ops.ProjectDelete, { id: projectId }, {
       resource: `project ${projectId}`,
       goneMeansDone: { projectDelete: true },
+    });
+  }
+
+  async listProjects(opts: { workspaceId?: string } = {}): Promise<{ id: string; name: string; createdAt: string }[]> {
+    type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
+    const out: { id: string; name: string; createdAt: string }[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const r = await this.transport.call<R>(ops.Projects, { workspaceId: opts.workspaceId, first: ops.PAGE_SIZE, after }, { resource: 'the project list' });
+      out.push(...nodes(r.projects).map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt })));
+      if (!r.projects.pageInfo?.hasNextPage) break;
+      after = r.projects.pageInfo.endCursor;
+    }
+    for (const p of out) registerPublic(p.name);
+    return out;
+  }
+
+  // ---- services and volumes ----
+
+  async createService(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }> {
+    const startedAt = Date.now();
+    registerPublic(input.name);
+    registerSecrets(Object.values(input.variables ?? {}));
+    const vars = {
+      input: definedOnly({
+        projectId: input.projectId,
+        name: input.name,
+        source: input.source ? definedOnly({ image: input.source.image, repo: input.source.repo }) : undefined,
+        branch: input.branch,
+        environmentId: input.environmentId,
+        variables: input.variables,
+      }),
+    };
+    type S = { id: string; name: string; projectId: string; createdAt: string };
+    const r = await this.transport.call<{ serviceCreate: S }>(ops.ServiceCreate, vars, {
+      resource: `service "${input.name}" in project ${input.projectId}`,
+      // Service names are unique per project: one of this name created since we started is ours;
+      // an older one is someone else's and must never be claimed.
+      recover: async () => {
+        const found = (await this.projectServicesCreated(input.projectId)).find((x) => x.name === input.name);
+        if (!found) return undefined;
+        if (Date.parse(found.createdAt) < startedAt - CLOCK_SKEW_MS) {
+          throw new RailwayConflictError(
+            `service "${input.name}" already existed in project ${input.projectId} (created ${found.createdAt}) before this create, whose answer was lost.`,
+            { serviceId: found.id, projectId: input.projectId },
+          );
+        }
+        log.info(`serviceCreate of "${input.name}" did happen before the connection failed; using ${found.id}`);
+        return { serviceCreate: { ...found, projectId: input.projectId } };
+      },
+    });
+    return { id: r.serviceCreate.id, name: r.serviceCreate.name, projectId: r.serviceCreate.projectId };
+  }
+
+  private async projectServicesCreated(projectId: string): Promise<{ id: string; name: string; createdAt: string }[]> {
+    type R = { project: { services: Connection<{ id: string; name: string; createdAt: string }> } };
+    const out: { id: string; name: string; createdAt: string }[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const r = await this.transport.call<R>(ops.ProjectServicesCreated, { id: projectId, first: ops.PAGE_SIZE, after }, { resource: `project ${projectId}` });
+      out.push(...nodes(r.project.services));
+      if (!r.project.services.pageInfo?.hasNextPage) return out;
+      after = r.project.services.pageInfo.endCursor;
+    }
+  }
+
+  async updateServiceInstance(input: { environmentId: string; serviceId: string; settings: ServiceInstanceSettings }): Promise<void> {
+    const settings = definedOnly({ ...input.settings, source: input.settings.source ? definedOnly({ ...input.settings.source }) : undefined });
+    await this.transport.call(ops.ServiceInstanceUpdate, { serviceId: input.serviceId, environmentId: input.environmentId, input: settings }, {
+      resource: `service ${input.serviceId} in environment ${input.environmentId}`,
+    });
+  }
+
+  async createVolume(input: { projectId: string; environmentId: string; serviceId: string; mountPath: string; region?: string }): Promise<{ id: string; name: string }> {
+    // Volumes have no name we choose: remember the service's instances before, so a new one at this
+    // mount path after a lost answer is ours.
+    const instances = async () =>
+      (await this.getEnvironment(input.environmentId, input.projectId)).volumeInstances.filter((v) => v.serviceId === input.serviceId && v.mountPath === input.mountPath);
+    const before = new Set((await instances()).map((v) => v.volumeId));
+    const r = await this.transport.call<{ volumeCreate: { id: string; name: string } }>(
+      ops.VolumeCreate,
+      { input: definedOnly({ ...input }) },
+      {
+        resource: `volume at ${input.mountPath} for service ${input.serviceId} in environment ${input.environmentId}`,
+        recover: async () => {
+          const created = (await instances()).find((v) => !before.has(v.volumeId));
+          return created ? { volumeCreate: { id: created.volumeId, name: created.volumeName } } : undefined;
+        },
+      },
+    );
+    registerPublic(r.volumeCreate.name);
+    return { id: r.volumeCreate.id, name: r.volumeCreate.name };
+  }
+
+  async deleteService(input: { serviceId: string; environmentId?: string }): Promise<void> {
+    await this.transport.call(ops.ServiceDelete, { id: input.serviceId, environmentId: input.environmentId }, {
+      resource: `service ${input.serviceId}`,
+      goneMeansDone: { serviceDelete: true },
     });
   }
 

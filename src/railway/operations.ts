@@ -145,6 +145,59 @@ mutation ProjectDelete($id: String!) {
   { idempotent: true },
 );
 
+// ---- services and volumes (clones into another project) ----
+
+/** A project's services with their creation time: finds out whether a lost serviceCreate happened. */
+export const ProjectServicesCreated = query(
+  'ProjectServicesCreated',
+  `
+query ProjectServicesCreated($id: String!, $first: Int, $after: String) {
+  project(id: $id) {
+    services(first: $first, after: $after) {
+      edges { node { id name createdAt } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`,
+);
+
+export const ServiceCreate = mutation(
+  'ServiceCreate',
+  `
+mutation ServiceCreate($input: ServiceCreateInput!) {
+  serviceCreate(input: $input) { id name projectId createdAt }
+}`,
+  { idempotent: false },
+);
+
+export const ServiceInstanceUpdate = mutation(
+  'ServiceInstanceUpdate',
+  `
+mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
+  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
+}`,
+  // Setting the same values twice leaves the same settings.
+  { idempotent: true },
+);
+
+export const ServiceDelete = mutation(
+  'ServiceDelete',
+  `
+mutation ServiceDelete($id: String!, $environmentId: String) {
+  serviceDelete(id: $id, environmentId: $environmentId)
+}`,
+  { idempotent: true },
+);
+
+export const VolumeCreate = mutation(
+  'VolumeCreate',
+  `
+mutation VolumeCreate($input: VolumeCreateInput!) {
+  volumeCreate(input: $input) { id name }
+}`,
+  { idempotent: false },
+);
+
 // ---- environments ----
 
 export const Environments = query(
@@ -500,6 +553,11 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   TcpProxyDelete,
   Deployments,
   ServiceInstanceRedeploy,
+  ProjectServicesCreated,
+  ServiceCreate,
+  ServiceInstanceUpdate,
+  ServiceDelete,
+  VolumeCreate,
 ];
 
 /** Which operations each RailwayApi method may send (tests check every method is covered). */
@@ -532,4 +590,9 @@ export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> =
   redeployService: [ServiceInstanceRedeploy],
   createProject: [ProjectCreate, Projects],
   deleteProject: [ProjectDelete],
+  listProjects: [Projects],
+  createService: [ServiceCreate, ProjectServicesCreated],
+  updateServiceInstance: [ServiceInstanceUpdate],
+  createVolume: [Environment, EnvironmentVolumeInstancesPage, VolumeCreate],
+  deleteService: [ServiceDelete],
 };

@@ -130,6 +130,36 @@ export interface VariablesScope {
   serviceId?: string;
 }
 
+/** Build and deploy settings of a service in one environment (`ServiceInstanceUpdateInput`). */
+export interface ServiceInstanceSettings {
+  source?: { image?: string; repo?: string };
+  startCommand?: string;
+  buildCommand?: string;
+  rootDirectory?: string;
+  healthcheckPath?: string;
+  healthcheckTimeout?: number;
+  numReplicas?: number;
+  region?: string;
+  restartPolicyType?: 'ALWAYS' | 'NEVER' | 'ON_FAILURE';
+  restartPolicyMaxRetries?: number;
+  cronSchedule?: string;
+  dockerfilePath?: string;
+  preDeployCommand?: string[];
+  sleepApplication?: boolean;
+  watchPatterns?: string[];
+}
+
+export interface CreateServiceInput {
+  projectId: string;
+  name: string;
+  source?: { image?: string; repo?: string };
+  branch?: string;
+  /** Only in this environment; absent = in every (non-fork) environment of the project. */
+  environmentId?: string;
+  /** Set before the first deploy, so a database starts with the password given here. */
+  variables?: VariableMap;
+}
+
 /** Every Railway call a clone, list, get or delete needs. */
 export interface RailwayApi {
   whoami(): Promise<TokenIdentity>;
@@ -173,4 +203,17 @@ export interface RailwayApi {
     name: string;
   }>;
   deleteProject(projectId: string): Promise<void>;
+  // ---- clones into another project (optional: only that path needs them) ----
+  /** Newest first. */
+  listProjects?(opts?: { workspaceId?: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
+  /** Non-idempotent: after a lost answer the client looks the name up (names are unique per project). */
+  createService?(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
+  updateServiceInstance?(input: { environmentId: string; serviceId: string; settings: ServiceInstanceSettings }): Promise<void>;
+  /** A new, empty volume for one service in one environment. */
+  createVolume?(input: { projectId: string; environmentId: string; serviceId: string; mountPath: string; region?: string }): Promise<{
+    id: string;
+    name: string;
+  }>;
+  /** Without environmentId: the service in every environment, i.e. the service itself. */
+  deleteService?(input: { serviceId: string; environmentId?: string }): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { addCustomDomain, addServiceDomain, addTcpProxy } from '../domains.js';
 import { commitPatch, commitStaged, createEnvironment, createProject, deleteEnvironment, deleteProject, stageChanges } from '../environments.js';
 import { EmuError, notAuthorized, problem } from '../errors.js';
 import { now } from '../ids.js';
-import { createService, createVolume, deleteVariable, updateInstance, upsertVariables } from '../services.js';
+import { createService, createVolume, deleteService, deleteVariable, updateInstance, upsertVariables } from '../services.js';
 import type { InstanceSettings } from '../state.js';
 import type { Ctx } from './context.js';
 
@@ -113,11 +113,20 @@ export const Mutation = {
     return createService(ctx.world, { ...a.input, variables: (a.input.variables ?? null) as Record<string, string> | null });
   },
 
-  serviceInstanceUpdate: (_p: unknown, a: { environmentId?: string | null; serviceId: string; input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null } }, ctx: Ctx) => {
+  serviceDelete: async (_p: unknown, a: { id: string; environmentId?: string | null }, ctx: Ctx) => {
+    const svc = ctx.world.state.services.get(a.id);
+    if (!svc) throw missing(a.id);
+    ctx.access.manageProject(svc.projectId);
+    if (a.environmentId) ctx.access.environment(a.environmentId, svc.projectId);
+    await deleteService(ctx.world, a.id, a.environmentId);
+    return true;
+  },
+
+  serviceInstanceUpdate: async (_p: unknown, a: { environmentId?: string | null; serviceId: string; input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null } }, ctx: Ctx) => {
     const envId = a.environmentId ?? (ctx.access.principal.kind === 'project' ? ctx.access.principal.environmentId : null);
     if (!envId) throw problem();
     instanceIn(ctx, envId, a.serviceId);
-    updateInstance(ctx.world, envId, a.serviceId, a.input);
+    await updateInstance(ctx.world, envId, a.serviceId, a.input);
     return true;
   },
 
