@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ValidationError } from '../util/errors.js';
 import { registerSecret } from '../util/secrets.js';
+import { explainListenError } from '../util/listen-error.js';
 import { DatabaseHost, engineForImage } from './databases.js';
 import { createProject } from './environments.js';
 import { Faults, type FaultInjector } from './faults.js';
@@ -107,7 +108,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const app = createApp(world, faults, emulatorSchema());
     server = await new Promise<ServerType>((resolve, reject) => {
       const srv = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => resolve(srv));
-      srv.once('error', reject);
+      srv.once('error', (err) => reject(explainListenError(err, o.port, o.host, 'start it with --port <free port> (or 0 for any)')));
     });
     const addr = server.address() as AddressInfo;
     const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

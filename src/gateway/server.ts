@@ -7,6 +7,7 @@ import { kestraConfig } from '../kestra/config.js';
 import { readRailcloneEnv } from '../config/env.js';
 import { ValidationError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
+import { explainListenError } from '../util/listen-error.js';
 import { createGatewayApp } from './app.js';
 import { KestraBackend } from './backends/kestra.js';
 import { LocalBackend } from './backends/local.js';
@@ -37,8 +38,9 @@ export function settingsFrom(env: GatewayEnv): GatewaySettings {
 /** Listens on `port` (0 = any free port) with the given pieces. Tests use this with their own store/backend. */
 export async function listen(deps: GatewayDeps, port: number, host = '127.0.0.1'): Promise<{ server: ServerType; port: number }> {
   const app = createGatewayApp(deps);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server, port: info.port }));
+    server.once('error', (err) => reject(explainListenError(err, port, host, 'set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any')));
   });
 }
 

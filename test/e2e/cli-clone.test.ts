@@ -1,7 +1,10 @@
 // The main job as a user runs it: the bundled CLI, no Railway token, the built-in emulator.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import net from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 
 const run = promisify(execFile);
 const cleanEnv = () => {
@@ -56,6 +59,30 @@ describe('railclone clone (bundle, emulator)', () => {
       const r = await railclone(args, env);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr + r.stdout, args.join(' ')).toMatch(message);
+    }
+  }, 60_000);
+
+  it('ends a newcomer error with one line saying what to do: port taken, wrong token', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const taken = await railclone(['gateway', '--port', String(port)]);
+    blocker.close();
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toContain(`railclone: port ${port} on 127.0.0.1 is already in use: set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any`);
+
+    const emulator = await startEmulator({ port: 0, scenario: 'empty', dbPrefix: `rccli${randomUUID().slice(0, 6)}` });
+    try {
+      const wrong = await railclone(['clone', '--client', 'x', '--project', emulator.projectId], {
+        ...cleanEnv(),
+        RAILWAY_API_TOKEN: 'not-a-real-token-1234',
+        RAILWAY_API_URL: emulator.url,
+      });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/railclone: clone failed at validate-inputs: .*RAILWAY_API_TOKEN cannot access/);
+      expect(wrong.stderr + wrong.stdout).not.toContain('not-a-real-token-1234');
+    } finally {
+      await emulator.stop();
     }
   }, 60_000);
 });
