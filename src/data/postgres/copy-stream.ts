@@ -2,7 +2,7 @@
 // when asked, rewrites the values of chosen columns in flight.
 // Fast path: a chunk that contains none of the needles goes through as it came (one memchr-like scan).
 import { Transform, type TransformCallback } from 'node:stream';
-import { countRows, decodeField, encodeField, encodeText, isNullField, splitFields } from './copy-text.js';
+import { countRows, decodeField, encodeField, encodeText, isNullField } from './copy-text.js';
 import type { Replacement } from '../types.js';
 
 export interface ValueRewriter {
@@ -109,62 +109,91 @@ export class CopyStream extends Transform {
     this.push(this.rewriteRows(rows));
   }
 
-  /** Rewrites the rows of `block` (complete rows) that hold a needle; other bytes are kept as slices. */
+  /**
+   * Rewrites the chosen fields of `block` (complete rows) that hold a needle. Works on offsets into
+   * the block: rows and fields are found with indexOf, untouched bytes stay slices of the block and
+   * the output is one Buffer.concat — no per-row or per-field Buffers for rows without a needle.
+   */
   private rewriteRows(block: Buffer): Buffer {
-    const parts: Buffer[] = [];
-    let passFrom = 0;
+    const out = new Splicer(block);
+    const next = this.needles.map(() => -2); // next hit of each needle at or after `pos`; -2: not searched yet
     let pos = 0;
-    const next = this.needles.map(() => -2); // -2: not searched yet from `pos`
     while (pos < block.length) {
-      let hit: number;
-      if (this.needles.length === 0) hit = pos;
-      else {
-        hit = -1;
-        for (let k = 0; k < this.needles.length; k++) {
-          if ((next[k] as number) !== -1 && (next[k] as number) < pos) next[k] = block.indexOf(this.needles[k] as Buffer, pos);
-          const p = next[k] as number;
-          if (p !== -1 && (hit === -1 || p < hit)) hit = p;
-        }
-        if (hit === -1) break;
-      }
+      const hit = this.nextHit(block, pos, next);
+      if (hit === -1) break;
       const rowStart = hit === 0 ? 0 : block.lastIndexOf(NL, hit - 1) + 1;
       const rowEnd = block.indexOf(NL, hit); // rows are complete, so always found
-      const row = block.subarray(rowStart, rowEnd);
-      const out = this.rewriteRow(row);
-      if (out !== row) {
-        if (rowStart > passFrom) parts.push(block.subarray(passFrom, rowStart));
-        parts.push(out);
-        passFrom = rowEnd;
-      }
+      this.rewriteRow(block.subarray(rowStart, rowEnd), rowStart, hit - rowStart, out);
       pos = rowEnd + 1;
     }
-    if (parts.length === 0) return block;
-    parts.push(block.subarray(passFrom));
-    return Buffer.concat(parts);
+    return out.finish();
   }
 
-  private rewriteRow(row: Buffer): Buffer {
-    const fields = splitFields(row);
-    let changed = false;
-    for (const i of this.columns) {
-      const field = fields[i];
-      if (field === undefined || field.length === 0 || isNullField(field)) continue;
-      if (this.needles.length > 0 && !this.needles.some((n) => field.indexOf(n) !== -1)) continue;
-      const value = decodeField(field);
-      const out = (this.rewriter as ValueRewriter).rewriteBuffer(value);
-      if (out === value) continue;
-      fields[i] = encodeField(out);
-      this.rewritten++;
-      changed = true;
+  /** First position ≥ `from` where a needle starts (any position when there are no needles), or -1. */
+  private nextHit(buf: Buffer, from: number, cache?: number[]): number {
+    if (this.needles.length === 0) return from;
+    let hit = -1;
+    for (let k = 0; k < this.needles.length; k++) {
+      let p = cache ? (cache[k] as number) : -2;
+      if (p !== -1 && p < from) p = buf.indexOf(this.needles[k] as Buffer, from);
+      if (cache) cache[k] = p;
+      if (p !== -1 && (hit === -1 || p < hit)) hit = p;
     }
-    if (!changed) return row;
-    const joined: Buffer[] = [];
-    fields.forEach((f, i) => {
-      if (i > 0) joined.push(TAB);
-      joined.push(f);
-    });
-    return Buffer.concat(joined);
+    return hit;
+  }
+
+  /**
+   * One row holding a needle at `hit`: visits only the fields a needle falls in (a value the rewriter
+   * can change always holds one), searching within the row so a long row is scanned once.
+   */
+  private rewriteRow(row: Buffer, offset: number, hit: number, out: Splicer): void {
+    let field = 0;
+    let start = 0;
+    while (hit !== -1) {
+      let end = row.indexOf(TAB, start);
+      while (end !== -1 && end < hit) {
+        field++;
+        start = end + 1;
+        end = row.indexOf(TAB, start);
+      }
+      if (end === -1) end = row.length;
+      if (this.columns.has(field)) this.rewriteField(row.subarray(start, end), offset + start, out);
+      if (end === row.length) return;
+      field++;
+      start = end + 1;
+      hit = this.nextHit(row, start);
+    }
+  }
+
+  private rewriteField(field: Buffer, at: number, out: Splicer): void {
+    if (field.length === 0 || isNullField(field)) return;
+    const value = decodeField(field);
+    const next = (this.rewriter as ValueRewriter).rewriteBuffer(value);
+    if (next === value) return;
+    out.replace(at, at + field.length, encodeField(next));
+    this.rewritten++;
   }
 }
 
-const TAB = Buffer.from([0x09]);
+const TAB = 0x09;
+
+/** A block with some byte ranges replaced, gathered as slices and joined once. */
+class Splicer {
+  private readonly parts: Buffer[] = [];
+  private kept = 0; // block bytes before this offset are already in `parts`
+
+  constructor(private readonly block: Buffer) {}
+
+  /** Replaces block[start, end) with `bytes`; ranges must come in increasing order. */
+  replace(start: number, end: number, bytes: Buffer): void {
+    if (start > this.kept) this.parts.push(this.block.subarray(this.kept, start));
+    this.parts.push(bytes);
+    this.kept = end;
+  }
+
+  finish(): Buffer {
+    if (this.parts.length === 0) return this.block;
+    if (this.kept < this.block.length) this.parts.push(this.block.subarray(this.kept));
+    return Buffer.concat(this.parts);
+  }
+}

@@ -20,18 +20,26 @@ export function isNullField(field: Buffer): boolean {
   return field.length === 2 && field[0] === BS && field[1] === 0x4e;
 }
 
-/** COPY-escaped field → raw value bytes. Returns the same Buffer when it holds no backslash. */
+/**
+ * COPY-escaped field → raw value bytes. Returns the same Buffer when it holds no backslash.
+ * Jumps from backslash to backslash with indexOf (memchr) and copies the runs between them whole:
+ * a per-byte JS loop here was most of the rewrite's cost on long post bodies.
+ */
 export function decodeField(field: Buffer): Buffer {
-  if (field.indexOf(BS) === -1) return field;
+  let bs = field.indexOf(BS);
+  if (bs === -1) return field;
   const out = Buffer.allocUnsafe(field.length);
   let o = 0;
-  for (let i = 0; i < field.length; i++) {
-    const c = field[i] as number;
-    if (c !== BS || i + 1 >= field.length) {
-      out[o++] = c;
-      continue;
+  let from = 0; // first byte not yet written to `out`
+  while (bs !== -1) {
+    o += field.copy(out, o, from, bs);
+    let i = bs + 1;
+    if (i >= field.length) {
+      out[o++] = BS; // a trailing lone backslash stands for itself
+      from = i;
+      break;
     }
-    const n = field[++i] as number;
+    const n = field[i] as number;
     const mapped = DECODE[n];
     if (mapped !== undefined) out[o++] = mapped;
     else if (isOctal(n)) {
@@ -43,26 +51,45 @@ export function decodeField(field: Buffer): Buffer {
       if (hexVal(field[i + 1]) >= 0) v = v * 16 + hexVal(field[++i]);
       out[o++] = v;
     } else out[o++] = n; // `\\`, `\.` and any other escaped byte stand for themselves
+    from = i + 1;
+    bs = field.indexOf(BS, from);
   }
+  if (from < field.length) o += field.copy(out, o, from);
   return out.subarray(0, o);
 }
 
-/** Raw value bytes → COPY-escaped field, escaping the same bytes PostgreSQL's COPY TO does. */
+/** The bytes COPY TO escapes, each found with its own indexOf: 7 memchr passes beat one JS loop. */
+const ESCAPED = Object.keys(ENCODE).map(Number);
+
+/**
+ * Raw value bytes → COPY-escaped field, escaping the same bytes PostgreSQL's COPY TO does.
+ * Returns the same Buffer when nothing needs escaping.
+ */
 export function encodeField(value: Buffer): Buffer {
-  let extra = 0;
-  for (let i = 0; i < value.length; i++) if (ENCODE[value[i] as number] !== undefined) extra++;
-  if (extra === 0) return value;
-  const out = Buffer.allocUnsafe(value.length + extra);
+  // next[k]: position of the next ESCAPED[k] byte not yet written, -1 when there is none left.
+  const next = ESCAPED.map((b) => value.indexOf(b));
+  let count = 0;
+  next.forEach((first, k) => {
+    for (let p = first; p !== -1; p = value.indexOf(ESCAPED[k] as number, p + 1)) count++;
+  });
+  if (count === 0) return value;
+  const out = Buffer.allocUnsafe(value.length + count);
   let o = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i] as number;
-    const e = ENCODE[c];
-    if (e === undefined) out[o++] = c;
-    else {
-      out[o++] = BS;
-      out[o++] = e;
+  let from = 0;
+  for (let left = count; left > 0; left--) {
+    let k = 0; // the byte kind whose next occurrence comes first
+    for (let j = 1; j < next.length; j++) {
+      const p = next[j] as number;
+      if (p !== -1 && (next[k] === -1 || p < (next[k] as number))) k = j;
     }
+    const at = next[k] as number;
+    o += value.copy(out, o, from, at);
+    out[o++] = BS;
+    out[o++] = ENCODE[value[at] as number] as number;
+    from = at + 1;
+    next[k] = value.indexOf(ESCAPED[k] as number, from);
   }
+  value.copy(out, o, from);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Plain-text replacement: every step in order. Returns the same string when nothing matched.
+// Plain-text replacement: every step in order. Returns the same string (or Buffer) when nothing matched.
 import type { CompiledPairs } from './patterns.js';
 
 export function mayMatch(value: string, c: CompiledPairs): boolean {
@@ -22,6 +22,37 @@ export function replaceText(value: string, c: CompiledPairs): string {
       // split/join: no `$&` interpretation of the replacement, and fast in V8.
       out = out.split(step.from).join(step.to);
     }
+  }
+  return out;
+}
+
+/** A case-sensitive step on raw bytes (the UTF-8 bytes of `from` and `to`). */
+export interface ByteStep {
+  from: Buffer;
+  to: Buffer;
+}
+
+/**
+ * `replaceText` on bytes: each step in order, leftmost non-overlapping matches, like split/join.
+ * Found with indexOf (memchr-speed) and glued with one Buffer.concat per step that matched, so a
+ * long post body is never turned into a JS string and back. Returns the same Buffer when no step
+ * matched (a result equal to the input can still be a new Buffer: callers compare contents).
+ */
+export function replaceBytes(value: Buffer, steps: readonly ByteStep[]): Buffer {
+  let out = value;
+  for (const step of steps) {
+    let at = out.indexOf(step.from);
+    if (at === -1) continue;
+    const parts: Buffer[] = [];
+    let from = 0;
+    while (at !== -1) {
+      if (at > from) parts.push(out.subarray(from, at));
+      parts.push(step.to);
+      from = at + step.from.length;
+      at = out.indexOf(step.from, from);
+    }
+    if (from < out.length) parts.push(out.subarray(from));
+    out = Buffer.concat(parts);
   }
   return out;
 }

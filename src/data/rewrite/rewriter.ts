@@ -4,8 +4,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Replacement } from '../types.js';
 import { compilePairs, type CompiledPairs } from './patterns.js';
-import { mayMatch, replaceText } from './plain.js';
-import { looksSerialized, rewriteSerialized, type ByteMode } from './serialized.js';
+import { mayMatch, replaceBytes, replaceText, type ByteStep } from './plain.js';
+import { looksSerialized, looksSerializedBytes, rewriteSerialized, type ByteMode } from './serialized.js';
 
 export interface RewriterOptions {
   /** Default true, like wp-cli. False folds ASCII letters only (host names and schemes). */
@@ -35,12 +35,24 @@ export interface Rewriter {
 }
 
 const latin1OfUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+/** No lone surrogates: the string and its UTF-8 bytes match in exactly the same places. */
+const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
+
+/**
+ * Steps for replacing directly in a Buffer, or undefined when that could differ from the string way:
+ * case-insensitive mode (regexes) or a lone surrogate in a pair (it has no UTF-8 form of its own).
+ */
+function byteStepsFor(pairs: readonly Replacement[], bytes: CompiledPairs, caseSensitive: boolean): ByteStep[] | undefined {
+  if (!caseSensitive || !pairs.every((p) => wellFormed(p.from) && wellFormed(p.to))) return undefined;
+  return bytes.steps.map((s) => ({ from: Buffer.from(s.from, 'latin1'), to: Buffer.from(s.to, 'latin1') }));
+}
 
 export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {}): Rewriter {
   const caseSensitive = opts.caseSensitive ?? true;
   const text = compilePairs(pairs, caseSensitive);
   const bytes = compilePairs(pairs, caseSensitive, latin1OfUtf8);
   const byteSentinels = bytes.sentinels.map((s) => Buffer.from(s, 'latin1'));
+  const byteSteps = byteStepsFor(pairs, bytes, caseSensitive);
   const stats: RewriteStats = { values: 0, changed: 0, malformed: 0 };
   const noop = text.steps.length === 0;
 
@@ -89,7 +101,16 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
         }
         if (!hit) return value;
       }
-      // Valid UTF-8 goes the string way (cheaper); anything else is handled byte for byte.
+      // A plain (not serialized) value: replaced in place on its bytes. In valid UTF-8 the bytes of
+      // a well-formed search string match exactly where the string would, and invalid UTF-8 is
+      // replaced byte for byte either way, so this gives the string path's bytes without decoding.
+      if (byteSteps && !looksSerializedBytes(value)) {
+        const out = replaceBytes(value, byteSteps);
+        if (out === value || out.equals(value)) return value;
+        stats.changed++;
+        return out;
+      }
+      // Serialized: valid UTF-8 goes the string way (cheaper); anything else is handled byte for byte.
       if (isUtf8(value)) {
         const str = value.toString('utf8');
         const out = rewriteText(str);

@@ -29,6 +29,27 @@ export function looksSerialized(value: string): boolean {
     first === 'd' || first === 'b' || first === 'E' || first === 'r' || first === 'R';
 }
 
+/**
+ * `looksSerialized` on raw bytes: its checks only look at ASCII characters at the trimmed ends, and
+ * in UTF-8 (or one-byte-per-char) those are the same bytes, so both agree on any value.
+ */
+export function looksSerializedBytes(value: Buffer): boolean {
+  let a = 0;
+  let b = value.length - 1;
+  while (a <= b && isSpace(value[a] as number)) a++;
+  while (b >= a && isSpace(value[b] as number)) b--;
+  if (b - a + 1 < 2) return false;
+  const first = value[a];
+  if (first === 0x4e) return value[a + 1] === 0x3b; // N;
+  if (b - a + 1 < 4 || value[a + 1] !== 0x3a) return false; // x:
+  const last = value[b];
+  if (last !== 0x3b && last !== 0x7d) return false; // ; or }
+  return SERIALIZED_TYPES.has(first as number);
+}
+
+/** s a O C i d b E r R: the type letters a serialized value starts with. */
+const SERIALIZED_TYPES = new Set([...'saOCidbErR'].map((c) => c.charCodeAt(0)));
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x00;
 }
