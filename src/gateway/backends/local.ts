@@ -27,6 +27,7 @@ export class LocalBackend implements ExecutionBackend {
   private readonly queue: (() => void)[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  private readonly finishedListeners: ((exec: ExecutionRecord) => void)[] = [];
 
   constructor(private readonly opts: LocalBackendOptions) {}
 
@@ -66,7 +67,13 @@ export class LocalBackend implements ExecutionBackend {
     } finally {
       if (limited) this.release();
       await rec.flush().catch(() => undefined);
+      // After the final record is stored, so a listener that re-reads the store sees it.
+      for (const l of this.finishedListeners) l(rec.record);
     }
+  }
+
+  onFinished(listener: (exec: ExecutionRecord) => void): void {
+    this.finishedListeners.push(listener);
   }
 
   private acquire(): Promise<void> {

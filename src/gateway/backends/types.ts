@@ -21,5 +21,7 @@ export interface ExecutionBackend {
   /** Log lines as they are written, ending when the execution ends or `signal` aborts. */
   followLogs(id: string, signal: AbortSignal): AsyncIterable<LogRecord>;
   search(q: ExecutionQuery): Promise<{ results: ExecutionRecord[]; total: number }>;
+  /** Calls `listener` with each execution this process saw end (the local backend); absent when runs end elsewhere (Kestra). */
+  onFinished?(listener: (exec: ExecutionRecord) => void): void;
   close(): Promise<void>;
 }

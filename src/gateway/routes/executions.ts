@@ -14,7 +14,7 @@ import type { ApiKeyRecord } from '../keys.js';
 import { redactInputs } from '../redact-inputs.js';
 import { NAMESPACE_PATTERN } from '../config.js';
 import { executionView, historyView, logView } from '../views.js';
-import type { ExecutionRecord } from '../execution.js';
+import { type ExecutionRecord, isTerminal } from '../execution.js';
 
 const STATES = ['CREATED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] as const;
 
@@ -141,7 +141,9 @@ export function executionRoutes(app: Hono<Env>, base: string, deps: GatewayDeps,
   app.get(`${base}/executions/:namespace/:flowId/:executionId`, async (c) => {
     const { namespace, flowId, executionId } = c.req.param();
     const exec = await loadScoped(c, deps, namespace, flowId, executionId);
-    return c.json(executionView(exec, await est.estimate(namespace, flowId, exec.startDate).catch(() => null)));
+    // A finished execution shows no estimate, so it costs none.
+    const estimated = isTerminal(exec.state) ? null : await est.estimate(namespace, flowId, exec.startDate).catch(() => null);
+    return c.json(executionView(exec, estimated));
   });
 
   app.get(`${base}/executions/:namespace/:flowId/:executionId/logs`, async (c) => {

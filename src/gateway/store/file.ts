@@ -11,6 +11,7 @@ import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
 import { Mutex } from './mutex.js';
+import { withKeyCache } from './key-cache.js';
 import type { GatewayStore, RateTake } from './types.js';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -82,7 +83,18 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     return entries;
   });
 
-  return {
+  // What a history search filters and sorts on, for every execution: read from disk once (at the first
+  // search), then kept current by saveExecution — a search reads only the records of its page, not every file.
+  type Summary = Pick<ExecutionRecord, 'id' | 'namespace' | 'flowId' | 'state' | 'startDate'>;
+  const summaryOf = ({ id, namespace, flowId, state, startDate }: ExecutionRecord): Summary => ({ id, namespace, flowId, state, startDate });
+  let index: Promise<Map<string, Summary>> | undefined;
+  const loadIndex = async () => {
+    const files = (await readdir(join(dir, 'executions'))).filter((f) => f.endsWith('.json'));
+    const all = await Promise.all(files.map((f) => readJson<ExecutionRecord | null>(join(dir, 'executions', f), null)));
+    return new Map(all.filter((e): e is ExecutionRecord => e !== null).map((e) => [e.id, summaryOf(e)]));
+  };
+
+  return withKeyCache({
     kind: 'file',
     createKey: (key) => keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
     getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,
@@ -116,18 +128,22 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     appendAudit: (input: AuditInput) => auditWriter.submit(input),
     listAudit: () => readLines<AuditEntry>(auditPath),
 
-    saveExecution: (exec) => writeAtomic(execPath(exec.id), JSON.stringify(exec)),
+    saveExecution: async (exec) => {
+      await writeAtomic(execPath(exec.id), JSON.stringify(exec));
+      // After the write: an index being built meanwhile may have read the older file.
+      if (index) (await index).set(exec.id, summaryOf(exec));
+    },
     getExecution: async (id) => (SAFE_ID.test(id) ? readJson<ExecutionRecord | null>(execPath(id), null) : null),
     searchExecutions: async (q: ExecutionQuery) => {
-      const files = (await readdir(join(dir, 'executions'))).filter((f) => f.endsWith('.json'));
-      const all = await Promise.all(files.map((f) => readJson<ExecutionRecord | null>(join(dir, 'executions', f), null)));
-      const hits = all
-        .filter((e): e is ExecutionRecord => e !== null)
+      index ??= loadIndex();
+      const hits = [...(await index).values()]
         .filter((e) => e.namespace === q.namespace && e.flowId === q.flowId)
         .filter((e) => !q.states?.length || q.states.includes(e.state))
         .filter((e) => (!q.from || e.startDate >= q.from) && (!q.to || e.startDate <= q.to))
         .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
-      return { results: hits.slice((q.page - 1) * q.size, q.page * q.size), total: hits.length };
+      // Only the page's records are read.
+      const page = await Promise.all(hits.slice((q.page - 1) * q.size, q.page * q.size).map((e) => readJson<ExecutionRecord | null>(execPath(e.id), null)));
+      return { results: page.filter((e): e is ExecutionRecord => e !== null), total: hits.length };
     },
     appendLogs: async (logs) => {
       const byExec = new Map<string, LogRecord[]>();
@@ -142,5 +158,5 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       await keysLock.run(async () => undefined);
       await Promise.all([ratesWriter.drain(), auditWriter.drain()]);
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
+import { withKeyCache } from './key-cache.js';
 import type { GatewayStore } from './types.js';
 
 const SCHEMA = `
@@ -48,7 +49,7 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
     boot.release();
   }
 
-  return {
+  return withKeyCache({
     kind: 'postgres',
     async createKey(k) {
       await pool.query(
@@ -145,5 +146,5 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       return r.rows.map((x) => x.record);
     },
     close: () => pool.end(),
-  };
+  });
 }
