@@ -5,6 +5,7 @@ import { RailcloneError, ValidationError } from '../util/errors.js';
 import { PROTECTED_ENVIRONMENT_NAMES } from '../inputs/index.js';
 import { type CloneMeta, readMeta } from './metadata.js';
 import { closeProxies } from './steps/close-database-access.js';
+import { deleteCreatedServices } from './other-project.js';
 
 export interface EnvironmentListing {
   name: string;
@@ -13,11 +14,14 @@ export interface EnvironmentListing {
   domain: string | null;
   status: CloneMeta['status'] | 'not-railclone';
   cloned_from: string | null;
+  /** The source's project when it is not this one (a clone into another project). */
+  cloned_from_project_id: string | null;
   expires_at: string | null;
   type: string | null;
 }
 
 function listing(env: EnvironmentSummary, meta: CloneMeta | null): EnvironmentListing {
+  const fromProject = meta?.cloned_from.project_id;
   return {
     name: env.name,
     id: env.id,
@@ -25,6 +29,7 @@ function listing(env: EnvironmentSummary, meta: CloneMeta | null): EnvironmentLi
     domain: meta?.staging_url ?? null,
     status: meta?.status ?? 'not-railclone',
     cloned_from: meta?.cloned_from.environment_name ?? env.sourceEnvironment?.name ?? null,
+    cloned_from_project_id: fromProject && fromProject !== env.projectId ? fromProject : null,
     expires_at: meta?.expires_at ?? null,
     type: meta?.type ?? null,
   };
@@ -72,7 +77,7 @@ export async function deleteEnvironment(railway: RailwayApi, projectId: string, 
     throw new RailcloneError('Forbidden', `"${env.name}" is protected and is never deleted by railclone`);
   }
   const all = await listEnvironments(railway, projectId, { all: true });
-  const children = all.filter((e) => e.cloned_from === env.name && e.status !== 'not-railclone');
+  const children = all.filter((e) => e.cloned_from === env.name && !e.cloned_from_project_id && e.status !== 'not-railclone');
   const meta = await readMeta(railway, projectId, env.id);
   if (!meta && !opts.force) {
     throw new RailcloneError('Forbidden', `environment "${env.name}" was not created by railclone; pass force to delete it anyway`);
@@ -81,22 +86,40 @@ export async function deleteEnvironment(railway: RailwayApi, projectId: string, 
     throw new RailcloneError('Forbidden', `environment "${env.name}" is the source of ${children.map((c) => c.name).join(', ')}; pass force to delete it anyway`);
   }
   await closeProxies(railway, (meta?.source_proxies ?? []).map((p) => p.proxyId));
+  // A clone into another project: the project it created goes whole; else the services it created there.
+  if (meta?.created_project_id === projectId) {
+    await railway.deleteProject(projectId);
+    return { deleted: env.name, id: env.id, deleted_project: projectId };
+  }
+  if (meta) await deleteCreatedServices(railway, projectId, meta, () => undefined);
   await railway.deleteEnvironment(env.id);
   return { deleted: env.name, id: env.id };
 }
 
-/** Ancestors (source, its source, …) and descendants (clones of clones) of an environment. */
+/**
+ * Ancestors (source, its source, …) and descendants (clones of clones) of an environment, within the
+ * project. A source in another project ends the chain as `<name> (project <id>)`; descendants in other
+ * projects are not searched (that would mean reading every project).
+ */
 export async function lineage(railway: RailwayApi, projectId: string, ref: string) {
   const all = await listEnvironments(railway, projectId, { all: true });
   const env = await resolveEnvironment(railway, projectId, ref);
   const byName = new Map(all.map((e) => [e.name, e]));
   const ancestors: string[] = [];
-  for (let cur = byName.get(env.name)?.cloned_from; cur && !ancestors.includes(cur); cur = byName.get(cur)?.cloned_from) ancestors.push(cur);
+  for (let cur = byName.get(env.name); cur?.cloned_from; ) {
+    if (cur.cloned_from_project_id) {
+      ancestors.push(`${cur.cloned_from} (project ${cur.cloned_from_project_id})`);
+      break;
+    }
+    if (ancestors.includes(cur.cloned_from)) break;
+    ancestors.push(cur.cloned_from);
+    cur = byName.get(cur.cloned_from);
+  }
   const descendants: { name: string; parent: string }[] = [];
   const queue = [env.name];
   while (queue.length) {
     const parent = queue.shift()!;
-    for (const child of all.filter((e) => e.cloned_from === parent && e.status !== 'not-railclone')) {
+    for (const child of all.filter((e) => e.cloned_from === parent && !e.cloned_from_project_id && e.status !== 'not-railclone')) {
       descendants.push({ name: child.name, parent });
       queue.push(child.name);
     }

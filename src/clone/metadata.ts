@@ -1,7 +1,8 @@
 // Clone metadata lives on the clone itself (a shared variable), so lineage and TTL survive anything
 // on our side and only environments railclone created can be touched without --force.
 import type { RailwayApi } from '../railway/types.js';
-import type { EnvironmentType } from '../inputs/index.js';
+import { DEFAULT_TTL, parseDuration, type EnvironmentType } from '../inputs/index.js';
+import type { StepContext } from './context.js';
 
 export const META_VARIABLE = 'RAILCLONE_META';
 
@@ -19,6 +20,13 @@ export interface CloneMeta {
   database_size_bytes?: number;
   /** TCP proxies opened on the source for this clone; closed by close-database-access. */
   source_proxies?: { serviceId: string; proxyId: string }[];
+  /** The project this execution created for the clone: deleting the clone deletes it. */
+  created_project_id?: string;
+  /**
+   * Services railclone created in another project. A name is recorded BEFORE its serviceCreate (the
+   * id once known), so a crash in between still leaves enough to roll back: the name was free before.
+   */
+  created_services?: { name: string; id?: string }[];
 }
 
 export function parseMeta(raw: string | undefined): CloneMeta | null {
@@ -61,4 +69,22 @@ export async function updateMeta(
   const next = { ...current, ...patch };
   await writeMeta(railway, projectId, environmentId, next);
   return next;
+}
+
+/** What a new clone's metadata says before anything else is done to it: status creating, lineage, TTL. */
+export function initialMeta(ctx: StepContext): CloneMeta {
+  const { request, state } = ctx;
+  const ttl = request.ttl === undefined ? DEFAULT_TTL[request.environment_type] : request.ttl;
+  const now = ctx.now();
+  return {
+    version: 1,
+    status: 'creating',
+    execution_id: state.execution_id,
+    cloned_from: { project_id: state.project_id!, environment_id: state.source_environment_id!, environment_name: state.source_environment_name! },
+    type: request.environment_type,
+    client_name: request.client_name,
+    created_by: request.requested_by ?? 'railclone',
+    created_at: now.toISOString(),
+    expires_at: ttl ? new Date(now.getTime() + parseDuration(ttl)!).toISOString() : null,
+  };
 }

@@ -1,5 +1,6 @@
 // What kind of service is this, and where do its database credentials live?
 import type { VariableMap } from '../railway/types.js';
+import { newPassword } from './random.js';
 
 export type DbEngine = 'postgres' | 'mysql' | 'mariadb';
 
@@ -52,3 +53,12 @@ export function publicDatabaseUrl(engine: DbEngine, rendered: VariableMap): stri
 }
 
 export const DEFAULT_PORT: Record<DbEngine, number> = { postgres: 5432, mysql: 3306, mariadb: 3306 };
+
+/** New values for the database's password variables that hold a literal (a reference follows its target). */
+export function rotatedPasswords(engine: DbEngine, sourceVars: VariableMap): VariableMap {
+  const out: VariableMap = {};
+  for (const name of PASSWORD_VARIABLES[engine]) {
+    if (sourceVars[name] !== undefined && !sourceVars[name]!.includes('${{')) out[name] = newPassword();
+  }
+  return out;
+}

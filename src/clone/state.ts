@@ -4,8 +4,14 @@ import { registerPublic } from '../util/secrets.js';
 import type { DbEngine } from './services.js';
 
 export interface ServicePlan {
+  /** The service in the clone's project (equal to sourceId within one project). */
   id: string;
+  /** The source service's name: the key of include/exclude and variable_overrides. */
   name: string;
+  /** The source service, to read the source with; absent = `id` (a clone in the same project). */
+  sourceId?: string;
+  /** The clone's service name when it differs (prefix/suffix in another project). */
+  targetName?: string;
   /** A database engine when the service's image is one; null for apps. */
   engine: DbEngine | null;
   /** Public hosts of the source service (Railway and custom domains). */
@@ -26,8 +32,13 @@ export interface DatabaseSync {
 export interface CloneState {
   execution_id: string;
   started_at: string;
+  /** The SOURCE project. */
   project_id?: string;
   project_name?: string;
+  /** The project the clone lives in when it is not the source's (an existing one, or one this run created). */
+  target_project_id?: string;
+  /** Set when this execution created target_project_id: rollback may then delete the whole project. */
+  created_project_id?: string;
   source_environment_id?: string;
   source_environment_name?: string;
   environment_name?: string;
@@ -44,6 +55,16 @@ export interface CloneState {
   databases?: DatabaseSync[];
   basic_auth_user?: string;
   sealed_variables_not_copied?: string[];
+}
+
+/** The project the clone's environment lives in. */
+export function cloneProjectId(state: CloneState): string {
+  return state.target_project_id ?? state.project_id!;
+}
+
+/** The service to read the source through. */
+export function sourceServiceId(service: ServicePlan): string {
+  return service.sourceId ?? service.id;
 }
 
 export function newState(executionId: string, now = new Date()): CloneState {

@@ -2,6 +2,7 @@
 // else the clone's Railway domain.
 import { StepError } from '../../util/errors.js';
 import type { Step } from '../context.js';
+import { cloneProjectId } from '../state.js';
 
 export const assignDomain: Step = async (ctx) => {
   const { railway, request, state, log } = ctx;
@@ -10,7 +11,7 @@ export const assignDomain: Step = async (ctx) => {
     log.info('no web service: no domain to assign');
     return { state, outputs: { staging_url: null } };
   }
-  const scope = { projectId: state.project_id!, environmentId: state.environment_id!, serviceId: web.id };
+  const scope = { projectId: cloneProjectId(state), environmentId: state.environment_id!, serviceId: web.id };
   const domains = await railway.listDomains(scope);
   let host: string;
   if (request.custom_domain) {

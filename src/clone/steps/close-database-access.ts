@@ -2,20 +2,22 @@
 // opened — on the source to read it, on the clone to write it — so no database stays exposed because of us.
 import type { RailwayApi } from '../../railway/types.js';
 import type { Step } from '../context.js';
+import { cloneProjectId } from '../state.js';
 import { readMeta, updateMeta } from '../metadata.js';
 
 export const closeDatabaseAccess: Step = async (ctx) => {
   const { railway, state, log } = ctx;
   const proxies = new Map<string, string>();
   for (const p of [...(state.opened_source_proxies ?? []), ...(state.opened_target_proxies ?? [])]) proxies.set(p.proxyId, p.serviceId);
-  const envId = state.environment_id ?? (state.environment_name && state.project_id ? (await railway.findEnvironmentByName(state.project_id, state.environment_name))?.id : undefined);
-  if (envId && state.project_id) {
-    const meta = await readMeta(railway, state.project_id, envId).catch(() => null);
+  const projectId = state.project_id ? cloneProjectId(state) : undefined;
+  const envId = state.environment_id ?? (state.environment_name && projectId ? (await railway.findEnvironmentByName(projectId, state.environment_name).catch(() => null))?.id : undefined);
+  if (envId && projectId) {
+    const meta = await readMeta(railway, projectId, envId).catch(() => null);
     if (meta?.execution_id === state.execution_id) for (const p of meta.source_proxies ?? []) proxies.set(p.proxyId, p.serviceId);
   }
   const closed = await closeProxies(railway, [...proxies.keys()]);
-  if (envId && state.project_id && closed.length) {
-    await updateMeta(railway, state.project_id, envId, { source_proxies: [] }).catch(() => undefined);
+  if (envId && projectId && closed.length) {
+    await updateMeta(railway, projectId, envId, { source_proxies: [] }).catch(() => undefined);
   }
   log.info(closed.length ? `closed ${closed.length} temporary TCP prox${closed.length === 1 ? 'y' : 'ies'}` : 'no temporary database access to close');
   return { state: { ...state, opened_source_proxies: [], opened_target_proxies: [] }, outputs: { closed_proxies: closed } };

@@ -2,6 +2,7 @@
 // on every web service; the password leaves this step only encrypted (or not at all without a key).
 import { randomBytes } from 'node:crypto';
 import type { Step } from '../context.js';
+import { cloneProjectId } from '../state.js';
 import { newPassword } from '../random.js';
 import { registerPublic } from '../../util/secrets.js';
 import { encryptForOutput } from '../output-crypto.js';
@@ -19,7 +20,7 @@ export const configureBasicAuth: Step = async (ctx) => {
   const password = newPassword(18);
   for (const service of web) {
     await railway.upsertVariables({
-      projectId: state.project_id!,
+      projectId: cloneProjectId(state),
       environmentId: state.environment_id!,
       serviceId: service.id,
       variables: { HTTP_AUTH_USER: user, HTTP_AUTH_PASSWORD: password },

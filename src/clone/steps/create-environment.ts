@@ -2,21 +2,34 @@
 // (so references point inside the clone). On top: ownership metadata first, excluded services removed,
 // database passwords rotated, overrides applied, a Railway domain for each web service, TCP proxies on
 // the clone's databases so the data can be copied in. Idempotent: a retry finds its own environment.
+// A clone into another project takes its own path (../other-project.ts) to the same end state.
 import type { EnvironmentSummary, RailwayApi } from '../../railway/types.js';
+import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
-import type { Step, StepContext } from '../context.js';
-import { DEFAULT_TTL, parseDuration } from '../../inputs/index.js';
-import { type CloneMeta, readMeta, writeMeta } from '../metadata.js';
-import { newPassword } from '../random.js';
-import { DEFAULT_PORT, PASSWORD_VARIABLES } from '../services.js';
+import type { Step, StepContext, StepResult } from '../context.js';
+import { initialMeta, readMeta, writeMeta } from '../metadata.js';
+import { createInOtherProject } from '../other-project.js';
+import { DEFAULT_PORT, rotatedPasswords } from '../services.js';
+import type { CloneState } from '../state.js';
+
+/** The environment with its services, variables and volumes in place; `state` carries where it is. */
+export interface CreatedEnvironment {
+  environment: EnvironmentSummary;
+  state: CloneState;
+}
 
 export const createEnvironment: Step = async (ctx) => {
+  const created = clonesIntoOtherProject(ctx.request) ? await createInOtherProject(ctx) : await createInSourceProject(ctx);
+  registerPublic(created.environment.name);
+  return prepareForData(ctx, created);
+};
+
+async function createInSourceProject(ctx: StepContext): Promise<CreatedEnvironment> {
   const { railway, request, state, log } = ctx;
   const projectId = state.project_id!;
   const environment = await findOwnOrCreate(ctx);
   const envId = environment.id;
-  registerPublic(environment.name);
 
   const source = await railway.getEnvironment(state.source_environment_id!, projectId);
   const keep = new Set((state.services ?? []).map((s) => s.id));
@@ -30,9 +43,7 @@ export const createEnvironment: Step = async (ctx) => {
     const sourceVars = await railway.getVariables({ projectId, environmentId: state.source_environment_id!, serviceId: service.id, unrendered: true });
     const updates: Record<string, string> = {};
     if (service.engine) {
-      for (const name of PASSWORD_VARIABLES[service.engine]) {
-        if (sourceVars[name] !== undefined && !sourceVars[name]!.includes('${{')) updates[name] = newPassword();
-      }
+      Object.assign(updates, rotatedPasswords(service.engine, sourceVars));
       if (Object.keys(updates).length) log.info(`${service.name}: rotated ${Object.keys(updates).join(', ')} (staging never shares production's password)`);
     }
     Object.assign(updates, request.variable_overrides[service.name] ?? {});
@@ -44,7 +55,15 @@ export const createEnvironment: Step = async (ctx) => {
   if (sharedOverrides && Object.keys(sharedOverrides).length) {
     await railway.upsertVariables({ projectId, environmentId: envId, variables: sharedOverrides, skipDeploys: true });
   }
+  return { environment, state };
+}
 
+/** Domains for the web services, TCP proxies on the databases, and the URL rewrites the copy will apply. */
+async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Promise<StepResult> {
+  const { railway, request, log } = ctx;
+  const { environment, state } = created;
+  const projectId = state.target_project_id ?? state.project_id!;
+  const envId = environment.id;
   let stagingHost: string | undefined;
   for (const service of (state.services ?? []).filter((s) => !s.engine && s.sourceHosts.length > 0)) {
     const domains = await railway.listDomains({ projectId, environmentId: envId, serviceId: service.id });
@@ -72,9 +91,14 @@ export const createEnvironment: Step = async (ctx) => {
   log.info(`environment "${environment.name}" (${envId}) ready for data${stagingHost ? `; staging host ${stagingHost}` : ''}`);
   return {
     state: { ...state, environment_id: envId, staging_host: stagingHost, rewrites, opened_target_proxies: openedTarget },
-    outputs: { environment_id: envId, environment_name: environment.name, staging_host: stagingHost ?? null },
+    outputs: {
+      environment_id: envId,
+      environment_name: environment.name,
+      staging_host: stagingHost ?? null,
+      ...(state.target_project_id ? { project_id: state.target_project_id } : {}),
+    },
   };
-};
+}
 
 /** Our environment from an earlier attempt of this execution, or a new one with metadata written first. */
 async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
@@ -101,23 +125,6 @@ async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
     throw new StepError('create-environment', 'could not record clone metadata on the new environment; it was deleted again', {}, { cause: err });
   }
   return created;
-}
-
-function initialMeta(ctx: StepContext): CloneMeta {
-  const { request, state } = ctx;
-  const ttl = request.ttl === undefined ? DEFAULT_TTL[request.environment_type] : request.ttl;
-  const now = ctx.now();
-  return {
-    version: 1,
-    status: 'creating',
-    execution_id: state.execution_id,
-    cloned_from: { project_id: state.project_id!, environment_id: state.source_environment_id!, environment_name: state.source_environment_name! },
-    type: request.environment_type,
-    client_name: request.client_name,
-    created_by: request.requested_by ?? 'railclone',
-    created_at: now.toISOString(),
-    expires_at: ttl ? new Date(now.getTime() + parseDuration(ttl)!).toISOString() : null,
-  };
 }
 
 export async function deleteIfOurs(railway: RailwayApi, projectId: string, environmentId: string, executionId: string): Promise<boolean> {

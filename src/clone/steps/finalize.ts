@@ -1,6 +1,7 @@
 // finalize: the apps deploy now, against data that is already there (WordPress never sees an empty
 // database), and the clone's metadata says it is ready: lineage, type, expiry, who, which execution.
 import type { Step } from '../context.js';
+import { cloneProjectId } from '../state.js';
 import { updateMeta } from '../metadata.js';
 
 export const finalize: Step = async (ctx) => {
@@ -11,7 +12,7 @@ export const finalize: Step = async (ctx) => {
   }
   const stagingUrl = state.staging_host ? `https://${state.staging_host}` : undefined;
   const databaseSize = (state.databases ?? []).reduce((n, d) => n + d.databaseSizeBytes, 0);
-  const meta = await updateMeta(railway, state.project_id!, state.environment_id!, {
+  const meta = await updateMeta(railway, cloneProjectId(state), state.environment_id!, {
     status: 'ready',
     staging_url: stagingUrl,
     database_size_bytes: databaseSize,

@@ -2,6 +2,7 @@
 // Variable values never appear: a value is shown as a reference (`${{…}}` is a template, not a secret)
 // or as "value" — never its text.
 import type { Step } from '../context.js';
+import { sourceServiceId } from '../state.js';
 import { PASSWORD_VARIABLES } from '../services.js';
 
 type VariableChange = 'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
@@ -24,7 +25,7 @@ export const plan: Step = async (ctx) => {
   const sealed: string[] = [];
   const views: ServicePlanView[] = [];
   for (const service of state.services ?? []) {
-    const vars = await railway.getVariables({ projectId, environmentId: sourceId, serviceId: service.id, unrendered: true });
+    const vars = await railway.getVariables({ projectId, environmentId: sourceId, serviceId: sourceServiceId(service), unrendered: true });
     const overrides = request.variable_overrides[service.name] ?? {};
     const rotated = service.engine ? PASSWORD_VARIABLES[service.engine] : [];
     const variables: Record<string, VariableChange> = {};
@@ -32,7 +33,7 @@ export const plan: Step = async (ctx) => {
       variables[name] = name in overrides ? 'overridden' : rotated.includes(name) && !isReference(value) ? 'rotated' : isReference(value) ? 'copied (reference)' : 'copied (value)';
     }
     for (const name of Object.keys(overrides)) variables[name] ??= 'overridden';
-    const configVars = (config.services?.[service.id]?.variables ?? {}) as Record<string, { isSealed?: boolean } | null>;
+    const configVars = (config.services?.[sourceServiceId(service)]?.variables ?? {}) as Record<string, { isSealed?: boolean } | null>;
     for (const [name, meta] of Object.entries(configVars)) {
       if (meta?.isSealed) {
         variables[name] = 'not copied (sealed)';

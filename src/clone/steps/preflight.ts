@@ -1,9 +1,11 @@
 // preflight: fail fast, before anything is created — the token reaches the project, the source exists,
 // the target name is free (or is ours from an earlier attempt), and the tools the copy needs are here.
+import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { RailcloneError, StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
 import type { Step } from '../context.js';
 import { readMeta } from '../metadata.js';
+import { planOtherProject } from '../other-project.js';
 import { engineForImage } from '../services.js';
 import type { ServicePlan } from '../state.js';
 
@@ -24,10 +26,12 @@ export const preflight: Step = async (ctx) => {
       available: project.environments.map((e) => e.name),
     });
   }
-  if (source.name === state.environment_name) {
+  const otherProject = clonesIntoOtherProject(request);
+  if (!otherProject && source.name === state.environment_name) {
     throw new StepError('preflight', 'the target environment cannot be the source environment');
   }
-  const clash = project.environments.find((e) => e.name === state.environment_name);
+  // In another project the name is checked there (planOtherProject).
+  const clash = otherProject ? undefined : project.environments.find((e) => e.name === state.environment_name);
   if (clash) {
     const meta = await readMeta(railway, projectId, clash.id);
     if (meta?.execution_id !== state.execution_id) {
@@ -46,7 +50,7 @@ export const preflight: Step = async (ctx) => {
       });
     }
   }
-  const services: ServicePlan[] = details.serviceInstances
+  let services: ServicePlan[] = details.serviceInstances
     .filter((s) => wanted(s.serviceName))
     .map((s) => ({
       id: s.serviceId,
@@ -54,6 +58,7 @@ export const preflight: Step = async (ctx) => {
       engine: engineForImage(s.source?.image),
       sourceHosts: [...s.domains.serviceDomains, ...s.domains.customDomains].map((d) => d.domain),
     }));
+  if (otherProject) services = await planOtherProject(ctx, services);
   for (const s of services) {
     registerPublic(s.name);
     s.sourceHosts.forEach(registerPublic);
@@ -61,7 +66,7 @@ export const preflight: Step = async (ctx) => {
   if (services.some((s) => s.engine === 'postgres') && request.database.copy_data) await requirePgDump();
 
   ctx.log.info(
-    `source ${source.name}: ${services.length} service(s) — ${services.map((s) => `${s.name}${s.engine ? ` (${s.engine})` : ''}`).join(', ')}`,
+    `source ${source.name}: ${services.length} service(s) — ${services.map((s) => `${s.name}${s.engine ? ` (${s.engine})` : ''}${s.targetName && s.targetName !== s.name ? ` → ${s.targetName}` : ''}`).join(', ')}`,
   );
   return {
     state: {
@@ -71,7 +76,12 @@ export const preflight: Step = async (ctx) => {
       source_environment_name: source.name,
       services,
     },
-    outputs: { source_environment: source.name, services: services.map((s) => s.name), token: identity.kind },
+    outputs: {
+      source_environment: source.name,
+      services: services.map((s) => s.name),
+      token: identity.kind,
+      ...(otherProject ? { target_service_names: services.map((s) => s.targetName ?? s.name) } : {}),
+    },
   };
 };
 

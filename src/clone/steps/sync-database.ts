@@ -5,7 +5,7 @@ import { kestra } from '../../util/kestra-protocol.js';
 import type { Step, StepContext } from '../context.js';
 import { databaseEndpoint } from '../db-access.js';
 import { updateMeta } from '../metadata.js';
-import type { DatabaseSync, ServicePlan } from '../state.js';
+import { cloneProjectId, sourceServiceId, type DatabaseSync, type ServicePlan } from '../state.js';
 
 export const syncDatabase: Step = async (ctx) => {
   const { state, request, log } = ctx;
@@ -19,9 +19,9 @@ export const syncDatabase: Step = async (ctx) => {
   for (const db of databases) {
     const { source, target, openedProxyId } = await endpoints(ctx, db);
     if (openedProxyId) {
-      opened = [...opened, { serviceId: db.id, proxyId: openedProxyId }];
+      opened = [...opened, { serviceId: sourceServiceId(db), proxyId: openedProxyId }];
       // Recorded on the clone so close-database-access and rollback can close it even if we crash now.
-      await updateMeta(ctx.railway, state.project_id!, state.environment_id!, { source_proxies: opened });
+      await updateMeta(ctx.railway, cloneProjectId(state), state.environment_id!, { source_proxies: opened });
     }
     const rewrite = request.wordpress_url_replace ? (state.rewrites ?? []) : [];
     log.info(`${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`);
@@ -68,9 +68,10 @@ export const syncDatabase: Step = async (ctx) => {
 
 async function endpoints(ctx: StepContext, db: ServicePlan) {
   const { railway, state } = ctx;
-  const scope = { projectId: state.project_id!, serviceId: db.id, engine: db.engine!, serviceName: db.name };
-  const already = state.opened_source_proxies?.some((p) => p.serviceId === db.id);
-  const source = await databaseEndpoint(railway, { ...scope, environmentId: state.source_environment_id! }, { openProxy: !already });
-  const target = await databaseEndpoint(railway, { ...scope, environmentId: state.environment_id! }, { openProxy: false });
+  const scope = { engine: db.engine!, serviceName: db.name };
+  const sourceId = sourceServiceId(db);
+  const already = state.opened_source_proxies?.some((p) => p.serviceId === sourceId);
+  const source = await databaseEndpoint(railway, { ...scope, projectId: state.project_id!, serviceId: sourceId, environmentId: state.source_environment_id! }, { openProxy: !already });
+  const target = await databaseEndpoint(railway, { ...scope, projectId: cloneProjectId(state), serviceId: db.id, environmentId: state.environment_id! }, { openProxy: false });
   return { source: source.url, target: target.url, openedProxyId: source.openedProxyId };
 }

@@ -3,6 +3,7 @@
 // it already rewrote them in flight, and this step has nothing to do.
 import { searchReplace } from '../../data/rewrite/search-replace.js';
 import type { Step } from '../context.js';
+import { cloneProjectId } from '../state.js';
 import { databaseEndpoint } from '../db-access.js';
 
 export const wordpressSearchReplace: Step = async (ctx) => {
@@ -16,7 +17,7 @@ export const wordpressSearchReplace: Step = async (ctx) => {
   }
   let replaced = 0;
   for (const db of (state.services ?? []).filter((s) => s.engine)) {
-    const target = await databaseEndpoint(ctx.railway, { projectId: state.project_id!, environmentId: state.environment_id!, serviceId: db.id, engine: db.engine!, serviceName: db.name }, { openProxy: false });
+    const target = await databaseEndpoint(ctx.railway, { projectId: cloneProjectId(state), environmentId: state.environment_id!, serviceId: db.id, engine: db.engine!, serviceName: db.name }, { openProxy: false });
     const report = await searchReplace({ url: target.url, pairs: rewrites, skipColumns: request.database.skip_columns });
     replaced += report.totalChanged;
     log.info(`${db.name}: ${report.totalChanged} values rewritten in place`);
