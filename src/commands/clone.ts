@@ -27,6 +27,10 @@ interface CloneFlags {
   request?: string;
   client?: string;
   project?: string;
+  targetProject?: string;
+  newProject?: string;
+  servicePrefix?: string;
+  serviceSuffix?: string;
   source?: string;
   name?: string;
   type?: string;
@@ -58,6 +62,10 @@ function requestFromFlags(flags: CloneFlags): unknown {
     ...base,
     ...set('client_name', flags.client),
     ...set('railway_project_id', flags.project),
+    ...set('target_project_id', flags.targetProject),
+    ...set('new_project_name', flags.newProject),
+    ...set('service_name_prefix', flags.servicePrefix),
+    ...set('service_name_suffix', flags.serviceSuffix),
     ...set('source_environment', flags.source),
     ...set('environment_name', flags.name),
     ...set('environment_type', flags.type),
@@ -81,6 +89,10 @@ export function registerCloneCommands(program: Command): void {
     .option('--client <name>', 'client_name: who the staging copy is for (required)')
     .option('--project <id>', 'railway_project_id (default RAILCLONE_PROJECT_ID)')
     .option('--source <env>', 'source environment name or id', undefined)
+    .option('--target-project <id>', 'target_project_id: clone into this existing project instead of the source project')
+    .option('--new-project <name>', 'new_project_name: clone into a new project of this name (same workspace)')
+    .option('--service-prefix <text>', 'service_name_prefix for the clone\'s services (another project only)')
+    .option('--service-suffix <text>', 'service_name_suffix for the clone\'s services (another project only)')
     .option('--name <name>', 'environment_name of the clone (default staging-<client>-<timestamp>)')
     .addOption(new Option('--type <type>', 'environment_type').choices([...ENVIRONMENT_TYPES]))
     .option('--ttl <duration>', 'lifetime, e.g. 12h, 7d, P14D')
