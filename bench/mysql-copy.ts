@@ -161,5 +161,7 @@ for (const r of results) {
   const ratio = Number.isNaN(r.seconds) ? 'n/a' : `${(r.seconds / base).toFixed(2)}x`;
   console.log(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${Number.isNaN(r.seconds) ? 'n/a' : r.seconds.toFixed(1)} | ${rate} | ${ratio} |`);
 }
-if (!keep) await server.query(`DROP DATABASE IF EXISTS \`${SRC}\``);
+for (const db of ['mysqlbench_rc', 'mysqlbench_rcrw', 'mysqlbench_dump', 'mysqlbench_myl', ...(keep ? [] : [SRC])]) {
+  await server.query(`DROP DATABASE IF EXISTS \`${db}\``);
+}
 await server.end();
