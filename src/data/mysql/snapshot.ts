@@ -75,7 +75,8 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
       else await query(coord, `LOCK TABLES ${o.tables.map((t) => `${ident(t)} READ`).join(', ')}`);
     } catch (err) {
       if (!DENIED.has(errno(err) ?? 0)) throw err;
-      o.log.warn(`snapshot: ${method} not permitted for the source user (${(err as Error).message}); trying the next method`);
+      // Normal for a non-root database user; only the last resort (one session) deserves a warning.
+      o.log.info(`snapshot: ${method} not permitted for the source user (${(err as Error).message}); trying the next method`);
       continue;
     }
     try {
