@@ -26,6 +26,12 @@ export interface Rewriter {
   rewrite(value: string): string;
   /** Byte-exact variant for raw column bytes; returns the SAME Buffer when nothing matches. */
   rewriteBuffer(value: Buffer): Buffer;
+  /**
+   * `rewriteBuffer` for raw bytes held one char per byte (`buf.toString('latin1')`): the same bytes out,
+   * as such a string; the SAME string when nothing matches. Lets a stream scan and rewrite with
+   * V8's string builtins instead of one Buffer object per field.
+   */
+  rewriteLatin1(value: string): string;
   readonly pairs: Replacement[];
   /** Every form searched for (plain and JSON-escaped): a value can only change if it contains one. */
   readonly searchStrings: string[];
@@ -85,6 +91,21 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
       stats.values++;
       if (noop) return value;
       const out = rewriteText(value);
+      if (out !== value) stats.changed++;
+      return out;
+    },
+    rewriteLatin1(value: string): string {
+      if (!byteSteps) {
+        // Case-insensitive or lone surrogates: only the Buffer path knows when to decode UTF-8.
+        const buf = Buffer.from(value, 'latin1');
+        const out = this.rewriteBuffer(buf);
+        return out === buf ? value : out.toString('latin1');
+      }
+      // Byte mode gives the UTF-8 mode's bytes here (see byteStepsFor): a serialized string's byte
+      // count cannot end inside a UTF-8 character without the next byte failing the `"` check.
+      stats.values++;
+      if (noop) return value;
+      const out = rewriteBytes(value);
       if (out !== value) stats.changed++;
       return out;
     },
