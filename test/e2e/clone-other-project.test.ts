@@ -3,7 +3,8 @@
 // lineage readable, delete and rollback leaving nothing behind.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runClone } from '../../src/clone/pipeline.js';
+import { runClone, runStep } from '../../src/clone/pipeline.js';
+import { ALL_STEPS } from '../../src/clone/steps/index.js';
 import { deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../../src/clone/environments.js';
 import { parseMeta, META_VARIABLE } from '../../src/clone/metadata.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
@@ -61,11 +62,13 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   let newProjectId: string;
   let envId: string;
   const projectName = `acme-staging-${id}`;
+  const canary = `canary-${randomUUID()}`;
 
   beforeAll(async () => {
     h = await startHarness('wordpress', wpPrefix);
     sourceProjectId = h.emulator.projectId;
     productionId = h.emulator.productionEnvironmentId;
+    await h.railway.upsertVariables({ projectId: sourceProjectId, environmentId: productionId, serviceId: await serviceIdIn(h, sourceProjectId, 'Primary'), variables: { CANARY_SECRET: canary }, skipDeploys: true });
     outcome = await runClone(h.context({ client_name: 'acme', environment_name: 'staging-acme', new_project_name: projectName, service_name_prefix: 'stg-' }));
     if (!outcome.ok) throw outcome.error;
     newProjectId = String(outcome.outputs['create-environment']!.project_id);
@@ -167,6 +170,14 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     expect((await lineage(h.railway, sourceProjectId, 'production')).descendants).toEqual([]);
   });
 
+  it('copies the canary secret into the clone and never lets it out', async () => {
+    expect((await varsIn(h, newProjectId, envId, 'stg-Primary', true)).CANARY_SECRET).toBe(canary);
+    const everything = [...h.logs, JSON.stringify(outcome.outputs)].join('\n');
+    expect(everything).toContain('stg-MariaDB');
+    expect(everything).not.toContain(canary);
+    expect(outcome.outputs.finalize!.project_id).toBe(newProjectId);
+  });
+
   it('deleting the clone deletes the project it created, with its databases', async () => {
     const before = await physicalDatabases(wpPrefix);
     const result = await deleteEnvironment(h.railway, newProjectId, 'staging-acme');
@@ -176,6 +187,31 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     expect(after.length).toBe(before.length - 1);
     expect(await h.railway.findEnvironmentByName(sourceProjectId, 'production')).not.toBeNull();
   });
+
+  it('create-environment re-run after a transient failure reuses what it made, then rollback removes it all', async () => {
+    const name = `retry-${randomUUID().slice(0, 6)}`;
+    const dbs = await physicalDatabases(wpPrefix);
+    const projects = await projectNames(h);
+    let ctx = h.context({ client_name: 'acme', environment_name: 'staging-retry', new_project_name: name, service_name_prefix: 'r-' });
+    for (const step of ['validate-inputs', 'preflight', 'plan']) ctx = { ...ctx, state: (await runStep(step, ALL_STEPS[step]!, ctx)).state };
+    h.emulator.faults.failNth('serviceCreate', 2);
+    await expect(runStep('create-environment', ALL_STEPS['create-environment']!, ctx)).rejects.toThrow(/create-environment/);
+    const created = (await api(h).listProjects()).filter((p) => p.name === name);
+    expect(created).toHaveLength(1);
+    expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name)).toEqual(['r-MariaDB']);
+    // The same state again (as Kestra retries a task): the project, environment and first service are reused.
+    const again = await runStep('create-environment', ALL_STEPS['create-environment']!, ctx);
+    expect(again.state.target_project_id).toBe(created[0]!.id);
+    expect(again.state.created_project_id).toBe(created[0]!.id);
+    expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name).sort()).toEqual(['r-MariaDB', 'r-Primary']);
+    expect((await api(h).listProjects()).filter((p) => p.name === name)).toHaveLength(1);
+    const db = await varsIn(h, created[0]!.id, again.state.environment_id!, 'r-MariaDB');
+    expect(publicDatabaseUrl('mariadb', db)).toBeTruthy();
+    const rolled = await runStep('rollback', ALL_STEPS.rollback!, { ...ctx, state: again.state });
+    expect(rolled.outputs.deleted).toContain(`project ${name} (${created[0]!.id})`);
+    expect(await projectNames(h)).toEqual(projects);
+    expect(await physicalDatabases(wpPrefix)).toEqual(dbs);
+  }, 120_000);
 
   describe('a failure leaves nothing behind', () => {
     const cases: [string, () => void, string | undefined][] = [

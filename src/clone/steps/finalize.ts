@@ -24,6 +24,8 @@ export const finalize: Step = async (ctx) => {
     outputs: {
       environment_name: state.environment_name,
       environment_id: state.environment_id,
+      /** Where the clone lives: the source project, or another one (target_project_id / new_project_name). */
+      project_id: cloneProjectId(state),
       staging_url: stagingUrl ?? null,
       database_size: databaseSize,
       duration: durationMs / 1000,
