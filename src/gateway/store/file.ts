@@ -3,7 +3,7 @@
 // several instances use PostgreSQL (RAILCLONE_GATEWAY_DATABASE_URL).
 // Why not an embedded SQL engine: PGlite needs its .wasm/.data files next to the esbuild bundle and
 // SQLite needs a native addon or Node 22; plain files keep `dist/railclone.mjs` self-contained.
-import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
@@ -78,7 +78,15 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
-    await appendFile(auditPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    // Durable before anyone hears back: written and fdatasync'd once per batch, as a PostgreSQL COMMIT is.
+    // Opened by path each batch, so the entries always go to the file `audit verify` reads.
+    const file = await open(auditPath, 'a', 0o600);
+    try {
+      await file.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
     auditHead = head;
     return entries;
   });

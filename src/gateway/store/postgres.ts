@@ -4,6 +4,7 @@ import pg from 'pg';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
+import { GroupCommit } from './group-commit.js';
 import { withKeyCache } from './key-cache.js';
 import type { GatewayStore } from './types.js';
 
@@ -49,6 +50,38 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
     boot.release();
   }
 
+  // Group commit: requests that arrive while a batch is being written go together in the next transaction,
+  // so twenty concurrent audited requests cost two transactions, not twenty in a queue behind the lock. No
+  // request hears back before the COMMIT that holds its entry. Under the advisory lock the head is read
+  // again each time, so instances sharing the database extend one chain.
+  const auditWriter = new GroupCommit<AuditInput, AuditEntry>(async (inputs) => {
+    const client = await pool.connect();
+    try {
+      // One round trip for BEGIN, the lock and the head (a simple query may hold several statements).
+      const opened = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT entry FROM railclone_gateway_audit ORDER BY seq DESC LIMIT 1`,
+      )) as unknown as pg.QueryResult<{ entry: AuditEntry }>[];
+      const last = opened[2]!.rows[0]?.entry;
+      let head = last ? { seq: last.seq, hash: last.hash } : null;
+      const entries = inputs.map((input) => {
+        const entry = chainEntry(input, head);
+        head = { seq: entry.seq, hash: entry.hash };
+        return entry;
+      });
+      await client.query(
+        "INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements($1::jsonb) AS x",
+        [JSON.stringify(entries)],
+      );
+      await client.query('COMMIT');
+      return entries;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  });
+
   return withKeyCache({
     kind: 'postgres',
     async createKey(k) {
@@ -86,24 +119,7 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       await pool.query('UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0', [keyId, window]);
     },
 
-    async appendAudit(input: AuditInput): Promise<AuditEntry> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-        const last = await client.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq DESC LIMIT 1');
-        const prev = last.rows[0]?.entry;
-        const entry = chainEntry(input, prev ? { seq: prev.seq, hash: prev.hash } : null);
-        await client.query('INSERT INTO railclone_gateway_audit (seq, entry) VALUES ($1, $2)', [entry.seq, JSON.stringify(entry)]);
-        await client.query('COMMIT');
-        return entry;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    appendAudit: (input: AuditInput) => auditWriter.submit(input),
     async listAudit() {
       // Stored order is physical order of seq; verify checks the seq numbers themselves.
       return (await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')).rows.map((r) => r.entry);
@@ -145,6 +161,9 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       const r = await pool.query<{ record: LogRecord }>('SELECT record FROM railclone_gateway_logs WHERE execution_id = $1 ORDER BY seq OFFSET $2', [id, offset]);
       return r.rows.map((x) => x.record);
     },
-    close: () => pool.end(),
+    close: async () => {
+      await auditWriter.drain();
+      await pool.end();
+    },
   });
 }
