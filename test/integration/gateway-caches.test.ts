@@ -1,0 +1,199 @@
+// The gateway's speed-ups keep its contracts: cached key records never outlive a revoke (at once through the
+// same store, within the TTL from elsewhere), concurrent audit appends — group-committed, two instances on one
+// PostgreSQL — form one verifiable chain, and the file store's history index follows every save.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { verifyChain, type AuditInput } from '../../src/gateway/audit.js';
+import { CompletionEstimator } from '../../src/gateway/estimate.js';
+import type { ExecutionBackend } from '../../src/gateway/backends/types.js';
+import type { ExecutionRecord } from '../../src/gateway/execution.js';
+import { createApiKey } from '../../src/gateway/admin.js';
+import { openFileStore } from '../../src/gateway/store/file.js';
+import { KEY_CACHE_TTL_MS, withKeyCache } from '../../src/gateway/store/key-cache.js';
+import { openPostgresStore } from '../../src/gateway/store/postgres.js';
+import type { GatewayStore } from '../../src/gateway/store/types.js';
+import { tempDatabase, tempFileStore } from './gateway-helpers.js';
+
+const audit = (i: number): AuditInput => ({
+  time: new Date().toISOString(),
+  key_id: `k${i}`,
+  action: 'clone',
+  namespace: 'railclone',
+  flow_id: 'clone-staging-api',
+  inputs: { client_name: `c${i}` },
+  result: 'accepted:202',
+  status: 202,
+  execution_id: `e${i}`,
+  remote: null,
+});
+
+const exec = (
+  id: string,
+  state: ExecutionRecord['state'],
+  startDate: string,
+  endDate: string | null = null,
+): ExecutionRecord => ({
+  id,
+  namespace: 'railclone',
+  flowId: 'clone-staging-api',
+  state,
+  startDate,
+  endDate,
+  histories: [],
+  taskRuns: [],
+  inputs: {},
+  outputs: null,
+  startedBy: 'k',
+  error: null,
+});
+
+describe('key cache', () => {
+  it('a revoke through the same store counts at once; one from another process within the TTL', async () => {
+    const { store, dir } = await tempFileStore(); // opened stores cache key records (KEY_CACHE_TTL_MS)
+    const other = await openFileStore(dir); // stands for `railclone keys revoke` in another process
+    try {
+      const { record } = await createApiKey(store, { name: 'a', namespaces: ['railclone'] });
+      expect((await store.getKey(record.id))?.revoked_at).toBeNull();
+      expect(await store.revokeKey(record.id, new Date().toISOString())).toBe(true);
+      expect((await store.getKey(record.id))?.revoked_at).not.toBeNull();
+
+      const { record: b } = await createApiKey(store, { name: 'b', namespaces: ['railclone'] });
+      expect((await store.getKey(b.id))?.revoked_at).toBeNull();
+      expect(await other.revokeKey(b.id, new Date().toISOString())).toBe(true);
+      expect((await store.getKey(b.id))?.revoked_at).toBeNull(); // still cached: the documented window
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + KEY_CACHE_TTL_MS + 1);
+      expect((await store.getKey(b.id))?.revoked_at).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+      await other.close();
+      await store.close();
+    }
+  });
+
+  it('concurrent lookups of one key share one read; unknown ids are answered null', async () => {
+    const { store } = await tempFileStore();
+    let reads = 0;
+    const counting: GatewayStore = { ...store, getKey: (id) => (reads++, store.getKey(id)) };
+    const cached = withKeyCache(counting);
+    try {
+      const { record } = await createApiKey(cached, { name: 'a', namespaces: ['railclone'] });
+      const got = await Promise.all(Array.from({ length: 20 }, () => cached.getKey(record.id)));
+      expect(got.every((k) => k?.hash === record.hash)).toBe(true);
+      expect(reads).toBe(1);
+      expect(await cached.getKey('000000000000')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('audit group commit', () => {
+  let db: Awaited<ReturnType<typeof tempDatabase>>;
+  beforeAll(async () => {
+    db = await tempDatabase('gwcache');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('two PostgreSQL instances appending 200 entries at once build one chain, each caller gets its own entry', async () => {
+    const a = await openPostgresStore(db.url);
+    const b = await openPostgresStore(db.url);
+    try {
+      const entries = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).appendAudit(audit(i))),
+      );
+      expect(entries.map((e) => e.execution_id)).toEqual(Array.from({ length: 200 }, (_, i) => `e${i}`));
+      expect(new Set(entries.map((e) => e.seq)).size).toBe(200);
+      const stored = await a.listAudit();
+      expect(verifyChain(stored)).toMatchObject({ ok: true, entries: 200 });
+      // Every acknowledged entry is in the stored chain, exactly as returned.
+      expect(stored.find((e) => e.seq === entries[37]!.seq)).toEqual(entries[37]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('the file store: 200 concurrent appends, one chain, all on disk when they resolve', async () => {
+    const { store } = await tempFileStore();
+    try {
+      const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendAudit(audit(i))));
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(verifyChain(await store.listAudit())).toMatchObject({ ok: true, entries: 200 });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('file store history index', () => {
+  it('follows saves made before and after the first search', async () => {
+    const { store } = await tempFileStore();
+    try {
+      await store.saveExecution(exec('a1', 'RUNNING', '2026-01-01T00:00:01.000Z'));
+      await store.saveExecution(exec('a2', 'CREATED', '2026-01-01T00:00:02.000Z'));
+      expect(
+        (
+          await store.searchExecutions({
+            namespace: 'railclone',
+            flowId: 'clone-staging-api',
+            states: ['RUNNING'],
+            page: 1,
+            size: 10,
+          })
+        ).total,
+      ).toBe(1);
+      await store.saveExecution(
+        exec('a1', 'SUCCESS', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:09.000Z'),
+      );
+      await store.saveExecution(exec('a3', 'RUNNING', '2026-01-01T00:00:03.000Z'));
+      const running = await store.searchExecutions({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        states: ['RUNNING'],
+        page: 1,
+        size: 10,
+      });
+      expect(running.results.map((e) => e.id)).toEqual(['a3']);
+      const page2 = await store.searchExecutions({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        page: 2,
+        size: 2,
+      });
+      expect({ ids: page2.results.map((e) => e.id), total: page2.total }).toEqual({ ids: ['a1'], total: 3 });
+      expect(page2.results[0]!.state).toBe('SUCCESS');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('completion estimate cache', () => {
+  it('remembers "no history" until a run succeeds, then counts it at once', async () => {
+    let searches = 0;
+    let history: ExecutionRecord[] = [];
+    let finished: ((e: ExecutionRecord) => void) | undefined;
+    const backend = {
+      search: async () => (searches++, { results: history, total: history.length }),
+      onFinished: (l: (e: ExecutionRecord) => void) => (finished = l),
+    } as unknown as ExecutionBackend;
+    const est = new CompletionEstimator(backend);
+    const start = '2026-01-01T00:00:00.000Z';
+    expect(
+      await Promise.all([
+        est.estimate('railclone', 'clone-staging-api', start),
+        est.estimate('railclone', 'clone-staging-api', start),
+      ]),
+    ).toEqual([null, null]);
+    expect(await est.estimate('railclone', 'clone-staging-api', start)).toBeNull();
+    expect(searches).toBe(1);
+    history = [exec('s1', 'SUCCESS', '2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z')];
+    finished!(exec('f1', 'FAILED', start)); // a failure changes no median
+    expect(await est.estimate('railclone', 'clone-staging-api', start)).toBeNull();
+    finished!(history[0]!);
+    expect(await est.estimate('railclone', 'clone-staging-api', start)).toBe('2026-01-01T00:01:00.000Z');
+    expect(searches).toBe(2);
+  });
+});
