@@ -94,13 +94,25 @@ async function main(): Promise<void> {
   let plain = Infinity;
   let rewritten = { seconds: Infinity, values: 0 };
   let volume = 0; // COPY text bytes of the whole dataset: the common numerator for MB/s
+  // CPU seconds of this (railclone) process per run: what the rewrite adds on top of the servers' work.
+  const cpu = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const c0 = process.cpuUsage();
+    const r = await fn();
+    const c = process.cpuUsage(c0);
+    return [r, (c.user + c.system) / 1e6];
+  };
   for (let k = 0; k < repeat; k++) {
-    const r1 = await copyPostgres({ source: url(SRC), target: await fresh('bench_pgcopy_rc'), jobs });
+    const t1 = await fresh('bench_pgcopy_rc');
+    const [r1, c1] = await cpu(() => copyPostgres({ source: url(SRC), target: t1, jobs }));
     volume = r1.totalBytes;
     plain = Math.min(plain, r1.durationMs / 1000);
-    const r2 = await copyPostgres({ source: url(SRC), target: await fresh('bench_pgcopy_rc'), jobs, rewrite: [{ from: SITE, to: NEW_SITE }] });
+    const t2 = await fresh('bench_pgcopy_rc');
+    const [r2, c2] = await cpu(() => copyPostgres({ source: url(SRC), target: t2, jobs, rewrite: [{ from: SITE, to: NEW_SITE }] }));
     if (r2.durationMs / 1000 < rewritten.seconds) rewritten = { seconds: r2.durationMs / 1000, values: r2.rewrittenValues };
-    if (repeat > 1) console.log(`run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s, with rewrite ${(r2.durationMs / 1000).toFixed(1)} s`);
+    console.log(
+      `run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s (railclone CPU ${c1.toFixed(1)} s), ` +
+        `with rewrite ${(r2.durationMs / 1000).toFixed(1)} s (railclone CPU ${c2.toFixed(1)} s)`,
+    );
   }
   const best = repeat > 1 ? `, best of ${repeat}` : '';
   results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best.slice(2) } : {}) });

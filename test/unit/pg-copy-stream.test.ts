@@ -29,13 +29,15 @@ const toCopy = (rows: (string | null)[][]) =>
   Buffer.concat(rows.map((r) => Buffer.concat([...r.flatMap((v, i) => [Buffer.from(i > 0 ? '\t' : ''), v === null ? Buffer.from('\\N') : modelEncode(Buffer.from(v))]), Buffer.from('\n')])));
 
 /** What the stream must produce: every chosen non-NULL value through the rewriter's string entry point. */
-function model(rows: (string | null)[][], columns: number[]): Buffer {
-  const rw = createRewriter(pairs);
+function model(rows: (string | null)[][], columns: number[], caseSensitive = true): Buffer {
+  const rw = createRewriter(pairs, { caseSensitive });
   return toCopy(rows.map((r) => r.map((v, i) => (v !== null && columns.includes(i) ? rw.rewrite(v) : v))));
 }
 
-async function stream(input: Buffer, cuts: number[], columns: number[]): Promise<{ out: Buffer; s: CopyStream }> {
-  const s = new CopyStream({ rewriteColumns: columns, rewriter: createRewriter(pairs), needles: needlesFor(pairs, escapedForms) });
+async function stream(input: Buffer, cuts: number[], columns: number[], caseSensitive = true): Promise<{ out: Buffer; s: CopyStream }> {
+  const rewriter = createRewriter(pairs, { caseSensitive });
+  // Case-insensitive: no needle can pre-filter (any letter case may match), so every field is looked at.
+  const s = new CopyStream({ rewriteColumns: columns, rewriter, needles: caseSensitive ? needlesFor(pairs, escapedForms) : [] });
   const out: Buffer[] = [];
   s.on('data', (c: Buffer) => out.push(c));
   const ended = new Promise((r) => s.on('end', r));
@@ -82,6 +84,16 @@ describe('CopyStream rewrite', () => {
         expect(s.bytes).toBe(input.length);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('case-insensitive rewriter (through the Buffer path), every field looked at', async () => {
+    await fc.assert(
+      fc.asyncProperty(table, fc.array(fc.nat(4000), { maxLength: 6 }), async ({ rows, columns }, cuts) => {
+        const { out } = await stream(toCopy(rows), cuts, columns, false);
+        expect(out.toString('latin1')).toBe(model(rows, columns, false).toString('latin1'));
+      }),
+      { numRuns: 200 },
     );
   });
 
