@@ -115,6 +115,24 @@ describe('audit group commit', () => {
     }
   });
 
+  it('rate takes batched into one query stay exact: 40 at once over two instances on a limit of 7 allow 7', async () => {
+    const a = await openPostgresStore(db.url);
+    const b = await openPostgresStore(db.url);
+    try {
+      const takes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeRate("k'ey", 42, 7)),
+      );
+      const allowed = takes.filter((t) => t.allowed);
+      expect(allowed.map((t) => t.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(takes.filter((t) => !t.allowed).every((t) => t.count === 7)).toBe(true);
+      await a.refundRate("k'ey", 42);
+      expect(await b.takeRate("k'ey", 42, 7)).toEqual({ allowed: true, count: 7 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('the file store: 200 concurrent appends, one chain, all on disk when they resolve', async () => {
     const { store } = await tempFileStore();
     try {

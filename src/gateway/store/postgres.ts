@@ -1,12 +1,13 @@
 // The shared store: PostgreSQL. Several gateway instances can point at one database; the rate limit is
 // one atomic statement and the audit chain is appended under a transaction-scoped advisory lock.
 import pg from 'pg';
+import { createLogger } from '../../util/log.js';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
 import { withKeyCache } from './key-cache.js';
-import type { GatewayStore } from './types.js';
+import type { GatewayStore, RateTake } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS railclone_gateway_keys (
@@ -24,6 +25,8 @@ CREATE TABLE IF NOT EXISTS railclone_gateway_logs (
 CREATE INDEX IF NOT EXISTS railclone_gateway_logs_exec ON railclone_gateway_logs (execution_id, seq);
 `;
 
+const log = createLogger('gateway-store');
+
 // Any fixed number: every instance serialises audit appends on it.
 const AUDIT_LOCK = 0x7261696c;
 
@@ -39,7 +42,10 @@ const toKey = (r: Record<string, unknown>): ApiKeyRecord => ({
 });
 
 export async function openPostgresStore(url: string): Promise<GatewayStore> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // An idle connection dropped by the server (restart, failover) must not end the gateway: the pool replaces
+  // it, and requests meanwhile fail with 503 (audit) or 500.
+  pool.on('error', (err) => log.warn(`PostgreSQL connection lost: ${err.message}`));
   // Two instances starting at once may both run CREATE … IF NOT EXISTS; the lock makes that safe.
   const boot = await pool.connect();
   try {
@@ -49,6 +55,24 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
     await boot.query('SELECT pg_advisory_unlock($1)', [AUDIT_LOCK + 1]).catch(() => undefined);
     boot.release();
   }
+
+  // Rate takes, group-committed: each take is still its own conditional statement (the row lock taken by ON
+  // CONFLICT makes concurrent takes queue, and the WHERE refuses the update once the window is full — no
+  // read-then-write race, across instances too), but the takes waiting together go as one multi-statement
+  // query: one round trip and one commit (one WAL flush) for the batch instead of one each. A simple query
+  // takes no parameters: the key id is quoted by escapeLiteral, the numbers are checked integers.
+  const rateWriter = new GroupCommit<{ keyId: string; window: number; limit: number }, RateTake>(async (takes) => {
+    const sql = takes.map(({ keyId, window, limit }) => {
+      if (!Number.isSafeInteger(window) || !Number.isSafeInteger(limit)) throw new Error('rate window and limit must be integers');
+      return `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT ${pg.escapeLiteral(keyId)}, ${window}, 1 WHERE ${limit} > 0
+        ON CONFLICT (key_id, win) DO UPDATE SET count = railclone_gateway_rates.count + 1
+        WHERE railclone_gateway_rates.count < ${limit} RETURNING count`;
+    });
+    const res = (await pool.query(sql.join(';\n'))) as unknown as pg.QueryResult<{ count: number }> | pg.QueryResult<{ count: number }>[];
+    const results = Array.isArray(res) ? res : [res];
+    // Refused: the window holds at least `limit` starts, so none remain — all the headers need.
+    return results.map((r, i) => (r.rows[0] ? { allowed: true, count: Number(r.rows[0].count) } : { allowed: false, count: takes[i]!.limit }));
+  });
 
   // Group commit: requests that arrive while a batch is being written go together in the next transaction,
   // so twenty concurrent audited requests cost two transactions, not twenty in a queue behind the lock. No
@@ -68,11 +92,11 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
         head = { seq: entry.seq, hash: entry.hash };
         return entry;
       });
+      // INSERT and COMMIT in one round trip too: a simple query takes no parameters, so the JSON goes in as a
+      // literal quoted by pg's escapeLiteral (the lock is held for two round trips, not three).
       await client.query(
-        "INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements($1::jsonb) AS x",
-        [JSON.stringify(entries)],
+        `INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements(${client.escapeLiteral(JSON.stringify(entries))}::jsonb) AS x; COMMIT`,
       );
-      await client.query('COMMIT');
       return entries;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -102,19 +126,7 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       return (r.rowCount ?? 0) > 0;
     },
 
-    async takeRate(keyId, window, limit) {
-      // One statement: the row lock taken by ON CONFLICT makes concurrent takes queue, and the WHERE
-      // refuses the update once the window is full — no read-then-write race, across instances too.
-      const r = await pool.query<{ count: number }>(
-        `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT $1, $2, 1 WHERE $3::int > 0
-         ON CONFLICT (key_id, win) DO UPDATE SET count = railclone_gateway_rates.count + 1
-         WHERE railclone_gateway_rates.count < $3::int RETURNING count`,
-        [keyId, window, limit],
-      );
-      if (r.rows[0]) return { allowed: true, count: Number(r.rows[0].count) };
-      const cur = await pool.query<{ count: number }>('SELECT count FROM railclone_gateway_rates WHERE key_id = $1 AND win = $2', [keyId, window]);
-      return { allowed: false, count: Number(cur.rows[0]?.count ?? limit) };
-    },
+    takeRate: (keyId, window, limit) => rateWriter.submit({ keyId, window, limit }),
     async refundRate(keyId, window) {
       await pool.query('UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0', [keyId, window]);
     },
@@ -162,7 +174,7 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       return r.rows.map((x) => x.record);
     },
     close: async () => {
-      await auditWriter.drain();
+      await Promise.all([rateWriter.drain(), auditWriter.drain()]);
       await pool.end();
     },
   });
