@@ -59,6 +59,8 @@ async function ping(url: string, engine: DbEngine): Promise<void> {
     return;
   }
   const conn = await mysql.createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5_000 });
+  // A server that drops the connection must fail the ping, not crash the process with an 'error' event.
+  conn.on('error', () => {});
   try {
     await conn.query('SELECT 1');
   } finally {

@@ -254,6 +254,7 @@ export class DatabaseHost {
       user: decodeURIComponent(a.username) || 'root',
       password: a.password ? decodeURIComponent(a.password) : undefined,
     });
+    conn.on('error', () => {});
     try {
       return await fn(conn);
     } finally {
