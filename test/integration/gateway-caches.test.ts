@@ -182,6 +182,12 @@ describe('file store history index', () => {
       });
       expect({ ids: page2.results.map((e) => e.id), total: page2.total }).toEqual({ ids: ['a1'], total: 3 });
       expect(page2.results[0]!.state).toBe('SUCCESS');
+      // Finished records are served from memory, frozen so no reader can change what the next one sees.
+      const done = await store.getExecution('a1');
+      expect(done).toEqual(exec('a1', 'SUCCESS', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:09.000Z'));
+      expect(Object.isFrozen(done) && Object.isFrozen(done!.histories)).toBe(true);
+      await store.saveExecution(exec('a1', 'RUNNING', '2026-01-01T00:00:01.000Z')); // a re-run replaces it
+      expect((await store.getExecution('a1'))?.state).toBe('RUNNING');
     } finally {
       await store.close();
     }

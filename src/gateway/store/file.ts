@@ -7,7 +7,7 @@ import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'n
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
-import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
+import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
 import { Mutex } from './mutex.js';
@@ -15,6 +15,15 @@ import { withKeyCache } from './key-cache.js';
 import type { GatewayStore, RateTake } from './types.js';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const FINISHED_KEPT = 1_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 async function readJson<T>(path: string, fallback: T): Promise<T> {
   try {
@@ -102,6 +111,16 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     return new Map(all.filter((e): e is ExecutionRecord => e !== null).map((e) => [e.id, summaryOf(e)]));
   };
 
+  // Finished executions never change again, and they are what polling clients and history pages read
+  // most: the last FINISHED_KEPT stay parsed in memory (frozen: readers share them).
+  const finished = new Map<string, ExecutionRecord>();
+  const remember = (exec: ExecutionRecord) => {
+    finished.delete(exec.id);
+    if (!isTerminal(exec.state)) return;
+    finished.set(exec.id, deepFreeze(structuredClone(exec)));
+    if (finished.size > FINISHED_KEPT) finished.delete(finished.keys().next().value!);
+  };
+
   return withKeyCache({
     kind: 'file',
     createKey: (key) => keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
@@ -140,8 +159,9 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       await writeAtomic(execPath(exec.id), JSON.stringify(exec));
       // After the write: an index being built meanwhile may have read the older file.
       if (index) (await index).set(exec.id, summaryOf(exec));
+      remember(exec);
     },
-    getExecution: async (id) => (SAFE_ID.test(id) ? readJson<ExecutionRecord | null>(execPath(id), null) : null),
+    getExecution: async (id) => (SAFE_ID.test(id) ? (finished.get(id) ?? readJson<ExecutionRecord | null>(execPath(id), null)) : null),
     searchExecutions: async (q: ExecutionQuery) => {
       index ??= loadIndex();
       const hits = [...(await index).values()]
@@ -150,7 +170,7 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
         .filter((e) => (!q.from || e.startDate >= q.from) && (!q.to || e.startDate <= q.to))
         .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
       // Only the page's records are read.
-      const page = await Promise.all(hits.slice((q.page - 1) * q.size, q.page * q.size).map((e) => readJson<ExecutionRecord | null>(execPath(e.id), null)));
+      const page = await Promise.all(hits.slice((q.page - 1) * q.size, q.page * q.size).map((e) => finished.get(e.id) ?? readJson<ExecutionRecord | null>(execPath(e.id), null)));
       return { results: page.filter((e): e is ExecutionRecord => e !== null), total: hits.length };
     },
     appendLogs: async (logs) => {
