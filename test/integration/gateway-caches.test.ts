@@ -6,7 +6,8 @@ import { verifyChain, type AuditInput } from '../../src/gateway/audit.js';
 import { CompletionEstimator } from '../../src/gateway/estimate.js';
 import type { ExecutionBackend } from '../../src/gateway/backends/types.js';
 import type { ExecutionRecord } from '../../src/gateway/execution.js';
-import { createApiKey } from '../../src/gateway/admin.js';
+import pg from 'pg';
+import { createApiKey, verifyAudit } from '../../src/gateway/admin.js';
 import { openFileStore } from '../../src/gateway/store/file.js';
 import { KEY_CACHE_TTL_MS, withKeyCache } from '../../src/gateway/store/key-cache.js';
 import { openPostgresStore } from '../../src/gateway/store/postgres.js';
@@ -109,6 +110,19 @@ describe('audit group commit', () => {
       expect(verifyChain(stored)).toMatchObject({ ok: true, entries: 200 });
       // Every acknowledged entry is in the stored chain, exactly as returned.
       expect(stored.find((e) => e.seq === entries[37]!.seq)).toEqual(entries[37]);
+      // Still tamper-evident: an edit and a removal in the table are reported at their place.
+      const sql = new pg.Client({ connectionString: db.url });
+      await sql.connect();
+      try {
+        await sql.query(
+          `UPDATE railclone_gateway_audit SET entry = jsonb_set(entry, '{status}', '500') WHERE seq = 50`,
+        );
+        expect(await verifyAudit(a)).toMatchObject({ ok: false, at: 50 });
+        await sql.query('DELETE FROM railclone_gateway_audit WHERE seq >= 50 AND seq <= 60');
+        expect(await verifyAudit(a)).toMatchObject({ ok: false, at: 50 });
+      } finally {
+        await sql.end();
+      }
     } finally {
       await a.close();
       await b.close();
