@@ -1,5 +1,7 @@
 // MySQL/MariaDB copy benchmark, by hand:
-//   npx tsx bench/mysql-copy.ts [--size-mb 1024] [--jobs 2] [--reuse] [--keep]
+//   npx tsx bench/mysql-copy.ts [--size-mb 1024] [--jobs 2] [--reuse] [--keep] [--railclone-only] [--repeat N] [--only plain|rewrite]
+// --railclone-only skips the peers; --repeat N alternates the two railclone runs N times (best of N);
+// --only runs one of them (for `node --cpu-prof`).
 // One WordPress-shaped source, then in one run: railclone without and with rewrite,
 // `mariadb-dump | mariadb`, mydumper + myloader (if installed) with the same threads, and the peers'
 // rewrite as a second pass (UPDATE … REPLACE(), which breaks serialized lengths).
@@ -22,6 +24,10 @@ const sizeMb = Number(flag('size-mb', '1024'));
 const jobs = Number(flag('jobs', '2'));
 const reuse = args.includes('--reuse');
 const keep = args.includes('--keep');
+const railcloneOnly = args.includes('--railclone-only');
+const repeat = Math.max(1, Number(flag('repeat', '1')));
+const only = flag('only', '');
+if (only !== '' && only !== 'plain' && only !== 'rewrite') throw new Error(`--only: expected plain or rewrite, got ${only}`);
 const HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.BENCH_MYSQL_PORT ?? 3306);
 const USER = process.env.BENCH_MYSQL_USER ?? 'root';
@@ -89,28 +95,54 @@ console.log(`server: ${spawnSync('mariadb', ['--version']).stdout.toString().tri
 const results: { name: string; seconds: number; note?: string }[] = [];
 
 // --- railclone ---
-await fresh('mysqlbench_rc');
+// Alternating runs (best of --repeat each): the machine may be shared, so one run can be unlucky.
+// CPU seconds of this (railclone) process per run: what the rewrite adds on top of the server's work.
 let rcReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
-results.push({
-  name: 'railclone (no rewrite)',
-  seconds: await timed('railclone', async () => {
-    rcReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rc'), jobs });
-  }),
-});
-await fresh('mysqlbench_rcrw');
 let rwReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
-results.push({
-  name: 'railclone + rewrite in flight',
-  seconds: await timed('railclone + rewrite', async () => {
-    rwReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rcrw'), jobs, rewrite: [{ from: PROD_URL, to: NEW_URL }] });
-  }),
-  note: '',
-});
-const rwBroken = await count('mysqlbench_rcrw', brokenSerializedSql());
-(results.at(-1) as { note?: string }).note = `${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized`;
-await fresh('mysqlbench_rc');
-await fresh('mysqlbench_rcrw');
+let plain = Infinity;
+let withRw = Infinity;
+let rwBroken = 0;
+for (let k = 0; k < repeat; k++) {
+  const line: string[] = [];
+  if (only !== 'rewrite') {
+    await fresh('mysqlbench_rc');
+    const c0 = process.cpuUsage();
+    const s = await timed('railclone', async () => {
+      rcReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rc'), jobs });
+    });
+    const c = process.cpuUsage(c0);
+    plain = Math.min(plain, s);
+    line.push(`no rewrite ${s.toFixed(1)} s (railclone CPU ${((c.user + c.system) / 1e6).toFixed(1)} s)`);
+    await fresh('mysqlbench_rc');
+  }
+  if (only !== 'plain') {
+    await fresh('mysqlbench_rcrw');
+    const c0 = process.cpuUsage();
+    const s = await timed('railclone + rewrite', async () => {
+      rwReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rcrw'), jobs, rewrite: [{ from: PROD_URL, to: NEW_URL }] });
+    });
+    const c = process.cpuUsage(c0);
+    withRw = Math.min(withRw, s);
+    rwBroken = await count('mysqlbench_rcrw', brokenSerializedSql());
+    line.push(`with rewrite ${s.toFixed(1)} s (railclone CPU ${((c.user + c.system) / 1e6).toFixed(1)} s)`);
+    await fresh('mysqlbench_rcrw');
+  }
+  console.log(`run ${k + 1}: ${line.join(', ')}`);
+}
+const best = repeat > 1 ? `best of ${repeat}` : '';
+if (only !== 'rewrite') results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best } : {}) });
+if (only !== 'plain')
+  results.push({
+    name: 'railclone + rewrite in flight',
+    seconds: withRw,
+    note: `${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized${best ? `, ${best}` : ''}`,
+  });
+if (Number.isFinite(plain) && Number.isFinite(withRw))
+  console.log(`rewrite cost: ${withRw.toFixed(1)} s vs ${plain.toFixed(1)} s = +${((withRw / plain - 1) * 100).toFixed(0)}%`);
 
+if (!railcloneOnly) await peers();
+
+async function peers(): Promise<void> {
 // --- mysqldump | mysql ---
 await fresh('mysqlbench_dump');
 const dump = [...cli('mariadb-dump'), '--single-transaction', '--quick', '--routines', '--triggers', SRC].join(' ');
@@ -151,9 +183,12 @@ if (spawnSync('mydumper', ['--version']).status === 0) {
   results.push({ name: 'mydumper + myloader', seconds: NaN, note: 'not installed (apt-get install -y mydumper)' });
 }
 
+}
+
 // --- summary ---
 const base = results[0]?.seconds ?? NaN;
-console.log(`\nMySQL copy, ${mb.toFixed(0)} MB source (data+indexes), ${rcReport?.totalRows} rows, ${((rcReport?.totalBytes ?? 0) / 1e6).toFixed(0)} MB streamed, jobs ${jobs}`);
+const anyReport = rcReport ?? rwReport;
+console.log(`\nMySQL copy, ${mb.toFixed(0)} MB source (data+indexes), ${anyReport?.totalRows} rows, ${((anyReport?.totalBytes ?? 0) / 1e6).toFixed(0)} MB streamed, jobs ${jobs}`);
 console.log('| method | wall s | MB/s | vs railclone |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of results) {
