@@ -41,6 +41,14 @@ export interface SnapshotOptions<S> {
 
 // ER_SPECIFIC_ACCESS_DENIED_ERROR, ER_DBACCESS_DENIED_ERROR, ER_TABLEACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR
 const DENIED = new Set([1227, 1044, 1142, 1045]);
+// ER_LOCK_WAIT_TIMEOUT: the lock was not granted in time.
+const LOCK_WAIT_TIMEOUT = 1205;
+/**
+ * How long the coordinator may wait for a global or table lock. While FLUSH TABLES WITH READ LOCK or
+ * LOCK TABLES waits behind a long query, production's writes queue behind it: give up quickly and
+ * take the next, less intrusive method instead of stalling the source.
+ */
+const LOCK_WAIT_SECONDS = 5;
 
 export async function startSnapshotTransaction(conn: Connection): Promise<void> {
   await query(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -67,6 +75,7 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
     ([...(supportsBackupStage(o.isMariaDb, o.version) ? ['backup-stage'] : []), 'flush-tables-with-read-lock', 'lock-tables'] as SnapshotMethod[]);
   const startAll = () => Promise.all(workers.map(startSnapshotTransaction));
 
+  await query(coord, `SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}`);
   for (const method of candidates) {
     if (method === 'single-session') break;
     try {
@@ -74,6 +83,10 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
       else if (method === 'flush-tables-with-read-lock') await query(coord, 'FLUSH TABLES WITH READ LOCK');
       else await query(coord, `LOCK TABLES ${o.tables.map((t) => `${ident(t)} READ`).join(', ')}`);
     } catch (err) {
+      if (errno(err) === LOCK_WAIT_TIMEOUT) {
+        o.log.warn(`snapshot: ${method} not granted within ${LOCK_WAIT_SECONDS} s (a long query holds the tables); trying the next method so the source is not stalled`);
+        continue;
+      }
       if (!DENIED.has(errno(err) ?? 0)) throw err;
       // Normal for a non-root database user; only the last resort (one session) deserves a warning.
       o.log.info(`snapshot: ${method} not permitted for the source user (${(err as Error).message}); trying the next method`);
@@ -93,6 +106,7 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
       return { method, workers, schema };
     } finally {
       await query(coord, method === 'backup-stage' ? 'BACKUP STAGE END' : 'UNLOCK TABLES');
+      await query(coord, 'SET SESSION lock_wait_timeout = 120');
     }
   }
   o.log.warn(
