@@ -61,7 +61,9 @@ export function connect(opts: ConnectionOptions): Promise<Connection> {
         conn.destroy();
         reject(err);
       } else {
-        // An idle worker waiting for its next table must not leave an unhandled 'error' behind.
+        // mysql2 emits on the connection only what no command's callback received: a drop while it
+        // is idle (its next query then fails with "closed state"), or under a streaming SELECT, which
+        // it does not tell. While a table copies, its StreamScope listens here too and fails the copy.
         conn.on('error', () => {});
         resolve(conn);
       }

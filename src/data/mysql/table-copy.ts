@@ -3,7 +3,6 @@
 // encoder is full; the encoder waits when the target socket is full).
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
 import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
 import { createTableProgress } from '../common/index.js';
@@ -15,6 +14,7 @@ import type { Connection } from './connect.js';
 import { ident, query, scalar } from './connect.js';
 import { InsertWriter, readWarnings } from './insert-writer.js';
 import { LOAD_DATA_FORMAT, LoadDataEncoder, type RawRow } from './load-format.js';
+import { StreamScope } from './stream-scope.js';
 
 export type LoadMethod = 'load-data' | 'insert';
 
@@ -94,14 +94,15 @@ export async function copyTable(
 
   const progress = createTableProgress(ctx.onProgress, table.name, table.estimatedRows || undefined);
   progress.started();
-  const sql = `SELECT ${cols.map(selectExpr).join(', ')} FROM ${ident(table.name)}`;
-  const rowStream = src
-    .query({ sql, rowsAsArray: true, typeCast: false })
-    .stream({ highWaterMark: 512 }) as Readable;
-  const stopStreams: (() => void)[] = [() => rowStream.destroy(new Error('copy stopped'))];
-  const onStop = () => stopStreams.forEach((f) => f());
-  ctx.stop.addEventListener('abort', onStop, { once: true });
+  // Every stream and emitter below is created through the scope: whatever fails first, anywhere,
+  // rejects this function and cuts the rest (see ./stream-scope.ts).
+  const scope = new StreamScope(ctx.stop);
+  scope.watch(src);
+  scope.watch(dst);
   try {
+    const sql = `SELECT ${cols.map(selectExpr).join(', ')} FROM ${ident(table.name)}`;
+    const select = scope.own(src.query({ sql, rowsAsArray: true, typeCast: false }));
+    const rowStream = scope.own(select.stream({ highWaterMark: 512 }));
     let rows: number;
     let bytes: number;
     const fail = (what: string, details: Record<string, unknown>) =>
@@ -132,61 +133,53 @@ export async function copyTable(
         if (!chunk) return;
         const c = chunk;
         c.encoder.end();
-        const res = await unlessStopped(c.load, ctx.stop);
+        const res = await scope.wait(c.load);
         chunk = undefined;
         rows += c.encoder.rows;
         bytes += c.encoder.bytes;
         loaded += res.affectedRows;
         if (res.warningStatus > 0) {
           throw fail('the target reported warnings while loading (data would not be exact)', {
-            warnings: await readWarnings(dst),
+            warnings: await scope.wait(readWarnings(dst)),
           });
         }
       };
       try {
         for await (const row of rowStream as AsyncIterable<RawRow>) {
           if (!chunk) {
-            const encoder = new LoadDataEncoder(mapRow);
-            const load = query<OkPacket>(dst, { sql: loadSql, infileStreamFactory: () => encoder }).catch(
-              (err: unknown) => {
-                // The target gave up: stop feeding it (a write waiting for 'drain' fails with this error).
-                encoder.destroy(err as Error);
-                throw err;
-              },
-            );
-            load.catch(() => {}); // awaited in finishChunk; never an unhandled rejection meanwhile
+            const encoder = scope.own(new LoadDataEncoder(mapRow));
+            const load = query<OkPacket>(dst, { sql: loadSql, infileStreamFactory: () => encoder });
+            // The target gave up: the scope fails, which stops feeding the encoder (even before the
+            // server asked for the file) and ends every wait; finishChunk reports the same error.
+            load.catch((err: unknown) => scope.fail(err));
             chunk = { encoder, load, rows: 0 };
-            stopStreams.push(() => encoder.destroy(new Error('copy stopped')));
           }
           chunk.rows++;
-          if (!chunk.encoder.write(row)) await once(chunk.encoder, 'drain');
+          if (!chunk.encoder.write(row)) await scope.wait(once(chunk.encoder, 'drain'));
           if (chunk.rows >= ctx.loadChunkRows || chunk.encoder.bytes >= ctx.loadChunkBytes)
             await finishChunk();
         }
         await finishChunk();
-      } catch (err) {
-        chunk?.encoder.destroy();
-        rowStream.destroy();
-        throw err;
       } finally {
         clearInterval(tick);
       }
       if (loaded !== rows) throw fail(`loaded ${loaded} of ${rows} rows`, { sent: rows, loaded });
     } else {
-      const writer = new InsertWriter(
-        dst,
-        table.name,
-        cols.map((c) => c.name),
-        mapRow,
-        ctx.insertBatchBytes,
+      const writer = scope.own(
+        new InsertWriter(
+          dst,
+          table.name,
+          cols.map((c) => c.name),
+          mapRow,
+          ctx.insertBatchBytes,
+        ),
       );
       const tick = setInterval(
         () => progress.add(writer.rows - progress.rows, writer.bytes - progress.bytes),
         200,
       );
       try {
-        stopStreams.push(() => writer.destroy(new Error('copy stopped')));
-        await pipeline(rowStream, writer);
+        await scope.wait(pipeline(rowStream, writer));
       } finally {
         clearInterval(tick);
       }
@@ -202,7 +195,7 @@ export async function copyTable(
     }
 
     // Every row the snapshot held was streamed; the target must now hold exactly that many.
-    const targetRows = Number(await unlessStopped(scalar(dst, `SELECT COUNT(*) FROM ${ident(table.name)}`), ctx.stop));
+    const targetRows = Number(await scope.wait(scalar(dst, `SELECT COUNT(*) FROM ${ident(table.name)}`)));
     if (targetRows !== rows)
       throw fail(`target holds ${targetRows} rows, the source snapshot ${rows}`, {
         source: rows,
@@ -213,17 +206,21 @@ export async function copyTable(
       // Rewritten columns differ on purpose: leave them out of this table's checksum.
       const sumCols =
         rewritten > 0 ? table.columns.filter((c) => !rewriteIdx.some((i) => cols[i] === c)) : table.columns;
-      const [a, b] = await Promise.all([
-        tableChecksum(src, table.name, sumCols),
-        tableChecksum(dst, table.name, sumCols),
-      ]);
+      const [a, b] = await scope.wait(
+        Promise.all([tableChecksum(src, table.name, sumCols), tableChecksum(dst, table.name, sumCols)]),
+      );
       if (a.rows !== b.rows || a.sum !== b.sum)
         throw fail('checksum differs between source snapshot and target', { source: a, target: b });
     }
 
+    scope.throwIfFailed();
     progress.done(rows, bytes);
     return { table: table.name, rows, bytes, rewritten, durationMs: Date.now() - started, verified: true };
+  } catch (err) {
+    // Cut what is still running with this error (a LOAD DATA being fed gets its end-of-file and returns).
+    scope.fail(err);
+    throw err;
   } finally {
-    ctx.stop.removeEventListener('abort', onStop);
+    scope.close();
   }
 }
