@@ -14,13 +14,18 @@ export const RailcloneEnvSchema = z.object({
 
 export type RailcloneEnv = z.output<typeof RailcloneEnvSchema>;
 
-export function readRailcloneEnv(env: NodeJS.ProcessEnv = process.env): RailcloneEnv {
+/** The variables a schema names, read from `env` (empty = unset) and validated; errors name the variable. */
+export function parseEnvironment<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const picked = Object.fromEntries(
-    Object.keys(RailcloneEnvSchema.shape)
+    Object.keys(schema.shape)
       .filter((k) => env[k] !== undefined && env[k] !== '')
       .map((k) => [k, env[k]]),
   );
-  const parsed = parseInput(RailcloneEnvSchema, picked, 'environment');
+  return parseInput(schema, picked, 'environment');
+}
+
+export function readRailcloneEnv(env: NodeJS.ProcessEnv = process.env): RailcloneEnv {
+  const parsed = parseEnvironment(RailcloneEnvSchema, env);
   registerSecret(parsed.RAILCLONE_OUTPUT_KEY);
   return parsed;
 }

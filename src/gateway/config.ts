@@ -1,7 +1,7 @@
 // The gateway's settings, all from RAILCLONE_* / KESTRA_* variables, checked in one place: a bad value
 // names the variable and what is allowed, before anything listens.
 import { z } from 'zod';
-import { parseInput } from '../inputs/index.js';
+import { parseEnvironment } from '../config/env.js';
 import { registerSecret } from '../util/secrets.js';
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -32,12 +32,7 @@ export const GatewayEnvSchema = z.object({
 export type GatewayEnv = z.output<typeof GatewayEnvSchema>;
 
 export function readGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
-  const picked = Object.fromEntries(
-    Object.keys(GatewayEnvSchema.shape)
-      .filter((k) => env[k] !== undefined && env[k] !== '')
-      .map((k) => [k, env[k]]),
-  );
-  const parsed = parseInput(GatewayEnvSchema, picked, 'environment');
+  const parsed = parseEnvironment(GatewayEnvSchema, env);
   registerSecret(parsed.KESTRA_PASSWORD);
   registerSecret(parsed.KESTRA_WEBHOOK_KEY);
   if (parsed.RAILCLONE_GATEWAY_DATABASE_URL) {
