@@ -61,3 +61,25 @@ export interface ExecutionQuery {
 export function isTerminal(state: ExecutionStateName): boolean {
   return TERMINAL.includes(state);
 }
+
+/** A just-started execution, as both engines record it before anything has run. */
+export function createdExecution(
+  id: string,
+  req: { namespace: string; flowId: string; redactedInputs: Record<string, unknown>; startedBy: string },
+  now = new Date().toISOString(),
+): ExecutionRecord {
+  return {
+    id,
+    namespace: req.namespace,
+    flowId: req.flowId,
+    state: 'CREATED',
+    startDate: now,
+    endDate: null,
+    histories: [{ state: 'CREATED', date: now }],
+    taskRuns: [],
+    inputs: req.redactedInputs,
+    outputs: null,
+    startedBy: req.startedBy,
+    error: null,
+  };
+}

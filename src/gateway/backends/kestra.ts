@@ -3,7 +3,7 @@
 // Reads use Kestra's basic-auth credentials, also held only here — a browser never sees either.
 import type { KestraClient } from '../../kestra/client.js';
 import type { Execution, LogEntry, TaskRun } from '../../kestra/types.js';
-import type { ExecutionQuery, ExecutionRecord, ExecutionStateName, LogRecord } from '../execution.js';
+import { type ExecutionQuery, type ExecutionRecord, type ExecutionStateName, type LogRecord, createdExecution } from '../execution.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
 
@@ -68,21 +68,7 @@ export class KestraBackend implements ExecutionBackend {
             labels: { 'railclone-key': req.startedBy },
           })
         ).id;
-    const now = new Date().toISOString();
-    await this.opts.store.saveExecution({
-      id,
-      namespace: req.namespace,
-      flowId: req.flowId,
-      state: 'CREATED',
-      startDate: now,
-      endDate: null,
-      histories: [{ state: 'CREATED', date: now }],
-      taskRuns: [],
-      inputs: req.redactedInputs,
-      outputs: null,
-      startedBy: req.startedBy,
-      error: null,
-    });
+    await this.opts.store.saveExecution(createdExecution(id, req));
     return { executionId: id };
   }
 

@@ -3,7 +3,7 @@
 // Clones queue like the flow's `concurrency: {limit: 3, behavior: QUEUE}`.
 import type { RailwayApi } from '../../railway/types.js';
 import { ValidationError, toErrorBody } from '../../util/errors.js';
-import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
+import { type ExecutionQuery, type ExecutionRecord, type LogRecord, createdExecution, isTerminal } from '../execution.js';
 import { executionId } from '../ids.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
@@ -34,21 +34,7 @@ export class LocalBackend implements ExecutionBackend {
   async start(req: StartRequest): Promise<{ executionId: string }> {
     const runner = LOCAL_FLOWS[req.flowId];
     if (!runner) throw new ValidationError('flowId', `no flow "${req.flowId}"`, { provided: req.flowId, allowed: Object.keys(LOCAL_FLOWS) });
-    const now = new Date().toISOString();
-    const record: ExecutionRecord = {
-      id: executionId(),
-      namespace: req.namespace,
-      flowId: req.flowId,
-      state: 'CREATED',
-      startDate: now,
-      endDate: null,
-      histories: [{ state: 'CREATED', date: now }],
-      taskRuns: [],
-      inputs: req.redactedInputs,
-      outputs: null,
-      startedBy: req.startedBy,
-      error: null,
-    };
+    const record = createdExecution(executionId(), req);
     const rec = new ExecutionRecorder(this.opts.store, record);
     // The 202 must never point at an execution the store does not know yet.
     await this.opts.store.saveExecution(record);
