@@ -17,6 +17,7 @@ import {
   throwIfAborted,
 } from '../common/index.js';
 import { createRewriter, shouldRewriteColumn } from '../rewrite/index.js';
+import { createValueRewrite } from './rewrite-values.js';
 import type { CopyOptions, CopyReport, TableReport } from '../types.js';
 import { readCatalog, type Catalog, type TableInfo } from './catalog.js';
 import {
@@ -224,7 +225,7 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     const rewriter = o.rewrite.length > 0 ? createRewriter(o.rewrite) : undefined;
     const reports = await copyAllTables(catalog.tables, snap.workers, targets, {
       method: loadMethod,
-      ...(rewriter && !rewriter.isNoop ? { rewrite: (v: Buffer) => rewriter.rewriteBuffer(v) } : {}),
+      ...(rewriter && !rewriter.isNoop ? { rewrite: createValueRewrite(rewriter, rewriter.searchStrings) } : {}),
       rewritable: (table, c) => shouldRewriteColumn(table, c.name, o.skipColumns),
       checksums: o.checksums,
       insertBatchBytes: internals.insertBatchBytes ?? 1024 * 1024,
