@@ -117,6 +117,17 @@ function readUint(st: State): number {
   return n;
 }
 
+/** Skips the tag letter and `:N:"<N bytes>"` — a class or enum name, never rewritten. */
+function skipLengthQuoted(st: State): void {
+  st.pos++;
+  expect(st, ':');
+  const n = readUint(st);
+  expect(st, ':');
+  expect(st, '"');
+  st.pos = skipBytes(st, n);
+  expect(st, '"');
+}
+
 /** Position after `n` bytes from `pos`, or throws when that runs past the end or splits a char. */
 function skipBytes(st: State, n: number): number {
   const s = st.s;
@@ -208,13 +219,7 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
     }
     case 'E': {
       // PHP 8.1 enum `E:N:"Class:Case";`: a name, not data.
-      st.pos++;
-      expect(st, ':');
-      const n = readUint(st);
-      expect(st, ':');
-      expect(st, '"');
-      st.pos = skipBytes(st, n);
-      expect(st, '"');
+      skipLengthQuoted(st);
       expect(st, ';');
       return;
     }
@@ -230,13 +235,7 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
     }
     case 'O': {
       // Any class, loaded or not: we only touch its string values, never its name or shape.
-      st.pos++;
-      expect(st, ':');
-      const n = readUint(st);
-      expect(st, ':');
-      expect(st, '"');
-      st.pos = skipBytes(st, n);
-      expect(st, '"');
+      skipLengthQuoted(st);
       expect(st, ':');
       const count = readUint(st);
       expect(st, ':');
@@ -248,13 +247,7 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
     case 'C': {
       // Custom serialization (Serializable::serialize): the payload format belongs to the class,
       // so it is copied verbatim — only its length is checked.
-      st.pos++;
-      expect(st, ':');
-      const n = readUint(st);
-      expect(st, ':');
-      expect(st, '"');
-      st.pos = skipBytes(st, n);
-      expect(st, '"');
+      skipLengthQuoted(st);
       expect(st, ':');
       const len = readUint(st);
       expect(st, ':');
