@@ -17,7 +17,7 @@ try {
 try {
   execFileSync(process.execPath, ['esbuild.config.mjs'], { stdio: 'inherit' });
 } catch {
-  fail('building dist/railclone.mjs failed: run `npm ci` first.');
+  fail('building dist/railclone.mjs failed: run `npm install` first.');
 }
 
 const child = spawn(process.execPath, ['dist/railclone.mjs', 'demo', ...process.argv.slice(2)], { stdio: 'inherit' });
