@@ -2,6 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests walk arbitrary GraphQL JSON */
 import { readFileSync } from 'node:fs';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { sharedReference } from '../shared-reference.js';
 
 export type TokenKind = 'account' | 'workspace' | 'project' | 'none' | { bearer: string } | { project: string };
 
@@ -34,7 +35,7 @@ export async function ok(em: RunningEmulator, query: string, variables: Record<s
 }
 
 export const cliOperation = (name: string): string =>
-  readFileSync(`/work/shared/reference/railway/cli-operations/queries/${name}.graphql`, 'utf8');
+  readFileSync(sharedReference('railway', 'cli-operations', 'queries', `${name}.graphql`), 'utf8');
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

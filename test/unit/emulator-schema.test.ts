@@ -3,8 +3,9 @@ import { buildSchema, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { emulatorSdl } from '../../src/emulator/schema-sdl.js';
 import { schemaDrift } from '../../src/emulator/schema-drift.js';
+import { sharedReference } from '../shared-reference.js';
 
-const realSdl = readFileSync('/work/shared/reference/railway/schema.graphql', 'utf8');
+const realSdl = readFileSync(sharedReference('railway', 'schema.graphql'), 'utf8');
 
 describe('emulator schema', () => {
   it('is a strict subset of the real Railway schema', () => {

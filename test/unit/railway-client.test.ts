@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, execute, parse, validate, type GraphQLSchema } from 'graphql';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
 import { backoffDelay, parseRetryAfter } from '../../src/railway/retry.js';
 import { ValidationError } from '../../src/util/errors.js';
 import { clearSecrets, redact } from '../../src/util/secrets.js';
+import { sharedReference } from '../shared-reference.js';
 
 // nock 15's interceptors call Promise.withResolvers, which Node 20 lacks.
 const P = Promise as unknown as { withResolvers?: () => unknown };
@@ -287,7 +287,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 }
 
 beforeAll(async () => {
-  schema = buildSchema(readFileSync(fileURLToPath(new URL('../../../shared/reference/railway/schema.graphql', import.meta.url)), 'utf8'));
+  schema = buildSchema(readFileSync(sharedReference('railway', 'schema.graphql'), 'utf8'));
   server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       res.statusCode = 500;

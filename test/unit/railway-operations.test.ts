@@ -1,12 +1,12 @@
 // Every document the Railway client can send must validate against Railway's published schema.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, parse, validate, type GraphQLSchema, OperationTypeNode, Kind } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_OPERATIONS, METHOD_OPERATIONS, type Operation } from '../../src/railway/operations.js';
 import { RailwayClient } from '../../src/railway/client.js';
+import { sharedReference } from '../shared-reference.js';
 
-const schemaPath = fileURLToPath(new URL('../../../shared/reference/railway/schema.graphql', import.meta.url));
+const schemaPath = sharedReference('railway', 'schema.graphql');
 let schema: GraphQLSchema;
 
 function errorsOf(document: string): string[] {

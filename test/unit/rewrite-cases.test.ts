@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createRewriter } from '../../src/data/rewrite/index.js';
 import type { Replacement } from '../../src/data/types.js';
 import { decode, encode, mapStrings, phpJson } from './rewrite-php-helper.js';
+import { sharedReference } from '../shared-reference.js';
 
-const refDir = path.resolve(process.cwd(), '../shared/reference/search-replace');
+const refDir = sharedReference('search-replace');
 
 interface GoCase {
   suite: string;
