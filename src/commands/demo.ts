@@ -99,7 +99,10 @@ export function registerDemoCommand(program: Command): void {
         say('');
         say(`Staging environment "${env}" is ready.`);
         say(`  URL:         ${out.staging_url ?? '(no web service)'}`);
-        say(`  basic auth:  ${out.basic_auth_user ? `user ${out.basic_auth_user} (password: HTTP_AUTH_PASSWORD in Railway, or decrypt basic_auth_password_encrypted)` : 'off'}`);
+        const password = out.basic_auth_password_encrypted
+          ? 'password encrypted in the outputs: `railclone decrypt <basic_auth_password_encrypted>` with RAILCLONE_OUTPUT_KEY'
+          : 'password in the HTTP_AUTH_PASSWORD variable in Railway (set RAILCLONE_OUTPUT_KEY to also get it encrypted in the outputs)';
+        say(`  basic auth:  ${out.basic_auth_user ? `user ${out.basic_auth_user} (${password})` : 'off'}`);
         say(`  database:    ${((Number(out.database_size) || 0) / 1e6).toFixed(2)} MB in the clone; the whole clone took ${Number(out.duration ?? 0).toFixed(1)} s`);
         say(`  execution:   ${pollingUrl}`);
         say(`  lineage:     ${[env, ...(lineage.body.ancestors ?? [])].join(' ← ')}  (${gateway.url}/api/v1/main/environments/railclone/${env}/lineage)`);
