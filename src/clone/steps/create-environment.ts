@@ -3,7 +3,7 @@
 // database passwords rotated, overrides applied, a Railway domain for each web service, TCP proxies on
 // the clone's databases so the data can be copied in. Idempotent: a retry finds its own environment.
 // A clone into another project takes its own path (../other-project.ts) to the same end state.
-import type { EnvironmentSummary, RailwayApi } from '../../railway/types.js';
+import type { EnvironmentSummary } from '../../railway/types.js';
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
@@ -125,10 +125,4 @@ async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
     throw new StepError('create-environment', 'could not record clone metadata on the new environment; it was deleted again', {}, { cause: err });
   }
   return created;
-}
-
-export async function deleteIfOurs(railway: RailwayApi, projectId: string, environmentId: string, executionId: string): Promise<boolean> {
-  const meta = await readMeta(railway, projectId, environmentId);
-  if (meta?.execution_id !== executionId) return false;
-  return railway.deleteEnvironment(environmentId);
 }
