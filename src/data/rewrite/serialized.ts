@@ -117,6 +117,16 @@ function readUint(st: State): number {
   return n;
 }
 
+/** `:count:{…}` of an array or object: the entries, walked for string values. */
+function parseCountedEntries(st: State, depth: number): void {
+  expect(st, ':');
+  const count = readUint(st);
+  expect(st, ':');
+  expect(st, '{');
+  parseEntries(st, count, depth);
+  expect(st, '}');
+}
+
 /** Skips the tag letter and `:N:"<N bytes>"` — a class or enum name, never rewritten. */
 function skipLengthQuoted(st: State): void {
   st.pos++;
@@ -225,23 +235,13 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
     }
     case 'a': {
       st.pos++;
-      expect(st, ':');
-      const count = readUint(st);
-      expect(st, ':');
-      expect(st, '{');
-      parseEntries(st, count, depth);
-      expect(st, '}');
+      parseCountedEntries(st, depth);
       return;
     }
     case 'O': {
       // Any class, loaded or not: we only touch its string values, never its name or shape.
       skipLengthQuoted(st);
-      expect(st, ':');
-      const count = readUint(st);
-      expect(st, ':');
-      expect(st, '{');
-      parseEntries(st, count, depth);
-      expect(st, '}');
+      parseCountedEntries(st, depth);
       return;
     }
     case 'C': {
