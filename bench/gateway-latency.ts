@@ -3,7 +3,15 @@
 // path and of polling, and the gateway's own time per request (its Server-Timing header).
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { startTestEmulator, startTestGateway, tempFileStore, pollUntilDone, post, bearer, CLONE } from '../test/integration/gateway-helpers.js';
+import {
+  startTestEmulator,
+  startTestGateway,
+  tempFileStore,
+  pollUntilDone,
+  post,
+  bearer,
+  CLONE,
+} from '../test/integration/gateway-helpers.js';
 
 const CONNECTIONS = 20;
 
@@ -23,10 +31,13 @@ async function run(title: string, opts: autocannon.Options): Promise<void> {
         // autocannon hands the parser's raw header list (name, value, …)
         const list = parsed.headers;
         for (let i = 0; i < list.length; i += 2) {
-          if (String(list[i]).toLowerCase() === 'server-timing') gwTimes.push(Number(/dur=([\d.]+)/.exec(String(list[i + 1]))?.[1]));
+          if (String(list[i]).toLowerCase() === 'server-timing')
+            gwTimes.push(Number(/dur=([\d.]+)/.exec(String(list[i + 1]))?.[1]));
         }
       });
-      (client as unknown as NodeJS.EventEmitter).on('response', (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1));
+      (client as unknown as NodeJS.EventEmitter).on('response', (status: number) =>
+        statuses.set(status, (statuses.get(status) ?? 0) + 1),
+      );
     },
   });
   console.log(
@@ -38,11 +49,18 @@ async function run(title: string, opts: autocannon.Options): Promise<void> {
 
 const { emulator, railway } = await startTestEmulator(`rcgwbench${randomUUID().slice(0, 4)}`);
 const { store } = await tempFileStore();
-const gw = await startTestGateway({ store, railway, projectId: emulator.projectId, settings: { rate: { defaultLimit: 1_000_000, windowSeconds: 3_600 } } });
+const gw = await startTestGateway({
+  store,
+  railway,
+  projectId: emulator.projectId,
+  settings: { rate: { defaultLimit: 1_000_000, windowSeconds: 3_600 } },
+});
 try {
   const key = await gw.key();
   // One full clone first, so polling reads a real finished execution and estimates have a history.
-  const first = await (await post(`${gw.url}${CLONE}`, { client_name: 'bench', environment_name: 'staging-bench' }, bearer(key))).json();
+  const first = await (
+    await post(`${gw.url}${CLONE}`, { client_name: 'bench', environment_name: 'staging-bench' }, bearer(key))
+  ).json();
   await pollUntilDone(gw.url, first.polling_url, key);
 
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
@@ -64,7 +82,13 @@ try {
     amount: 400,
   });
   // A full clone running underneath while the 202 path is hammered again.
-  const running = await (await post(`${gw.url}${CLONE}`, { client_name: 'bench', environment_name: 'staging-bench-2' }, bearer(key))).json();
+  const running = await (
+    await post(
+      `${gw.url}${CLONE}`,
+      { client_name: 'bench', environment_name: 'staging-bench-2' },
+      bearer(key),
+    )
+  ).json();
   await run('202 path while a full clone runs (200 starts)', {
     url: `${gw.url}${CLONE}`,
     method: 'POST',
@@ -72,7 +96,11 @@ try {
     body: JSON.stringify({ client_name: 'bench', source_environment: 'does-not-exist' }),
     amount: 200,
   });
-  await run('polling a running clone (5 s)', { url: `${gw.url}${running.polling_url}`, headers, duration: 5 });
+  await run('polling a running clone (5 s)', {
+    url: `${gw.url}${running.polling_url}`,
+    headers,
+    duration: 5,
+  });
   await run('polling a finished clone (5 s)', { url: `${gw.url}${first.polling_url}`, headers, duration: 5 });
   await pollUntilDone(gw.url, running.polling_url, key);
 } finally {

@@ -27,7 +27,8 @@ const keep = args.includes('--keep');
 const railcloneOnly = args.includes('--railclone-only');
 const repeat = Math.max(1, Number(flag('repeat', '1')));
 const only = flag('only', '');
-if (only !== '' && only !== 'plain' && only !== 'rewrite') throw new Error(`--only: expected plain or rewrite, got ${only}`);
+if (only !== '' && only !== 'plain' && only !== 'rewrite')
+  throw new Error(`--only: expected plain or rewrite, got ${only}`);
 const HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.BENCH_MYSQL_PORT ?? 3306);
 const USER = process.env.BENCH_MYSQL_USER ?? 'root';
@@ -49,7 +50,9 @@ const count = async (db: string, sql: string) => {
 function sh(cmd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn('bash', ['-o', 'pipefail', '-c', cmd], { stdio: ['ignore', 'ignore', 'inherit'] });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.slice(0, 80)}… exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd.slice(0, 80)}… exited ${code}`)),
+    );
   });
 }
 
@@ -57,7 +60,9 @@ function sh(cmd: string): Promise<void> {
 async function settle(): Promise<void> {
   const until = Date.now() + 120_000;
   while (Date.now() < until) {
-    const [rows] = await server.query<mysql.RowDataPacket[]>(`SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'`);
+    const [rows] = await server.query<mysql.RowDataPacket[]>(
+      `SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'`,
+    );
     if (Number(rows[0]?.Value ?? 0) < 200) return;
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -73,14 +78,25 @@ async function timed(label: string, fn: () => Promise<unknown>): Promise<number>
 }
 
 // --- dataset ---
-const [exists] = await server.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [SRC]);
+const [exists] = await server.query<mysql.RowDataPacket[]>(
+  `SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`,
+  [SRC],
+);
 if (!reuse || Number(exists[0]?.n) === 0) {
   await fresh(SRC);
-  const gen = await mysql.createConnection({ host: HOST, port: PORT, user: USER, database: SRC, multipleStatements: true });
+  const gen = await mysql.createConnection({
+    host: HOST,
+    port: PORT,
+    user: USER,
+    database: SRC,
+    multipleStatements: true,
+  });
   const t = Date.now();
   const info = await generateWordpress(gen, sizeMb, (m) => console.log(`  ${m}`));
   await gen.end();
-  console.log(`dataset: ${info.posts} posts, ${info.postmeta} postmeta, ${info.comments} comments in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  console.log(
+    `dataset: ${info.posts} posts, ${info.postmeta} postmeta, ${info.comments} comments in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+  );
 }
 await server.query(`USE \`${SRC}\`; ANALYZE TABLE wp_posts, wp_postmeta, wp_comments, wp_options, wp_users`);
 const [sz] = await server.query<mysql.RowDataPacket[]>(
@@ -89,7 +105,9 @@ const [sz] = await server.query<mysql.RowDataPacket[]>(
 );
 const sourceBytes = Number(sz[0]?.d) + Number(sz[0]?.i);
 const mb = sourceBytes / 1e6;
-console.log(`source: ${mb.toFixed(0)} MB (data ${(Number(sz[0]?.d) / 1e6).toFixed(0)} MB + indexes ${(Number(sz[0]?.i) / 1e6).toFixed(0)} MB); jobs/threads = ${jobs}`);
+console.log(
+  `source: ${mb.toFixed(0)} MB (data ${(Number(sz[0]?.d) / 1e6).toFixed(0)} MB + indexes ${(Number(sz[0]?.i) / 1e6).toFixed(0)} MB); jobs/threads = ${jobs}`,
+);
 console.log(`server: ${spawnSync('mariadb', ['--version']).stdout.toString().trim()}`);
 
 const results: { name: string; seconds: number; note?: string }[] = [];
@@ -119,7 +137,12 @@ for (let k = 0; k < repeat; k++) {
     await fresh('mysqlbench_rcrw');
     const c0 = process.cpuUsage();
     const s = await timed('railclone + rewrite', async () => {
-      rwReport = await copyMysql({ source: url(SRC), target: url('mysqlbench_rcrw'), jobs, rewrite: [{ from: PROD_URL, to: NEW_URL }] });
+      rwReport = await copyMysql({
+        source: url(SRC),
+        target: url('mysqlbench_rcrw'),
+        jobs,
+        rewrite: [{ from: PROD_URL, to: NEW_URL }],
+      });
     });
     const c = process.cpuUsage(c0);
     withRw = Math.min(withRw, s);
@@ -130,7 +153,8 @@ for (let k = 0; k < repeat; k++) {
   console.log(`run ${k + 1}: ${line.join(', ')}`);
 }
 const best = repeat > 1 ? `best of ${repeat}` : '';
-if (only !== 'rewrite') results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best } : {}) });
+if (only !== 'rewrite')
+  results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best } : {}) });
 if (only !== 'plain')
   results.push({
     name: 'railclone + rewrite in flight',
@@ -138,65 +162,98 @@ if (only !== 'plain')
     note: `${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized${best ? `, ${best}` : ''}`,
   });
 if (Number.isFinite(plain) && Number.isFinite(withRw))
-  console.log(`rewrite cost: ${withRw.toFixed(1)} s vs ${plain.toFixed(1)} s = +${((withRw / plain - 1) * 100).toFixed(0)}%`);
+  console.log(
+    `rewrite cost: ${withRw.toFixed(1)} s vs ${plain.toFixed(1)} s = +${((withRw / plain - 1) * 100).toFixed(0)}%`,
+  );
 
 if (!railcloneOnly) await peers();
 
 async function peers(): Promise<void> {
-// --- mysqldump | mysql ---
-await fresh('mysqlbench_dump');
-const dump = [...cli('mariadb-dump'), '--single-transaction', '--quick', '--routines', '--triggers', SRC].join(' ');
-const load = [...cli('mariadb'), 'mysqlbench_dump'].join(' ');
-results.push({ name: 'mariadb-dump \\| mariadb', seconds: await timed('mariadb-dump | mariadb', () => sh(`${dump} | ${load}`)) });
+  // --- mysqldump | mysql ---
+  await fresh('mysqlbench_dump');
+  const dump = [
+    ...cli('mariadb-dump'),
+    '--single-transaction',
+    '--quick',
+    '--routines',
+    '--triggers',
+    SRC,
+  ].join(' ');
+  const load = [...cli('mariadb'), 'mysqlbench_dump'].join(' ');
+  results.push({
+    name: 'mariadb-dump \\| mariadb',
+    seconds: await timed('mariadb-dump | mariadb', () => sh(`${dump} | ${load}`)),
+  });
 
-// --- peers' rewrite: a second pass over the copy ---
-const q = (s: string) => server.escape(s);
-const rep = (col: string) => `${col} = REPLACE(${col}, ${q(PROD_URL)}, ${q(NEW_URL)})`;
-const peerPass = await timed('second pass UPDATE … REPLACE()', () =>
-  server.query(`USE mysqlbench_dump;
+  // --- peers' rewrite: a second pass over the copy ---
+  const q = (s: string) => server.escape(s);
+  const rep = (col: string) => `${col} = REPLACE(${col}, ${q(PROD_URL)}, ${q(NEW_URL)})`;
+  const peerPass = await timed('second pass UPDATE … REPLACE()', () =>
+    server.query(`USE mysqlbench_dump;
     UPDATE wp_posts SET ${rep('post_content')}, ${rep('guid')}; UPDATE wp_postmeta SET ${rep('meta_value')};
     UPDATE wp_options SET ${rep('option_value')}; UPDATE wp_comments SET ${rep('comment_author_url')}; UPDATE wp_users SET ${rep('user_url')}`),
-);
-const peerBroken = await count('mysqlbench_dump', brokenSerializedSql());
-results.push({
-  name: 'mariadb-dump \\| mariadb + REPLACE() pass',
-  seconds: (results.at(-1) as { seconds: number }).seconds + peerPass,
-  note: `pass alone ${peerPass.toFixed(1)} s, ${peerBroken} broken serialized`,
-});
-await fresh('mysqlbench_dump');
+  );
+  const peerBroken = await count('mysqlbench_dump', brokenSerializedSql());
+  results.push({
+    name: 'mariadb-dump \\| mariadb + REPLACE() pass',
+    seconds: (results.at(-1) as { seconds: number }).seconds + peerPass,
+    note: `pass alone ${peerPass.toFixed(1)} s, ${peerBroken} broken serialized`,
+  });
+  await fresh('mysqlbench_dump');
 
-// --- mydumper / myloader ---
-if (spawnSync('mydumper', ['--version']).status === 0) {
-  await fresh('mysqlbench_myl');
-  const dir = mkdtempSync(join(tmpdir(), 'mysqlbench-'));
-  try {
-    const d = await timed('mydumper', () =>
-      sh(`${cli('mydumper').join(' ')} -B ${SRC} -t ${jobs} -r 100000 --trx-consistency-only -G -R -o ${dir}/dump`),
-    );
-    const l = await timed('myloader', () => sh(`${cli('myloader').join(' ')} -B mysqlbench_myl -t ${jobs} -o -d ${dir}/dump`));
-    results.push({ name: `mydumper + myloader (-t ${jobs}, local files)`, seconds: d + l, note: `dump ${d.toFixed(1)} s + load ${l.toFixed(1)} s` });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // --- mydumper / myloader ---
+  if (spawnSync('mydumper', ['--version']).status === 0) {
     await fresh('mysqlbench_myl');
+    const dir = mkdtempSync(join(tmpdir(), 'mysqlbench-'));
+    try {
+      const d = await timed('mydumper', () =>
+        sh(
+          `${cli('mydumper').join(' ')} -B ${SRC} -t ${jobs} -r 100000 --trx-consistency-only -G -R -o ${dir}/dump`,
+        ),
+      );
+      const l = await timed('myloader', () =>
+        sh(`${cli('myloader').join(' ')} -B mysqlbench_myl -t ${jobs} -o -d ${dir}/dump`),
+      );
+      results.push({
+        name: `mydumper + myloader (-t ${jobs}, local files)`,
+        seconds: d + l,
+        note: `dump ${d.toFixed(1)} s + load ${l.toFixed(1)} s`,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await fresh('mysqlbench_myl');
+    }
+  } else {
+    results.push({
+      name: 'mydumper + myloader',
+      seconds: NaN,
+      note: 'not installed (apt-get install -y mydumper)',
+    });
   }
-} else {
-  results.push({ name: 'mydumper + myloader', seconds: NaN, note: 'not installed (apt-get install -y mydumper)' });
-}
-
 }
 
 // --- summary ---
 const base = results[0]?.seconds ?? NaN;
 const anyReport = rcReport ?? rwReport;
-console.log(`\nMySQL copy, ${mb.toFixed(0)} MB source (data+indexes), ${anyReport?.totalRows} rows, ${((anyReport?.totalBytes ?? 0) / 1e6).toFixed(0)} MB streamed, jobs ${jobs}`);
+console.log(
+  `\nMySQL copy, ${mb.toFixed(0)} MB source (data+indexes), ${anyReport?.totalRows} rows, ${((anyReport?.totalBytes ?? 0) / 1e6).toFixed(0)} MB streamed, jobs ${jobs}`,
+);
 console.log('| method | wall s | MB/s | vs railclone |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of results) {
   const rate = Number.isNaN(r.seconds) ? 'n/a' : (mb / r.seconds).toFixed(1);
   const ratio = Number.isNaN(r.seconds) ? 'n/a' : `${(r.seconds / base).toFixed(2)}x`;
-  console.log(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${Number.isNaN(r.seconds) ? 'n/a' : r.seconds.toFixed(1)} | ${rate} | ${ratio} |`);
+  console.log(
+    `| ${r.name}${r.note ? ` (${r.note})` : ''} | ${Number.isNaN(r.seconds) ? 'n/a' : r.seconds.toFixed(1)} | ${rate} | ${ratio} |`,
+  );
 }
-for (const db of ['mysqlbench_rc', 'mysqlbench_rcrw', 'mysqlbench_dump', 'mysqlbench_myl', ...(keep ? [] : [SRC])]) {
+for (const db of [
+  'mysqlbench_rc',
+  'mysqlbench_rcrw',
+  'mysqlbench_dump',
+  'mysqlbench_myl',
+  ...(keep ? [] : [SRC]),
+]) {
   await server.query(`DROP DATABASE IF EXISTS \`${db}\``);
 }
 await server.end();

@@ -64,7 +64,10 @@ async function sqlRewrite(db: string): Promise<number> {
     await c.connect();
     try {
       for (const [table, cols] of Object.entries(WORDPRESS_TEXT_COLUMNS)) {
-        const set = cols.map((col) => `${col} = replace(replace(${col}, '${SITE}', '${NEW_SITE}'), '${SITE.replace(/\//g, '\\/')}', '${NEW_SITE.replace(/\//g, '\\/')}')`);
+        const set = cols.map(
+          (col) =>
+            `${col} = replace(replace(${col}, '${SITE}', '${NEW_SITE}'), '${SITE.replace(/\//g, '\\/')}', '${NEW_SITE.replace(/\//g, '\\/')}')`,
+        );
         await c.query(`UPDATE ${table} SET ${set.join(', ')}`);
       }
     } finally {
@@ -74,8 +77,17 @@ async function sqlRewrite(db: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${execSync('nproc').toString().trim()} CPUs; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; jobs ${jobs}`);
-  const exists = reuse && (await one<{ n: number }>('postgres', `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${SRC}'`)).n > 0;
+  console.log(
+    `machine: ${execSync('nproc').toString().trim()} CPUs; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; jobs ${jobs}`,
+  );
+  const exists =
+    reuse &&
+    (
+      await one<{ n: number }>(
+        'postgres',
+        `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${SRC}'`,
+      )
+    ).n > 0;
   if (!exists) {
     await fresh(SRC);
     const g = await time(() => generateWordpressPg(url(SRC), sizeMb));
@@ -86,7 +98,9 @@ async function main(): Promise<void> {
     `SELECT pg_database_size(current_database())::text AS db,
             (SELECT sum(pg_relation_size(oid))::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace) AS data`,
   );
-  console.log(`source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, table heap ${(Number(size.data) / 1e6).toFixed(0)} MB`);
+  console.log(
+    `source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, table heap ${(Number(size.data) / 1e6).toFixed(0)} MB`,
+  );
 
   const results: { name: string; seconds: number; note?: string }[] = [];
 
@@ -107,8 +121,11 @@ async function main(): Promise<void> {
     volume = r1.totalBytes;
     plain = Math.min(plain, r1.durationMs / 1000);
     const t2 = await fresh('bench_pgcopy_rc');
-    const [r2, c2] = await cpu(() => copyPostgres({ source: url(SRC), target: t2, jobs, rewrite: [{ from: SITE, to: NEW_SITE }] }));
-    if (r2.durationMs / 1000 < rewritten.seconds) rewritten = { seconds: r2.durationMs / 1000, values: r2.rewrittenValues };
+    const [r2, c2] = await cpu(() =>
+      copyPostgres({ source: url(SRC), target: t2, jobs, rewrite: [{ from: SITE, to: NEW_SITE }] }),
+    );
+    if (r2.durationMs / 1000 < rewritten.seconds)
+      rewritten = { seconds: r2.durationMs / 1000, values: r2.rewrittenValues };
     console.log(
       `run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s (railclone CPU ${c1.toFixed(1)} s), ` +
         `with rewrite ${(r2.durationMs / 1000).toFixed(1)} s (railclone CPU ${c2.toFixed(1)} s)`,
@@ -116,7 +133,11 @@ async function main(): Promise<void> {
   }
   const best = repeat > 1 ? `, best of ${repeat}` : '';
   results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best.slice(2) } : {}) });
-  results.push({ name: 'railclone (with rewrite)', seconds: rewritten.seconds, note: `${rewritten.values} values rewritten in flight${best}` });
+  results.push({
+    name: 'railclone (with rewrite)',
+    seconds: rewritten.seconds,
+    note: `${rewritten.values} values rewritten in flight${best}`,
+  });
 
   if (!railcloneOnly) await peers(results);
   report(results, volume);
@@ -124,10 +145,18 @@ async function main(): Promise<void> {
 
 async function peers(results: { name: string; seconds: number; note?: string }[]): Promise<void> {
   await fresh('bench_pgcopy_peer');
-  const dumpPsql = await time(() => sh(`pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`));
+  const dumpPsql = await time(() =>
+    sh(
+      `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
+    ),
+  );
   results.push({ name: 'pg_dump | psql', seconds: dumpPsql });
   const upd = await sqlRewrite('bench_pgcopy_peer');
-  results.push({ name: 'pg_dump | psql + UPDATE replace()', seconds: dumpPsql + upd, note: `UPDATE pass ${upd.toFixed(1)} s` });
+  results.push({
+    name: 'pg_dump | psql + UPDATE replace()',
+    seconds: dumpPsql + upd,
+    note: `UPDATE pass ${upd.toFixed(1)} s`,
+  });
 
   await fresh('bench_pgcopy_peer');
   const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
@@ -147,11 +176,24 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
     const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
     try {
       const s = await time(() =>
-        sh(`pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`),
+        sh(
+          `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
+        ),
       );
-      results.push({ name: `pgcopydb clone (${execSync('pgcopydb --version 2>&1').toString().match(/\d+\.\d+\S*/)?.[0] ?? '?'})`, seconds: s });
+      results.push({
+        name: `pgcopydb clone (${
+          execSync('pgcopydb --version 2>&1')
+            .toString()
+            .match(/\d+\.\d+\S*/)?.[0] ?? '?'
+        })`,
+        seconds: s,
+      });
       const u = await sqlRewrite('bench_pgcopy_peer');
-      results.push({ name: 'pgcopydb clone + UPDATE replace()', seconds: s + u, note: `UPDATE pass ${u.toFixed(1)} s` });
+      results.push({
+        name: 'pgcopydb clone + UPDATE replace()',
+        seconds: s + u,
+        note: `UPDATE pass ${u.toFixed(1)} s`,
+      });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -163,7 +205,9 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
 function report(results: { name: string; seconds: number; note?: string }[], volume: number): void {
   console.log(`\ndata volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}\n`);
   const base = results[0]?.seconds ?? 1;
-  console.log(`${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`);
+  console.log(
+    `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`,
+  );
   for (const r of results) {
     console.log(
       `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${(r.seconds / base).toFixed(2).padStart(12)}x${r.note ? `  (${r.note})` : ''}`,
@@ -173,13 +217,14 @@ function report(results: { name: string; seconds: number; note?: string }[], vol
 
 async function cleanup(): Promise<void> {
   if (!args.includes('--keep')) {
-    for (const db of ['bench_pgcopy_rc', 'bench_pgcopy_peer']) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    for (const db of ['bench_pgcopy_rc', 'bench_pgcopy_peer'])
+      await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   }
 }
 
 main()
   .then(cleanup)
   .catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+    console.error(err);
+    process.exitCode = 1;
+  });

@@ -27,7 +27,8 @@ const BYTES_PER_POST = 2900;
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 /** What COPY TO writes for a text value (this data only has backslashes to escape). */
 const esc = (s: string) => s.replace(/\\/g, '\\\\');
-const ts = (base: number, minutes: number) => new Date(base + minutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+const ts = (base: number, minutes: number) =>
+  new Date(base + minutes * 60_000).toISOString().replace('T', ' ').slice(0, 19);
 const BASE_2015 = Date.UTC(2015, 0, 1);
 const BASE_2016 = Date.UTC(2016, 0, 1);
 const SITE_JSON = SITE.replace(/\//g, '\\/');
@@ -47,7 +48,21 @@ function posts(n: number): Table {
       `<!-- wp:paragraph --><p>${`${h} lorem ipsum dolor sit amet `.repeat(30)}` +
       `<a href="${SITE}/post-${i}/">link</a> <img src="${SITE}/wp-content/uploads/${i}.jpg"></p>` +
       `<!-- wp:image {"url":"${SITE_JSON}\\/img-${i}.png"} /-->`;
-    rows.push([i, 0, ts(BASE_2015, i * 7), esc(content), `Post ${i}`, '', 'publish', `post-${i}`, `${SITE}/?p=${i}`, 'post', 0].join('\t'));
+    rows.push(
+      [
+        i,
+        0,
+        ts(BASE_2015, i * 7),
+        esc(content),
+        `Post ${i}`,
+        '',
+        'publish',
+        `post-${i}`,
+        `${SITE}/?p=${i}`,
+        'post',
+        0,
+      ].join('\t'),
+    );
   }
   return { name: 'wp_posts', text: Buffer.from(rows.join('\n') + '\n'), columns: [3, 4, 5, 6, 7, 8, 9] };
 }
@@ -56,10 +71,21 @@ function postmeta(n: number): Table {
   const rows: string[] = [];
   let id = 1;
   for (let p = 1; p <= n; p++) {
-    for (const k of ['_edit_lock', '_edit_last', '_thumbnail_id', '_wp_attachment_metadata', '_link', '_views']) {
+    for (const k of [
+      '_edit_lock',
+      '_edit_last',
+      '_thumbnail_id',
+      '_wp_attachment_metadata',
+      '_link',
+      '_views',
+    ]) {
       const file = `${SITE}/u/${p}.jpg`;
       const v =
-        k === '_wp_attachment_metadata' ? `a:2:{s:4:"file";s:${file.length}:"${file}";s:5:"width";i:1024;}` : k === '_link' ? `${SITE}/l/${p}` : md5(`${p}${k}`);
+        k === '_wp_attachment_metadata'
+          ? `a:2:{s:4:"file";s:${file.length}:"${file}";s:5:"width";i:1024;}`
+          : k === '_link'
+            ? `${SITE}/l/${p}`
+            : md5(`${p}${k}`);
       rows.push([id++, p, k, v].join('\t'));
     }
   }
@@ -70,7 +96,17 @@ function comments(n: number): Table {
   const rows: string[] = [];
   for (let i = 1; i <= 2 * n; i++) {
     const h = md5(String(i));
-    rows.push([i, 1 + (i % n), `Reader ${i}`, `${SITE}/author/${i % 100}`, ts(BASE_2016, i * 3), `Nice post! See ${SITE}/post-${i % n} ${h}${h}${h}`, '1'].join('\t'));
+    rows.push(
+      [
+        i,
+        1 + (i % n),
+        `Reader ${i}`,
+        `${SITE}/author/${i % 100}`,
+        ts(BASE_2016, i * 3),
+        `Nice post! See ${SITE}/post-${i % n} ${h}${h}${h}`,
+        '1',
+      ].join('\t'),
+    );
   }
   return { name: 'wp_comments', text: Buffer.from(rows.join('\n') + '\n'), columns: [2, 3, 5, 6] };
 }
@@ -82,7 +118,12 @@ function chunks(b: Buffer, size: number): Buffer[] {
 }
 
 /** Streams `input` through one CopyStream; returns CPU seconds and the output's sha256 (hashed after timing). */
-async function run(t: Table, input: Buffer[], rewriter: ValueRewriter | undefined, needles: Buffer[]): Promise<{ s: number; sha: string; rewritten: number }> {
+async function run(
+  t: Table,
+  input: Buffer[],
+  rewriter: ValueRewriter | undefined,
+  needles: Buffer[],
+): Promise<{ s: number; sha: string; rewritten: number }> {
   const out: Buffer[] = [];
   const stream = new CopyStream({ rewriteColumns: t.columns, ...(rewriter ? { rewriter } : {}), needles });
   const sink = new Writable({
@@ -106,7 +147,9 @@ async function main(): Promise<void> {
   const nPosts = Math.max(100, Math.round((sizeMb * 1e6) / BYTES_PER_POST));
   const tables = [posts(nPosts), postmeta(nPosts), comments(nPosts)];
   const total = tables.reduce((n, t) => n + t.text.length, 0);
-  console.log(`node ${process.version}; ${(total / 1e6).toFixed(0)} MB of COPY text (${tables.map((t) => `${t.name} ${(t.text.length / 1e6).toFixed(0)} MB`).join(', ')}); chunks ${chunkSize / 1024} KB`);
+  console.log(
+    `node ${process.version}; ${(total / 1e6).toFixed(0)} MB of COPY text (${tables.map((t) => `${t.name} ${(t.text.length / 1e6).toFixed(0)} MB`).join(', ')}); chunks ${chunkSize / 1024} KB`,
+  );
 
   const pairs = [{ from: SITE, to: NEW_SITE }];
   const needles = needlesFor(pairs, escapedForms);
@@ -128,9 +171,12 @@ async function main(): Promise<void> {
       runs.sort((a, b) => a.s - b.s);
       const best = runs[0] as (typeof runs)[number];
       const check = await run(t, chunks(t.text, odd), m.rewriter(), needles);
-      if (check.sha !== best.sha) throw new Error(`${m.label} ${t.name}: output differs with ${odd}-byte chunks`);
+      if (check.sha !== best.sha)
+        throw new Error(`${m.label} ${t.name}: output differs with ${odd}-byte chunks`);
       seconds += best.s;
-      parts.push(`${t.name} ${(t.text.length / 1e6 / best.s).toFixed(0)} MB/s sha ${best.sha} (${best.rewritten} rewritten)`);
+      parts.push(
+        `${t.name} ${(t.text.length / 1e6 / best.s).toFixed(0)} MB/s sha ${best.sha} (${best.rewritten} rewritten)`,
+      );
     }
     console.log(`${m.label.padEnd(26)} ${(total / 1e6 / seconds).toFixed(1).padStart(7)} MB/s overall`);
     for (const p of parts) console.log(`    ${p}`);

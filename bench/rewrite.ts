@@ -13,8 +13,9 @@ const OLD = 'https://www.example.com';
 const NEW = 'https://staging-abc123.up.railway.app';
 const ser = (s: string) => `s:${Buffer.byteLength(s)}:"${s}";`;
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-const lorem = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ünïcödé 漢字 🖖 ';
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+const lorem =
+  'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ünïcödé 漢字 🖖 ';
 
 function value(i: number): string {
   const r = rand();
@@ -42,18 +43,26 @@ function time(label: string, fn: () => number): void {
   }
   runs.sort((a, b) => a - b);
   const ms = runs[2] as number;
-  console.log(`${label.padEnd(44)} ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s  ${((N / ms) * 1000 / 1e6).toFixed(2)} M values/s  (median ${ms.toFixed(1)} ms, ${changed} changed)`);
+  console.log(
+    `${label.padEnd(44)} ${(mb / (ms / 1000)).toFixed(0).padStart(6)} MB/s  ${(((N / ms) * 1000) / 1e6).toFixed(2)} M values/s  (median ${ms.toFixed(1)} ms, ${changed} changed)`,
+  );
 }
 
 console.log(`${N} values, ${mb.toFixed(1)} MB, node ${process.version}`);
 const rw = createRewriter([{ from: OLD, to: NEW }]);
 time('rewrite(string), mixed', () => values.reduce((n, v) => n + (rw.rewrite(v) !== v ? 1 : 0), 0));
 const noMatch = values.filter((v) => !v.includes('example.com'));
-time('rewrite(string), only non-matching (hot path)', () => noMatch.reduce((n, v) => n + (rw.rewrite(v) !== v ? 1 : 0), 0));
+time('rewrite(string), only non-matching (hot path)', () =>
+  noMatch.reduce((n, v) => n + (rw.rewrite(v) !== v ? 1 : 0), 0),
+);
 const buffers = values.map((v) => Buffer.from(v));
-time('rewriteBuffer(Buffer), mixed', () => buffers.reduce((n, b) => n + (rw.rewriteBuffer(b) !== b ? 1 : 0), 0));
+time('rewriteBuffer(Buffer), mixed', () =>
+  buffers.reduce((n, b) => n + (rw.rewriteBuffer(b) !== b ? 1 : 0), 0),
+);
 const naive = (v: string) => v.split(OLD).join(NEW);
-time('baseline: split/join, no serialization', () => values.reduce((n, v) => n + (naive(v) !== v ? 1 : 0), 0));
+time('baseline: split/join, no serialization', () =>
+  values.reduce((n, v) => n + (naive(v) !== v ? 1 : 0), 0),
+);
 
 const php = spawnSync('php', ['-v']);
 if (php.status === 0) {
@@ -83,8 +92,15 @@ for ($k = 0; $k < 5; $k++) {
 echo json_encode(['ms' => $best, 'changed' => $c, 'version' => PHP_VERSION]);
 `,
   );
-  const res = JSON.parse(execFileSync('php', [path.join(dir, 'bench.php'), path.join(dir, 'values.json'), OLD, NEW], { encoding: 'utf8', maxBuffer: 1 << 26 }));
-  console.log(`${`PHP ${res.version} wp-cli-style (best of 5)`.padEnd(44)} ${(mb / (res.ms / 1000)).toFixed(0).padStart(6)} MB/s  (${res.ms.toFixed(1)} ms, ${res.changed} changed)`);
+  const res = JSON.parse(
+    execFileSync('php', [path.join(dir, 'bench.php'), path.join(dir, 'values.json'), OLD, NEW], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  );
+  console.log(
+    `${`PHP ${res.version} wp-cli-style (best of 5)`.padEnd(44)} ${(mb / (res.ms / 1000)).toFixed(0).padStart(6)} MB/s  (${res.ms.toFixed(1)} ms, ${res.changed} changed)`,
+  );
 } else {
   console.log('php not installed: skipping the PHP comparison');
 }

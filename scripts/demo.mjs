@@ -8,7 +8,8 @@ const fail = (line) => {
   process.exit(1);
 };
 
-if (Number(process.versions.node.split('.')[0]) < 20) fail(`Node ${process.versions.node} is too old: install Node 20 or newer.`);
+if (Number(process.versions.node.split('.')[0]) < 20)
+  fail(`Node ${process.versions.node} is too old: install Node 20 or newer.`);
 try {
   execFileSync(process.execPath, ['scripts/ensure-services.mjs'], { stdio: 'inherit' });
 } catch {
@@ -20,7 +21,9 @@ try {
   fail('building dist/railclone.mjs failed: run `npm install` first.');
 }
 
-const child = spawn(process.execPath, ['dist/railclone.mjs', 'demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['dist/railclone.mjs', 'demo', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 // Ctrl-C reaches the child too (same process group); it stops what it started, then we exit with it.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => child.kill('SIGTERM'));

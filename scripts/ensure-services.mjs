@@ -6,8 +6,16 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const services = [
-  { name: 'PostgreSQL', port: 5432, start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start' },
-  { name: 'MariaDB', port: 3306, start: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd' },
+  {
+    name: 'PostgreSQL',
+    port: 5432,
+    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  },
+  {
+    name: 'MariaDB',
+    port: 3306,
+    start: 'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd',
+  },
 ];
 
 function listening(port) {
@@ -35,11 +43,14 @@ for (const s of services) {
 }
 
 if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
-  const install = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium';
+  const install =
+    'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium';
   console.error(`Debian's Chromium (for the browser test) is missing; installing it: ${install}`);
   try {
     execSync(install, { stdio: 'inherit', shell: '/bin/bash' });
   } catch {
-    console.error(`Could not install Chromium; the browser test will fail. Install it by hand with: ${install}`);
+    console.error(
+      `Could not install Chromium; the browser test will fail. Install it by hand with: ${install}`,
+    );
   }
 }

@@ -11,7 +11,9 @@ import { registerGatewayCommands } from './commands/gateway.js';
 import { registerDemoCommand } from './commands/demo.js';
 
 const program = new Command('railclone')
-  .description('Clone a Railway environment — services, variables and database data — into a private staging copy.')
+  .description(
+    'Clone a Railway environment — services, variables and database data — into a private staging copy.',
+  )
   .version('0.1.0')
   .showHelpAfterError();
 

@@ -18,5 +18,7 @@ export function sharedReference(...parts: string[]): string {
     const full = path.join(dir, 'reference', ...parts);
     if (existsSync(full)) return full;
   }
-  throw new Error(`shared/reference/${parts.join('/')} not found in ${candidates.join(', ')}: set RAILCLONE_SHARED_DIR to the steering repository's shared/ folder`);
+  throw new Error(
+    `shared/reference/${parts.join('/')} not found in ${candidates.join(', ')}: set RAILCLONE_SHARED_DIR to the steering repository's shared/ folder`,
+  );
 }

@@ -46,7 +46,11 @@ CREATE TABLE wp_users (ID bigint(20) unsigned NOT NULL AUTO_INCREMENT, user_logi
 const BYTES_PER_POST = 3900;
 const CHUNK = 20_000;
 
-export async function generateWordpress(conn: mysql.Connection, sizeMb: number, log: (m: string) => void): Promise<DatasetInfo> {
+export async function generateWordpress(
+  conn: mysql.Connection,
+  sizeMb: number,
+  log: (m: string) => void,
+): Promise<DatasetInfo> {
   await conn.query(`SET SESSION sql_mode = '', unique_checks = 0, foreign_key_checks = 0`);
   await conn.query(SCHEMA);
   const posts = Math.max(1000, Math.round((sizeMb * 1e6) / BYTES_PER_POST));
@@ -72,7 +76,8 @@ export async function generateWordpress(conn: mysql.Connection, sizeMb: number, 
     await conn.query(`INSERT INTO wp_comments (comment_post_ID, comment_author, comment_author_email, comment_author_url, comment_date, comment_content)
       SELECT p.seq, CONCAT('Reader ', k.seq), 'reader@example.org', ${url}, '2021-01-01', CONCAT('Nice post! ', REPEAT('x', 120))
       FROM ${seq} p JOIN seq_1_to_2 k`);
-    if (((end - start + 1) === CHUNK && end % (CHUNK * 5) === 0) || end === posts) log(`generated ${end}/${posts} posts`);
+    if ((end - start + 1 === CHUNK && end % (CHUNK * 5) === 0) || end === posts)
+      log(`generated ${end}/${posts} posts`);
   }
   await conn.query(`INSERT INTO wp_options (option_name, option_value) VALUES ('siteurl', ${url}), ('home', ${url}),
       ('widget_text', CONCAT('a:1:{i:0;a:2:{s:5:"title";s:4:"Shop";s:4:"text";s:', LENGTH(CONCAT('<a href="', ${url}, '/shop">x</a>')), ':"<a href="', ${url}, '/shop">x</a>";}}'))`);

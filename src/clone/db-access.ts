@@ -14,19 +14,37 @@ export interface DatabaseEndpoint {
 
 export async function databaseEndpoint(
   railway: RailwayApi,
-  scope: { projectId: string; environmentId: string; serviceId: string; engine: DbEngine; serviceName: string },
+  scope: {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    engine: DbEngine;
+    serviceName: string;
+  },
   opts: { openProxy: boolean },
 ): Promise<DatabaseEndpoint> {
-  const read = () => railway.getVariables({ projectId: scope.projectId, environmentId: scope.environmentId, serviceId: scope.serviceId });
+  const read = () =>
+    railway.getVariables({
+      projectId: scope.projectId,
+      environmentId: scope.environmentId,
+      serviceId: scope.serviceId,
+    });
   const url = publicDatabaseUrl(scope.engine, await read());
   if (url) return { url };
   if (!opts.openProxy) {
     throw new RailcloneError('NoDatabaseAccess', `${scope.serviceName} has no public URL and no TCP proxy`);
   }
-  const proxy = await railway.enableTcpProxy({ environmentId: scope.environmentId, serviceId: scope.serviceId, applicationPort: DEFAULT_PORT[scope.engine] });
+  const proxy = await railway.enableTcpProxy({
+    environmentId: scope.environmentId,
+    serviceId: scope.serviceId,
+    applicationPort: DEFAULT_PORT[scope.engine],
+  });
   const after = publicDatabaseUrl(scope.engine, await read());
   if (!after) {
-    throw new RailcloneError('NoDatabaseAccess', `${scope.serviceName}: a TCP proxy was opened but no public database URL variable (e.g. DATABASE_PUBLIC_URL, MYSQL_PUBLIC_URL, MARIADB_URL) refers to it`);
+    throw new RailcloneError(
+      'NoDatabaseAccess',
+      `${scope.serviceName}: a TCP proxy was opened but no public database URL variable (e.g. DATABASE_PUBLIC_URL, MYSQL_PUBLIC_URL, MARIADB_URL) refers to it`,
+    );
   }
   return { url: after, openedProxyId: proxy.id };
 }
@@ -44,7 +62,10 @@ export async function waitForConnection(url: string, engine: DbEngine, timeoutMs
       await new Promise((r) => setTimeout(r, delay));
     }
   }
-  throw new RailcloneError('DatabaseUnreachable', `database did not accept connections within ${Math.round(timeoutMs / 1000)} s: ${(last as Error)?.message ?? last}`);
+  throw new RailcloneError(
+    'DatabaseUnreachable',
+    `database did not accept connections within ${Math.round(timeoutMs / 1000)} s: ${(last as Error)?.message ?? last}`,
+  );
 }
 
 async function ping(url: string, engine: DbEngine): Promise<void> {
@@ -58,7 +79,10 @@ async function ping(url: string, engine: DbEngine): Promise<void> {
     }
     return;
   }
-  const conn = await mysql.createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), connectTimeout: 5_000 });
+  const conn = await mysql.createConnection({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    connectTimeout: 5_000,
+  });
   // A server that drops the connection must fail the ping, not crash the process with an 'error' event.
   conn.on('error', () => {});
   try {

@@ -35,22 +35,37 @@ function listing(env: EnvironmentSummary, meta: CloneMeta | null): EnvironmentLi
   };
 }
 
-export async function listEnvironments(railway: RailwayApi, projectId: string, opts: { all?: boolean } = {}): Promise<EnvironmentListing[]> {
+export async function listEnvironments(
+  railway: RailwayApi,
+  projectId: string,
+  opts: { all?: boolean } = {},
+): Promise<EnvironmentListing[]> {
   const envs = await railway.listEnvironments(projectId);
   const rows = await Promise.all(envs.map(async (e) => listing(e, await readMeta(railway, projectId, e.id))));
   return opts.all ? rows : rows.filter((r) => r.status !== 'not-railclone');
 }
 
-export async function resolveEnvironment(railway: RailwayApi, projectId: string, ref: string): Promise<EnvironmentSummary> {
+export async function resolveEnvironment(
+  railway: RailwayApi,
+  projectId: string,
+  ref: string,
+): Promise<EnvironmentSummary> {
   const envs = await railway.listEnvironments(projectId);
   const env = envs.find((e) => e.name === ref || e.id === ref);
-  if (!env) throw new ValidationError('environment', `environment "${ref}" not found in project ${projectId}`, { provided: ref, allowed: envs.map((e) => e.name) });
+  if (!env)
+    throw new ValidationError('environment', `environment "${ref}" not found in project ${projectId}`, {
+      provided: ref,
+      allowed: envs.map((e) => e.name),
+    });
   return env;
 }
 
 export async function getEnvironment(railway: RailwayApi, projectId: string, ref: string) {
   const env = await resolveEnvironment(railway, projectId, ref);
-  const [details, meta] = await Promise.all([railway.getEnvironment(env.id, projectId), readMeta(railway, projectId, env.id)]);
+  const [details, meta] = await Promise.all([
+    railway.getEnvironment(env.id, projectId),
+    readMeta(railway, projectId, env.id),
+  ]);
   return {
     ...listing(env, meta),
     updated_at: details.updatedAt,
@@ -66,26 +81,47 @@ export async function getEnvironment(railway: RailwayApi, projectId: string, ref
       domains: [...s.domains.serviceDomains, ...s.domains.customDomains].map((d) => d.domain),
       deployment: s.latestDeployment?.status ?? null,
     })),
-    volumes: details.volumeInstances.map((v) => ({ name: v.volumeName, mount_path: v.mountPath, size_mb: v.sizeMB, used_mb: v.currentSizeMB })),
+    volumes: details.volumeInstances.map((v) => ({
+      name: v.volumeName,
+      mount_path: v.mountPath,
+      size_mb: v.sizeMB,
+      used_mb: v.currentSizeMB,
+    })),
   };
 }
 
 /** Deletes a clone. Never the source of a clone, never `production`; others than railclone's need force. */
-export async function deleteEnvironment(railway: RailwayApi, projectId: string, ref: string, opts: { force?: boolean } = {}) {
+export async function deleteEnvironment(
+  railway: RailwayApi,
+  projectId: string,
+  ref: string,
+  opts: { force?: boolean } = {},
+) {
   const env = await resolveEnvironment(railway, projectId, ref);
   if ((PROTECTED_ENVIRONMENT_NAMES as readonly string[]).includes(env.name)) {
     throw new RailcloneError('Forbidden', `"${env.name}" is protected and is never deleted by railclone`);
   }
   const all = await listEnvironments(railway, projectId, { all: true });
-  const children = all.filter((e) => e.cloned_from === env.name && !e.cloned_from_project_id && e.status !== 'not-railclone');
+  const children = all.filter(
+    (e) => e.cloned_from === env.name && !e.cloned_from_project_id && e.status !== 'not-railclone',
+  );
   const meta = await readMeta(railway, projectId, env.id);
   if (!meta && !opts.force) {
-    throw new RailcloneError('Forbidden', `environment "${env.name}" was not created by railclone; pass force to delete it anyway`);
+    throw new RailcloneError(
+      'Forbidden',
+      `environment "${env.name}" was not created by railclone; pass force to delete it anyway`,
+    );
   }
   if (children.length > 0 && !opts.force) {
-    throw new RailcloneError('Forbidden', `environment "${env.name}" is the source of ${children.map((c) => c.name).join(', ')}; pass force to delete it anyway`);
+    throw new RailcloneError(
+      'Forbidden',
+      `environment "${env.name}" is the source of ${children.map((c) => c.name).join(', ')}; pass force to delete it anyway`,
+    );
   }
-  await closeProxies(railway, (meta?.source_proxies ?? []).map((p) => p.proxyId));
+  await closeProxies(
+    railway,
+    (meta?.source_proxies ?? []).map((p) => p.proxyId),
+  );
   // A clone into another project: the project it created goes whole; else the services it created there.
   if (meta?.created_project_id === projectId) {
     await railway.deleteProject(projectId);
@@ -106,7 +142,7 @@ export async function lineage(railway: RailwayApi, projectId: string, ref: strin
   const env = await resolveEnvironment(railway, projectId, ref);
   const byName = new Map(all.map((e) => [e.name, e]));
   const ancestors: string[] = [];
-  for (let cur = byName.get(env.name); cur?.cloned_from; ) {
+  for (let cur = byName.get(env.name); cur?.cloned_from;) {
     if (cur.cloned_from_project_id) {
       ancestors.push(`${cur.cloned_from} (project ${cur.cloned_from_project_id})`);
       break;
@@ -119,7 +155,9 @@ export async function lineage(railway: RailwayApi, projectId: string, ref: strin
   const queue = [env.name];
   while (queue.length) {
     const parent = queue.shift()!;
-    for (const child of all.filter((e) => e.cloned_from === parent && !e.cloned_from_project_id && e.status !== 'not-railclone')) {
+    for (const child of all.filter(
+      (e) => e.cloned_from === parent && !e.cloned_from_project_id && e.status !== 'not-railclone',
+    )) {
       descendants.push({ name: child.name, parent });
       queue.push(child.name);
     }
@@ -128,12 +166,22 @@ export async function lineage(railway: RailwayApi, projectId: string, ref: strin
 }
 
 /** Deletes railclone environments whose TTL has passed. */
-export async function cleanupExpired(railway: RailwayApi, projectId: string, now = new Date(), opts: { dryRun?: boolean } = {}) {
-  const expired = (await listEnvironments(railway, projectId)).filter((e) => e.expires_at && new Date(e.expires_at) <= now);
+export async function cleanupExpired(
+  railway: RailwayApi,
+  projectId: string,
+  now = new Date(),
+  opts: { dryRun?: boolean } = {},
+) {
+  const expired = (await listEnvironments(railway, projectId)).filter(
+    (e) => e.expires_at && new Date(e.expires_at) <= now,
+  );
   const deleted: string[] = [];
   for (const env of expired) {
     if (!opts.dryRun) await deleteEnvironment(railway, projectId, env.id, { force: true });
     deleted.push(env.name);
   }
-  return { expired: expired.map((e) => ({ name: e.name, expires_at: e.expires_at })), deleted: opts.dryRun ? [] : deleted };
+  return {
+    expired: expired.map((e) => ({ name: e.name, expires_at: e.expires_at })),
+    deleted: opts.dryRun ? [] : deleted,
+  };
 }

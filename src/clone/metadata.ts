@@ -39,7 +39,11 @@ export function parseMeta(raw: string | undefined): CloneMeta | null {
   }
 }
 
-export async function readMeta(railway: RailwayApi, projectId: string, environmentId: string): Promise<CloneMeta | null> {
+export async function readMeta(
+  railway: RailwayApi,
+  projectId: string,
+  environmentId: string,
+): Promise<CloneMeta | null> {
   const shared = await railway.getVariables({ projectId, environmentId, unrendered: true });
   return parseMeta(shared[META_VARIABLE]);
 }
@@ -65,7 +69,8 @@ export async function updateMeta(
   patch: Partial<CloneMeta>,
 ): Promise<CloneMeta> {
   const current = await readMeta(railway, projectId, environmentId);
-  if (!current) throw new Error(`environment ${environmentId} has no ${META_VARIABLE}: it was not created by railclone`);
+  if (!current)
+    throw new Error(`environment ${environmentId} has no ${META_VARIABLE}: it was not created by railclone`);
   const next = { ...current, ...patch };
   await writeMeta(railway, projectId, environmentId, next);
   return next;
@@ -80,7 +85,11 @@ export function initialMeta(ctx: StepContext): CloneMeta {
     version: 1,
     status: 'creating',
     execution_id: state.execution_id,
-    cloned_from: { project_id: state.project_id!, environment_id: state.source_environment_id!, environment_name: state.source_environment_name! },
+    cloned_from: {
+      project_id: state.project_id!,
+      environment_id: state.source_environment_id!,
+      environment_name: state.source_environment_name!,
+    },
     type: request.environment_type,
     client_name: request.client_name,
     created_by: request.requested_by ?? 'railclone',

@@ -5,7 +5,13 @@
 // passwords rotated before the first deploy; then the shared variables. Everything railclone creates
 // is recorded in RAILCLONE_META before it is created, so rollback and delete can remove exactly it.
 import { CLONED_SERVICE_NAME, clonedServiceName } from '../inputs/index.js';
-import type { EnvironmentConfig, EnvironmentSummary, RailwayApi, ServiceInstanceInfo, ServiceInstanceSettings } from '../railway/types.js';
+import type {
+  EnvironmentConfig,
+  EnvironmentSummary,
+  RailwayApi,
+  ServiceInstanceInfo,
+  ServiceInstanceSettings,
+} from '../railway/types.js';
 import { StepError } from '../util/errors.js';
 import { registerPublic } from '../util/secrets.js';
 import type { StepContext } from './context.js';
@@ -16,13 +22,29 @@ import type { CloneState, ServicePlan } from './state.js';
 import { sourceServiceId } from './state.js';
 import type { CreatedEnvironment } from './steps/create-environment.js';
 
-type CrossProjectApi = Required<Pick<RailwayApi, 'createService' | 'updateServiceInstance' | 'createVolume' | 'deleteService' | 'listProjects'>> & RailwayApi;
+type CrossProjectApi = Required<
+  Pick<
+    RailwayApi,
+    'createService' | 'updateServiceInstance' | 'createVolume' | 'deleteService' | 'listProjects'
+  >
+> &
+  RailwayApi;
 
 /** The client must offer the optional calls this path needs (RailwayClient does). */
 export function crossProjectApi(railway: RailwayApi, step: string): CrossProjectApi {
-  const needed = ['createService', 'updateServiceInstance', 'createVolume', 'deleteService', 'listProjects'] as const;
+  const needed = [
+    'createService',
+    'updateServiceInstance',
+    'createVolume',
+    'deleteService',
+    'listProjects',
+  ] as const;
   const missing = needed.filter((m) => typeof railway[m] !== 'function');
-  if (missing.length) throw new StepError(step, `this Railway client cannot clone into another project (no ${missing.join(', ')})`);
+  if (missing.length)
+    throw new StepError(
+      step,
+      `this Railway client cannot clone into another project (no ${missing.join(', ')})`,
+    );
   return railway as CrossProjectApi;
 }
 
@@ -32,17 +54,27 @@ export function crossProjectApi(railway: RailwayApi, step: string): CrossProject
 export async function planOtherProject(ctx: StepContext, services: ServicePlan[]): Promise<ServicePlan[]> {
   const { request, state } = ctx;
   crossProjectApi(ctx.railway, 'preflight');
-  const planned = services.map((s) => ({ ...s, sourceId: s.id, targetName: clonedServiceName(request, s.name) }));
+  const planned = services.map((s) => ({
+    ...s,
+    sourceId: s.id,
+    targetName: clonedServiceName(request, s.name),
+  }));
   for (const s of planned) {
     registerPublic(s.targetName);
     if (!CLONED_SERVICE_NAME.test(s.targetName)) {
-      throw new StepError('preflight', `service "${s.name}" would be named "${s.targetName}" in the target project, which is not a valid service name (at most 64 letters, digits, spaces, dots, underscores, hyphens); shorten service_name_prefix/service_name_suffix`);
+      throw new StepError(
+        'preflight',
+        `service "${s.name}" would be named "${s.targetName}" in the target project, which is not a valid service name (at most 64 letters, digits, spaces, dots, underscores, hyphens); shorten service_name_prefix/service_name_suffix`,
+      );
     }
   }
   const targetId = request.target_project_id;
   if (!targetId) return planned;
   const target = await ctx.railway.getProject(targetId).catch((err: Error) => {
-    throw new StepError('preflight', `target project ${targetId} cannot be read with this token: ${err.message}`);
+    throw new StepError(
+      'preflight',
+      `target project ${targetId} cannot be read with this token: ${err.message}`,
+    );
   });
   registerPublic(target.name);
   let ours: string[] = [];
@@ -50,15 +82,24 @@ export async function planOtherProject(ctx: StepContext, services: ServicePlan[]
   if (clash) {
     const meta = await readMeta(ctx.railway, targetId, clash.id);
     if (meta?.execution_id !== state.execution_id) {
-      throw new StepError('preflight', `environment "${state.environment_name}" already exists in project ${target.name}; choose another environment_name`);
+      throw new StepError(
+        'preflight',
+        `environment "${state.environment_name}" already exists in project ${target.name}; choose another environment_name`,
+      );
     }
     ours = (meta.created_services ?? []).map((c) => c.name);
   }
-  const taken = planned.filter((s) => target.services.some((t) => t.name === s.targetName) && !ours.includes(s.targetName));
+  const taken = planned.filter(
+    (s) => target.services.some((t) => t.name === s.targetName) && !ours.includes(s.targetName),
+  );
   if (taken.length) {
-    throw new StepError('preflight', `project ${target.name} already has service(s) named ${taken.map((s) => `"${s.targetName}"`).join(', ')}; service names are project-wide, so set service_name_prefix or service_name_suffix`, {
-      taken: taken.map((s) => s.targetName),
-    });
+    throw new StepError(
+      'preflight',
+      `project ${target.name} already has service(s) named ${taken.map((s) => `"${s.targetName}"`).join(', ')}; service names are project-wide, so set service_name_prefix or service_name_suffix`,
+      {
+        taken: taken.map((s) => s.targetName),
+      },
+    );
   }
   return planned;
 }
@@ -87,15 +128,30 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
     const sourceId = sourceServiceId(plan);
     const name = plan.targetName ?? plan.name;
     const instance = source.serviceInstances.find((i) => i.serviceId === sourceId);
-    if (!instance) throw new StepError('create-environment', `service "${plan.name}" is no longer in the source environment`);
-    const copied = rewriteReferences(await railway.getVariables({ projectId: sourceProject, environmentId: sourceEnv, serviceId: sourceId, unrendered: true }), renames);
+    if (!instance)
+      throw new StepError(
+        'create-environment',
+        `service "${plan.name}" is no longer in the source environment`,
+      );
+    const copied = rewriteReferences(
+      await railway.getVariables({
+        projectId: sourceProject,
+        environmentId: sourceEnv,
+        serviceId: sourceId,
+        unrendered: true,
+      }),
+      renames,
+    );
     const overrides = request.variable_overrides[plan.name] ?? {};
     const earlier = targetProject.services.find((s) => s.name === name);
     let id: string;
     if (!earlier) {
       // Passwords rotated BEFORE the first deploy: a database initialises with the password it starts with.
       const rotated = plan.engine ? rotatedPasswords(plan.engine, copied) : {};
-      if (Object.keys(rotated).length) log.info(`${plan.name}: rotated ${Object.keys(rotated).join(', ')} (staging never shares production's password)`);
+      if (Object.keys(rotated).length)
+        log.info(
+          `${plan.name}: rotated ${Object.keys(rotated).join(', ')} (staging never shares production's password)`,
+        );
       meta = await recordService(railway, projectId, envId, meta, { name });
       const created = await railway.createService({
         projectId,
@@ -112,31 +168,75 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
     } else {
       // Ours from an earlier attempt of this execution (preflight proved the name was free before).
       if (!(meta.created_services ?? []).some((c) => c.name === name)) {
-        throw new StepError('create-environment', `service "${name}" appeared in project ${projectId} after preflight and is not this clone's; choose service_name_prefix/service_name_suffix`);
+        throw new StepError(
+          'create-environment',
+          `service "${name}" appeared in project ${projectId} after preflight and is not this clone's; choose service_name_prefix/service_name_suffix`,
+        );
       }
       id = earlier.id;
       // What is set stays (a rotated password especially: the database already runs with it); what is missing is added.
-      const current = await railway.getVariables({ projectId, environmentId: envId, serviceId: id, unrendered: true });
+      const current = await railway.getVariables({
+        projectId,
+        environmentId: envId,
+        serviceId: id,
+        unrendered: true,
+      });
       const missing = Object.fromEntries(Object.entries(copied).filter(([n]) => current[n] === undefined));
-      const rotated = plan.engine ? rotatedPasswords(plan.engine, Object.fromEntries(PASSWORD_VARIABLES[plan.engine].filter((n) => n in missing).map((n) => [n, missing[n]!]))) : {};
+      const rotated = plan.engine
+        ? rotatedPasswords(
+            plan.engine,
+            Object.fromEntries(
+              PASSWORD_VARIABLES[plan.engine].filter((n) => n in missing).map((n) => [n, missing[n]!]),
+            ),
+          )
+        : {};
       const variables = { ...missing, ...rotated, ...overrides };
-      if (Object.keys(variables).length) await railway.upsertVariables({ projectId, environmentId: envId, serviceId: id, variables, skipDeploys: true });
-      log.info(`${plan.name}: service "${name}" exists from an earlier attempt; variables brought up to date`);
+      if (Object.keys(variables).length)
+        await railway.upsertVariables({
+          projectId,
+          environmentId: envId,
+          serviceId: id,
+          variables,
+          skipDeploys: true,
+        });
+      log.info(
+        `${plan.name}: service "${name}" exists from an earlier attempt; variables brought up to date`,
+      );
     }
-    await railway.updateServiceInstance({ environmentId: envId, serviceId: id, settings: settingsOf(instance, config, sourceId) });
+    await railway.updateServiceInstance({
+      environmentId: envId,
+      serviceId: id,
+      settings: settingsOf(instance, config, sourceId),
+    });
     for (const volume of source.volumeInstances.filter((v) => v.serviceId === sourceId)) {
-      if (targetEnv.volumeInstances.some((v) => v.serviceId === id && v.mountPath === volume.mountPath)) continue;
-      await railway.createVolume({ projectId, environmentId: envId, serviceId: id, mountPath: volume.mountPath });
+      if (targetEnv.volumeInstances.some((v) => v.serviceId === id && v.mountPath === volume.mountPath))
+        continue;
+      await railway.createVolume({
+        projectId,
+        environmentId: envId,
+        serviceId: id,
+        mountPath: volume.mountPath,
+      });
       log.info(`${name}: new empty volume at ${volume.mountPath}`);
     }
     registerPublic(id);
     services.push({ ...plan, id, sourceId });
   }
 
-  const shared = await railway.getVariables({ projectId: sourceProject, environmentId: sourceEnv, unrendered: true });
+  const shared = await railway.getVariables({
+    projectId: sourceProject,
+    environmentId: sourceEnv,
+    unrendered: true,
+  });
   delete shared[META_VARIABLE]; // the source's own lineage, if it is a clone itself
   const sharedVars = { ...rewriteReferences(shared, renames), ...(request.variable_overrides.shared ?? {}) };
-  if (Object.keys(sharedVars).length) await railway.upsertVariables({ projectId, environmentId: envId, variables: sharedVars, skipDeploys: true });
+  if (Object.keys(sharedVars).length)
+    await railway.upsertVariables({
+      projectId,
+      environmentId: envId,
+      variables: sharedVars,
+      skipDeploys: true,
+    });
 
   const next: CloneState = {
     ...state,
@@ -155,13 +255,21 @@ function sourceInput(instance: ServiceInstanceInfo): { image?: string; repo?: st
 }
 
 /** The source's build/deploy settings, from its service instance and its environment config. */
-function settingsOf(instance: ServiceInstanceInfo, config: EnvironmentConfig, sourceId: string): ServiceInstanceSettings {
-  const svc = (config.services?.[sourceId] ?? {}) as { deploy?: Record<string, unknown>; build?: Record<string, unknown> };
+function settingsOf(
+  instance: ServiceInstanceInfo,
+  config: EnvironmentConfig,
+  sourceId: string,
+): ServiceInstanceSettings {
+  const svc = (config.services?.[sourceId] ?? {}) as {
+    deploy?: Record<string, unknown>;
+    build?: Record<string, unknown>;
+  };
   const deploy = svc.deploy ?? {};
   const build = svc.build ?? {};
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  const strings = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
   const restart = instance.restartPolicyType;
   return {
     source: sourceInput(instance),
@@ -171,7 +279,8 @@ function settingsOf(instance: ServiceInstanceInfo, config: EnvironmentConfig, so
     healthcheckPath: instance.healthcheckPath ?? undefined,
     numReplicas: instance.numReplicas ?? undefined,
     region: instance.region ?? undefined,
-    restartPolicyType: restart === 'ALWAYS' || restart === 'NEVER' || restart === 'ON_FAILURE' ? restart : undefined,
+    restartPolicyType:
+      restart === 'ALWAYS' || restart === 'NEVER' || restart === 'ON_FAILURE' ? restart : undefined,
     healthcheckTimeout: int(deploy.healthcheckTimeout),
     restartPolicyMaxRetries: int(deploy.restartPolicyMaxRetries),
     cronSchedule: str(deploy.cronSchedule),
@@ -182,13 +291,22 @@ function settingsOf(instance: ServiceInstanceInfo, config: EnvironmentConfig, so
   };
 }
 
-async function recordService(railway: RailwayApi, projectId: string, envId: string, meta: CloneMeta, entry: { name: string; id?: string }): Promise<CloneMeta> {
+async function recordService(
+  railway: RailwayApi,
+  projectId: string,
+  envId: string,
+  meta: CloneMeta,
+  entry: { name: string; id?: string },
+): Promise<CloneMeta> {
   const list = (meta.created_services ?? []).filter((c) => c.name !== entry.name);
   return updateMeta(railway, projectId, envId, { created_services: [...list, entry] });
 }
 
 /** The target project and the clone's (empty) environment in it, with metadata written first. */
-async function projectAndEnvironment(ctx: StepContext, railway: CrossProjectApi): Promise<{ projectId: string; environment: EnvironmentSummary; createdProjectId?: string }> {
+async function projectAndEnvironment(
+  ctx: StepContext,
+  railway: CrossProjectApi,
+): Promise<{ projectId: string; environment: EnvironmentSummary; createdProjectId?: string }> {
   const { request, state, log } = ctx;
   const name = state.environment_name!;
   if (request.target_project_id) {
@@ -197,14 +315,27 @@ async function projectAndEnvironment(ctx: StepContext, railway: CrossProjectApi)
     if (existing) {
       const meta = await readMeta(railway, projectId, existing.id);
       if (meta?.execution_id === state.execution_id) return { projectId, environment: existing };
-      throw new StepError('create-environment', `environment "${name}" already exists in project ${projectId} and was not created by this execution`);
+      throw new StepError(
+        'create-environment',
+        `environment "${name}" already exists in project ${projectId} and was not created by this execution`,
+      );
     }
-    const environment = await railway.createEnvironment({ projectId, name, ephemeral: request.environment_type === 'ephemeral', skipInitialDeploys: true });
+    const environment = await railway.createEnvironment({
+      projectId,
+      name,
+      ephemeral: request.environment_type === 'ephemeral',
+      skipInitialDeploys: true,
+    });
     try {
       await writeMeta(railway, projectId, environment.id, initialMeta(ctx));
     } catch (err) {
       await railway.deleteEnvironment(environment.id).catch(() => undefined);
-      throw new StepError('create-environment', 'could not record clone metadata on the new environment; it was deleted again', {}, { cause: err });
+      throw new StepError(
+        'create-environment',
+        'could not record clone metadata on the new environment; it was deleted again',
+        {},
+        { cause: err },
+      );
     }
     log.info(`environment "${name}" created in project ${projectId}`);
     return { projectId, environment };
@@ -214,34 +345,52 @@ async function projectAndEnvironment(ctx: StepContext, railway: CrossProjectApi)
   if (own) return { projectId: own.projectId, environment: own.environment, createdProjectId: own.projectId };
   const source = await railway.getProject(state.project_id!);
   // The new project's default environment IS the clone: no empty `production` beside it.
-  const project = await railway.createProject({ name: request.new_project_name!, workspaceId: source.workspaceId ?? undefined, defaultEnvironmentName: name });
+  const project = await railway.createProject({
+    name: request.new_project_name!,
+    workspaceId: source.workspaceId ?? undefined,
+    defaultEnvironmentName: name,
+  });
   registerPublic(project.name);
   try {
     const environment =
       (await railway.findEnvironmentByName(project.id, name)) ??
       (await railway.createEnvironment({ projectId: project.id, name, skipInitialDeploys: true }));
-    await writeMeta(railway, project.id, environment.id, { ...initialMeta(ctx), created_project_id: project.id });
+    await writeMeta(railway, project.id, environment.id, {
+      ...initialMeta(ctx),
+      created_project_id: project.id,
+    });
     log.info(`project "${project.name}" (${project.id}) created with environment "${name}"`);
     return { projectId: project.id, environment, createdProjectId: project.id };
   } catch (err) {
     // Without metadata nobody could prove the project is ours: remove it now, while we know.
     await railway.deleteProject(project.id).catch(() => undefined);
-    throw new StepError('create-environment', `could not set up the new project "${project.name}"; it was deleted again`, {}, { cause: err });
+    throw new StepError(
+      'create-environment',
+      `could not set up the new project "${project.name}"; it was deleted again`,
+      {},
+      { cause: err },
+    );
   }
 }
 
 /** A project named new_project_name whose clone environment this execution created (an earlier attempt, or rollback). */
-export async function findOwnProject(ctx: StepContext, railway: CrossProjectApi): Promise<{ projectId: string; environment: EnvironmentSummary } | null> {
+export async function findOwnProject(
+  ctx: StepContext,
+  railway: CrossProjectApi,
+): Promise<{ projectId: string; environment: EnvironmentSummary } | null> {
   const { request, state } = ctx;
   if (!request.new_project_name || !state.environment_name) return null;
   const candidates = state.created_project_id
     ? [state.created_project_id]
     : (await railway.listProjects()).filter((p) => p.name === request.new_project_name).map((p) => p.id);
   for (const projectId of candidates) {
-    const environment = await railway.findEnvironmentByName(projectId, state.environment_name).catch(() => null);
+    const environment = await railway
+      .findEnvironmentByName(projectId, state.environment_name)
+      .catch(() => null);
     if (!environment) continue;
     const meta = await readMeta(railway, projectId, environment.id);
-    if (meta?.execution_id === state.execution_id && meta.created_project_id === projectId) return { projectId, environment };
+    if (meta?.execution_id === state.execution_id && meta.created_project_id === projectId)
+      return { projectId, environment };
   }
   return null;
 }
@@ -252,32 +401,46 @@ export async function findOwnProject(ctx: StepContext, railway: CrossProjectApi)
  * Deletes what this execution created in another project: the whole project when it created it,
  * else the services it created there and the environment. Returns what it deleted.
  */
-export async function rollbackOtherProject(ctx: StepContext, closeSourceProxies: (meta: CloneMeta) => Promise<string[]>): Promise<string[]> {
+export async function rollbackOtherProject(
+  ctx: StepContext,
+  closeSourceProxies: (meta: CloneMeta) => Promise<string[]>,
+): Promise<string[]> {
   const railway = crossProjectApi(ctx.railway, 'rollback');
   const { request, state, log } = ctx;
   const deleted: string[] = [];
   if (request.new_project_name) {
     const own = await findOwnProject(ctx, railway);
     if (!own) {
-      log.info(`rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`);
+      log.info(
+        `rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`,
+      );
       return deleted;
     }
     const meta = (await readMeta(railway, own.projectId, own.environment.id))!;
     deleted.push(...(await closeSourceProxies(meta)));
     await railway.deleteProject(own.projectId);
-    deleted.push(`project ${request.new_project_name} (${own.projectId})`, `environment ${own.environment.name} (${own.environment.id})`);
-    log.info(`rollback: deleted project "${request.new_project_name}" (${own.projectId}) with environment "${own.environment.name}", its services, volumes and databases`);
+    deleted.push(
+      `project ${request.new_project_name} (${own.projectId})`,
+      `environment ${own.environment.name} (${own.environment.id})`,
+    );
+    log.info(
+      `rollback: deleted project "${request.new_project_name}" (${own.projectId}) with environment "${own.environment.name}", its services, volumes and databases`,
+    );
     return deleted;
   }
   const projectId = request.target_project_id!;
   const env = await railway.findEnvironmentByName(projectId, state.environment_name!);
   if (!env) {
-    log.info(`rollback: environment "${state.environment_name}" does not exist in project ${projectId}; nothing to delete`);
+    log.info(
+      `rollback: environment "${state.environment_name}" does not exist in project ${projectId}; nothing to delete`,
+    );
     return deleted;
   }
   const meta = await readMeta(railway, projectId, env.id);
   if (meta?.execution_id !== state.execution_id) {
-    log.warn(`rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`);
+    log.warn(
+      `rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`,
+    );
     return deleted;
   }
   deleted.push(...(await closeSourceProxies(meta)));
@@ -285,12 +448,19 @@ export async function rollbackOtherProject(ctx: StepContext, closeSourceProxies:
   deleted.push(...(await deleteCreatedServices(railway, projectId, meta, log.info.bind(log))));
   await railway.deleteEnvironment(env.id);
   deleted.push(`environment ${env.name} (${env.id})`);
-  log.info(`rollback: deleted environment "${env.name}" (${env.id}) in project ${projectId} with its volumes, domains, TCP proxies and databases`);
+  log.info(
+    `rollback: deleted environment "${env.name}" (${env.id}) in project ${projectId} with its volumes, domains, TCP proxies and databases`,
+  );
   return deleted;
 }
 
 /** The services a clone created in another project (by recorded id, else by recorded name). */
-export async function deleteCreatedServices(railway: RailwayApi, projectId: string, meta: CloneMeta, info: (line: string) => void): Promise<string[]> {
+export async function deleteCreatedServices(
+  railway: RailwayApi,
+  projectId: string,
+  meta: CloneMeta,
+  info: (line: string) => void,
+): Promise<string[]> {
   const api = crossProjectApi(railway, 'delete');
   const recorded = meta.created_services ?? [];
   if (recorded.length === 0) return [];
@@ -305,4 +475,3 @@ export async function deleteCreatedServices(railway: RailwayApi, projectId: stri
   }
   return deleted;
 }
-

@@ -16,19 +16,32 @@ export function encryptForOutput(plain: string, secret: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keyFrom(secret), iv);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return [PREFIX, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+  return [
+    PREFIX,
+    iv.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+    body.toString('base64url'),
+  ].join('.');
 }
 
 export function decryptOutput(token: string, secret: string): string {
   const [prefix, iv, tag, body] = token.split('.');
   if (prefix !== PREFIX || !iv || !tag || !body) {
-    throw new RailcloneError('ValidationError', 'not a railclone encrypted output (expected rc1.<iv>.<tag>.<data>)');
+    throw new RailcloneError(
+      'ValidationError',
+      'not a railclone encrypted output (expected rc1.<iv>.<tag>.<data>)',
+    );
   }
   try {
     const decipher = createDecipheriv('aes-256-gcm', keyFrom(secret), Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
-    throw new RailcloneError('DecryptError', 'could not decrypt: wrong RAILCLONE_OUTPUT_KEY or a damaged value');
+    throw new RailcloneError(
+      'DecryptError',
+      'could not decrypt: wrong RAILCLONE_OUTPUT_KEY or a damaged value',
+    );
   }
 }

@@ -5,11 +5,19 @@ import type { ProgressEvent, ProgressListener } from '../util/progress.js';
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-export function createProgressDisplay(out: NodeJS.WriteStream = process.stderr): ProgressListener & { stop(): void } {
+export function createProgressDisplay(
+  out: NodeJS.WriteStream = process.stderr,
+): ProgressListener & { stop(): void } {
   const tty = Boolean(out.isTTY);
   const multibar = tty
     ? new cliProgress.MultiBar(
-        { stream: out, format: ' {table} |{bar}| {value}/{total} rows · {mb}', hideCursor: true, clearOnComplete: false, stopOnComplete: false },
+        {
+          stream: out,
+          format: ' {table} |{bar}| {value}/{total} rows · {mb}',
+          hideCursor: true,
+          clearOnComplete: false,
+          stopOnComplete: false,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -20,7 +28,9 @@ export function createProgressDisplay(out: NodeJS.WriteStream = process.stderr):
   const listener = (e: ProgressEvent) => {
     switch (e.kind) {
       case 'step':
-        print(`${e.status === 'failed' ? '✗' : e.status === 'succeeded' ? '✓' : '→'} ${e.step}${e.message ? ` — ${e.message}` : ''}`);
+        print(
+          `${e.status === 'failed' ? '✗' : e.status === 'succeeded' ? '✓' : '→'} ${e.step}${e.message ? ` — ${e.message}` : ''}`,
+        );
         break;
       case 'service':
         print(`  · ${e.service}: ${e.status}${e.message ? ` — ${e.message}` : ''}`);
@@ -32,7 +42,11 @@ export function createProgressDisplay(out: NodeJS.WriteStream = process.stderr):
         if (multibar) {
           let bar = bars.get(e.table);
           const total = Math.max(e.totalRows ?? 0, e.rows, 1);
-          if (!bar) bars.set(e.table, (bar = multibar.create(total, 0, { table: e.table.padEnd(24).slice(0, 24), mb: mb(0) })));
+          if (!bar)
+            bars.set(
+              e.table,
+              (bar = multibar.create(total, 0, { table: e.table.padEnd(24).slice(0, 24), mb: mb(0) })),
+            );
           bar.setTotal(e.status === 'done' ? Math.max(e.rows, 1) : total);
           bar.update(e.status === 'done' ? Math.max(e.rows, 1) : e.rows, { mb: mb(e.bytes) });
         } else if (e.status === 'done') {

@@ -12,17 +12,29 @@ export interface RailwayConnection {
   close(): Promise<void>;
 }
 
-export async function connectRailway(opts: { scenario?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RailwayConnection> {
+export async function connectRailway(
+  opts: { scenario?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RailwayConnection> {
   const env = opts.env ?? process.env;
   const hasToken = Boolean(env.RAILWAY_API_TOKEN || env.RAILWAY_TOKEN);
   if (hasToken) {
-    return { railway: railwayClientFromEnv(env), defaultProjectId: env.RAILCLONE_PROJECT_ID, emulated: false, close: async () => {} };
+    return {
+      railway: railwayClientFromEnv(env),
+      defaultProjectId: env.RAILCLONE_PROJECT_ID,
+      emulated: false,
+      close: async () => {},
+    };
   }
   const log = createLogger('railway');
   const { startEmulator } = await import('../emulator/index.js');
   const scenario = (opts.scenario ?? 'wordpress') as 'wordpress' | 'postgres-app' | 'empty';
   const emulator = await startEmulator({ port: 0, scenario });
-  log.info(`no RAILWAY_API_TOKEN: using the built-in Railway emulator (scenario ${scenario}) at ${emulator.url}`);
-  const railway = railwayClientFromEnv({ RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url });
+  log.info(
+    `no RAILWAY_API_TOKEN: using the built-in Railway emulator (scenario ${scenario}) at ${emulator.url}`,
+  );
+  const railway = railwayClientFromEnv({
+    RAILWAY_API_TOKEN: emulator.tokens.account,
+    RAILWAY_API_URL: emulator.url,
+  });
   return { railway, defaultProjectId: emulator.projectId, emulated: true, close: () => emulator.stop() };
 }

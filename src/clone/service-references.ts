@@ -11,10 +11,14 @@ export function rewriteReference(value: string, renames: ReadonlyMap<string, str
     if (dot <= 0) return whole;
     const service = expr.slice(0, dot);
     const renamed = service === 'shared' ? undefined : renames.get(service);
-    return renamed === undefined || renamed === service ? whole : `\${{${lead}${renamed}${expr.slice(dot)}${trail}}}`;
+    return renamed === undefined || renamed === service
+      ? whole
+      : `\${{${lead}${renamed}${expr.slice(dot)}${trail}}}`;
   });
 }
 
 export function rewriteReferences(vars: VariableMap, renames: ReadonlyMap<string, string>): VariableMap {
-  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, rewriteReference(value, renames)]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([name, value]) => [name, rewriteReference(value, renames)]),
+  );
 }

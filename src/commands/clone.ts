@@ -9,7 +9,13 @@ import { runClone } from '../clone/pipeline.js';
 import { connectRailway } from '../clone/railway-connection.js';
 import { createProgressDisplay } from '../clone/progress-display.js';
 import { newState } from '../clone/state.js';
-import { cleanupExpired, deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
+import {
+  cleanupExpired,
+  deleteEnvironment,
+  getEnvironment,
+  lineage,
+  listEnvironments,
+} from '../clone/environments.js';
 import { decryptOutput } from '../clone/output-crypto.js';
 import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
@@ -17,7 +23,11 @@ import { noProgress } from '../util/progress.js';
 import { registerTaskCommand } from './task.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const positiveInt = (flag: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} must be a whole number`);
   return Number(value);
@@ -50,11 +60,16 @@ interface CloneFlags {
 
 /** Flags → the request object the schema checks. `--request` (JSON or @file) is the base. */
 function requestFromFlags(flags: CloneFlags): unknown {
-  const base = flags.request ? JSON.parse(flags.request.startsWith('@') ? readFileSync(flags.request.slice(1), 'utf8') : flags.request) : {};
+  const base = flags.request
+    ? JSON.parse(flags.request.startsWith('@') ? readFileSync(flags.request.slice(1), 'utf8') : flags.request)
+    : {};
   const overrides: Record<string, Record<string, string>> = { ...(base.variable_overrides ?? {}) };
   for (const v of flags.var ?? []) {
     const m = /^([^.=]+)\.([^=]+)=(.*)$/s.exec(v);
-    if (!m) throw new ValidationError('--var', '--var must look like SERVICE.NAME=VALUE (or shared.NAME=VALUE)', { provided: v.split('=')[0] });
+    if (!m)
+      throw new ValidationError('--var', '--var must look like SERVICE.NAME=VALUE (or shared.NAME=VALUE)', {
+        provided: v.split('=')[0],
+      });
     (overrides[m[1]!] ??= {})[m[2]!] = m[3]!;
   }
   const set = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
@@ -77,35 +92,59 @@ function requestFromFlags(flags: CloneFlags): unknown {
     ...(Object.keys(overrides).length ? { variable_overrides: overrides } : {}),
     ...(flags.rewrite ? {} : { wordpress_url_replace: false }),
     ...(flags.basicAuth ? {} : { enable_basic_auth: false }),
-    ...(flags.data && flags.jobs === undefined ? {} : { database: { ...(base.database ?? {}), ...(flags.data ? {} : { copy_data: false }), ...set('jobs', flags.jobs) } }),
+    ...(flags.data && flags.jobs === undefined
+      ? {}
+      : {
+          database: {
+            ...(base.database ?? {}),
+            ...(flags.data ? {} : { copy_data: false }),
+            ...set('jobs', flags.jobs),
+          },
+        }),
   };
 }
 
 export function registerCloneCommands(program: Command): void {
   program
     .command('clone')
-    .description('Clone a Railway environment (default: production) into a new staging environment, data included')
+    .description(
+      'Clone a Railway environment (default: production) into a new staging environment, data included',
+    )
     .option('--request <json|@file>', 'the whole clone request as JSON (flags override its fields)')
     .option('--client <name>', 'client_name: who the staging copy is for (required)')
     .option('--project <id>', 'railway_project_id (default RAILCLONE_PROJECT_ID)')
     .option('--source <env>', 'source environment name or id', undefined)
-    .option('--target-project <id>', 'target_project_id: clone into this existing project instead of the source project')
-    .option('--new-project <name>', 'new_project_name: clone into a new project of this name (same workspace)')
-    .option('--service-prefix <text>', 'service_name_prefix for the clone\'s services (another project only)')
-    .option('--service-suffix <text>', 'service_name_suffix for the clone\'s services (another project only)')
+    .option(
+      '--target-project <id>',
+      'target_project_id: clone into this existing project instead of the source project',
+    )
+    .option(
+      '--new-project <name>',
+      'new_project_name: clone into a new project of this name (same workspace)',
+    )
+    .option('--service-prefix <text>', "service_name_prefix for the clone's services (another project only)")
+    .option('--service-suffix <text>', "service_name_suffix for the clone's services (another project only)")
     .option('--name <name>', 'environment_name of the clone (default staging-<client>-<timestamp>)')
     .addOption(new Option('--type <type>', 'environment_type').choices([...ENVIRONMENT_TYPES]))
     .option('--ttl <duration>', 'lifetime, e.g. 12h, 7d, P14D')
     .option('--include <services>', 'only these services (comma separated)', list)
     .option('--exclude <services>', 'leave these services out (comma separated)', list)
-    .option('--var <SERVICE.NAME=VALUE>', 'set a variable in the clone (repeatable; shared.NAME for shared)', collect)
+    .option(
+      '--var <SERVICE.NAME=VALUE>',
+      'set a variable in the clone (repeatable; shared.NAME for shared)',
+      collect,
+    )
     .option('--custom-domain <host>', 'serve the clone on this domain')
     .option('--no-rewrite', 'do not rewrite production URLs in the copied data')
     .option('--no-basic-auth', 'leave the staging site public')
     .option('--no-data', 'do not copy database data')
     .option('--jobs <n>', 'parallel table streams per database', positiveInt('--jobs'))
     .option('--requested-by <who>', 'recorded in the clone metadata')
-    .addOption(new Option('--scenario <name>', 'emulator scenario when no RAILWAY_API_TOKEN is set').choices(['wordpress', 'postgres-app']).default('wordpress'))
+    .addOption(
+      new Option('--scenario <name>', 'emulator scenario when no RAILWAY_API_TOKEN is set')
+        .choices(['wordpress', 'postgres-app'])
+        .default('wordpress'),
+    )
     .option('--json', 'print the outcome as JSON on stdout')
     .action(async (flags: CloneFlags) => {
       const env = readRailcloneEnv();
@@ -121,13 +160,17 @@ export function registerCloneCommands(program: Command): void {
           progress: display,
           now: () => new Date(),
           outputKey: env.RAILCLONE_OUTPUT_KEY,
-          defaultProjectId: request.railway_project_id ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
+          defaultProjectId:
+            request.railway_project_id ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
           failStep: env.RAILCLONE_FAIL_STEP,
         };
         const outcome = await runClone(ctx);
         display.stop();
         const final = outcome.outputs.finalize ?? {};
-        if (flags.json) process.stdout.write(`${JSON.stringify({ ok: outcome.ok, failed_step: outcome.failedStep ?? null, error: outcome.error?.toBody() ?? null, outputs: outcome.outputs })}\n`);
+        if (flags.json)
+          process.stdout.write(
+            `${JSON.stringify({ ok: outcome.ok, failed_step: outcome.failedStep ?? null, error: outcome.error?.toBody() ?? null, outputs: outcome.outputs })}\n`,
+          );
         else if (outcome.ok) {
           const auth = outcome.outputs['configure-basic-auth'] ?? {};
           process.stdout.write(
@@ -145,7 +188,9 @@ export function registerCloneCommands(program: Command): void {
           );
         }
         if (!outcome.ok) {
-          process.stderr.write(`railclone: clone failed at ${outcome.failedStep}: ${outcome.error?.message}\n`);
+          process.stderr.write(
+            `railclone: clone failed at ${outcome.failedStep}: ${outcome.error?.message}\n`,
+          );
           process.exitCode = 1;
         }
       } finally {
@@ -162,37 +207,54 @@ export function registerCloneCommands(program: Command): void {
     .description('Decrypt an encrypted output (e.g. basic_auth_password_encrypted) with RAILCLONE_OUTPUT_KEY')
     .action((value: string) => {
       const key = readRailcloneEnv().RAILCLONE_OUTPUT_KEY;
-      if (!key) throw new ValidationError('RAILCLONE_OUTPUT_KEY', 'set RAILCLONE_OUTPUT_KEY to the key the clone was run with');
+      if (!key)
+        throw new ValidationError(
+          'RAILCLONE_OUTPUT_KEY',
+          'set RAILCLONE_OUTPUT_KEY to the key the clone was run with',
+        );
       process.stdout.write(`${decryptOutput(value, key)}\n`);
     });
 }
 
 function registerEnvCommands(program: Command): void {
-  const envCmd = program.command('env').description('List, inspect and delete the environments railclone made');
-  const withRailway = async <T>(opts: { project?: string; scenario?: string }, fn: (r: Awaited<ReturnType<typeof connectRailway>>, projectId: string) => Promise<T>) => {
+  const envCmd = program
+    .command('env')
+    .description('List, inspect and delete the environments railclone made');
+  const withRailway = async <T>(
+    opts: { project?: string; scenario?: string },
+    fn: (r: Awaited<ReturnType<typeof connectRailway>>, projectId: string) => Promise<T>,
+  ) => {
     const env = readRailcloneEnv();
     const connection = await connectRailway({ scenario: opts.scenario });
     try {
       const projectId = opts.project ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
-      if (!projectId) throw new ValidationError('--project', '--project (or RAILCLONE_PROJECT_ID) is required');
+      if (!projectId)
+        throw new ValidationError('--project', '--project (or RAILCLONE_PROJECT_ID) is required');
       const result = await fn(connection, projectId);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } finally {
       await connection.close();
     }
   };
-  const projectOpt = (c: Command) => c.option('--project <id>', 'Railway project id (default RAILCLONE_PROJECT_ID)');
-  projectOpt(envCmd.command('list').description('railclone environments: name, created, domain, status, cloned from, expiry'))
+  const projectOpt = (c: Command) =>
+    c.option('--project <id>', 'Railway project id (default RAILCLONE_PROJECT_ID)');
+  projectOpt(
+    envCmd
+      .command('list')
+      .description('railclone environments: name, created, domain, status, cloned from, expiry'),
+  )
     .option('--all', 'include environments railclone did not create')
     .action((o) => withRailway(o, (c, p) => listEnvironments(c.railway, p, { all: o.all })));
-  projectOpt(envCmd.command('get <environment>').description('services, config, database size, last update')).action((ref, o) =>
-    withRailway(o, (c, p) => getEnvironment(c.railway, p, ref)),
-  );
-  projectOpt(envCmd.command('delete <environment>').description('delete a clone (never production or a source)'))
+  projectOpt(
+    envCmd.command('get <environment>').description('services, config, database size, last update'),
+  ).action((ref, o) => withRailway(o, (c, p) => getEnvironment(c.railway, p, ref)));
+  projectOpt(
+    envCmd.command('delete <environment>').description('delete a clone (never production or a source)'),
+  )
     .option('--force', 'also delete environments railclone did not create, or that others were cloned from')
     .action((ref, o) => withRailway(o, (c, p) => deleteEnvironment(c.railway, p, ref, { force: o.force })));
-  projectOpt(envCmd.command('lineage <environment>').description('ancestors and descendants')).action((ref, o) =>
-    withRailway(o, (c, p) => lineage(c.railway, p, ref)),
+  projectOpt(envCmd.command('lineage <environment>').description('ancestors and descendants')).action(
+    (ref, o) => withRailway(o, (c, p) => lineage(c.railway, p, ref)),
   );
   projectOpt(envCmd.command('cleanup').description('delete railclone environments past their TTL'))
     .option('--dry-run', 'only list what would be deleted')

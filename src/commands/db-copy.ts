@@ -3,7 +3,13 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { copyDatabase, engineOf } from '../data/copy.js';
-import { mbPerSec, parseDatabaseUrl, splitList, validateJobs, validateReplacements } from '../data/common/index.js';
+import {
+  mbPerSec,
+  parseDatabaseUrl,
+  splitList,
+  validateJobs,
+  validateReplacements,
+} from '../data/common/index.js';
 import type { CopyOptions, CopyReport, Replacement } from '../data/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { ProgressEvent, ProgressListener } from '../util/progress.js';
@@ -57,7 +63,10 @@ export function copyOptionsFromFlags(f: Flags): CopyOptions {
   let jobs: number | undefined;
   if (f.jobs !== undefined) {
     if (!/^\d+$/.test(f.jobs.trim())) {
-      throw new ValidationError('--jobs', '--jobs must be an integer from 1 to 64', { provided: f.jobs, allowed: '1..64' });
+      throw new ValidationError('--jobs', '--jobs must be an integer from 1 to 64', {
+        provided: f.jobs,
+        allowed: '1..64',
+      });
     }
     jobs = validateJobs(Number(f.jobs), '--jobs');
   }
@@ -79,16 +88,44 @@ export function copyOptionsFromFlags(f: Flags): CopyOptions {
 
 export function registerDbCopyCommand(db: Command): void {
   db.command('copy')
-    .description('Copy a database into another, streamed under one snapshot, read-only on the source, URLs rewritten in flight')
-    .requiredOption('--source <url>', 'source database URL (postgresql://… or mysql://… / mariadb://…); only read')
-    .requiredOption('--target <url>', 'target database URL, same engine; must be empty unless --replace-target')
-    .option('--rewrite <old=new>', 'replace OLD with NEW in text columns while copying (repeatable)', collect, [])
+    .description(
+      'Copy a database into another, streamed under one snapshot, read-only on the source, URLs rewritten in flight',
+    )
+    .requiredOption(
+      '--source <url>',
+      'source database URL (postgresql://… or mysql://… / mariadb://…); only read',
+    )
+    .requiredOption(
+      '--target <url>',
+      'target database URL, same engine; must be empty unless --replace-target',
+    )
+    .option(
+      '--rewrite <old=new>',
+      'replace OLD with NEW in text columns while copying (repeatable)',
+      collect,
+      [],
+    )
     .option('--jobs <n>', 'parallel table streams, 1..64 (default 4)')
-    .option('--include <tables>', 'only these tables (names or globs, comma-separated, repeatable)', collect, [])
-    .option('--exclude <tables>', 'not these tables (names or globs, comma-separated, repeatable)', collect, [])
+    .option(
+      '--include <tables>',
+      'only these tables (names or globs, comma-separated, repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--exclude <tables>',
+      'not these tables (names or globs, comma-separated, repeatable)',
+      collect,
+      [],
+    )
     .option('--replace-target', 'drop what the target holds first', false)
     .option('--checksums', 'compare per-table checksums, not only row counts', false)
-    .option('--skip-columns <columns>', 'columns never rewritten: column or table.column, comma-separated (user_pass always)', collect, [])
+    .option(
+      '--skip-columns <columns>',
+      'columns never rewritten: column or table.column, comma-separated (user_pass always)',
+      collect,
+      [],
+    )
     .option('--json', 'print the report as JSON', false)
     .action(async (flags: Flags) => {
       const opts = copyOptionsFromFlags(flags);
@@ -99,9 +136,15 @@ export function registerDbCopyCommand(db: Command): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const report = await copyDatabase({ ...opts, signal: ac.signal, ...(view ? { onProgress: view.listener } : {}) });
+        const report = await copyDatabase({
+          ...opts,
+          signal: ac.signal,
+          ...(view ? { onProgress: view.listener } : {}),
+        });
         view?.stop();
-        process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCopyReport(report)}\n`);
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCopyReport(report)}\n`,
+        );
       } finally {
         view?.stop();
         process.off('SIGINT', onSignal);
@@ -128,7 +171,8 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     const listener = (e: ProgressEvent) => {
       if (e.kind !== 'table') return;
       bytesByTable.set(e.table, e.bytes);
-      if (e.status === 'started') stream.write(`copying ${e.table}${e.totalRows !== undefined ? ` (~${e.totalRows} rows)` : ''}\n`);
+      if (e.status === 'started')
+        stream.write(`copying ${e.table}${e.totalRows !== undefined ? ` (~${e.totalRows} rows)` : ''}\n`);
       if (e.status === 'done') {
         stream.write(
           `done ${e.table}: ${e.rows} rows, ${mb(e.bytes)} MB — overall ${mbPerSec(total(), Date.now() - started)} MB/s\n`,
@@ -149,16 +193,26 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     },
     cliProgress.Presets.shades_classic,
   );
-  const summary = multi.create(1, 0, { name: 'total'.padEnd(24), rows: '', estimate: '', mb: '' }, {
-    format: ' {name}  {mb} MB  {speed} MB/s',
-  });
+  const summary = multi.create(
+    1,
+    0,
+    { name: 'total'.padEnd(24), rows: '', estimate: '', mb: '' },
+    {
+      format: ' {name}  {mb} MB  {speed} MB/s',
+    },
+  );
   const bars = new Map<string, cliProgress.SingleBar>();
   const listener = (e: ProgressEvent) => {
     if (e.kind !== 'table') return;
     bytesByTable.set(e.table, e.bytes);
     let bar = bars.get(e.table);
     const estimate = Math.max(e.totalRows ?? 0, e.rows, 1);
-    const payload = { name: e.table.slice(0, 24).padEnd(24), rows: e.rows, estimate: e.totalRows ?? '?', mb: mb(e.bytes) };
+    const payload = {
+      name: e.table.slice(0, 24).padEnd(24),
+      rows: e.rows,
+      estimate: e.totalRows ?? '?',
+      mb: mb(e.bytes),
+    };
     if (!bar) {
       bar = multi.create(estimate, e.rows, payload);
       bars.set(e.table, bar);
@@ -173,9 +227,19 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
 /** The final report as an aligned text table. */
 export function formatCopyReport(r: CopyReport): string {
   const head = ['table', 'rows', 'MB', 'rewritten', 'seconds', 'verified'];
-  const rows = r.tables.map((t) => [t.table, String(t.rows), mb(t.bytes), String(t.rewritten), (t.durationMs / 1000).toFixed(1), t.verified ? 'yes' : 'NO']);
+  const rows = r.tables.map((t) => [
+    t.table,
+    String(t.rows),
+    mb(t.bytes),
+    String(t.rewritten),
+    (t.durationMs / 1000).toFixed(1),
+    t.verified ? 'yes' : 'NO',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number)))
+      .join('  ');
   return [
     line(head),
     ...rows.map(line),

@@ -34,86 +34,143 @@ interface LogView {
 const TERMINAL = new Set(['SUCCESS', 'FAILED', 'KILLED', 'CANCELLED', 'WARNING']);
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-async function call<T>(url: string, key: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+async function call<T>(
+  url: string,
+  key: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
   return { status: res.status, body: (await res.json()) as T };
 }
 
 async function confirmRealRailway(yes: boolean, source: string): Promise<void> {
   const project = process.env.RAILCLONE_PROJECT_ID;
-  if (!project) throw new ValidationError('RAILCLONE_PROJECT_ID', 'RAILWAY_API_TOKEN is set: also set RAILCLONE_PROJECT_ID to the project to clone');
+  if (!project)
+    throw new ValidationError(
+      'RAILCLONE_PROJECT_ID',
+      'RAILWAY_API_TOKEN is set: also set RAILCLONE_PROJECT_ID to the project to clone',
+    );
   if (yes) return;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await rl.question(`Clone environment "${source}" of REAL Railway project ${project}, data included? [y/N] `);
+  const answer = await rl.question(
+    `Clone environment "${source}" of REAL Railway project ${project}, data included? [y/N] `,
+  );
   rl.close();
-  if (!/^y(es)?$/i.test(answer.trim())) throw new RailcloneError('Cancelled', 'cancelled; nothing was created');
+  if (!/^y(es)?$/i.test(answer.trim()))
+    throw new RailcloneError('Cancelled', 'cancelled; nothing was created');
 }
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('Start the clone API, create a demo key, clone through one HTTP call, follow it to the staging URL')
+    .description(
+      'Start the clone API, create a demo key, clone through one HTTP call, follow it to the staging URL',
+    )
     .option('--client <name>', 'client_name of the demo clone', 'demo-client')
     .option('--source <env>', 'source environment', 'production')
-    .addOption(new Option('--scenario <name>', 'emulator scenario (no RAILWAY_API_TOKEN)').choices(['wordpress', 'postgres-app']).default('wordpress'))
+    .addOption(
+      new Option('--scenario <name>', 'emulator scenario (no RAILWAY_API_TOKEN)')
+        .choices(['wordpress', 'postgres-app'])
+        .default('wordpress'),
+    )
     .option('--yes', 'do not ask before cloning a real Railway project')
     .option('--keep', 'keep the clone API running after the clone (Ctrl-C stops it)')
-    .action(async (opts: { client: string; source: string; scenario: string; yes?: boolean; keep?: boolean }) => {
-      readRailcloneEnv();
-      const real = Boolean(process.env.RAILWAY_API_TOKEN || process.env.RAILWAY_TOKEN);
-      if (real) await confirmRealRailway(Boolean(opts.yes), opts.source);
-      setLogLevel('warn');
-      const dir = mkdtempSync(join(tmpdir(), 'railclone-demo-'));
-      let gateway: RunningGateway | undefined;
-      const stop = async () => {
-        await gateway?.stop();
-        rmSync(dir, { recursive: true, force: true });
-      };
-      const onSignal = () => {
-        say('\nStopping: the clone API' + (real ? '' : ', the emulator and its databases') + '.');
-        void stop().finally(() => process.exit(130));
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        gateway = await startGateway({ env: { ...process.env, RAILCLONE_GATEWAY_DIR: dir }, port: 0, scenario: opts.scenario });
-        say(`Clone API      ${gateway.url}  (engine: ${gateway.deps.backend.kind}${real ? ', real Railway' : `, built-in Railway emulator, scenario ${opts.scenario}`})`);
-        const { key, record } = await createApiKey(gateway.deps.store, { name: 'demo', namespaces: ['railclone'] });
-        say(`Demo API key   ${record.id} (scoped to namespace railclone; the key itself is only in this process)`);
+    .action(
+      async (opts: { client: string; source: string; scenario: string; yes?: boolean; keep?: boolean }) => {
+        readRailcloneEnv();
+        const real = Boolean(process.env.RAILWAY_API_TOKEN || process.env.RAILWAY_TOKEN);
+        if (real) await confirmRealRailway(Boolean(opts.yes), opts.source);
+        setLogLevel('warn');
+        const dir = mkdtempSync(join(tmpdir(), 'railclone-demo-'));
+        let gateway: RunningGateway | undefined;
+        const stop = async () => {
+          await gateway?.stop();
+          rmSync(dir, { recursive: true, force: true });
+        };
+        const onSignal = () => {
+          say('\nStopping: the clone API' + (real ? '' : ', the emulator and its databases') + '.');
+          void stop().finally(() => process.exit(130));
+        };
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          gateway = await startGateway({
+            env: { ...process.env, RAILCLONE_GATEWAY_DIR: dir },
+            port: 0,
+            scenario: opts.scenario,
+          });
+          say(
+            `Clone API      ${gateway.url}  (engine: ${gateway.deps.backend.kind}${real ? ', real Railway' : `, built-in Railway emulator, scenario ${opts.scenario}`})`,
+          );
+          const { key, record } = await createApiKey(gateway.deps.store, {
+            name: 'demo',
+            namespaces: ['railclone'],
+          });
+          say(
+            `Demo API key   ${record.id} (scoped to namespace railclone; the key itself is only in this process)`,
+          );
 
-        const started = await call<{ execution_id: string; polling_url: string; estimated_completion: string | null } & { message?: string }>(
-          `${gateway.url}/api/v1/main/executions/webhook/railclone/clone-staging-api/demo`,
-          key,
-          { method: 'POST', body: JSON.stringify({ client_name: opts.client, source_environment: opts.source, requested_by: 'railclone demo' }) },
-        );
-        if (started.status !== 202) throw new RailcloneError('DemoFailed', `the clone API answered ${started.status}: ${started.body.message ?? ''}`);
-        const pollingUrl = new URL(started.body.polling_url, gateway.url).href;
-        say(`POST …/clone-staging-api → 202, execution ${started.body.execution_id}`);
-        say(`Polling        ${pollingUrl}\n`);
+          const started = await call<
+            { execution_id: string; polling_url: string; estimated_completion: string | null } & {
+              message?: string;
+            }
+          >(`${gateway.url}/api/v1/main/executions/webhook/railclone/clone-staging-api/demo`, key, {
+            method: 'POST',
+            body: JSON.stringify({
+              client_name: opts.client,
+              source_environment: opts.source,
+              requested_by: 'railclone demo',
+            }),
+          });
+          if (started.status !== 202)
+            throw new RailcloneError(
+              'DemoFailed',
+              `the clone API answered ${started.status}: ${started.body.message ?? ''}`,
+            );
+          const pollingUrl = new URL(started.body.polling_url, gateway.url).href;
+          say(`POST …/clone-staging-api → 202, execution ${started.body.execution_id}`);
+          say(`Polling        ${pollingUrl}\n`);
 
-        const exec = await follow(pollingUrl, key);
-        if (exec.state !== 'SUCCESS') throw new RailcloneError('DemoFailed', `the clone ended ${exec.state}: ${exec.error?.message ?? 'see the logs above'}`);
-        const out = exec.outputs ?? {};
-        const env = String(out.environment_name);
-        const lineage = await call<{ ancestors: string[] }>(`${gateway.url}/api/v1/main/environments/railclone/${env}/lineage`, key);
-        say('');
-        say(`Staging environment "${env}" is ready.`);
-        say(`  URL:         ${out.staging_url ?? '(no web service)'}`);
-        const password = out.basic_auth_password_encrypted
-          ? 'password encrypted in the outputs: `railclone decrypt <basic_auth_password_encrypted>` with RAILCLONE_OUTPUT_KEY'
-          : 'password in the HTTP_AUTH_PASSWORD variable in Railway (set RAILCLONE_OUTPUT_KEY to also get it encrypted in the outputs)';
-        say(`  basic auth:  ${out.basic_auth_user ? `user ${out.basic_auth_user} (${password})` : 'off'}`);
-        say(`  database:    ${((Number(out.database_size) || 0) / 1e6).toFixed(2)} MB in the clone; the whole clone took ${Number(out.duration ?? 0).toFixed(1)} s`);
-        say(`  execution:   ${pollingUrl}`);
-        say(`  lineage:     ${[env, ...(lineage.body.ancestors ?? [])].join(' ← ')}  (${gateway.url}/api/v1/main/environments/railclone/${env}/lineage)`);
-        if (opts.keep) {
-          say(`\nThe clone API keeps running at ${gateway.url}; Ctrl-C stops it${real ? '' : ' and the emulator'}.`);
-          await new Promise(() => {});
+          const exec = await follow(pollingUrl, key);
+          if (exec.state !== 'SUCCESS')
+            throw new RailcloneError(
+              'DemoFailed',
+              `the clone ended ${exec.state}: ${exec.error?.message ?? 'see the logs above'}`,
+            );
+          const out = exec.outputs ?? {};
+          const env = String(out.environment_name);
+          const lineage = await call<{ ancestors: string[] }>(
+            `${gateway.url}/api/v1/main/environments/railclone/${env}/lineage`,
+            key,
+          );
+          say('');
+          say(`Staging environment "${env}" is ready.`);
+          say(`  URL:         ${out.staging_url ?? '(no web service)'}`);
+          const password = out.basic_auth_password_encrypted
+            ? 'password encrypted in the outputs: `railclone decrypt <basic_auth_password_encrypted>` with RAILCLONE_OUTPUT_KEY'
+            : 'password in the HTTP_AUTH_PASSWORD variable in Railway (set RAILCLONE_OUTPUT_KEY to also get it encrypted in the outputs)';
+          say(`  basic auth:  ${out.basic_auth_user ? `user ${out.basic_auth_user} (${password})` : 'off'}`);
+          say(
+            `  database:    ${((Number(out.database_size) || 0) / 1e6).toFixed(2)} MB in the clone; the whole clone took ${Number(out.duration ?? 0).toFixed(1)} s`,
+          );
+          say(`  execution:   ${pollingUrl}`);
+          say(
+            `  lineage:     ${[env, ...(lineage.body.ancestors ?? [])].join(' ← ')}  (${gateway.url}/api/v1/main/environments/railclone/${env}/lineage)`,
+          );
+          if (opts.keep) {
+            say(
+              `\nThe clone API keeps running at ${gateway.url}; Ctrl-C stops it${real ? '' : ' and the emulator'}.`,
+            );
+            await new Promise(() => {});
+          }
+        } finally {
+          if (!opts.keep) await stop();
         }
-      } finally {
-        if (!opts.keep) await stop();
-      }
-    });
+      },
+    );
 }
 
 /** Polls the execution, printing each task as it changes state and each new log line. */
@@ -127,10 +184,13 @@ async function follow(url: string, key: string): Promise<ExecutionView> {
       if (seen.get(t.name) === t.state) continue;
       seen.set(t.name, t.state);
       const mark = t.state === 'SUCCESS' ? '✓' : t.state === 'FAILED' ? '✗' : '→';
-      say(`${mark} ${t.name.padEnd(26)} ${t.state}${t.duration_ms !== null && t.state === 'SUCCESS' ? ` ${(t.duration_ms / 1000).toFixed(1)} s` : ''}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}`);
+      say(
+        `${mark} ${t.name.padEnd(26)} ${t.state}${t.duration_ms !== null && t.state === 'SUCCESS' ? ` ${(t.duration_ms / 1000).toFixed(1)} s` : ''}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}`,
+      );
     }
     for (const line of logs.slice(logsSeen)) {
-      if (/^(table|service) |rotated|copying|basic auth|staging URL|deleted/.test(line.message)) say(`    ${line.task ?? ''}: ${line.message}`);
+      if (/^(table|service) |rotated|copying|basic auth|staging URL|deleted/.test(line.message))
+        say(`    ${line.task ?? ''}: ${line.message}`);
     }
     logsSeen = logs.length;
     if (TERMINAL.has(exec.state)) return exec;

@@ -12,18 +12,24 @@ const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/i;
 
 function namespaceOption(value: string): string {
   if (!NAMESPACE.test(value)) {
-    throw new ValidationError('--namespace', 'a Kestra namespace is letters, digits, dots, _ and -', { provided: value });
+    throw new ValidationError('--namespace', 'a Kestra namespace is letters, digits, dots, _ and -', {
+      provided: value,
+    });
   }
   return value;
 }
 
 export function registerKestraCommands(program: Command): void {
-  const kestra = program.command('kestra').description('Deploy to and run Kestra (KESTRA_URL, KESTRA_USER, KESTRA_PASSWORD)');
+  const kestra = program
+    .command('kestra')
+    .description('Deploy to and run Kestra (KESTRA_URL, KESTRA_USER, KESTRA_PASSWORD)');
   const log = createLogger('kestra');
 
   kestra
     .command('deploy')
-    .description('Validate every flow on Kestra, upload dist/railclone.mjs as a namespace file, create or update the flows')
+    .description(
+      'Validate every flow on Kestra, upload dist/railclone.mjs as a namespace file, create or update the flows',
+    )
     .option('--url <url>', 'Kestra base URL (default KESTRA_URL or http://localhost:8080)')
     .option('--namespace <ns>', 'namespace the flows and the bundle go to', 'railclone')
     .option('--flows <dir>', 'directory of flow YAML files', 'flows')
@@ -58,7 +64,9 @@ export function registerKestraCommands(program: Command): void {
     .description('Is Kestra up at KESTRA_URL, and do KESTRA_USER/KESTRA_PASSWORD work?')
     .option('--url <url>', 'Kestra base URL (default KESTRA_URL or http://localhost:8080)')
     .action(async (opts: { url?: string }) => {
-      const client = new KestraClient(kestraConfig(process.env, opts.url ? { url: opts.url } : {}), { timeoutMs: 10_000 });
+      const client = new KestraClient(kestraConfig(process.env, opts.url ? { url: opts.url } : {}), {
+        timeoutMs: 10_000,
+      });
       const up = await client.ping();
       let authenticated = false;
       let problem: string | undefined;
@@ -70,13 +78,17 @@ export function registerKestraCommands(program: Command): void {
           problem = err instanceof Error ? err.message : String(err);
         }
       }
-      process.stdout.write(`${JSON.stringify({ url: client.config.url, up, authenticated, ...(problem ? { problem } : {}) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ url: client.config.url, up, authenticated, ...(problem ? { problem } : {}) })}\n`,
+      );
       if (!up || !authenticated) process.exitCode = 1;
     });
 
   kestra
     .command('export-logs')
-    .description('Write the logs of a namespace up to an instant as gzip JSON lines (used by flows/purge-history.yml)')
+    .description(
+      'Write the logs of a namespace up to an instant as gzip JSON lines (used by flows/purge-history.yml)',
+    )
     .requiredOption('--before <iso>', 'export logs at or before this instant (ISO-8601)')
     .requiredOption('--out <file>', 'output file (.jsonl.gz)')
     .option('--namespace <ns>', 'namespace whose logs to export', 'railclone')
@@ -84,7 +96,9 @@ export function registerKestraCommands(program: Command): void {
     .action(async (opts: { before: string; out: string; namespace: string; pageSize: string }) => {
       const pageSize = Number(opts.pageSize);
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) {
-        throw new ValidationError('--page-size', '--page-size must be an integer from 1 to 10000', { provided: opts.pageSize });
+        throw new ValidationError('--page-size', '--page-size must be an integer from 1 to 10000', {
+          provided: opts.pageSize,
+        });
       }
       const client = new KestraClient(kestraConfig());
       const report = await exportLogs(client, {
@@ -94,6 +108,8 @@ export function registerKestraCommands(program: Command): void {
         pageSize,
       });
       log.info(`exported ${report.lines} log lines (${report.pages} pages) to ${report.file}`);
-      process.stdout.write(`::${JSON.stringify({ outputs: { lines: report.lines, file: report.file } })}::\n`);
+      process.stdout.write(
+        `::${JSON.stringify({ outputs: { lines: report.lines, file: report.file } })}::\n`,
+      );
     });
 }

@@ -2,7 +2,13 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../util/errors.js';
 import type { Replacement } from '../data/types.js';
-import { createRewriter, formatSearchReplaceReport, parseColumnList, searchReplace, skipList } from '../data/rewrite/index.js';
+import {
+  createRewriter,
+  formatSearchReplaceReport,
+  parseColumnList,
+  searchReplace,
+  skipList,
+} from '../data/rewrite/index.js';
 import { rewriteJsonLines } from '../data/rewrite/stream.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -10,7 +16,10 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** Pairs from `--from/--to` (matched by position) and `--pair OLD=NEW`. */
 export function pairsFromFlags(from: string[], to: string[], pair: string[]): Replacement[] {
   if (from.length !== to.length) {
-    throw new ValidationError('--from/--to', `every --from needs a --to (got ${from.length} --from and ${to.length} --to)`);
+    throw new ValidationError(
+      '--from/--to',
+      `every --from needs a --to (got ${from.length} --from and ${to.length} --to)`,
+    );
   }
   const pairs: Replacement[] = from.map((f, i) => ({ from: f, to: to[i] as string }));
   for (const p of pair) {
@@ -18,9 +27,14 @@ export function pairsFromFlags(from: string[], to: string[], pair: string[]): Re
     if (eq < 0) throw new ValidationError('--pair', '--pair must look like OLD=NEW', { provided: p });
     pairs.push({ from: p.slice(0, eq), to: p.slice(eq + 1) });
   }
-  if (pairs.length === 0) throw new ValidationError('--from', 'give at least one replacement: --from OLD --to NEW or --pair OLD=NEW');
+  if (pairs.length === 0)
+    throw new ValidationError(
+      '--from',
+      'give at least one replacement: --from OLD --to NEW or --pair OLD=NEW',
+    );
   pairs.forEach((p, i) => {
-    if (p.from === '') throw new ValidationError('--from', `replacement ${i + 1}: the search string must not be empty`);
+    if (p.from === '')
+      throw new ValidationError('--from', `replacement ${i + 1}: the search string must not be empty`);
   });
   return pairs;
 }
@@ -28,7 +42,9 @@ export function pairsFromFlags(from: string[], to: string[], pair: string[]): Re
 export function registerRewriteCommands(program: Command, db: Command): void {
   program
     .command('rewrite')
-    .description('Rewrite URLs in values, PHP-serialization aware: one JSON string per line on stdin → one per line on stdout')
+    .description(
+      'Rewrite URLs in values, PHP-serialization aware: one JSON string per line on stdin → one per line on stdout',
+    )
     .option('--from <old>', 'search string (repeatable, paired with --to by position)', collect, [])
     .option('--to <new>', 'replacement (repeatable)', collect, [])
     .option('--pair <old=new>', 'search=replacement (repeatable)', collect, [])
@@ -39,27 +55,52 @@ export function registerRewriteCommands(program: Command, db: Command): void {
     });
 
   db.command('search-replace')
-    .description('Rewrite OLD to NEW in place in a PostgreSQL or MySQL/MariaDB database (like wp search-replace)')
+    .description(
+      'Rewrite OLD to NEW in place in a PostgreSQL or MySQL/MariaDB database (like wp search-replace)',
+    )
     .argument('<old>', 'search string')
     .argument('<new>', 'replacement')
     .requiredOption('--url <url>', 'database URL naming the database (postgresql://… or mysql://…)')
     .option('--dry-run', 'report what would change, write nothing', false)
-    .option('--skip-columns <list>', 'columns never rewritten: column or table.column, comma-separated (user_pass always)')
+    .option(
+      '--skip-columns <list>',
+      'columns never rewritten: column or table.column, comma-separated (user_pass always)',
+    )
     .option('--skip-guid', 'also leave WordPress guid columns alone', false)
     .option('--tables <list>', 'only these tables (names or globs, comma-separated)')
     .option('--report <format>', 'table or json', 'table')
-    .action(async (oldValue: string, newValue: string, o: { url: string; dryRun: boolean; skipColumns?: string; skipGuid: boolean; tables?: string; report: string }) => {
-      if (o.report !== 'table' && o.report !== 'json') {
-        throw new ValidationError('--report', '--report must be table or json', { provided: o.report, allowed: ['table', 'json'] });
-      }
-      if (oldValue === '') throw new ValidationError('old', 'the search string must not be empty');
-      const report = await searchReplace({
-        url: o.url,
-        pairs: [{ from: oldValue, to: newValue }],
-        dryRun: o.dryRun,
-        skipColumns: skipList(parseColumnList(o.skipColumns), { skipGuid: o.skipGuid }),
-        tables: parseColumnList(o.tables),
-      });
-      process.stdout.write(o.report === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${formatSearchReplaceReport(report)}\n`);
-    });
+    .action(
+      async (
+        oldValue: string,
+        newValue: string,
+        o: {
+          url: string;
+          dryRun: boolean;
+          skipColumns?: string;
+          skipGuid: boolean;
+          tables?: string;
+          report: string;
+        },
+      ) => {
+        if (o.report !== 'table' && o.report !== 'json') {
+          throw new ValidationError('--report', '--report must be table or json', {
+            provided: o.report,
+            allowed: ['table', 'json'],
+          });
+        }
+        if (oldValue === '') throw new ValidationError('old', 'the search string must not be empty');
+        const report = await searchReplace({
+          url: o.url,
+          pairs: [{ from: oldValue, to: newValue }],
+          dryRun: o.dryRun,
+          skipColumns: skipList(parseColumnList(o.skipColumns), { skipGuid: o.skipGuid }),
+          tables: parseColumnList(o.tables),
+        });
+        process.stdout.write(
+          o.report === 'json'
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : `${formatSearchReplaceReport(report)}\n`,
+        );
+      },
+    );
 }

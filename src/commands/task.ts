@@ -8,28 +8,48 @@ import { ALL_STEPS } from '../clone/steps/index.js';
 import { runStep } from '../clone/pipeline.js';
 import { parseState } from '../clone/state.js';
 import { connectRailway } from '../clone/railway-connection.js';
-import { cleanupExpired, deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
+import {
+  cleanupExpired,
+  deleteEnvironment,
+  getEnvironment,
+  lineage,
+  listEnvironments,
+} from '../clone/environments.js';
 import { createLogger, setLogSink } from '../util/log.js';
 import { enableKestraProtocol, kestra } from '../util/kestra-protocol.js';
 import { ValidationError, toErrorBody } from '../util/errors.js';
 import type { ProgressEvent } from '../util/progress.js';
 import { requestFromFlow } from '../kestra/flow-request.js';
 
-type Query = (railway: Awaited<ReturnType<typeof connectRailway>>['railway'], projectId: string, body: Record<string, unknown>) => Promise<unknown>;
+type Query = (
+  railway: Awaited<ReturnType<typeof connectRailway>>['railway'],
+  projectId: string,
+  body: Record<string, unknown>,
+) => Promise<unknown>;
 
-const QUERIES: Record<string, { schema: typeof EnvironmentRefSchema | typeof ProjectRefSchema; run: Query }> = {
-  'list-environments': { schema: ProjectRefSchema, run: (r, p) => listEnvironments(r, p) },
-  'get-environment': { schema: EnvironmentRefSchema, run: (r, p, b) => getEnvironment(r, p, String(b.environment)) },
-  'delete-environment': { schema: EnvironmentRefSchema, run: (r, p, b) => deleteEnvironment(r, p, String(b.environment), { force: Boolean(b.force) }) },
-  lineage: { schema: EnvironmentRefSchema, run: (r, p, b) => lineage(r, p, String(b.environment)) },
-  'cleanup-expired': { schema: ProjectRefSchema, run: (r, p) => cleanupExpired(r, p) },
-};
+const QUERIES: Record<string, { schema: typeof EnvironmentRefSchema | typeof ProjectRefSchema; run: Query }> =
+  {
+    'list-environments': { schema: ProjectRefSchema, run: (r, p) => listEnvironments(r, p) },
+    'get-environment': {
+      schema: EnvironmentRefSchema,
+      run: (r, p, b) => getEnvironment(r, p, String(b.environment)),
+    },
+    'delete-environment': {
+      schema: EnvironmentRefSchema,
+      run: (r, p, b) => deleteEnvironment(r, p, String(b.environment), { force: Boolean(b.force) }),
+    },
+    lineage: { schema: EnvironmentRefSchema, run: (r, p, b) => lineage(r, p, String(b.environment)) },
+    'cleanup-expired': { schema: ProjectRefSchema, run: (r, p) => cleanupExpired(r, p) },
+  };
 
 export const TASK_NAMES = [...Object.keys(ALL_STEPS), ...Object.keys(QUERIES)];
 
 function progressToKestra(e: ProgressEvent): void {
   if (e.kind === 'step') {
-    kestra.log(e.status === 'failed' ? 'ERROR' : 'INFO', `[${e.step}] ${e.status}${e.message ? `: ${e.message}` : ''}`);
+    kestra.log(
+      e.status === 'failed' ? 'ERROR' : 'INFO',
+      `[${e.step}] ${e.status}${e.message ? `: ${e.message}` : ''}`,
+    );
   } else if (e.kind === 'table' && e.status === 'done') {
     kestra.log('INFO', `table ${e.table}: ${e.rows} rows, ${(e.bytes / 1e6).toFixed(1)} MB`);
   } else if (e.kind === 'service') {
@@ -44,12 +64,15 @@ export function registerTaskCommand(program: Command): void {
     .action(async (step: string) => {
       enableKestraProtocol();
       // Kestra reads stderr as ERROR: every log line goes out as a protocol line with its own level.
-      setLogSink(({ level, scope, message }) => kestra.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'INFO'), `[${scope}] ${message}`));
+      setLogSink(({ level, scope, message }) =>
+        kestra.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'INFO'), `[${scope}] ${message}`),
+      );
       const log = createLogger('task');
       try {
         const env = readRailcloneEnv();
         const raw = process.env.RAILCLONE_REQUEST;
-        if (!raw) throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST must hold the request as JSON');
+        if (!raw)
+          throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST must hold the request as JSON');
         let body: Record<string, unknown>;
         try {
           body = requestFromFlow(raw, process.env.RAILCLONE_REQUEST_ORIGIN) as Record<string, unknown>;
@@ -61,15 +84,30 @@ export function registerTaskCommand(program: Command): void {
           const query = QUERIES[step];
           if (query) {
             const parsed = parseInput(query.schema, body) as Record<string, unknown>;
-            const projectId = (parsed.railway_project_id as string | undefined) ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
-            if (!projectId) throw new ValidationError('railway_project_id', 'railway_project_id is required when RAILCLONE_PROJECT_ID is not set');
+            const projectId =
+              (parsed.railway_project_id as string | undefined) ??
+              env.RAILCLONE_PROJECT_ID ??
+              connection.defaultProjectId;
+            if (!projectId)
+              throw new ValidationError(
+                'railway_project_id',
+                'railway_project_id is required when RAILCLONE_PROJECT_ID is not set',
+              );
             kestra.outputs({ result: await query.run(connection.railway, projectId, parsed) });
             return;
           }
           const fn = ALL_STEPS[step];
-          if (!fn) throw new ValidationError('step', `unknown step "${step}"`, { provided: step, allowed: TASK_NAMES });
+          if (!fn)
+            throw new ValidationError('step', `unknown step "${step}"`, {
+              provided: step,
+              allowed: TASK_NAMES,
+            });
           const executionId = env.RAILCLONE_EXECUTION_ID ?? process.env.KESTRA_EXECUTION_ID;
-          if (!executionId) throw new ValidationError('RAILCLONE_EXECUTION_ID', 'RAILCLONE_EXECUTION_ID must be set (the flow passes {{ execution.id }})');
+          if (!executionId)
+            throw new ValidationError(
+              'RAILCLONE_EXECUTION_ID',
+              'RAILCLONE_EXECUTION_ID must be set (the flow passes {{ execution.id }})',
+            );
           const result = await runStep(step, fn, {
             railway: connection.railway,
             request: parseInput(CloneRequestSchema, body),

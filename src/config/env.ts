@@ -4,10 +4,19 @@ import { parseInput } from '../inputs/parse.js';
 import { registerSecret } from '../util/secrets.js';
 
 export const RailcloneEnvSchema = z.object({
-  RAILCLONE_PROJECT_ID: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'a Railway project id').optional(),
+  RAILCLONE_PROJECT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,64}$/, 'a Railway project id')
+    .optional(),
   RAILCLONE_OUTPUT_KEY: z.string().min(16, 'at least 16 characters').optional(),
-  RAILCLONE_EXECUTION_ID: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and -').optional(),
-  RAILCLONE_FAIL_STEP: z.string().regex(/^[a-z-]+$/, 'a step name like sync-database').optional(),
+  RAILCLONE_EXECUTION_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and -')
+    .optional(),
+  RAILCLONE_FAIL_STEP: z
+    .string()
+    .regex(/^[a-z-]+$/, 'a step name like sync-database')
+    .optional(),
   RAILCLONE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   RAILCLONE_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
 });

@@ -6,9 +6,13 @@ export function engineOf(url: string): 'postgres' | 'mysql' {
   const scheme = url.split(':', 1)[0]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
   if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
-  throw new ValidationError('url', 'database URL must start with postgresql://, postgres://, mysql:// or mariadb://', {
-    allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
-  });
+  throw new ValidationError(
+    'url',
+    'database URL must start with postgresql://, postgres://, mysql:// or mariadb://',
+    {
+      allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
+    },
+  );
 }
 
 export async function copyDatabase(opts: CopyOptions): Promise<CopyReport> {

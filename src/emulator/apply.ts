@@ -15,17 +15,40 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export const DEFAULT_SETTINGS: InstanceSettings = {
-  builder: 'RAILPACK', buildCommand: null, startCommand: null, rootDirectory: null, dockerfilePath: null,
-  railwayConfigFile: null, healthcheckPath: null, healthcheckTimeout: null, numReplicas: 1, region: 'us-west2',
-  restartPolicyType: 'ON_FAILURE', restartPolicyMaxRetries: 10, sleepApplication: false, cronSchedule: null,
-  preDeployCommand: null, watchPatterns: [], drainingSeconds: null, overlapSeconds: null,
+  builder: 'RAILPACK',
+  buildCommand: null,
+  startCommand: null,
+  rootDirectory: null,
+  dockerfilePath: null,
+  railwayConfigFile: null,
+  healthcheckPath: null,
+  healthcheckTimeout: null,
+  numReplicas: 1,
+  region: 'us-west2',
+  restartPolicyType: 'ON_FAILURE',
+  restartPolicyMaxRetries: 10,
+  sleepApplication: false,
+  cronSchedule: null,
+  preDeployCommand: null,
+  watchPatterns: [],
+  drainingSeconds: null,
+  overlapSeconds: null,
 };
 
 export function createInstance(world: World, environmentId: string, serviceId: string): ServiceInstanceRec {
   const existing = world.state.instance(environmentId, serviceId);
   if (existing) return existing;
   const t = now();
-  const inst: ServiceInstanceRec = { ...DEFAULT_SETTINGS, watchPatterns: [], id: newId(), serviceId, environmentId, source: null, createdAt: t, updatedAt: t };
+  const inst: ServiceInstanceRec = {
+    ...DEFAULT_SETTINGS,
+    watchPatterns: [],
+    id: newId(),
+    serviceId,
+    environmentId,
+    source: null,
+    createdAt: t,
+    updatedAt: t,
+  };
   world.state.instances.set(scopeKey(environmentId, serviceId), inst);
   return inst;
 }
@@ -71,12 +94,24 @@ function applySettings(inst: ServiceInstanceRec, deploy: unknown, build: unknown
     if ('drainingSeconds' in d) inst.drainingSeconds = num(d.drainingSeconds);
     if ('overlapSeconds' in d) inst.overlapSeconds = num(d.overlapSeconds);
     if ('restartPolicyMaxRetries' in d) inst.restartPolicyMaxRetries = num(d.restartPolicyMaxRetries) ?? 0;
-    if (d.restartPolicyType === 'ALWAYS' || d.restartPolicyType === 'NEVER' || d.restartPolicyType === 'ON_FAILURE') inst.restartPolicyType = d.restartPolicyType;
-    if ('preDeployCommand' in d) inst.preDeployCommand = Array.isArray(d.preDeployCommand) ? d.preDeployCommand.map(String) : null;
+    if (
+      d.restartPolicyType === 'ALWAYS' ||
+      d.restartPolicyType === 'NEVER' ||
+      d.restartPolicyType === 'ON_FAILURE'
+    )
+      inst.restartPolicyType = d.restartPolicyType;
+    if ('preDeployCommand' in d)
+      inst.preDeployCommand = Array.isArray(d.preDeployCommand) ? d.preDeployCommand.map(String) : null;
   }
   if (isObj(build)) {
     const b = build;
-    if (b.builder === 'HEROKU' || b.builder === 'NIXPACKS' || b.builder === 'PAKETO' || b.builder === 'RAILPACK') inst.builder = b.builder;
+    if (
+      b.builder === 'HEROKU' ||
+      b.builder === 'NIXPACKS' ||
+      b.builder === 'PAKETO' ||
+      b.builder === 'RAILPACK'
+    )
+      inst.builder = b.builder;
     if ('buildCommand' in b) inst.buildCommand = str(b.buildCommand);
     if ('dockerfilePath' in b) inst.dockerfilePath = str(b.dockerfilePath);
     if ('rootDirectory' in b) inst.rootDirectory = str(b.rootDirectory);
@@ -97,7 +132,13 @@ function applyNetworking(world: World, environmentId: string, serviceId: string,
         mine.targetPort = isObj(v) ? num(v.port) : mine.targetPort;
       } else {
         // A domain copied from another environment is regenerated: Railway domains are per environment.
-        addServiceDomain(world, environmentId, serviceId, isObj(v) ? num(v.port) : null, domainInUse(world, domain) ? undefined : domain);
+        addServiceDomain(
+          world,
+          environmentId,
+          serviceId,
+          isObj(v) ? num(v.port) : null,
+          domainInUse(world, domain) ? undefined : domain,
+        );
       }
     }
   }
@@ -115,7 +156,8 @@ function applyNetworking(world: World, environmentId: string, serviceId: string,
   if (isObj(networking.tcpProxies)) {
     for (const [port, v] of Object.entries(networking.tcpProxies)) {
       const appPort = Number(port);
-      if (!Number.isInteger(appPort) || appPort <= 0 || appPort > 65535) throw new EmuError('Problem processing request');
+      if (!Number.isInteger(appPort) || appPort <= 0 || appPort > 65535)
+        throw new EmuError('Problem processing request');
       const mine = s.tcpProxiesOf(environmentId, serviceId).find((p) => p.applicationPort === appPort);
       if (v === null) {
         if (mine) s.tcpProxies.delete(mine.id);
@@ -126,7 +168,13 @@ function applyNetworking(world: World, environmentId: string, serviceId: string,
   }
 }
 
-function applyVolumeMounts(world: World, environmentId: string, serviceId: string, mounts: unknown, volumesPatch: Obj): void {
+function applyVolumeMounts(
+  world: World,
+  environmentId: string,
+  serviceId: string,
+  mounts: unknown,
+  volumesPatch: Obj,
+): void {
   if (!isObj(mounts)) return;
   const s = world.state;
   for (const [volumeId, v] of Object.entries(mounts)) {
@@ -147,8 +195,16 @@ function applyVolumeMounts(world: World, environmentId: string, serviceId: strin
     // A new instance: its own, empty disk (a clone never carries data).
     const id = newId();
     s.volumeInstances.set(id, {
-      id, volumeId, environmentId, serviceId, mountPath, sizeMB: num(vp.sizeMB) ?? 50_000, currentSizeMB: 0,
-      region: str(vp.region) ?? 'us-west2', state: 'READY', createdAt: now(),
+      id,
+      volumeId,
+      environmentId,
+      serviceId,
+      mountPath,
+      sizeMB: num(vp.sizeMB) ?? 50_000,
+      currentSizeMB: 0,
+      region: str(vp.region) ?? 'us-west2',
+      state: 'READY',
+      createdAt: now(),
     });
   }
 }
@@ -158,7 +214,12 @@ export interface ApplyResult {
 }
 
 /** Applies `patch` to the environment now. Deploys every touched service instance unless told not to. */
-export async function applyPatch(world: World, environmentId: string, patch: EnvironmentConfig, opts: { skipDeploys?: boolean } = {}): Promise<ApplyResult> {
+export async function applyPatch(
+  world: World,
+  environmentId: string,
+  patch: EnvironmentConfig,
+  opts: { skipDeploys?: boolean } = {},
+): Promise<ApplyResult> {
   const s = world.state;
   const env = s.environments.get(environmentId);
   if (!env) throw new EmuError('Environment not found');
@@ -207,7 +268,9 @@ export async function removeInstance(world: World, environmentId: string, servic
   for (const m of [s.serviceDomains, s.customDomains, s.tcpProxies]) {
     for (const [id, r] of m) if (r.environmentId === environmentId && r.serviceId === serviceId) m.delete(id);
   }
-  for (const [id, v] of s.volumeInstances) if (v.environmentId === environmentId && v.serviceId === serviceId) s.volumeInstances.delete(id);
-  for (const [id, d] of s.deployments) if (d.environmentId === environmentId && d.serviceId === serviceId) s.deployments.delete(id);
+  for (const [id, v] of s.volumeInstances)
+    if (v.environmentId === environmentId && v.serviceId === serviceId) s.volumeInstances.delete(id);
+  for (const [id, d] of s.deployments)
+    if (d.environmentId === environmentId && d.serviceId === serviceId) s.deployments.delete(id);
   await dropDatabase(world, environmentId, serviceId);
 }

@@ -11,7 +11,10 @@ export type Principal =
   | { kind: 'invalid'; header: 'bearer' | 'project' }
   | TokenRec;
 
-export function principalFrom(world: World, headers: { authorization?: string | null; projectAccessToken?: string | null }): Principal {
+export function principalFrom(
+  world: World,
+  headers: { authorization?: string | null; projectAccessToken?: string | null },
+): Principal {
   // Like the CLI: a project token wins when both are present.
   const projectToken = headers.projectAccessToken?.trim();
   if (projectToken) {

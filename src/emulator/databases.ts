@@ -42,7 +42,11 @@ export function engineForImage(image: string | null | undefined): DbEngine | nul
   if (typeof image !== 'string') return null;
   // Repository part only (tags such as `latest-pg16` or digests say nothing reliable). Substring
   // matching, as `railway connect` does: postgres-ssl, postgis/postgis, timescale/timescaledb, bitnami/mysql.
-  const repo = image.trim().toLowerCase().split('@')[0]!.replace(/:[^/]*$/, '');
+  const repo = image
+    .trim()
+    .toLowerCase()
+    .split('@')[0]!
+    .replace(/:[^/]*$/, '');
   if (/postgres|postgis|timescale/.test(repo)) return 'postgres';
   if (repo.includes('mariadb')) return 'mariadb';
   if (repo.includes('mysql')) return 'mysql';
@@ -64,12 +68,20 @@ function sanitise(text: string): string {
 }
 
 /** Deterministic, valid names: readable prefix/env/service part plus a hash of the exact key. */
-export function physicalNames(prefix: string, engine: DbEngine, key: DatabaseKey): { database: string; user: string } {
+export function physicalNames(
+  prefix: string,
+  engine: DbEngine,
+  key: DatabaseKey,
+): { database: string; user: string } {
   const hash = createHash('sha256')
     .update(`${prefix}\u0000${key.environmentId}\u0000${key.serviceName}`)
     .digest('hex')
     .slice(0, HASH_LENGTH);
-  const readable = [prefix.replace(/_+$/, ''), sanitise(key.environmentId).slice(0, 12), sanitise(key.serviceName)]
+  const readable = [
+    prefix.replace(/_+$/, ''),
+    sanitise(key.environmentId).slice(0, 12),
+    sanitise(key.serviceName),
+  ]
     .filter((p) => p.length > 0)
     .join('_');
   const fit = (max: number) => `${readable.slice(0, max - HASH_LENGTH - 1).replace(/_+$/, '')}_${hash}`;
@@ -82,9 +94,13 @@ function parseAdminUrl(field: string, value: string, protocols: string[]): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ValidationError(field, `${field} is not a URL; expected e.g. ${protocols[0]}//user@127.0.0.1/`, {
-      allowed: protocols,
-    });
+    throw new ValidationError(
+      field,
+      `${field} is not a URL; expected e.g. ${protocols[0]}//user@127.0.0.1/`,
+      {
+        allowed: protocols,
+      },
+    );
   }
   if (!protocols.includes(url.protocol)) {
     throw new ValidationError(field, `${field} must use one of ${protocols.join(', ')}`, {
@@ -96,7 +112,14 @@ function parseAdminUrl(field: string, value: string, protocols: string[]): URL {
   return url;
 }
 
-function buildUrl(engine: DbEngine, host: string, port: number, database: string, user: string, password: string) {
+function buildUrl(
+  engine: DbEngine,
+  host: string,
+  port: number,
+  database: string,
+  user: string,
+  password: string,
+) {
   const scheme = engine === 'postgres' ? 'postgresql' : engine;
   const h = host.includes(':') ? `[${host}]` : host;
   const url = `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${h}:${port}/${encodeURIComponent(database)}`;
@@ -117,7 +140,9 @@ function pgLiteral(value: string): string {
 }
 
 function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }
 
 export class DatabaseHost {
@@ -130,10 +155,14 @@ export class DatabaseHost {
 
   constructor(opts: DatabaseHostOptions) {
     if (!PREFIX_PATTERN.test(opts.prefix)) {
-      throw new ValidationError('prefix', 'prefix must be 1-24 characters: a lowercase letter, then a-z, 0-9 or _', {
-        provided: opts.prefix,
-        pattern: PREFIX_PATTERN.source,
-      });
+      throw new ValidationError(
+        'prefix',
+        'prefix must be 1-24 characters: a lowercase letter, then a-z, 0-9 or _',
+        {
+          provided: opts.prefix,
+          pattern: PREFIX_PATTERN.source,
+        },
+      );
     }
     this.prefix = opts.prefix;
     this.pgAdmin = parseAdminUrl('postgresAdminUrl', opts.postgresAdminUrl, ['postgres:', 'postgresql:']);
@@ -170,7 +199,9 @@ export class DatabaseHost {
       if (engine === 'postgres') await this.provisionPostgres(db);
       else await this.provisionMysql(db);
       this.provisioned.set(`${engine}:${db.database}`, db);
-      log.debug(`provisioned ${engine} database ${db.database} for ${key.serviceName} in ${key.environmentId}`);
+      log.debug(
+        `provisioned ${engine} database ${db.database} for ${key.serviceName} in ${key.environmentId}`,
+      );
       return { ...db };
     });
   }
@@ -182,7 +213,9 @@ export class DatabaseHost {
     registerSecret(password);
     await this.serial(`${db.engine}:${db.database}`, async () => {
       if (db.engine === 'postgres') {
-        await this.withPg('postgres', (c) => c.query(`ALTER ROLE ${pgIdent(db.user)} WITH PASSWORD ${pgLiteral(password)}`));
+        await this.withPg('postgres', (c) =>
+          c.query(`ALTER ROLE ${pgIdent(db.user)} WITH PASSWORD ${pgLiteral(password)}`),
+        );
       } else {
         await this.withMysql(async (c) => {
           for (const host of ['%', 'localhost']) {
@@ -217,9 +250,13 @@ export class DatabaseHost {
       }
     }
     if (failures.length > 0) {
-      throw new RailcloneError('DatabaseDropFailed', `could not drop ${failures.length} emulator database(s)`, {
-        reasons: failures.map((e) => (e instanceof Error ? e.message : String(e))),
-      });
+      throw new RailcloneError(
+        'DatabaseDropFailed',
+        `could not drop ${failures.length} emulator database(s)`,
+        {
+          reasons: failures.map((e) => (e instanceof Error ? e.message : String(e))),
+        },
+      );
     }
   }
 
@@ -299,9 +336,10 @@ export class DatabaseHost {
       if ((present.rowCount ?? 0) > 0) {
         await c.query(`ALTER DATABASE ${pgIdent(db.database)} WITH ALLOW_CONNECTIONS false`);
       }
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
-        db.database,
-      ]);
+      await c.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [db.database],
+      );
       await c.query(`DROP DATABASE IF EXISTS ${pgIdent(db.database)}`);
       await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [db.user]);
       await c.query(`DROP ROLE IF EXISTS ${pgIdent(db.user)}`);

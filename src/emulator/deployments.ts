@@ -7,13 +7,26 @@ import type { World } from './world.js';
 
 const STEPS: DeploymentStatus[] = ['QUEUED', 'BUILDING', 'DEPLOYING', 'SUCCESS'];
 
-export function deploy(world: World, environmentId: string, serviceId: string, reason = 'deploy'): DeploymentRec {
+export function deploy(
+  world: World,
+  environmentId: string,
+  serviceId: string,
+  reason = 'deploy',
+): DeploymentRec {
   const env = world.state.environments.get(environmentId);
   if (!env) throw new Error(`deploy: unknown environment ${environmentId}`);
   const t = now();
   const d: DeploymentRec = {
-    seq: world.nextSeq(), id: newId(), projectId: env.projectId, environmentId, serviceId, status: 'QUEUED',
-    createdAt: t, updatedAt: t, statusUpdatedAt: t, meta: { reason },
+    seq: world.nextSeq(),
+    id: newId(),
+    projectId: env.projectId,
+    environmentId,
+    serviceId,
+    status: 'QUEUED',
+    createdAt: t,
+    updatedAt: t,
+    statusUpdatedAt: t,
+    meta: { reason },
   };
   world.state.deployments.set(d.id, d);
   advance(world, d.id, 1);
@@ -43,5 +56,8 @@ function retireOthers(world: World, d: DeploymentRec): void {
 
 /** The deployments a service instance is serving from. */
 export function activeDeployments(world: World, environmentId: string, serviceId: string): DeploymentRec[] {
-  return world.state.deploymentsOf({ environmentId, serviceId }).filter((d) => d.status === 'SUCCESS').slice(0, 1);
+  return world.state
+    .deploymentsOf({ environmentId, serviceId })
+    .filter((d) => d.status === 'SUCCESS')
+    .slice(0, 1);
 }

@@ -8,14 +8,27 @@ import { newId, now } from './ids.js';
 import type { EnvironmentRec, PatchRec, ProjectRec } from './state.js';
 import type { World } from './world.js';
 
-export function createProject(world: World, input: { name: string; workspaceId: string; description?: string | null; defaultEnvironmentName?: string }): ProjectRec {
+export function createProject(
+  world: World,
+  input: { name: string; workspaceId: string; description?: string | null; defaultEnvironmentName?: string },
+): ProjectRec {
   const t = now();
   const p: ProjectRec = {
-    id: newId(), name: input.name, description: input.description ?? null, workspaceId: input.workspaceId,
-    createdAt: t, updatedAt: t, deletedAt: null, isPublic: false, prDeploys: false,
+    id: newId(),
+    name: input.name,
+    description: input.description ?? null,
+    workspaceId: input.workspaceId,
+    createdAt: t,
+    updatedAt: t,
+    deletedAt: null,
+    isPublic: false,
+    prDeploys: false,
   };
   world.state.projects.set(p.id, p);
-  addEnvironment(world, p.id, input.defaultEnvironmentName ?? 'production', { isEphemeral: false, sourceEnvironmentId: null });
+  addEnvironment(world, p.id, input.defaultEnvironmentName ?? 'production', {
+    isEphemeral: false,
+    sourceEnvironmentId: null,
+  });
   return p;
 }
 
@@ -29,9 +42,23 @@ export async function deleteProject(world: World, projectId: string): Promise<vo
   if (p) p.deletedAt = p.updatedAt = now();
 }
 
-function addEnvironment(world: World, projectId: string, name: string, o: { isEphemeral: boolean; sourceEnvironmentId: string | null }): EnvironmentRec {
+function addEnvironment(
+  world: World,
+  projectId: string,
+  name: string,
+  o: { isEphemeral: boolean; sourceEnvironmentId: string | null },
+): EnvironmentRec {
   const t = now();
-  const env: EnvironmentRec = { id: newId(), projectId, name, isEphemeral: o.isEphemeral, sourceEnvironmentId: o.sourceEnvironmentId, createdAt: t, updatedAt: t, revision: 0 };
+  const env: EnvironmentRec = {
+    id: newId(),
+    projectId,
+    name,
+    isEphemeral: o.isEphemeral,
+    sourceEnvironmentId: o.sourceEnvironmentId,
+    createdAt: t,
+    updatedAt: t,
+    revision: 0,
+  };
   world.state.environments.set(env.id, env);
   return env;
 }
@@ -56,9 +83,25 @@ export function cloneConfig(world: World, sourceId: string): EnvironmentConfig {
   return config;
 }
 
-function newPatch(world: World, environmentId: string, status: PatchRec['status'], patch: EnvironmentConfig, message: string | null = null): PatchRec {
+function newPatch(
+  world: World,
+  environmentId: string,
+  status: PatchRec['status'],
+  patch: EnvironmentConfig,
+  message: string | null = null,
+): PatchRec {
   const t = now();
-  const rec: PatchRec = { id: newId(), environmentId, status, patch, message, createdAt: t, updatedAt: t, appliedAt: null, lastAppliedError: null };
+  const rec: PatchRec = {
+    id: newId(),
+    environmentId,
+    status,
+    patch,
+    message,
+    createdAt: t,
+    updatedAt: t,
+    appliedAt: null,
+    lastAppliedError: null,
+  };
   world.state.patches.set(rec.id, rec);
   return rec;
 }
@@ -76,7 +119,10 @@ async function commit(world: World, rec: PatchRec, skipDeploys: boolean): Promis
   }
 }
 
-export async function createEnvironment(world: World, input: CreateEnvironmentInput): Promise<EnvironmentRec> {
+export async function createEnvironment(
+  world: World,
+  input: CreateEnvironmentInput,
+): Promise<EnvironmentRec> {
   const s = world.state;
   const name = input.name.trim();
   if (!name || name.length > 64) throw problem();
@@ -85,7 +131,10 @@ export async function createEnvironment(world: World, input: CreateEnvironmentIn
   }
   const source = input.sourceEnvironmentId ? s.environments.get(input.sourceEnvironmentId) : undefined;
   if (input.sourceEnvironmentId && (!source || source.projectId !== input.projectId)) throw problem();
-  const env = addEnvironment(world, input.projectId, name, { isEphemeral: input.ephemeral === true, sourceEnvironmentId: source?.id ?? null });
+  const env = addEnvironment(world, input.projectId, name, {
+    isEphemeral: input.ephemeral === true,
+    sourceEnvironmentId: source?.id ?? null,
+  });
   if (!source) return env;
   const config = cloneConfig(world, source.id);
   if (input.stageInitialChanges) {
@@ -116,18 +165,30 @@ export async function deleteEnvironment(world: World, environmentId: string): Pr
   for (const inst of s.instancesOf(environmentId)) await removeInstance(world, environmentId, inst.serviceId);
   s.variables.delete(`${environmentId}|`);
   for (const [id, p] of s.patches) if (p.environmentId === environmentId) s.patches.delete(id);
-  for (const [id, v] of s.volumeInstances) if (v.environmentId === environmentId) s.volumeInstances.delete(id);
+  for (const [id, v] of s.volumeInstances)
+    if (v.environmentId === environmentId) s.volumeInstances.delete(id);
   for (const [id, d] of s.deployments) if (d.environmentId === environmentId) s.deployments.delete(id);
-  for (const [t, tok] of s.tokens) if (tok.kind === 'project' && tok.environmentId === environmentId) s.tokens.delete(t);
+  for (const [t, tok] of s.tokens)
+    if (tok.kind === 'project' && tok.environmentId === environmentId) s.tokens.delete(t);
 }
 
 /** The environment's staged (or applying) patch, else its latest one, else a fresh empty STAGED patch. */
 export function stagedChanges(world: World, environmentId: string): PatchRec {
   const all = world.state.patchesOf(environmentId);
-  return all.find((p) => p.status === 'STAGED') ?? all.find((p) => p.status === 'APPLYING') ?? all[all.length - 1] ?? newPatch(world, environmentId, 'STAGED', {});
+  return (
+    all.find((p) => p.status === 'STAGED') ??
+    all.find((p) => p.status === 'APPLYING') ??
+    all[all.length - 1] ??
+    newPatch(world, environmentId, 'STAGED', {})
+  );
 }
 
-export function stageChanges(world: World, environmentId: string, input: EnvironmentConfig, merge: boolean): PatchRec {
+export function stageChanges(
+  world: World,
+  environmentId: string,
+  input: EnvironmentConfig,
+  merge: boolean,
+): PatchRec {
   const staged = world.state.stagedPatch(environmentId);
   if (!staged) return newPatch(world, environmentId, 'STAGED', structuredClone(input));
   staged.patch = merge ? deepMerge(staged.patch, input) : structuredClone(input);
@@ -135,7 +196,11 @@ export function stageChanges(world: World, environmentId: string, input: Environ
   return staged;
 }
 
-export async function commitStaged(world: World, environmentId: string, opts: { skipDeploys?: boolean; message?: string | null }): Promise<string> {
+export async function commitStaged(
+  world: World,
+  environmentId: string,
+  opts: { skipDeploys?: boolean; message?: string | null },
+): Promise<string> {
   const staged = world.state.stagedPatch(environmentId);
   if (!staged) throw new EmuError('No staged changes to commit');
   if (opts.message) staged.message = opts.message;
@@ -143,7 +208,12 @@ export async function commitStaged(world: World, environmentId: string, opts: { 
   return staged.id;
 }
 
-export async function commitPatch(world: World, environmentId: string, patch: EnvironmentConfig, message: string | null): Promise<string> {
+export async function commitPatch(
+  world: World,
+  environmentId: string,
+  patch: EnvironmentConfig,
+  message: string | null,
+): Promise<string> {
   const rec = newPatch(world, environmentId, 'APPLYING', structuredClone(patch), message);
   try {
     await commit(world, rec, false);
@@ -159,9 +229,10 @@ export function deepMerge(base: EnvironmentConfig, over: EnvironmentConfig): Env
   const out: Record<string, unknown> = structuredClone(base);
   for (const [k, v] of Object.entries(over)) {
     const cur = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
-      ? deepMerge(cur as EnvironmentConfig, v as EnvironmentConfig)
-      : structuredClone(v);
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)
+        ? deepMerge(cur as EnvironmentConfig, v as EnvironmentConfig)
+        : structuredClone(v);
   }
   return out as EnvironmentConfig;
 }

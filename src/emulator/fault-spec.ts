@@ -3,7 +3,8 @@
 import { ValidationError } from '../util/errors.js';
 import type { FaultInjector } from './faults.js';
 
-export const FAULT_SPEC_HELP = 'fail:<field>:<n>[:<status>], drop:<field>:<n>, rate-limit:<count>:<seconds>, latency:<ms>[:<field>]';
+export const FAULT_SPEC_HELP =
+  'fail:<field>:<n>[:<status>], drop:<field>:<n>, rate-limit:<count>:<seconds>, latency:<ms>[:<field>]';
 
 export type FaultSpec =
   | { kind: 'fail'; field: string; n: number; status?: number }
@@ -14,10 +15,15 @@ export type FaultSpec =
 const FIELD = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 export function parseFaultSpec(spec: string, flag = '--fault'): FaultSpec {
-  const bad = (why: string) => new ValidationError(flag, `${flag} "${spec}": ${why}; allowed: ${FAULT_SPEC_HELP}`, { provided: spec, allowed: FAULT_SPEC_HELP });
+  const bad = (why: string) =>
+    new ValidationError(flag, `${flag} "${spec}": ${why}; allowed: ${FAULT_SPEC_HELP}`, {
+      provided: spec,
+      allowed: FAULT_SPEC_HELP,
+    });
   const parts = spec.trim().split(':');
   const int = (s: string | undefined, what: string, min: number) => {
-    if (s === undefined || !/^\d+$/.test(s) || Number(s) < min) throw bad(`${what} must be a whole number ≥ ${min}`);
+    if (s === undefined || !/^\d+$/.test(s) || Number(s) < min)
+      throw bad(`${what} must be a whole number ≥ ${min}`);
     return Number(s);
   };
   const field = (s: string | undefined) => {
@@ -40,10 +46,16 @@ export function parseFaultSpec(spec: string, flag = '--fault'): FaultSpec {
       return { kind: 'drop', field: field(parts[1]), n: int(parts[2], 'n', 1) };
     case 'rate-limit':
       if (parts.length !== 3) throw bad('expected rate-limit:<count>:<seconds>');
-      return { kind: 'rate-limit', count: int(parts[1], 'count', 1), retryAfterSeconds: int(parts[2], 'seconds', 0) };
+      return {
+        kind: 'rate-limit',
+        count: int(parts[1], 'count', 1),
+        retryAfterSeconds: int(parts[2], 'seconds', 0),
+      };
     case 'latency':
       if (parts.length < 2 || parts.length > 3) throw bad('expected latency:<ms>[:<field>]');
-      return parts[2] === undefined ? { kind: 'latency', ms: int(parts[1], 'ms', 0) } : { kind: 'latency', ms: int(parts[1], 'ms', 0), field: field(parts[2]) };
+      return parts[2] === undefined
+        ? { kind: 'latency', ms: int(parts[1], 'ms', 0) }
+        : { kind: 'latency', ms: int(parts[1], 'ms', 0), field: field(parts[2]) };
     default:
       throw bad('unknown fault kind');
   }

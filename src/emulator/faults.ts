@@ -35,7 +35,10 @@ export class Faults implements FaultInjector {
   }
 
   rateLimit(count: number, retryAfterSeconds: number): void {
-    this.limited = { remaining: positive(count, 'count'), retryAfterSeconds: Math.max(0, Math.floor(retryAfterSeconds)) };
+    this.limited = {
+      remaining: positive(count, 'count'),
+      retryAfterSeconds: Math.max(0, Math.floor(retryAfterSeconds)),
+    };
   }
 
   latency(ms: number, field?: string): void {
@@ -66,7 +69,8 @@ export class Faults implements FaultInjector {
       if (this.limited.remaining === 0) this.limited = null;
       return out;
     }
-    for (const d of this.delays) if (!d.field || rootFields.includes(d.field)) out.delayMs = Math.max(out.delayMs, d.ms);
+    for (const d of this.delays)
+      if (!d.field || rootFields.includes(d.field)) out.delayMs = Math.max(out.delayMs, d.ms);
     for (const field of new Set(rootFields)) {
       const n = this.count(field) + 1;
       this.calls.set(field, n);

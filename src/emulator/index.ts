@@ -64,12 +64,24 @@ function check(opts: EmulatorOptions): Required<EmulatorOptions> {
     deploymentStepMs: opts.deploymentStepMs ?? 150,
     dbPrefix: opts.dbPrefix ?? 'rcemu',
   };
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new ValidationError('port', 'port must be a whole number from 0 to 65535 (0 = any free port)', { provided: o.port });
-  if (!(SCENARIO_NAMES as readonly string[]).includes(o.scenario)) throw new ValidationError('scenario', `scenario must be one of ${SCENARIO_NAMES.join(', ')}`, { provided: o.scenario, allowed: SCENARIO_NAMES });
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
+    throw new ValidationError('port', 'port must be a whole number from 0 to 65535 (0 = any free port)', {
+      provided: o.port,
+    });
+  if (!(SCENARIO_NAMES as readonly string[]).includes(o.scenario))
+    throw new ValidationError('scenario', `scenario must be one of ${SCENARIO_NAMES.join(', ')}`, {
+      provided: o.scenario,
+      allowed: SCENARIO_NAMES,
+    });
   if (!Number.isInteger(o.deploymentStepMs) || o.deploymentStepMs < 0 || o.deploymentStepMs > 600_000) {
-    throw new ValidationError('deploymentStepMs', 'deploymentStepMs must be a whole number of milliseconds from 0 to 600000', { provided: o.deploymentStepMs });
+    throw new ValidationError(
+      'deploymentStepMs',
+      'deploymentStepMs must be a whole number of milliseconds from 0 to 600000',
+      { provided: o.deploymentStepMs },
+    );
   }
-  if (!o.host.trim()) throw new ValidationError('host', 'host must be a hostname or IP address', { provided: o.host });
+  if (!o.host.trim())
+    throw new ValidationError('host', 'host must be a hostname or IP address', { provided: o.host });
   return o;
 }
 
@@ -81,7 +93,11 @@ const token = (kind: string): string => {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const o = check(opts);
-  const host = new DatabaseHost({ postgresAdminUrl: o.postgresAdminUrl, mysqlAdminUrl: o.mysqlAdminUrl, prefix: o.dbPrefix });
+  const host = new DatabaseHost({
+    postgresAdminUrl: o.postgresAdminUrl,
+    mysqlAdminUrl: o.mysqlAdminUrl,
+    prefix: o.dbPrefix,
+  });
   const world = new World({ deploymentStepMs: o.deploymentStepMs }, { engineForImage, host });
   const s = world.state;
   const t = now();
@@ -91,14 +107,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   s.workspaces.set(workspace.id, workspace);
 
   const scenario = scenarios[o.scenario];
-  if (!scenario) throw new ValidationError('scenario', `scenario ${o.scenario} is not available`, { provided: o.scenario, allowed: Object.keys(scenarios) });
+  if (!scenario)
+    throw new ValidationError('scenario', `scenario ${o.scenario} is not available`, {
+      provided: o.scenario,
+      allowed: Object.keys(scenarios),
+    });
   const project = createProject(world, { name: scenario.projectName, workspaceId: workspace.id });
   const production = s.environmentsOf(project.id)[0]!;
   const tokens = { account: token('acct'), workspace: token('ws'), project: token('proj') };
   s.tokens.set(tokens.account, { kind: 'account', token: tokens.account, userId: user.id });
   s.tokens.set(tokens.workspace, { kind: 'workspace', token: tokens.workspace, workspaceId: workspace.id });
   s.tokens.set(tokens.project, {
-    kind: 'project', token: tokens.project, id: newId(), name: 'emulator', projectId: project.id, environmentId: production.id, createdAt: t,
+    kind: 'project',
+    token: tokens.project,
+    id: newId(),
+    name: 'emulator',
+    projectId: project.id,
+    environmentId: production.id,
+    createdAt: t,
   });
 
   let server: ServerType | undefined;
@@ -108,7 +134,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     const app = createApp(world, faults, emulatorSchema());
     server = await new Promise<ServerType>((resolve, reject) => {
       const srv = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => resolve(srv));
-      srv.once('error', (err) => reject(explainListenError(err, o.port, o.host, 'start it with --port <free port> (or 0 for any)')));
+      srv.once('error', (err) =>
+        reject(explainListenError(err, o.port, o.host, 'start it with --port <free port> (or 0 for any)')),
+      );
     });
     const addr = server.address() as AddressInfo;
     const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

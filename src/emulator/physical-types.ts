@@ -13,7 +13,11 @@ export interface PhysicalDb {
 }
 
 export interface DbHostLike {
-  provision(engine: DbEngineName, key: { environmentId: string; serviceName: string }, password: string): Promise<PhysicalDb>;
+  provision(
+    engine: DbEngineName,
+    key: { environmentId: string; serviceName: string },
+    password: string,
+  ): Promise<PhysicalDb>;
   setPassword(db: PhysicalDb, password: string): Promise<void>;
   drop(db: PhysicalDb): Promise<void>;
   dropAll(): Promise<void>;
@@ -25,7 +29,10 @@ export interface DbBackend {
 }
 
 /** Which variables carry a database's identity and password, per engine. */
-export const ENGINE_VARS: Record<DbEngineName, { database: string; user: string; password: string; port: number }> = {
+export const ENGINE_VARS: Record<
+  DbEngineName,
+  { database: string; user: string; password: string; port: number }
+> = {
   postgres: { database: 'POSTGRES_DB', user: 'POSTGRES_USER', password: 'POSTGRES_PASSWORD', port: 5432 },
   mariadb: { database: 'MARIADB_DATABASE', user: 'MARIADB_USER', password: 'MARIADB_PASSWORD', port: 3306 },
   mysql: { database: 'MYSQL_DATABASE', user: 'MYSQLUSER', password: 'MYSQL_ROOT_PASSWORD', port: 3306 },

@@ -33,7 +33,11 @@ function wantedPassword(world: World, environmentId: string, serviceId: string, 
 }
 
 /** Provisions the physical database of a database service instance once; returns it (or null for other images). */
-export async function ensureDatabase(world: World, environmentId: string, serviceId: string): Promise<PhysicalDb | null> {
+export async function ensureDatabase(
+  world: World,
+  environmentId: string,
+  serviceId: string,
+): Promise<PhysicalDb | null> {
   const engine = engineOf(world, environmentId, serviceId);
   if (!engine) return null;
   const key = scopeKey(environmentId, serviceId);

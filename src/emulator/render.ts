@@ -7,7 +7,11 @@ const REF = /\$\{\{\s*([^}]+?)\s*\}\}/g;
 const MAX_DEPTH = 12;
 
 /** RAILWAY_* values a deployment of `serviceId` in `environmentId` sees. */
-export function systemVariables(state: EmulatorState, environmentId: string, serviceId: string): Record<string, string> {
+export function systemVariables(
+  state: EmulatorState,
+  environmentId: string,
+  serviceId: string,
+): Record<string, string> {
   const env = state.environments.get(environmentId);
   const service = state.services.get(serviceId);
   if (!env || !service) return {};
@@ -42,7 +46,12 @@ export function systemVariables(state: EmulatorState, environmentId: string, ser
 }
 
 /** Looks a single name up in one scope (service or shared), user variables before system ones. */
-function lookup(state: EmulatorState, environmentId: string, serviceId: string | null, name: string): string | undefined {
+function lookup(
+  state: EmulatorState,
+  environmentId: string,
+  serviceId: string | null,
+  name: string,
+): string | undefined {
   const v = state.vars(environmentId, serviceId).get(name);
   if (v && !v.sealed) return v.value;
   if (serviceId) return systemVariables(state, environmentId, serviceId)[name];
@@ -82,15 +91,25 @@ export function renderValue(
 }
 
 /** Raw (unrendered) user variables of a scope, sealed ones left out: their values are never readable. */
-export function rawVariables(state: EmulatorState, environmentId: string, serviceId: string | null): Record<string, string> {
+export function rawVariables(
+  state: EmulatorState,
+  environmentId: string,
+  serviceId: string | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of state.vars(environmentId, serviceId)) if (!v.sealed) out[name] = v.value;
   return out;
 }
 
 /** Rendered variables of a scope; a service scope includes its RAILWAY_* system variables. */
-export function renderedVariables(state: EmulatorState, environmentId: string, serviceId: string | null): Record<string, string> {
-  const out: Record<string, string> = serviceId ? { ...systemVariables(state, environmentId, serviceId) } : {};
+export function renderedVariables(
+  state: EmulatorState,
+  environmentId: string,
+  serviceId: string | null,
+): Record<string, string> {
+  const out: Record<string, string> = serviceId
+    ? { ...systemVariables(state, environmentId, serviceId) }
+    : {};
   for (const [name, raw] of Object.entries(rawVariables(state, environmentId, serviceId))) {
     out[name] = renderValue(state, environmentId, serviceId, raw);
   }

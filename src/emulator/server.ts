@@ -4,8 +4,17 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import {
-  execute, getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate,
-  type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  execute,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { Hono, type Context } from 'hono';
 import { createLogger } from '../util/log.js';
@@ -28,7 +37,9 @@ function rootFields(doc: DocumentNode, op: OperationDefinitionNode): string[] {
       if (sel.kind === Kind.FIELD) out.push(sel.name.value);
       else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
       else {
-        const frag = doc.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value);
+        const frag = doc.definitions.find(
+          (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === sel.name.value,
+        );
         if (frag && frag.kind === Kind.FRAGMENT_DEFINITION) walk(frag.selectionSet);
       }
     }
@@ -37,7 +48,10 @@ function rootFields(doc: DocumentNode, op: OperationDefinitionNode): string[] {
   return out;
 }
 
-const validationError = (e: GraphQLError | { message: string }, code = 'GRAPHQL_VALIDATION_FAILED'): JsonError => ({
+const validationError = (
+  e: GraphQLError | { message: string },
+  code = 'GRAPHQL_VALIDATION_FAILED',
+): JsonError => ({
   message: e.message,
   ...('locations' in e && e.locations ? { locations: e.locations } : {}),
   extensions: { code },
@@ -57,7 +71,11 @@ function resolverError(e: GraphQLError): JsonError {
   };
 }
 
-export function createApp(world: World, faults: Faults, schema: GraphQLSchema): Hono<{ Bindings: HttpBindings }> {
+export function createApp(
+  world: World,
+  faults: Faults,
+  schema: GraphQLSchema,
+): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
   let window = { start: Date.now(), used: 0 };
 
@@ -73,21 +91,49 @@ export function createApp(world: World, faults: Faults, schema: GraphQLSchema): 
   app.post('/graphql/v2', (c) => handle(c, world, faults, schema));
   app.onError((err, c) => {
     log.error(`request failed: ${err instanceof Error ? err.message : String(err)}`);
-    return c.json({ errors: [{ message: PROBLEM, extensions: { code: 'INTERNAL_SERVER_ERROR' }, traceId: traceId() }], data: null }, 500);
+    return c.json(
+      {
+        errors: [{ message: PROBLEM, extensions: { code: 'INTERNAL_SERVER_ERROR' }, traceId: traceId() }],
+        data: null,
+      },
+      500,
+    );
   });
   app.all('*', (c) => c.json({ message: 'Not Found', requestId: randomUUID() }, 404));
   return app;
 }
 
-async function handle(c: Context<{ Bindings: HttpBindings }>, world: World, faults: Faults, schema: GraphQLSchema): Promise<Response> {
+async function handle(
+  c: Context<{ Bindings: HttpBindings }>,
+  world: World,
+  faults: Faults,
+  schema: GraphQLSchema,
+): Promise<Response> {
   let body: { query?: unknown; variables?: unknown; operationName?: unknown };
   try {
     body = (await c.req.json()) as typeof body;
   } catch {
-    return c.json({ errors: [validationError({ message: 'POST body must be JSON: {query, variables, operationName}' }, 'BAD_REQUEST')] }, 400);
+    return c.json(
+      {
+        errors: [
+          validationError(
+            { message: 'POST body must be JSON: {query, variables, operationName}' },
+            'BAD_REQUEST',
+          ),
+        ],
+      },
+      400,
+    );
   }
   if (typeof body?.query !== 'string') {
-    return c.json({ errors: [validationError({ message: 'GraphQL operations must contain a non-empty `query`.' }, 'BAD_REQUEST')] }, 400);
+    return c.json(
+      {
+        errors: [
+          validationError({ message: 'GraphQL operations must contain a non-empty `query`.' }, 'BAD_REQUEST'),
+        ],
+      },
+      400,
+    );
   }
   let doc: DocumentNode;
   try {
@@ -99,8 +145,13 @@ async function handle(c: Context<{ Bindings: HttpBindings }>, world: World, faul
   if (invalid.length) return c.json({ errors: invalid.map((e) => validationError(e)) }, 400);
   const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
   const op = getOperationAST(doc, operationName);
-  if (!op) return c.json({ errors: [validationError({ message: 'Could not determine what operation to execute.' })] }, 400);
-  const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
+  if (!op)
+    return c.json(
+      { errors: [validationError({ message: 'Could not determine what operation to execute.' })] },
+      400,
+    );
+  const variables =
+    body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
   const coerced = getVariableValues(schema, op.variableDefinitions ?? [], variables);
   if (coerced.errors) return c.json({ errors: coerced.errors.map((e) => validationError(e)) }, 400);
 
@@ -108,27 +159,53 @@ async function handle(c: Context<{ Bindings: HttpBindings }>, world: World, faul
   const plan = faults.plan(fields);
   if (plan.rateLimited) {
     c.header('Retry-After', String(plan.rateLimited.retryAfterSeconds));
-    return c.json({ errors: [{ message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } }], data: null }, 429);
+    return c.json(
+      {
+        errors: [
+          { message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } },
+        ],
+        data: null,
+      },
+      429,
+    );
   }
   if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
   if (plan.fail) {
     const { status, message } = plan.fail;
-    if (status && status !== 200) return c.json({ errors: [{ message: message ?? 'Internal Server Error' }] }, status as 500);
+    if (status && status !== 200)
+      return c.json({ errors: [{ message: message ?? 'Internal Server Error' }] }, status as 500);
     const first = op.selectionSet.selections[0];
     return c.json({
-      errors: [{
-        message: message ?? PROBLEM, ...(first?.loc ? { locations: [{ line: first.loc.startToken.line, column: first.loc.startToken.column }] } : {}),
-        path: [fields[0] ?? ''], extensions: { code: 'INTERNAL_SERVER_ERROR' }, traceId: traceId(),
-      }],
+      errors: [
+        {
+          message: message ?? PROBLEM,
+          ...(first?.loc
+            ? { locations: [{ line: first.loc.startToken.line, column: first.loc.startToken.column }] }
+            : {}),
+          path: [fields[0] ?? ''],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          traceId: traceId(),
+        },
+      ],
       data: null,
     });
   }
 
-  const access = new Access(world, principalFrom(world, {
-    authorization: c.req.header('authorization'),
-    projectAccessToken: c.req.header('project-access-token'),
-  }));
-  const result = await execute({ schema, document: doc, operationName, variableValues: variables, contextValue: { world, access }, fieldResolver });
+  const access = new Access(
+    world,
+    principalFrom(world, {
+      authorization: c.req.header('authorization'),
+      projectAccessToken: c.req.header('project-access-token'),
+    }),
+  );
+  const result = await execute({
+    schema,
+    document: doc,
+    operationName,
+    variableValues: variables,
+    contextValue: { world, access },
+    fieldResolver,
+  });
   if (plan.drop) {
     // The work is done; the caller never hears about it.
     c.env.incoming.socket.destroy();

@@ -4,80 +4,173 @@ import type { DeploymentStatus, EnvironmentConfig } from '../railway/types.js';
 
 export type Timestamp = string;
 
-export interface WorkspaceRec { id: string; name: string; createdAt: Timestamp }
+export interface WorkspaceRec {
+  id: string;
+  name: string;
+  createdAt: Timestamp;
+}
 
-export interface UserRec { id: string; name: string; email: string }
+export interface UserRec {
+  id: string;
+  name: string;
+  email: string;
+}
 
 export interface ProjectRec {
-  id: string; name: string; description: string | null; workspaceId: string;
-  createdAt: Timestamp; updatedAt: Timestamp; deletedAt: Timestamp | null; isPublic: boolean; prDeploys: boolean;
+  id: string;
+  name: string;
+  description: string | null;
+  workspaceId: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: Timestamp | null;
+  isPublic: boolean;
+  prDeploys: boolean;
 }
 
 export interface EnvironmentRec {
-  id: string; projectId: string; name: string; isEphemeral: boolean; sourceEnvironmentId: string | null;
-  createdAt: Timestamp; updatedAt: Timestamp;
+  id: string;
+  projectId: string;
+  name: string;
+  isEphemeral: boolean;
+  sourceEnvironmentId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
   /** Bumped on every committed change; the configEtag is derived from it. */
   revision: number;
 }
 
 export interface ServiceRec {
-  id: string; projectId: string; name: string; icon: string | null; createdAt: Timestamp; updatedAt: Timestamp;
+  id: string;
+  projectId: string;
+  name: string;
+  icon: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 /** Build and deploy settings of a service in one environment; mirrors the config blob's `deploy`/`build`. */
 export interface InstanceSettings {
   builder: 'HEROKU' | 'NIXPACKS' | 'PAKETO' | 'RAILPACK';
-  buildCommand: string | null; startCommand: string | null; rootDirectory: string | null; dockerfilePath: string | null;
-  railwayConfigFile: string | null; healthcheckPath: string | null; healthcheckTimeout: number | null;
-  numReplicas: number | null; region: string | null; restartPolicyType: 'ALWAYS' | 'NEVER' | 'ON_FAILURE';
-  restartPolicyMaxRetries: number; sleepApplication: boolean | null; cronSchedule: string | null;
-  preDeployCommand: string[] | null; watchPatterns: string[]; drainingSeconds: number | null; overlapSeconds: number | null;
+  buildCommand: string | null;
+  startCommand: string | null;
+  rootDirectory: string | null;
+  dockerfilePath: string | null;
+  railwayConfigFile: string | null;
+  healthcheckPath: string | null;
+  healthcheckTimeout: number | null;
+  numReplicas: number | null;
+  region: string | null;
+  restartPolicyType: 'ALWAYS' | 'NEVER' | 'ON_FAILURE';
+  restartPolicyMaxRetries: number;
+  sleepApplication: boolean | null;
+  cronSchedule: string | null;
+  preDeployCommand: string[] | null;
+  watchPatterns: string[];
+  drainingSeconds: number | null;
+  overlapSeconds: number | null;
 }
 
 export interface ServiceInstanceRec extends InstanceSettings {
-  id: string; serviceId: string; environmentId: string;
+  id: string;
+  serviceId: string;
+  environmentId: string;
   source: { image: string | null; repo: string | null; branch: string | null } | null;
-  createdAt: Timestamp; updatedAt: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
-export interface VariableRec { value: string; sealed: boolean; createdAt: Timestamp; updatedAt: Timestamp }
+export interface VariableRec {
+  value: string;
+  sealed: boolean;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
 
-export interface VolumeRec { id: string; projectId: string; name: string; createdAt: Timestamp }
+export interface VolumeRec {
+  id: string;
+  projectId: string;
+  name: string;
+  createdAt: Timestamp;
+}
 
 export interface VolumeInstanceRec {
-  id: string; volumeId: string; environmentId: string; serviceId: string | null; mountPath: string;
-  sizeMB: number; currentSizeMB: number; region: string | null; state: 'READY'; createdAt: Timestamp;
+  id: string;
+  volumeId: string;
+  environmentId: string;
+  serviceId: string | null;
+  mountPath: string;
+  sizeMB: number;
+  currentSizeMB: number;
+  region: string | null;
+  state: 'READY';
+  createdAt: Timestamp;
 }
 
 export interface DomainRec {
-  id: string; domain: string; environmentId: string; serviceId: string; projectId: string;
-  targetPort: number | null; createdAt: Timestamp; updatedAt: Timestamp;
+  id: string;
+  domain: string;
+  environmentId: string;
+  serviceId: string;
+  projectId: string;
+  targetPort: number | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface TcpProxyRec {
-  id: string; domain: string; proxyPort: number; applicationPort: number; serviceId: string; environmentId: string;
-  createdAt: Timestamp; updatedAt: Timestamp;
+  id: string;
+  domain: string;
+  proxyPort: number;
+  applicationPort: number;
+  serviceId: string;
+  environmentId: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface DeploymentRec {
   /** Creation order; timestamps can tie within a millisecond. */
   seq: number;
-  id: string; projectId: string; environmentId: string; serviceId: string; status: DeploymentStatus;
-  createdAt: Timestamp; updatedAt: Timestamp; statusUpdatedAt: Timestamp; meta: Record<string, unknown>;
+  id: string;
+  projectId: string;
+  environmentId: string;
+  serviceId: string;
+  status: DeploymentStatus;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  statusUpdatedAt: Timestamp;
+  meta: Record<string, unknown>;
 }
 
 export interface PatchRec {
-  id: string; environmentId: string; status: 'APPLYING' | 'COMMITTED' | 'STAGED'; patch: EnvironmentConfig;
-  message: string | null; createdAt: Timestamp; updatedAt: Timestamp; appliedAt: Timestamp | null; lastAppliedError: string | null;
+  id: string;
+  environmentId: string;
+  status: 'APPLYING' | 'COMMITTED' | 'STAGED';
+  patch: EnvironmentConfig;
+  message: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  appliedAt: Timestamp | null;
+  lastAppliedError: string | null;
 }
 
 export type TokenRec =
   | { kind: 'account'; token: string; userId: string }
   | { kind: 'workspace'; token: string; workspaceId: string }
-  | { kind: 'project'; token: string; id: string; name: string; projectId: string; environmentId: string; createdAt: Timestamp };
+  | {
+      kind: 'project';
+      token: string;
+      id: string;
+      name: string;
+      projectId: string;
+      environmentId: string;
+      createdAt: Timestamp;
+    };
 
 /** Key of per-(environment, service) maps; `serviceId` null = shared variables. */
-export const scopeKey = (environmentId: string, serviceId: string | null): string => `${environmentId}|${serviceId ?? ''}`;
+export const scopeKey = (environmentId: string, serviceId: string | null): string =>
+  `${environmentId}|${serviceId ?? ''}`;
 
 export class EmulatorState {
   readonly users = new Map<string, UserRec>();
@@ -126,29 +219,43 @@ export class EmulatorState {
   }
 
   volumeInstancesOf(environmentId: string): VolumeInstanceRec[] {
-    return [...this.volumeInstances.values()].filter((v) => v.environmentId === environmentId).sort(byCreated);
+    return [...this.volumeInstances.values()]
+      .filter((v) => v.environmentId === environmentId)
+      .sort(byCreated);
   }
 
   serviceDomainsOf(environmentId: string, serviceId?: string): DomainRec[] {
     return [...this.serviceDomains.values()]
-      .filter((d) => d.environmentId === environmentId && (serviceId === undefined || d.serviceId === serviceId)).sort(byCreated);
+      .filter(
+        (d) => d.environmentId === environmentId && (serviceId === undefined || d.serviceId === serviceId),
+      )
+      .sort(byCreated);
   }
 
   customDomainsOf(environmentId: string, serviceId?: string): DomainRec[] {
     return [...this.customDomains.values()]
-      .filter((d) => d.environmentId === environmentId && (serviceId === undefined || d.serviceId === serviceId)).sort(byCreated);
+      .filter(
+        (d) => d.environmentId === environmentId && (serviceId === undefined || d.serviceId === serviceId),
+      )
+      .sort(byCreated);
   }
 
   tcpProxiesOf(environmentId: string, serviceId?: string): TcpProxyRec[] {
     return [...this.tcpProxies.values()]
-      .filter((p) => p.environmentId === environmentId && (serviceId === undefined || p.serviceId === serviceId)).sort(byCreated);
+      .filter(
+        (p) => p.environmentId === environmentId && (serviceId === undefined || p.serviceId === serviceId),
+      )
+      .sort(byCreated);
   }
 
   deploymentsOf(filter: { environmentId?: string; serviceId?: string; projectId?: string }): DeploymentRec[] {
     return [...this.deployments.values()]
-      .filter((d) => (!filter.environmentId || d.environmentId === filter.environmentId)
-        && (!filter.serviceId || d.serviceId === filter.serviceId)
-        && (!filter.projectId || d.projectId === filter.projectId))
+      .filter(
+        (d) =>
+          (!filter.environmentId || d.environmentId === filter.environmentId) &&
+          (!filter.serviceId || d.serviceId === filter.serviceId) &&
+          (!filter.projectId || d.projectId === filter.projectId),
+      )
       .sort((a, b) => b.seq - a.seq);
   }
 

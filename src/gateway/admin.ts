@@ -10,17 +10,32 @@ import type { GatewayStore } from './store/types.js';
 export const KeyRequestSchema = z
   .object({
     name: z.string().min(1).max(100),
-    namespaces: z.array(z.union([z.literal('*'), z.string().regex(NAMESPACE_PATTERN, 'a namespace like railclone')])).min(1),
+    namespaces: z
+      .array(z.union([z.literal('*'), z.string().regex(NAMESPACE_PATTERN, 'a namespace like railclone')]))
+      .min(1),
     flows: z.array(z.string().regex(FLOW_ID_PATTERN, 'a flow id like clone-staging-api')).default([]),
     rate_limit: z.number().int().min(1).max(100_000).nullable().default(null),
   })
   .strict();
 
 /** Creates a key; the plain key is returned once and never stored. */
-export async function createApiKey(store: GatewayStore, input: z.input<typeof KeyRequestSchema>, now = new Date()): Promise<{ key: string; record: ApiKeyRecord }> {
+export async function createApiKey(
+  store: GatewayStore,
+  input: z.input<typeof KeyRequestSchema>,
+  now = new Date(),
+): Promise<{ key: string; record: ApiKeyRecord }> {
   const req = parseInput(KeyRequestSchema, input, 'key');
   const { id, key, hash } = newKey();
-  const record: ApiKeyRecord = { id, name: req.name, hash, namespaces: req.namespaces, flows: req.flows, rate_limit: req.rate_limit, created_at: now.toISOString(), revoked_at: null };
+  const record: ApiKeyRecord = {
+    id,
+    name: req.name,
+    hash,
+    namespaces: req.namespaces,
+    flows: req.flows,
+    rate_limit: req.rate_limit,
+    created_at: now.toISOString(),
+    revoked_at: null,
+  };
   await store.createKey(record);
   return { key, record };
 }

@@ -26,7 +26,14 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
       origin: (origin) => (deps.settings.corsOrigins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'X-API-Key', 'Content-Type'],
-      exposeHeaders: ['Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Server-Timing'],
+      exposeHeaders: [
+        'Location',
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Server-Timing',
+      ],
       maxAge: 600,
     }),
   );
@@ -42,7 +49,15 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
   });
 
   app.use('/api/*', async (c, next) => {
-    const note: AuditNote = { action: 'request', key_id: null, namespace: null, flow_id: null, inputs: null, execution_id: null, always: false };
+    const note: AuditNote = {
+      action: 'request',
+      key_id: null,
+      namespace: null,
+      flow_id: null,
+      inputs: null,
+      execution_id: null,
+      always: false,
+    };
     c.set('audit', note);
     await next();
     const status = c.res.status;
@@ -65,7 +80,10 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
     } catch (err) {
       // An action that cannot be audited must not look successful.
       log.error(`audit append failed: ${(err as Error).message}`);
-      c.res = c.json({ error: 'AuditUnavailable', message: 'the audit trail could not be written', details: {} }, 503);
+      c.res = c.json(
+        { error: 'AuditUnavailable', message: 'the audit trail could not be written', details: {} },
+        503,
+      );
     }
   });
 
@@ -74,23 +92,36 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
     bodyLimit({
       maxSize: deps.settings.bodyLimit,
       onError: () => {
-        throw new HttpError(413, 'PayloadTooLarge', `the body is larger than ${deps.settings.bodyLimit} bytes`, { limit: deps.settings.bodyLimit });
+        throw new HttpError(
+          413,
+          'PayloadTooLarge',
+          `the body is larger than ${deps.settings.bodyLimit} bytes`,
+          { limit: deps.settings.bodyLimit },
+        );
       },
     }),
   );
 
   app.onError((err, c) => {
     const status = statusOf(err);
-    if (status >= 500) log.error(`${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}`);
+    if (status >= 500)
+      log.error(`${c.req.method} ${c.req.path}: ${err instanceof Error ? err.message : String(err)}`);
     const headers = err instanceof HttpError ? err.headers : {};
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
-    const body = status >= 500 && statusOf(err) === 500 ? { error: 'InternalError', message: 'internal error', details: {} } : toErrorBody(err);
+    const body =
+      status >= 500 && statusOf(err) === 500
+        ? { error: 'InternalError', message: 'internal error', details: {} }
+        : toErrorBody(err);
     return c.json(body, status as 400);
   });
 
-  app.notFound((c) => c.json({ error: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, details: {} }, 404));
+  app.notFound((c) =>
+    c.json({ error: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, details: {} }, 404),
+  );
 
-  app.get('/health', async (c) => c.json({ status: 'ok', engine: deps.backend.kind, store: deps.store.kind }));
+  app.get('/health', async (c) =>
+    c.json({ status: 'ok', engine: deps.backend.kind, store: deps.store.kind }),
+  );
   app.get('/openapi.json', (c) => c.json(openApiDocument(deps.settings.namespace)));
 
   for (const base of BASES) {

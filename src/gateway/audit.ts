@@ -36,8 +36,7 @@ export function chainEntry(input: AuditInput, prev: { seq: number; hash: string 
 }
 
 export type AuditVerdict =
-  | { ok: true; entries: number; head: string }
-  | { ok: false; entries: number; at: number; problem: string };
+  { ok: true; entries: number; head: string } | { ok: false; entries: number; at: number; problem: string };
 
 /** Walks the chain in stored order; the first entry that does not fit is reported. */
 export function verifyChain(entries: AuditEntry[]): AuditVerdict {
@@ -45,13 +44,28 @@ export function verifyChain(entries: AuditEntry[]): AuditVerdict {
   for (const [i, e] of entries.entries()) {
     const { hash, ...body } = e;
     if (e.seq !== prev.seq + 1) {
-      return { ok: false, entries: entries.length, at: i + 1, problem: `entry ${i + 1} has sequence ${e.seq}, expected ${prev.seq + 1} (an entry was removed or reordered)` };
+      return {
+        ok: false,
+        entries: entries.length,
+        at: i + 1,
+        problem: `entry ${i + 1} has sequence ${e.seq}, expected ${prev.seq + 1} (an entry was removed or reordered)`,
+      };
     }
     if (e.prev_hash !== prev.hash) {
-      return { ok: false, entries: entries.length, at: i + 1, problem: `entry ${e.seq} does not follow entry ${prev.seq} (prev_hash mismatch: removed or reordered)` };
+      return {
+        ok: false,
+        entries: entries.length,
+        at: i + 1,
+        problem: `entry ${e.seq} does not follow entry ${prev.seq} (prev_hash mismatch: removed or reordered)`,
+      };
     }
     if (hashEntry(body) !== hash) {
-      return { ok: false, entries: entries.length, at: i + 1, problem: `entry ${e.seq} was edited (its hash does not match its content)` };
+      return {
+        ok: false,
+        entries: entries.length,
+        at: i + 1,
+        problem: `entry ${e.seq} was edited (its hash does not match its content)`,
+      };
     }
     prev = { seq: e.seq, hash };
   }

@@ -38,6 +38,10 @@ export async function authenticate(c: Context, store: GatewayStore): Promise<Api
 
 export function requireScope(key: ApiKeyRecord, namespace: string, flowId: string): void {
   if (!inScope(key, namespace, flowId)) {
-    throw forbidden(`API key ${key.id} may not use ${namespace}/${flowId}`, { key_id: key.id, namespace, flow_id: flowId });
+    throw forbidden(`API key ${key.id} may not use ${namespace}/${flowId}`, {
+      key_id: key.id,
+      namespace,
+      flow_id: flowId,
+    });
   }
 }

@@ -5,28 +5,48 @@ import { parseEnvironment } from '../config/env.js';
 import { registerSecret } from '../util/secrets.js';
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
-const origin = z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://app.example.com (scheme://host[:port], no path)');
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, 'an origin like https://app.example.com (scheme://host[:port], no path)');
 
 export const GatewayEnvSchema = z.object({
   RAILCLONE_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8090),
   RAILCLONE_GATEWAY_HOST: z.string().min(1).max(255).default('127.0.0.1'),
-  RAILCLONE_GATEWAY_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL').optional(),
+  RAILCLONE_GATEWAY_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL')
+    .optional(),
   RAILCLONE_GATEWAY_DIR: z.string().min(1).default('.railclone/gateway'),
   RAILCLONE_CORS_ORIGINS: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(origin))
     .default([]),
   RAILCLONE_GATEWAY_BODY_LIMIT: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
   RAILCLONE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
   RAILCLONE_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
-  RAILCLONE_NAMESPACE: z.string().regex(NAMESPACE, 'a Kestra namespace: lowercase letters, digits, ., _ and -').default('railclone'),
+  RAILCLONE_NAMESPACE: z
+    .string()
+    .regex(NAMESPACE, 'a Kestra namespace: lowercase letters, digits, ., _ and -')
+    .default('railclone'),
   RAILCLONE_PUBLIC_URL: z.url().optional(),
   KESTRA_URL: z.url().optional(),
   KESTRA_USER: z.string().optional(),
   KESTRA_PASSWORD: z.string().optional(),
-  KESTRA_TENANT: z.string().regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and -').optional(),
-  KESTRA_WEBHOOK_KEY: z.string().min(8, 'at least 8 characters').max(256, 'at most 256 characters').optional(),
+  KESTRA_TENANT: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, _ and -')
+    .optional(),
+  KESTRA_WEBHOOK_KEY: z
+    .string()
+    .min(8, 'at least 8 characters')
+    .max(256, 'at most 256 characters')
+    .optional(),
 });
 
 export type GatewayEnv = z.output<typeof GatewayEnvSchema>;

@@ -23,14 +23,25 @@ const PREVIEW_STEPS = new Set(['validate-inputs', 'preflight', 'plan']);
 
 function collectingLogger(lines: { level: string; message: string }[]): Logger {
   const emit = (level: string) => (message: string) => void lines.push({ level, message: redact(message) });
-  const log: Logger = { debug: () => {}, info: emit('info'), warn: emit('warn'), error: emit('error'), child: () => log };
+  const log: Logger = {
+    debug: () => {},
+    info: emit('info'),
+    warn: emit('warn'),
+    error: emit('error'),
+    child: () => log,
+  };
   return log;
 }
 
 export function directEnvironments(railway: RailwayApi, defaultProjectId?: string): EnvironmentService {
   const project = (ref: ProjectRef) => {
     const id = ref.railway_project_id ?? defaultProjectId;
-    if (!id) throw new ValidationError('railway_project_id', 'railway_project_id is required when RAILCLONE_PROJECT_ID is not set', { provided: null });
+    if (!id)
+      throw new ValidationError(
+        'railway_project_id',
+        'railway_project_id is required when RAILCLONE_PROJECT_ID is not set',
+        { provided: null },
+      );
     return id;
   };
   return {
@@ -39,7 +50,10 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
     lineage: (ref) => lineage(railway, project(ref), ref.environment),
     clonesOf: async (ref) => {
       const l = await lineage(railway, project(ref), ref.environment);
-      return { environment: l.environment, clones: l.descendants.filter((d) => d.parent === l.environment).map((d) => d.name) };
+      return {
+        environment: l.environment,
+        clones: l.descendants.filter((d) => d.parent === l.environment).map((d) => d.name),
+      };
     },
     // validate-inputs → preflight → plan: reads only; create-environment and later never run.
     preview: async (request) => {

@@ -31,7 +31,13 @@ export class CompletionEstimator {
   }
 
   private async compute(namespace: string, flowId: string): Promise<number | null> {
-    const { results } = await this.backend.search({ namespace, flowId, states: ['SUCCESS'], page: 1, size: SAMPLE });
+    const { results } = await this.backend.search({
+      namespace,
+      flowId,
+      states: ['SUCCESS'],
+      page: 1,
+      size: SAMPLE,
+    });
     const durations = results
       .filter((e) => e.endDate)
       .map((e) => new Date(e.endDate!).getTime() - new Date(e.startDate).getTime())

@@ -4,7 +4,15 @@ import type { ExecutionStateName } from '../kestra/types.js';
 
 export type { ExecutionStateName };
 
-export const TERMINAL: readonly ExecutionStateName[] = ['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED'];
+export const TERMINAL: readonly ExecutionStateName[] = [
+  'SUCCESS',
+  'WARNING',
+  'FAILED',
+  'KILLED',
+  'CANCELLED',
+  'SKIPPED',
+  'RETRIED',
+];
 
 export interface StateHistory {
   state: ExecutionStateName;

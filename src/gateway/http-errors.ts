@@ -14,8 +14,10 @@ export class HttpError extends RailcloneError {
 }
 
 export const unauthorized = (message: string) => new HttpError(401, 'Unauthorized', message);
-export const forbidden = (message: string, details: Record<string, unknown> = {}) => new HttpError(403, 'Forbidden', message, details);
-export const notFound = (message: string, details: Record<string, unknown> = {}) => new HttpError(404, 'NotFound', message, details);
+export const forbidden = (message: string, details: Record<string, unknown> = {}) =>
+  new HttpError(403, 'Forbidden', message, details);
+export const notFound = (message: string, details: Record<string, unknown> = {}) =>
+  new HttpError(404, 'NotFound', message, details);
 
 /** The status an error answers with: ours say it; bad input is 400; a refusal from the clone code 403; a step's verdict 422; else 500. */
 export function statusOf(err: unknown): number {

@@ -24,7 +24,12 @@ export function hashKey(key: string): string {
 }
 
 export function newKey(): { id: string; key: string; hash: string } {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12).padEnd(12, '0');
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12)
+    .padEnd(12, '0');
   const key = `rck_${id}_${randomBytes(32).toString('base64url')}`;
   registerSecret(key);
   return { id, key, hash: hashKey(key) };
@@ -42,7 +47,11 @@ export function keyMatches(presented: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function inScope(key: Pick<ApiKeyRecord, 'namespaces' | 'flows'>, namespace: string, flowId?: string): boolean {
+export function inScope(
+  key: Pick<ApiKeyRecord, 'namespaces' | 'flows'>,
+  namespace: string,
+  flowId?: string,
+): boolean {
   if (!key.namespaces.includes(namespace) && !key.namespaces.includes('*')) return false;
   if (flowId === undefined || key.flows.length === 0) return true;
   return key.flows.includes(flowId);

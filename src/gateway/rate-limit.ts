@@ -14,7 +14,12 @@ export interface RateTicket {
   headers: Record<string, string>;
 }
 
-export async function takeStart(store: GatewayStore, key: ApiKeyRecord, cfg: RateConfig, now = Date.now()): Promise<RateTicket> {
+export async function takeStart(
+  store: GatewayStore,
+  key: ApiKeyRecord,
+  cfg: RateConfig,
+  now = Date.now(),
+): Promise<RateTicket> {
   const limit = key.rate_limit ?? cfg.defaultLimit;
   const windowMs = cfg.windowSeconds * 1000;
   const window = Math.floor(now / windowMs);

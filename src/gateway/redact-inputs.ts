@@ -13,7 +13,8 @@ export function redactInputs(value: unknown, path: string[] = []): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     // Every value under variable_overrides.<service>.<NAME> is a Railway variable: never keep its text.
     const underOverrides = path[0] === 'variable_overrides' && path.length === 2;
-    const next = underOverrides || (typeof v === 'string' && SECRET_NAME.test(k)) ? MASK : redactInputs(v, [...path, k]);
+    const next =
+      underOverrides || (typeof v === 'string' && SECRET_NAME.test(k)) ? MASK : redactInputs(v, [...path, k]);
     // defineProperty, not assignment: a body key "__proto__" must stay data, never become a prototype.
     Object.defineProperty(out, k, { value: next, enumerable: true, writable: true, configurable: true });
   }

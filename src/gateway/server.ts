@@ -36,11 +36,26 @@ export function settingsFrom(env: GatewayEnv): GatewaySettings {
 }
 
 /** Listens on `port` (0 = any free port) with the given pieces. Tests use this with their own store/backend. */
-export async function listen(deps: GatewayDeps, port: number, host = '127.0.0.1'): Promise<{ server: ServerType; port: number }> {
+export async function listen(
+  deps: GatewayDeps,
+  port: number,
+  host = '127.0.0.1',
+): Promise<{ server: ServerType; port: number }> {
   const app = createGatewayApp(deps);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server, port: info.port }));
-    server.once('error', (err) => reject(explainListenError(err, port, host, 'set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any')));
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once('error', (err) =>
+      reject(
+        explainListenError(
+          err,
+          port,
+          host,
+          'set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any',
+        ),
+      ),
+    );
   });
 }
 
@@ -50,7 +65,9 @@ export async function closeServer(server: ServerType): Promise<void> {
   await new Promise<void>((resolve) => s.close(() => resolve()));
 }
 
-export async function startGateway(opts: { env?: NodeJS.ProcessEnv; port?: number; scenario?: string } = {}): Promise<RunningGateway> {
+export async function startGateway(
+  opts: { env?: NodeJS.ProcessEnv; port?: number; scenario?: string } = {},
+): Promise<RunningGateway> {
   const processEnv = opts.env ?? process.env;
   const env = readGatewayEnv(processEnv);
   const log = createLogger('gateway');
@@ -60,17 +77,41 @@ export async function startGateway(opts: { env?: NodeJS.ProcessEnv; port?: numbe
   try {
     const rc = readRailcloneEnv(processEnv);
     if (env.KESTRA_URL) {
-      if (!env.KESTRA_WEBHOOK_KEY) throw new ValidationError('KESTRA_WEBHOOK_KEY', 'KESTRA_WEBHOOK_KEY must be set to the flows\' webhook key (the Kestra secret WEBHOOK_KEY) when KESTRA_URL is set');
-      backend = new KestraBackend({ client: new KestraClient(kestraConfig(processEnv)), webhookKey: env.KESTRA_WEBHOOK_KEY, store });
+      if (!env.KESTRA_WEBHOOK_KEY)
+        throw new ValidationError(
+          'KESTRA_WEBHOOK_KEY',
+          "KESTRA_WEBHOOK_KEY must be set to the flows' webhook key (the Kestra secret WEBHOOK_KEY) when KESTRA_URL is set",
+        );
+      backend = new KestraBackend({
+        client: new KestraClient(kestraConfig(processEnv)),
+        webhookKey: env.KESTRA_WEBHOOK_KEY,
+        store,
+      });
     }
     // Environment reads go to Railway in both modes; with no token that is the built-in emulator.
     connection = await connectRailway({ scenario: opts.scenario, env: processEnv });
     const defaultProjectId = rc.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
-    backend ??= new LocalBackend({ store, railway: connection.railway, defaultProjectId, outputKey: rc.RAILCLONE_OUTPUT_KEY });
-    const deps: GatewayDeps = { store, backend, environments: directEnvironments(connection.railway, defaultProjectId), settings: settingsFrom(env) };
-    const { server, port } = await listen(deps, opts.port ?? env.RAILCLONE_GATEWAY_PORT, env.RAILCLONE_GATEWAY_HOST);
+    backend ??= new LocalBackend({
+      store,
+      railway: connection.railway,
+      defaultProjectId,
+      outputKey: rc.RAILCLONE_OUTPUT_KEY,
+    });
+    const deps: GatewayDeps = {
+      store,
+      backend,
+      environments: directEnvironments(connection.railway, defaultProjectId),
+      settings: settingsFrom(env),
+    };
+    const { server, port } = await listen(
+      deps,
+      opts.port ?? env.RAILCLONE_GATEWAY_PORT,
+      env.RAILCLONE_GATEWAY_HOST,
+    );
     const url = `http://${env.RAILCLONE_GATEWAY_HOST}:${port}`;
-    log.info(`clone API on ${url} — engine ${backend.kind}, store ${store.kind}${connection.emulated ? ', Railway emulator' : ''}`);
+    log.info(
+      `clone API on ${url} — engine ${backend.kind}, store ${store.kind}${connection.emulated ? ', Railway emulator' : ''}`,
+    );
     const conn = connection;
     return {
       url,

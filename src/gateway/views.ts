@@ -2,7 +2,8 @@
 import type { ExecutionRecord, LogRecord } from './execution.js';
 import { isTerminal } from './execution.js';
 
-const ms = (from: string | null, to: string | null) => (from && to ? new Date(to).getTime() - new Date(from).getTime() : null);
+const ms = (from: string | null, to: string | null) =>
+  from && to ? new Date(to).getTime() - new Date(from).getTime() : null;
 
 export function taskView(t: ExecutionRecord['taskRuns'][number], now: Date) {
   return {

@@ -54,12 +54,26 @@ export const CloneRequestSchema = z
       .string()
       .min(1)
       .max(40)
-      .regex(/^[A-Za-z0-9][\w .-]*$/, 'client_name is letters, digits, spaces, dots, underscores and hyphens'),
-    railway_project_id: z.string().regex(RAILWAY_ID, 'railway_project_id must be a Railway project id').optional(),
+      .regex(
+        /^[A-Za-z0-9][\w .-]*$/,
+        'client_name is letters, digits, spaces, dots, underscores and hyphens',
+      ),
+    railway_project_id: z
+      .string()
+      .regex(RAILWAY_ID, 'railway_project_id must be a Railway project id')
+      .optional(),
     /** Clone into this existing project instead of the source's own. */
-    target_project_id: z.string().regex(RAILWAY_ID, 'target_project_id must be a Railway project id').optional(),
+    target_project_id: z
+      .string()
+      .regex(RAILWAY_ID, 'target_project_id must be a Railway project id')
+      .optional(),
     /** Clone into a new project of this name (created in the source project's workspace). */
-    new_project_name: z.string().trim().min(1, 'new_project_name must not be empty').max(64, 'new_project_name is at most 64 characters').optional(),
+    new_project_name: z
+      .string()
+      .trim()
+      .min(1, 'new_project_name must not be empty')
+      .max(64, 'new_project_name is at most 64 characters')
+      .optional(),
     /** Service names are project-wide, so these exist only for clones into another project. */
     service_name_prefix: affix('service_name_prefix').optional(),
     service_name_suffix: affix('service_name_suffix').optional(),
@@ -71,7 +85,11 @@ export const CloneRequestSchema = z
     exclude_services: z.array(z.string().regex(SERVICE_NAME)).max(100).default([]),
     /** Per service name, or `shared`, the variables to set in the clone. */
     variable_overrides: z.record(z.string().regex(SERVICE_NAME), variables).default({}),
-    custom_domain: z.string().toLowerCase().regex(HOSTNAME, 'custom_domain must be a hostname like staging.example.com').optional(),
+    custom_domain: z
+      .string()
+      .toLowerCase()
+      .regex(HOSTNAME, 'custom_domain must be a hostname like staging.example.com')
+      .optional(),
     wordpress_url_replace: z.boolean().default(true),
     enable_basic_auth: z.boolean().default(true),
     database: DatabaseOptionsSchema.default(DatabaseOptionsSchema.parse({})),
@@ -87,7 +105,8 @@ export const CloneRequestSchema = z
     path: ['new_project_name'],
   })
   .refine((r) => !r.target_project_id || r.target_project_id !== r.railway_project_id, {
-    message: 'target_project_id must differ from the source project (railway_project_id); leave it out to clone within the project',
+    message:
+      'target_project_id must differ from the source project (railway_project_id); leave it out to clone within the project',
     path: ['target_project_id'],
   })
   .superRefine((r, ctx) => {
@@ -107,7 +126,9 @@ export type CloneRequest = z.output<typeof CloneRequestSchema>;
 export type CloneRequestInput = z.input<typeof CloneRequestSchema>;
 
 /** Whether the clone lands in a project other than the source's. */
-export function clonesIntoOtherProject(r: Pick<CloneRequest, 'target_project_id' | 'new_project_name'>): boolean {
+export function clonesIntoOtherProject(
+  r: Pick<CloneRequest, 'target_project_id' | 'new_project_name'>,
+): boolean {
   return Boolean(r.target_project_id || r.new_project_name);
 }
 
@@ -115,16 +136,26 @@ export function clonesIntoOtherProject(r: Pick<CloneRequest, 'target_project_id'
  * The source project once it is known (the request may leave it to RAILCLONE_PROJECT_ID): the target
  * project must be another one.
  */
-export function checkTargetProject(r: Pick<CloneRequest, 'target_project_id'>, sourceProjectId: string): void {
+export function checkTargetProject(
+  r: Pick<CloneRequest, 'target_project_id'>,
+  sourceProjectId: string,
+): void {
   if (r.target_project_id && r.target_project_id === sourceProjectId) {
-    throw new ValidationError('target_project_id', 'target_project_id must differ from the source project; leave it out to clone within the project', {
-      provided: r.target_project_id,
-    });
+    throw new ValidationError(
+      'target_project_id',
+      'target_project_id must differ from the source project; leave it out to clone within the project',
+      {
+        provided: r.target_project_id,
+      },
+    );
   }
 }
 
 /** A source service's name in the clone: prefix + name + suffix (only ever set for another project). */
-export function clonedServiceName(r: Pick<CloneRequest, 'service_name_prefix' | 'service_name_suffix'>, name: string): string {
+export function clonedServiceName(
+  r: Pick<CloneRequest, 'service_name_prefix' | 'service_name_suffix'>,
+  name: string,
+): string {
   return `${r.service_name_prefix ?? ''}${name}${r.service_name_suffix ?? ''}`;
 }
 

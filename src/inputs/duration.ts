@@ -3,7 +3,8 @@ const SIMPLE = /^(\d{1,5})(m|h|d|w)$/;
 const ISO = /^P(?:(\d{1,4})W)?(?:(\d{1,4})D)?(?:T(?:(\d{1,5})H)?(?:(\d{1,6})M)?)?$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-export const TTL_FORMAT = '30m, 12h, 7d, 2w or ISO-8601 like P7D / PT12H (at least 10 minutes, at most 365 days)';
+export const TTL_FORMAT =
+  '30m, 12h, 7d, 2w or ISO-8601 like P7D / PT12H (at least 10 minutes, at most 365 days)';
 export const MIN_TTL_MS = 10 * 60_000;
 export const MAX_TTL_MS = 365 * 86_400_000;
 

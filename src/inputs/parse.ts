@@ -15,7 +15,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({
-    field: i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : i.path.join('.') || what,
+    field:
+      i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(',') : i.path.join('.') || what,
     message: i.message,
   }));
   const first = result.error.issues[0]!;

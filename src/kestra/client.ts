@@ -87,7 +87,10 @@ export class KestraClient {
   }
 
   /** `/api/v1/{tenant}` + path, with query parameters (arrays repeat the key). */
-  apiPath(path: string, query: Record<string, string | number | boolean | string[] | undefined> = {}): string {
+  apiPath(
+    path: string,
+    query: Record<string, string | number | boolean | string[] | undefined> = {},
+  ): string {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined) continue;
@@ -101,14 +104,22 @@ export class KestraClient {
   private async send(
     method: string,
     path: string,
-    init: { body?: Body; contentType?: string; accept?: string; auth?: boolean; timeout?: boolean; signal?: AbortSignal } = {},
+    init: {
+      body?: Body;
+      contentType?: string;
+      accept?: string;
+      auth?: boolean;
+      timeout?: boolean;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { Accept: init.accept ?? 'application/json' };
     if (init.auth !== false) headers.Authorization = this.auth;
     if (init.contentType) headers['Content-Type'] = init.contentType;
-    const signals = [init.signal, init.timeout === false ? undefined : AbortSignal.timeout(this.timeoutMs)].filter(
-      (s): s is AbortSignal => s !== undefined,
-    );
+    const signals = [
+      init.signal,
+      init.timeout === false ? undefined : AbortSignal.timeout(this.timeoutMs),
+    ].filter((s): s is AbortSignal => s !== undefined);
     const url = `${this.config.url}${path}`;
     let res: Response;
     try {
@@ -125,14 +136,23 @@ export class KestraClient {
     return res;
   }
 
-  private async json<T>(method: string, path: string, init: Parameters<KestraClient['send']>[2] = {}): Promise<T> {
+  private async json<T>(
+    method: string,
+    path: string,
+    init: Parameters<KestraClient['send']>[2] = {},
+  ): Promise<T> {
     const res = await this.send(method, path, init);
     const text = await res.text();
     if (text.trim() === '') return undefined as T;
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new KestraError(`Kestra answered ${method} ${path.split('?')[0]} with something that is not JSON`, res.status, {}, { cause: err });
+      throw new KestraError(
+        `Kestra answered ${method} ${path.split('?')[0]} with something that is not JSON`,
+        res.status,
+        {},
+        { cause: err },
+      );
     }
   }
 
@@ -157,7 +177,10 @@ export class KestraClient {
 
   /** POST /flows/validate: one verdict per YAML document; nothing is saved. */
   validateFlows(yaml: string): Promise<FlowValidation[]> {
-    return this.json('POST', this.apiPath('/flows/validate'), { body: yaml, contentType: 'application/x-yaml' });
+    return this.json('POST', this.apiPath('/flows/validate'), {
+      body: yaml,
+      contentType: 'application/x-yaml',
+    });
   }
 
   createFlow(yaml: string): Promise<FlowSummary> {
@@ -165,7 +188,10 @@ export class KestraClient {
   }
 
   updateFlow(namespace: string, id: string, yaml: string): Promise<FlowSummary> {
-    return this.json('PUT', this.apiPath(`/flows/${enc(namespace)}/${enc(id)}`), { body: yaml, contentType: 'application/x-yaml' });
+    return this.json('PUT', this.apiPath(`/flows/${enc(namespace)}/${enc(id)}`), {
+      body: yaml,
+      contentType: 'application/x-yaml',
+    });
   }
 
   /** The flow, or null when Kestra has none by that id. */
@@ -179,7 +205,11 @@ export class KestraClient {
   }
 
   /** Creates the flow, or updates it when it exists. */
-  async saveFlow(namespace: string, id: string, yaml: string): Promise<{ flow: FlowSummary; created: boolean }> {
+  async saveFlow(
+    namespace: string,
+    id: string,
+    yaml: string,
+  ): Promise<{ flow: FlowSummary; created: boolean }> {
     const existing = await this.getFlow(namespace, id);
     if (existing) return { flow: await this.updateFlow(namespace, id, yaml), created: false };
     return { flow: await this.createFlow(yaml), created: true };
@@ -192,8 +222,14 @@ export class KestraClient {
     const filePath = path.startsWith('/') ? path : `/${path}`;
     const form = new FormData();
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-    form.append('fileContent', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), filePath.split('/').pop()!);
-    await this.send('POST', this.apiPath(`/namespaces/${enc(namespace)}/files`, { path: filePath }), { body: form });
+    form.append(
+      'fileContent',
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
+      filePath.split('/').pop()!,
+    );
+    await this.send('POST', this.apiPath(`/namespaces/${enc(namespace)}/files`, { path: filePath }), {
+      body: form,
+    });
   }
 
   // ── executions ──────────────────────────────────────────────────────────────────────────────────
@@ -210,12 +246,16 @@ export class KestraClient {
     options: { wait?: boolean; auth?: boolean } = {},
   ): Promise<T> {
     registerSecret(key);
-    return this.json<T>('POST', this.apiPath(`/executions/webhook/${enc(namespace)}/${enc(flowId)}/${enc(key)}`), {
-      body: JSON.stringify(body),
-      contentType: 'application/json',
-      auth: options.auth ?? false,
-      timeout: options.wait ? false : true,
-    });
+    return this.json<T>(
+      'POST',
+      this.apiPath(`/executions/webhook/${enc(namespace)}/${enc(flowId)}/${enc(key)}`),
+      {
+        body: JSON.stringify(body),
+        contentType: 'application/json',
+        auth: options.auth ?? false,
+        timeout: options.wait ? false : true,
+      },
+    );
   }
 
   /** POST /executions/{ns}/{flowId}: inputs as multipart parts, labels as `labels=k:v`. */
@@ -226,12 +266,17 @@ export class KestraClient {
     options: { labels?: Record<string, string>; wait?: boolean } = {},
   ): Promise<Execution> {
     const form = new FormData();
-    for (const [k, v] of Object.entries(inputs)) form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    for (const [k, v] of Object.entries(inputs))
+      form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
     const labels = Object.entries(options.labels ?? {}).map(([k, v]) => `${k}:${v}`);
-    return this.json('POST', this.apiPath(`/executions/${enc(namespace)}/${enc(flowId)}`, { labels, wait: options.wait }), {
-      body: form,
-      timeout: options.wait ? false : true,
-    });
+    return this.json(
+      'POST',
+      this.apiPath(`/executions/${enc(namespace)}/${enc(flowId)}`, { labels, wait: options.wait }),
+      {
+        body: form,
+        timeout: options.wait ? false : true,
+      },
+    );
   }
 
   getExecution(id: string): Promise<Execution> {
@@ -243,9 +288,12 @@ export class KestraClient {
     if (search.namespace) filters.push({ field: 'namespace', op: 'EQUALS', value: search.namespace });
     if (search.flowId) filters.push({ field: 'flowId', op: 'EQUALS', value: search.flowId });
     if (search.states?.length) filters.push({ field: 'state', op: 'IN', value: search.states });
-    for (const [key, value] of Object.entries(search.labels ?? {})) filters.push({ field: 'labels', op: 'EQUALS', key, value });
-    if (search.startedAfter) filters.push({ field: 'startDate', op: 'GREATER_THAN_OR_EQUAL_TO', value: search.startedAfter });
-    if (search.startedBefore) filters.push({ field: 'startDate', op: 'LESS_THAN_OR_EQUAL_TO', value: search.startedBefore });
+    for (const [key, value] of Object.entries(search.labels ?? {}))
+      filters.push({ field: 'labels', op: 'EQUALS', key, value });
+    if (search.startedAfter)
+      filters.push({ field: 'startDate', op: 'GREATER_THAN_OR_EQUAL_TO', value: search.startedAfter });
+    if (search.startedBefore)
+      filters.push({ field: 'startDate', op: 'LESS_THAN_OR_EQUAL_TO', value: search.startedBefore });
     return this.json(
       'GET',
       this.apiPath('/executions/search', {
@@ -265,7 +313,8 @@ export class KestraClient {
 
   /** Restarts a failed execution from its failed task(s). */
   restart(id: string): Promise<Execution> {
-    const path = this.apiLine === 2 ? `/executions/${enc(id)}/actions/restart` : `/executions/${enc(id)}/restart`;
+    const path =
+      this.apiLine === 2 ? `/executions/${enc(id)}/actions/restart` : `/executions/${enc(id)}/restart`;
     return this.json('POST', this.apiPath(path));
   }
 
@@ -284,16 +333,26 @@ export class KestraClient {
   // ── logs ────────────────────────────────────────────────────────────────────────────────────────
 
   getLogs(executionId: string, options: { minLevel?: LogLevel; taskId?: string } = {}): Promise<LogEntry[]> {
-    return this.json('GET', this.apiPath(`/logs/${enc(executionId)}`, { minLevel: options.minLevel, taskId: options.taskId }));
+    return this.json(
+      'GET',
+      this.apiPath(`/logs/${enc(executionId)}`, { minLevel: options.minLevel, taskId: options.taskId }),
+    );
   }
 
   /** SSE of an execution's log lines as they are written. */
-  async *followLogs(executionId: string, options: { minLevel?: LogLevel; signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
-    const res = await this.send('GET', this.apiPath(`/logs/${enc(executionId)}/follow`, { minLevel: options.minLevel }), {
-      accept: 'text/event-stream',
-      timeout: false,
-      signal: options.signal,
-    });
+  async *followLogs(
+    executionId: string,
+    options: { minLevel?: LogLevel; signal?: AbortSignal } = {},
+  ): AsyncGenerator<LogEntry> {
+    const res = await this.send(
+      'GET',
+      this.apiPath(`/logs/${enc(executionId)}/follow`, { minLevel: options.minLevel }),
+      {
+        accept: 'text/event-stream',
+        timeout: false,
+        signal: options.signal,
+      },
+    );
     for await (const ev of readSse(res.body!)) {
       if (ev.data.trim().startsWith('{')) yield JSON.parse(ev.data) as LogEntry;
     }
@@ -303,7 +362,8 @@ export class KestraClient {
     const filters: QueryFilter[] = [];
     if (search.namespace) filters.push({ field: 'namespace', op: 'EQUALS', value: search.namespace });
     if (search.executionId) filters.push({ field: 'executionId', op: 'EQUALS', value: search.executionId });
-    if (search.after) filters.push({ field: 'startDate', op: 'GREATER_THAN_OR_EQUAL_TO', value: search.after });
+    if (search.after)
+      filters.push({ field: 'startDate', op: 'GREATER_THAN_OR_EQUAL_TO', value: search.after });
     if (search.before) filters.push({ field: 'endDate', op: 'LESS_THAN_OR_EQUAL_TO', value: search.before });
     if (search.minLevel) filters.push({ field: 'level', op: 'EQUALS', value: search.minLevel });
     return this.json(

@@ -23,12 +23,18 @@ export function kestraConfig(
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new ValidationError('KESTRA_URL', `KESTRA_URL must be an http(s) URL like http://localhost:8080, got "${rawUrl}"`, {
-      provided: rawUrl,
-    });
+    throw new ValidationError(
+      'KESTRA_URL',
+      `KESTRA_URL must be an http(s) URL like http://localhost:8080, got "${rawUrl}"`,
+      {
+        provided: rawUrl,
+      },
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ValidationError('KESTRA_URL', `KESTRA_URL must use http or https, got "${url.protocol}"`, { provided: rawUrl });
+    throw new ValidationError('KESTRA_URL', `KESTRA_URL must use http or https, got "${url.protocol}"`, {
+      provided: rawUrl,
+    });
   }
   const user = env.KESTRA_USER ?? '';
   if (!EMAIL.test(user)) {
@@ -40,12 +46,17 @@ export function kestraConfig(
   }
   const password = env.KESTRA_PASSWORD ?? '';
   if (password === '') {
-    throw new ValidationError('KESTRA_PASSWORD', 'KESTRA_PASSWORD must be set to the Kestra basic-auth password');
+    throw new ValidationError(
+      'KESTRA_PASSWORD',
+      'KESTRA_PASSWORD must be set to the Kestra basic-auth password',
+    );
   }
   registerSecret(password);
   const tenant = overrides.tenant ?? env.KESTRA_TENANT ?? 'main';
   if (!/^[a-z0-9_-]+$/i.test(tenant)) {
-    throw new ValidationError('KESTRA_TENANT', 'KESTRA_TENANT is letters, digits, _ and -', { provided: tenant });
+    throw new ValidationError('KESTRA_TENANT', 'KESTRA_TENANT is letters, digits, _ and -', {
+      provided: tenant,
+    });
   }
   return { url: url.toString().replace(/\/+$/, ''), user, password, tenant };
 }

@@ -19,12 +19,14 @@ export interface FlowFile {
 /** Reads flows/*.yml; with `namespace` given, moves every flow into it (comments kept). */
 export async function readFlows(dir: string, namespace?: string): Promise<FlowFile[]> {
   const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  if (names.length === 0) throw new ValidationError('--flows', `no flow files (*.yml) in ${dir}`, { provided: dir });
+  if (names.length === 0)
+    throw new ValidationError('--flows', `no flow files (*.yml) in ${dir}`, { provided: dir });
   const flows: FlowFile[] = [];
   for (const name of names) {
     const file = join(dir, name);
     const doc = parseDocument(await readFile(file, 'utf8'));
-    if (doc.errors.length > 0) throw new ValidationError('--flows', `${file} is not valid YAML: ${doc.errors[0]!.message}`);
+    if (doc.errors.length > 0)
+      throw new ValidationError('--flows', `${file} is not valid YAML: ${doc.errors[0]!.message}`);
     const id = doc.get('id');
     if (typeof id !== 'string' || id === '') throw new ValidationError('--flows', `${file} has no flow id`);
     if (namespace) doc.set('namespace', namespace);
@@ -57,20 +59,28 @@ export async function deploy(
   }
   if (problems.length > 0) {
     const hint = problems.some((p) => /scripts\.node/.test(p))
-      ? ' (is the plugin io.kestra.plugin:plugin-script-node installed in Kestra\'s plugins directory?)'
+      ? " (is the plugin io.kestra.plugin:plugin-script-node installed in Kestra's plugins directory?)"
       : '';
-    throw new RailcloneError('FlowInvalid', `Kestra rejected ${problems.length} flow problem(s)${hint}:\n${problems.join('\n')}`, {
-      problems,
-    });
+    throw new RailcloneError(
+      'FlowInvalid',
+      `Kestra rejected ${problems.length} flow problem(s)${hint}:\n${problems.join('\n')}`,
+      {
+        problems,
+      },
+    );
   }
 
   let bundle: Buffer;
   try {
     bundle = await readFile(opts.bundlePath);
   } catch {
-    throw new ValidationError('--bundle', `bundle ${opts.bundlePath} not found; run \`npm run build\` first`, {
-      provided: opts.bundlePath,
-    });
+    throw new ValidationError(
+      '--bundle',
+      `bundle ${opts.bundlePath} not found; run \`npm run build\` first`,
+      {
+        provided: opts.bundlePath,
+      },
+    );
   }
   await client.uploadNamespaceFile(opts.namespace, `/${BUNDLE_FILE}`, bundle);
   opts.log.info(`uploaded ${BUNDLE_FILE} (${bundle.length} bytes) to namespace ${opts.namespace}`);
@@ -78,8 +88,15 @@ export async function deploy(
   const report: DeployReport = { namespace: opts.namespace, bundleBytes: bundle.length, flows: [] };
   for (const flow of flows) {
     const { flow: saved, created } = await client.saveFlow(flow.namespace, flow.id, flow.yaml);
-    opts.log.info(`${created ? 'created' : 'updated'} flow ${flow.namespace}.${flow.id} (revision ${saved?.revision ?? '?'})`);
-    report.flows.push({ id: flow.id, namespace: flow.namespace, created, ...(saved?.revision === undefined ? {} : { revision: saved.revision }) });
+    opts.log.info(
+      `${created ? 'created' : 'updated'} flow ${flow.namespace}.${flow.id} (revision ${saved?.revision ?? '?'})`,
+    );
+    report.flows.push({
+      id: flow.id,
+      namespace: flow.namespace,
+      created,
+      ...(saved?.revision === undefined ? {} : { revision: saved.revision }),
+    });
   }
   return report;
 }

@@ -42,19 +42,36 @@ export function httpError(method: string, path: string, status: number, body: st
     );
   }
   if (status === 403) {
-    return new KestraError(`Kestra forbids ${call} for KESTRA_USER (403)${suffix}`, status, { method, path, kestra: said });
+    return new KestraError(`Kestra forbids ${call} for KESTRA_USER (403)${suffix}`, status, {
+      method,
+      path,
+      kestra: said,
+    });
   }
   if (status === 404) {
-    return new KestraError(`Kestra has no such resource (404) on ${call}${suffix}`, status, { method, path, kestra: said });
+    return new KestraError(`Kestra has no such resource (404) on ${call}${suffix}`, status, {
+      method,
+      path,
+      kestra: said,
+    });
   }
   if (status >= 500) {
-    return new KestraError(`Kestra failed (${status}) on ${call}${suffix}`, status, { method, path, kestra: said });
+    return new KestraError(`Kestra failed (${status}) on ${call}${suffix}`, status, {
+      method,
+      path,
+      kestra: said,
+    });
   }
-  return new KestraError(`Kestra rejected ${call} (${status})${suffix}`, status, { method, path, kestra: said });
+  return new KestraError(`Kestra rejected ${call} (${status})${suffix}`, status, {
+    method,
+    path,
+    kestra: said,
+  });
 }
 
 export function networkError(method: string, url: string, cause: unknown): KestraError {
-  const reason = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+  const reason =
+    cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
   return new KestraError(
     `cannot reach Kestra at ${url} (${method}): ${reason}; is it running and is KESTRA_URL right?`,
     null,

@@ -31,7 +31,13 @@ export async function* pagedLogs(
   const size = opts.pageSize ?? 500;
   let seen = 0;
   for (let page = 1; ; page++) {
-    const res = await client.searchLogs({ namespace: opts.namespace, before: opts.before, page, size, sort: 'timestamp:asc' });
+    const res = await client.searchLogs({
+      namespace: opts.namespace,
+      before: opts.before,
+      page,
+      size,
+      sort: 'timestamp:asc',
+    });
     onPage();
     for (const entry of res.results) yield entry;
     seen += res.results.length;
@@ -39,11 +45,18 @@ export async function* pagedLogs(
   }
 }
 
-export async function exportLogs(client: Pick<KestraClient, 'searchLogs'>, opts: ExportLogsOptions): Promise<ExportLogsReport> {
+export async function exportLogs(
+  client: Pick<KestraClient, 'searchLogs'>,
+  opts: ExportLogsOptions,
+): Promise<ExportLogsReport> {
   if (Number.isNaN(Date.parse(opts.before))) {
-    throw new ValidationError('--before', `--before must be an ISO-8601 instant like 2026-01-31T00:00:00Z, got "${opts.before}"`, {
-      provided: opts.before,
-    });
+    throw new ValidationError(
+      '--before',
+      `--before must be an ISO-8601 instant like 2026-01-31T00:00:00Z, got "${opts.before}"`,
+      {
+        provided: opts.before,
+      },
+    );
   }
   let lines = 0;
   let pages = 0;

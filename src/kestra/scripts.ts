@@ -17,7 +17,10 @@ export function findScript(name: string, from = dirname(fileURLToPath(import.met
       dir = parent;
     }
   }
-  throw new RailcloneError('ScriptNotFound', `scripts/${name} not found above ${process.cwd()}; run railclone from its checkout`);
+  throw new RailcloneError(
+    'ScriptNotFound',
+    `scripts/${name} not found above ${process.cwd()}; run railclone from its checkout`,
+  );
 }
 
 /** Runs a script with the terminal attached; resolves with its exit code. */

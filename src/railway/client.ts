@@ -102,7 +102,9 @@ export class RailwayClient implements RailwayApi {
     // RAILWAY_TOKEN instead, which would make every clone fail with "Not Authorized".)
     if (apiToken && projectToken && !warnedBothTokens) {
       warnedBothTokens = true;
-      log.warn('Both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; using RAILWAY_API_TOKEN and ignoring RAILWAY_TOKEN.');
+      log.warn(
+        'Both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; using RAILWAY_API_TOKEN and ignoring RAILWAY_TOKEN.',
+      );
     }
     this.mode = apiToken ? 'api' : 'project';
     const headers: Record<string, string> = { 'user-agent': 'railclone', 'x-source': 'railclone' };
@@ -117,7 +119,9 @@ export class RailwayClient implements RailwayApi {
     }
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new ValidationError('timeoutMs', 'timeoutMs must be a positive whole number of milliseconds', { provided: timeoutMs });
+      throw new ValidationError('timeoutMs', 'timeoutMs must be a positive whole number of milliseconds', {
+        provided: timeoutMs,
+      });
     }
     const endpoint = options.endpoint ?? DEFAULT_ENDPOINT;
     assertHttpUrl(endpoint, 'endpoint');
@@ -145,13 +149,34 @@ export class RailwayClient implements RailwayApi {
 
   async whoami(): Promise<TokenIdentity> {
     if (this.mode === 'project') {
-      type R = { projectToken: { projectId: string; environmentId: string; project: { name: string }; environment: { name: string } } };
-      const r = await this.transport.call<R>(ops.ProjectTokenInfo, {}, { resource: 'its own project (projectToken)' });
+      type R = {
+        projectToken: {
+          projectId: string;
+          environmentId: string;
+          project: { name: string };
+          environment: { name: string };
+        };
+      };
+      const r = await this.transport.call<R>(
+        ops.ProjectTokenInfo,
+        {},
+        { resource: 'its own project (projectToken)' },
+      );
       const t = r.projectToken;
-      return { kind: 'project', projectId: t.projectId, environmentId: t.environmentId, projectName: t.project.name, environmentName: t.environment.name };
+      return {
+        kind: 'project',
+        projectId: t.projectId,
+        environmentId: t.environmentId,
+        projectName: t.project.name,
+        environmentName: t.environment.name,
+      };
     }
     try {
-      const r = await this.transport.call<{ me: { id: string; name: string | null; email: string } }>(ops.Me, {}, { resource: 'the account (me)' });
+      const r = await this.transport.call<{ me: { id: string; name: string | null; email: string } }>(
+        ops.Me,
+        {},
+        { resource: 'the account (me)' },
+      );
       return { kind: 'account', user: { id: r.me.id, name: r.me.name ?? null, email: r.me.email } };
     } catch (err) {
       // `me` refuses workspace tokens; apiToken works for both kinds.
@@ -176,14 +201,20 @@ export class RailwayClient implements RailwayApi {
       services: Connection<{ id: string; name: string }>;
     };
     const resource = `project ${projectId}`;
-    const { project } = await this.transport.call<{ project: P }>(ops.Project, { id: projectId, first: ops.PAGE_SIZE }, { resource });
+    const { project } = await this.transport.call<{ project: P }>(
+      ops.Project,
+      { id: projectId, first: ops.PAGE_SIZE },
+      { resource },
+    );
     const environments = project.environments.pageInfo?.hasNextPage
       ? await this.listEnvironments(projectId)
       : nodes(project.environments).map(toEnvironmentSummary);
     const services = nodes(project.services);
     let page = project.services.pageInfo;
     while (page?.hasNextPage) {
-      const r = await this.transport.call<{ project: { services: Connection<{ id: string; name: string }> } }>(
+      const r = await this.transport.call<{
+        project: { services: Connection<{ id: string; name: string }> };
+      }>(
         ops.ProjectServicesPage,
         { id: projectId, first: ops.PAGE_SIZE, after: page.endCursor },
         { resource },
@@ -202,40 +233,68 @@ export class RailwayClient implements RailwayApi {
     };
   }
 
-  async createProject(input: { name: string; workspaceId?: string; defaultEnvironmentName?: string }): Promise<{ id: string; name: string }> {
+  async createProject(input: {
+    name: string;
+    workspaceId?: string;
+    defaultEnvironmentName?: string;
+  }): Promise<{ id: string; name: string }> {
     const startedAt = Date.now();
-    const vars = { input: definedOnly({ name: input.name, workspaceId: input.workspaceId, defaultEnvironmentName: input.defaultEnvironmentName }) };
-    const r = await this.transport.call<{ projectCreate: { id: string; name: string } }>(ops.ProjectCreate, vars, {
-      resource: `new project "${input.name}"`,
-      // Project names are not unique: only a project of that name created since we started counts.
-      recover: async () => {
-        const found = await this.findRecentProject(input.name, input.workspaceId, startedAt);
-        return found ? { projectCreate: found } : undefined;
+    const vars = {
+      input: definedOnly({
+        name: input.name,
+        workspaceId: input.workspaceId,
+        defaultEnvironmentName: input.defaultEnvironmentName,
+      }),
+    };
+    const r = await this.transport.call<{ projectCreate: { id: string; name: string } }>(
+      ops.ProjectCreate,
+      vars,
+      {
+        resource: `new project "${input.name}"`,
+        // Project names are not unique: only a project of that name created since we started counts.
+        recover: async () => {
+          const found = await this.findRecentProject(input.name, input.workspaceId, startedAt);
+          return found ? { projectCreate: found } : undefined;
+        },
       },
-    });
+    );
     return { id: r.projectCreate.id, name: r.projectCreate.name };
   }
 
   private async findRecentProject(name: string, workspaceId: string | undefined, since: number) {
     type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
     // Newest first; one page is plenty to find something created seconds ago.
-    const r = await this.transport.call<R>(ops.Projects, { workspaceId, first: 50 }, { resource: 'the project list' });
+    const r = await this.transport.call<R>(
+      ops.Projects,
+      { workspaceId, first: 50 },
+      { resource: 'the project list' },
+    );
     return nodes(r.projects).find((p) => p.name === name && Date.parse(p.createdAt) >= since - CLOCK_SKEW_MS);
   }
 
   async deleteProject(projectId: string): Promise<void> {
-    await this.transport.call<{ projectDelete: boolean }>(ops.ProjectDelete, { id: projectId }, {
-      resource: `project ${projectId}`,
-      goneMeansDone: { projectDelete: true },
-    });
+    await this.transport.call<{ projectDelete: boolean }>(
+      ops.ProjectDelete,
+      { id: projectId },
+      {
+        resource: `project ${projectId}`,
+        goneMeansDone: { projectDelete: true },
+      },
+    );
   }
 
-  async listProjects(opts: { workspaceId?: string } = {}): Promise<{ id: string; name: string; createdAt: string }[]> {
+  async listProjects(
+    opts: { workspaceId?: string } = {},
+  ): Promise<{ id: string; name: string; createdAt: string }[]> {
     type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
     const out: { id: string; name: string; createdAt: string }[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const r = await this.transport.call<R>(ops.Projects, { workspaceId: opts.workspaceId, first: ops.PAGE_SIZE, after }, { resource: 'the project list' });
+      const r = await this.transport.call<R>(
+        ops.Projects,
+        { workspaceId: opts.workspaceId, first: ops.PAGE_SIZE, after },
+        { resource: 'the project list' },
+      );
       out.push(...nodes(r.projects).map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt })));
       if (!r.projects.pageInfo?.hasNextPage) break;
       after = r.projects.pageInfo.endCursor;
@@ -254,7 +313,9 @@ export class RailwayClient implements RailwayApi {
       input: definedOnly({
         projectId: input.projectId,
         name: input.name,
-        source: input.source ? definedOnly({ image: input.source.image, repo: input.source.repo }) : undefined,
+        source: input.source
+          ? definedOnly({ image: input.source.image, repo: input.source.repo })
+          : undefined,
         branch: input.branch,
         environmentId: input.environmentId,
         variables: input.variables,
@@ -274,37 +335,64 @@ export class RailwayClient implements RailwayApi {
             { serviceId: found.id, projectId: input.projectId },
           );
         }
-        log.info(`serviceCreate of "${input.name}" did happen before the connection failed; using ${found.id}`);
+        log.info(
+          `serviceCreate of "${input.name}" did happen before the connection failed; using ${found.id}`,
+        );
         return { serviceCreate: { ...found, projectId: input.projectId } };
       },
     });
     return { id: r.serviceCreate.id, name: r.serviceCreate.name, projectId: r.serviceCreate.projectId };
   }
 
-  private async projectServicesCreated(projectId: string): Promise<{ id: string; name: string; createdAt: string }[]> {
+  private async projectServicesCreated(
+    projectId: string,
+  ): Promise<{ id: string; name: string; createdAt: string }[]> {
     type R = { project: { services: Connection<{ id: string; name: string; createdAt: string }> } };
     const out: { id: string; name: string; createdAt: string }[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const r = await this.transport.call<R>(ops.ProjectServicesCreated, { id: projectId, first: ops.PAGE_SIZE, after }, { resource: `project ${projectId}` });
+      const r = await this.transport.call<R>(
+        ops.ProjectServicesCreated,
+        { id: projectId, first: ops.PAGE_SIZE, after },
+        { resource: `project ${projectId}` },
+      );
       out.push(...nodes(r.project.services));
       if (!r.project.services.pageInfo?.hasNextPage) return out;
       after = r.project.services.pageInfo.endCursor;
     }
   }
 
-  async updateServiceInstance(input: { environmentId: string; serviceId: string; settings: ServiceInstanceSettings }): Promise<void> {
-    const settings = definedOnly({ ...input.settings, source: input.settings.source ? definedOnly({ ...input.settings.source }) : undefined });
-    await this.transport.call(ops.ServiceInstanceUpdate, { serviceId: input.serviceId, environmentId: input.environmentId, input: settings }, {
-      resource: `service ${input.serviceId} in environment ${input.environmentId}`,
+  async updateServiceInstance(input: {
+    environmentId: string;
+    serviceId: string;
+    settings: ServiceInstanceSettings;
+  }): Promise<void> {
+    const settings = definedOnly({
+      ...input.settings,
+      source: input.settings.source ? definedOnly({ ...input.settings.source }) : undefined,
     });
+    await this.transport.call(
+      ops.ServiceInstanceUpdate,
+      { serviceId: input.serviceId, environmentId: input.environmentId, input: settings },
+      {
+        resource: `service ${input.serviceId} in environment ${input.environmentId}`,
+      },
+    );
   }
 
-  async createVolume(input: { projectId: string; environmentId: string; serviceId: string; mountPath: string; region?: string }): Promise<{ id: string; name: string }> {
+  async createVolume(input: {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    mountPath: string;
+    region?: string;
+  }): Promise<{ id: string; name: string }> {
     // Volumes have no name we choose: remember the service's instances before, so a new one at this
     // mount path after a lost answer is ours.
     const instances = async () =>
-      (await this.getEnvironment(input.environmentId, input.projectId)).volumeInstances.filter((v) => v.serviceId === input.serviceId && v.mountPath === input.mountPath);
+      (await this.getEnvironment(input.environmentId, input.projectId)).volumeInstances.filter(
+        (v) => v.serviceId === input.serviceId && v.mountPath === input.mountPath,
+      );
     const before = new Set((await instances()).map((v) => v.volumeId));
     const r = await this.transport.call<{ volumeCreate: { id: string; name: string } }>(
       ops.VolumeCreate,
@@ -322,15 +410,22 @@ export class RailwayClient implements RailwayApi {
   }
 
   async deleteService(input: { serviceId: string; environmentId?: string }): Promise<void> {
-    await this.transport.call(ops.ServiceDelete, { id: input.serviceId, environmentId: input.environmentId }, {
-      resource: `service ${input.serviceId}`,
-      goneMeansDone: { serviceDelete: true },
-    });
+    await this.transport.call(
+      ops.ServiceDelete,
+      { id: input.serviceId, environmentId: input.environmentId },
+      {
+        resource: `service ${input.serviceId}`,
+        goneMeansDone: { serviceDelete: true },
+      },
+    );
   }
 
   // ---- environments ----
 
-  async listEnvironments(projectId: string, opts: { isEphemeral?: boolean } = {}): Promise<EnvironmentSummary[]> {
+  async listEnvironments(
+    projectId: string,
+    opts: { isEphemeral?: boolean } = {},
+  ): Promise<EnvironmentSummary[]> {
     const out: EnvironmentSummary[] = [];
     let after: string | null | undefined;
     for (;;) {
@@ -358,26 +453,24 @@ export class RailwayClient implements RailwayApi {
     };
     const resource = `environment ${environmentId}`;
     const base = { id: environmentId, projectId, first: ops.PAGE_SIZE };
-    const { environment: env } = await this.transport.call<{ environment: E }>(ops.Environment, base, { resource });
+    const { environment: env } = await this.transport.call<{ environment: E }>(ops.Environment, base, {
+      resource,
+    });
     const services = nodes(env.serviceInstances);
     let page = env.serviceInstances.pageInfo;
     while (page?.hasNextPage) {
-      const r = await this.transport.call<{ environment: { serviceInstances: Connection<RawServiceInstance> } }>(
-        ops.EnvironmentServiceInstancesPage,
-        { ...base, after: page.endCursor },
-        { resource },
-      );
+      const r = await this.transport.call<{
+        environment: { serviceInstances: Connection<RawServiceInstance> };
+      }>(ops.EnvironmentServiceInstancesPage, { ...base, after: page.endCursor }, { resource });
       services.push(...nodes(r.environment.serviceInstances));
       page = r.environment.serviceInstances.pageInfo;
     }
     const volumes = nodes(env.volumeInstances);
     page = env.volumeInstances.pageInfo;
     while (page?.hasNextPage) {
-      const r = await this.transport.call<{ environment: { volumeInstances: Connection<RawVolumeInstance> } }>(
-        ops.EnvironmentVolumeInstancesPage,
-        { ...base, after: page.endCursor },
-        { resource },
-      );
+      const r = await this.transport.call<{
+        environment: { volumeInstances: Connection<RawVolumeInstance> };
+      }>(ops.EnvironmentVolumeInstancesPage, { ...base, after: page.endCursor }, { resource });
       volumes.push(...nodes(r.environment.volumeInstances));
       page = r.environment.volumeInstances.pageInfo;
     }
@@ -390,7 +483,10 @@ export class RailwayClient implements RailwayApi {
     };
   }
 
-  async getEnvironmentConfig(environmentId: string, opts: { decryptVariables?: boolean } = {}): Promise<EnvironmentConfig> {
+  async getEnvironmentConfig(
+    environmentId: string,
+    opts: { decryptVariables?: boolean } = {},
+  ): Promise<EnvironmentConfig> {
     const r = await this.transport.call<{ environment: { config: EnvironmentConfig } }>(
       ops.EnvironmentConfig,
       { id: environmentId, decryptVariables: opts.decryptVariables },
@@ -425,11 +521,13 @@ export class RailwayClient implements RailwayApi {
         if (Date.parse(found.createdAt) < startedAt - CLOCK_SKEW_MS) {
           throw new RailwayConflictError(
             `environment "${input.name}" already existed in project ${input.projectId} (created ${found.createdAt}) ` +
-              'before this create, whose answer was lost; it is not railclone\'s new environment.',
+              "before this create, whose answer was lost; it is not railclone's new environment.",
             { environmentId: found.id, projectId: input.projectId },
           );
         }
-        log.info(`environmentCreate of "${input.name}" did happen before the connection failed; using ${found.id}`);
+        log.info(
+          `environmentCreate of "${input.name}" did happen before the connection failed; using ${found.id}`,
+        );
         return { environmentCreate: { ...found, unmergedChangesCount: null } };
       },
     });
@@ -437,10 +535,14 @@ export class RailwayClient implements RailwayApi {
   }
 
   async deleteEnvironment(environmentId: string): Promise<boolean> {
-    const r = await this.transport.call<{ environmentDelete: boolean }>(ops.EnvironmentDelete, { id: environmentId }, {
-      resource: `environment ${environmentId}`,
-      goneMeansDone: { environmentDelete: true },
-    });
+    const r = await this.transport.call<{ environmentDelete: boolean }>(
+      ops.EnvironmentDelete,
+      { id: environmentId },
+      {
+        resource: `environment ${environmentId}`,
+        goneMeansDone: { environmentDelete: true },
+      },
+    );
     return r.environmentDelete;
   }
 
@@ -455,7 +557,11 @@ export class RailwayClient implements RailwayApi {
     return toPatch(r.environmentStagedChanges);
   }
 
-  async stageChanges(environmentId: string, patch: EnvironmentConfig, merge?: boolean): Promise<EnvironmentPatchInfo> {
+  async stageChanges(
+    environmentId: string,
+    patch: EnvironmentConfig,
+    merge?: boolean,
+  ): Promise<EnvironmentPatchInfo> {
     registerConfigSecrets(patch);
     const r = await this.transport.call<{ environmentStageChanges: EnvironmentPatchInfo }>(
       ops.EnvironmentStageChanges,
@@ -475,7 +581,10 @@ export class RailwayClient implements RailwayApi {
     return r.environmentPatchCommit;
   }
 
-  async commitStaged(environmentId: string, opts: { skipDeploys?: boolean; message?: string } = {}): Promise<string> {
+  async commitStaged(
+    environmentId: string,
+    opts: { skipDeploys?: boolean; message?: string } = {},
+  ): Promise<string> {
     const r = await this.transport.call<{ environmentPatchCommitStaged: string }>(
       ops.EnvironmentPatchCommitStaged,
       { environmentId, skipDeploys: opts.skipDeploys, commitMessage: opts.message },
@@ -489,17 +598,29 @@ export class RailwayClient implements RailwayApi {
   async getVariables(scope: VariablesScope & { unrendered?: boolean }): Promise<VariableMap> {
     const r = await this.transport.call<{ variables: Record<string, unknown> }>(
       ops.Variables,
-      { projectId: scope.projectId, environmentId: scope.environmentId, serviceId: scope.serviceId, unrendered: scope.unrendered },
+      {
+        projectId: scope.projectId,
+        environmentId: scope.environmentId,
+        serviceId: scope.serviceId,
+        unrendered: scope.unrendered,
+      },
       { resource: variablesResource(scope) },
     );
     const out: VariableMap = {};
-    for (const [name, value] of Object.entries(r.variables ?? {})) out[name] = value == null ? '' : String(value);
+    for (const [name, value] of Object.entries(r.variables ?? {}))
+      out[name] = value == null ? '' : String(value);
     // RAILWAY_* are Railway-provided ids, names and domains: public, and masking them would blind our logs.
-    registerSecrets(Object.entries(out).filter(([name]) => !name.startsWith('RAILWAY_')).map(([, v]) => v));
+    registerSecrets(
+      Object.entries(out)
+        .filter(([name]) => !name.startsWith('RAILWAY_'))
+        .map(([, v]) => v),
+    );
     return out;
   }
 
-  async upsertVariables(scope: VariablesScope & { variables: VariableMap; replace?: boolean; skipDeploys?: boolean }): Promise<void> {
+  async upsertVariables(
+    scope: VariablesScope & { variables: VariableMap; replace?: boolean; skipDeploys?: boolean },
+  ): Promise<void> {
     registerSecrets(Object.values(scope.variables));
     const input = definedOnly({
       projectId: scope.projectId,
@@ -509,18 +630,33 @@ export class RailwayClient implements RailwayApi {
       replace: scope.replace,
       skipDeploys: scope.skipDeploys,
     });
-    await this.transport.call(ops.VariableCollectionUpsert, { input }, { resource: variablesResource(scope) });
+    await this.transport.call(
+      ops.VariableCollectionUpsert,
+      { input },
+      { resource: variablesResource(scope) },
+    );
   }
 
   async deleteVariable(scope: VariablesScope & { name: string }): Promise<void> {
-    const input = definedOnly({ projectId: scope.projectId, environmentId: scope.environmentId, serviceId: scope.serviceId, name: scope.name });
-    await this.transport.call(ops.VariableDelete, { input }, { resource: `variable ${scope.name} of ${variablesResource(scope)}` });
+    const input = definedOnly({
+      projectId: scope.projectId,
+      environmentId: scope.environmentId,
+      serviceId: scope.serviceId,
+      name: scope.name,
+    });
+    await this.transport.call(
+      ops.VariableDelete,
+      { input },
+      { resource: `variable ${scope.name} of ${variablesResource(scope)}` },
+    );
   }
 
   // ---- domains ----
 
   async listDomains(scope: Required<VariablesScope>): Promise<ServiceDomains> {
-    const r = await this.transport.call<{ domains: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } }>(
+    const r = await this.transport.call<{
+      domains: { serviceDomains: RawDomain[]; customDomains: RawDomain[] };
+    }>(
       ops.Domains,
       { projectId: scope.projectId, environmentId: scope.environmentId, serviceId: scope.serviceId },
       { resource: `service ${scope.serviceId} in environment ${scope.environmentId}` },
@@ -529,7 +665,9 @@ export class RailwayClient implements RailwayApi {
   }
 
   private async serviceInstanceDomains(environmentId: string, serviceId: string): Promise<ServiceDomains> {
-    const r = await this.transport.call<{ serviceInstance: { domains: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } } }>(
+    const r = await this.transport.call<{
+      serviceInstance: { domains: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } };
+    }>(
       ops.ServiceInstanceDomains,
       { environmentId, serviceId },
       { resource: `service ${serviceId} in environment ${environmentId}` },
@@ -537,13 +675,27 @@ export class RailwayClient implements RailwayApi {
     return toDomains(r.serviceInstance.domains);
   }
 
-  async createServiceDomain(input: { environmentId: string; serviceId: string; targetPort?: number }): Promise<DomainInfo> {
+  async createServiceDomain(input: {
+    environmentId: string;
+    serviceId: string;
+    targetPort?: number;
+  }): Promise<DomainInfo> {
     // serviceDomainCreate's result cannot be found by name (Railway picks it), so remember what
     // existed before: a new domain after an ambiguous failure is ours.
-    const before = new Set((await this.serviceInstanceDomains(input.environmentId, input.serviceId)).serviceDomains.map((d) => d.id));
+    const before = new Set(
+      (await this.serviceInstanceDomains(input.environmentId, input.serviceId)).serviceDomains.map(
+        (d) => d.id,
+      ),
+    );
     const r = await this.transport.call<{ serviceDomainCreate: RawDomain }>(
       ops.ServiceDomainCreate,
-      { input: definedOnly({ environmentId: input.environmentId, serviceId: input.serviceId, targetPort: input.targetPort }) },
+      {
+        input: definedOnly({
+          environmentId: input.environmentId,
+          serviceId: input.serviceId,
+          targetPort: input.targetPort,
+        }),
+      },
       {
         resource: `service ${input.serviceId} in environment ${input.environmentId}`,
         recover: async () => {
@@ -558,7 +710,11 @@ export class RailwayClient implements RailwayApi {
   }
 
   async deleteServiceDomain(id: string): Promise<void> {
-    await this.transport.call(ops.ServiceDomainDelete, { id }, { resource: `service domain ${id}`, goneMeansDone: { serviceDomainDelete: true } });
+    await this.transport.call(
+      ops.ServiceDomainDelete,
+      { id },
+      { resource: `service domain ${id}`, goneMeansDone: { serviceDomainDelete: true } },
+    );
   }
 
   async customDomainAvailable(domain: string): Promise<{ available: boolean; message: string }> {
@@ -570,7 +726,13 @@ export class RailwayClient implements RailwayApi {
     return { available: r.customDomainAvailable.available, message: r.customDomainAvailable.message };
   }
 
-  async createCustomDomain(input: { projectId: string; environmentId: string; serviceId: string; domain: string; targetPort?: number }): Promise<DomainInfo> {
+  async createCustomDomain(input: {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    domain: string;
+    targetPort?: number;
+  }): Promise<DomainInfo> {
     registerPublic(input.domain);
     const r = await this.transport.call<{ customDomainCreate: RawDomain }>(
       ops.CustomDomainCreate,
@@ -588,7 +750,11 @@ export class RailwayClient implements RailwayApi {
   }
 
   async deleteCustomDomain(id: string): Promise<void> {
-    await this.transport.call(ops.CustomDomainDelete, { id }, { resource: `custom domain ${id}`, goneMeansDone: { customDomainDelete: true } });
+    await this.transport.call(
+      ops.CustomDomainDelete,
+      { id },
+      { resource: `custom domain ${id}`, goneMeansDone: { customDomainDelete: true } },
+    );
   }
 
   // ---- TCP proxies ----
@@ -600,7 +766,11 @@ export class RailwayClient implements RailwayApi {
     return r.tcpProxies.map(toTcpProxy);
   }
 
-  async enableTcpProxy(input: { environmentId: string; serviceId: string; applicationPort: number }): Promise<TcpProxyInfo> {
+  async enableTcpProxy(input: {
+    environmentId: string;
+    serviceId: string;
+    applicationPort: number;
+  }): Promise<TcpProxyInfo> {
     const scope = { environmentId: input.environmentId, serviceId: input.serviceId };
     const matching = (list: TcpProxyInfo[]) => list.find((p) => p.applicationPort === input.applicationPort);
     const existing = matching(await this.listTcpProxies(scope));
@@ -609,7 +779,9 @@ export class RailwayClient implements RailwayApi {
     // The current way (as the CLI does it): a networking patch. Committing it directly would also
     // commit someone's staged work, so with staged changes pending we stage ours alongside.
     const patch: EnvironmentConfig = {
-      services: { [input.serviceId]: { networking: { tcpProxies: { [String(input.applicationPort)]: {} } } } },
+      services: {
+        [input.serviceId]: { networking: { tcpProxies: { [String(input.applicationPort)]: {} } } },
+      },
     };
     const r = await this.transport.call<{ environment: { unmergedChangesCount: number | null } }>(
       ops.EnvironmentUnmergedChanges,
@@ -618,7 +790,12 @@ export class RailwayClient implements RailwayApi {
     );
     const staged = (r.environment.unmergedChangesCount ?? 0) > 0;
     if (staged) await this.stageChanges(input.environmentId, patch, true);
-    else await this.commitPatch(input.environmentId, patch, `railclone: TCP proxy for port ${input.applicationPort}`);
+    else
+      await this.commitPatch(
+        input.environmentId,
+        patch,
+        `railclone: TCP proxy for port ${input.applicationPort}`,
+      );
 
     const polls = Math.max(1, Math.ceil(this.tcpPoll.timeoutMs / this.tcpPoll.intervalMs));
     for (let i = 0; i < polls; i++) {
@@ -629,13 +806,19 @@ export class RailwayClient implements RailwayApi {
     throw new RailwayApiError(
       `The TCP proxy for port ${input.applicationPort} of service ${input.serviceId} did not appear within ` +
         `${Math.round(this.tcpPoll.timeoutMs / 1000)} s` +
-        (staged ? ': it was STAGED because the environment has unmerged changes; commit them to create it.' : '.'),
+        (staged
+          ? ': it was STAGED because the environment has unmerged changes; commit them to create it.'
+          : '.'),
       { environmentId: input.environmentId, serviceId: input.serviceId, staged },
     );
   }
 
   async deleteTcpProxy(id: string): Promise<void> {
-    await this.transport.call(ops.TcpProxyDelete, { id }, { resource: `TCP proxy ${id}`, goneMeansDone: { tcpProxyDelete: true } });
+    await this.transport.call(
+      ops.TcpProxyDelete,
+      { id },
+      { resource: `TCP proxy ${id}`, goneMeansDone: { tcpProxyDelete: true } },
+    );
   }
 
   // ---- deployments ----
@@ -694,7 +877,9 @@ function assertHttpUrl(value: string, field: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw new ValidationError(field, `${field} must be an http(s) URL such as ${DEFAULT_ENDPOINT}`, { provided: value });
+    throw new ValidationError(field, `${field} must be an http(s) URL such as ${DEFAULT_ENDPOINT}`, {
+      provided: value,
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ValidationError(field, `${field} must be an http(s) URL such as ${DEFAULT_ENDPOINT}`, {

@@ -85,9 +85,18 @@ function about(ctx: RailwayErrorContext): string {
  * Maps one GraphQL error message (HTTP 200, `errors[0].message`) to a typed error.
  * `httpStatus` is kept in details for operators.
  */
-export function mapGraphQLMessage(rawMessage: string, ctx: RailwayErrorContext, httpStatus = 200): RailwayError {
+export function mapGraphQLMessage(
+  rawMessage: string,
+  ctx: RailwayErrorContext,
+  httpStatus = 200,
+): RailwayError {
   const message = clip(rawMessage);
-  const details = { operation: ctx.operation, resource: ctx.resource ?? null, httpStatus, railwayMessage: message };
+  const details = {
+    operation: ctx.operation,
+    resource: ctx.resource ?? null,
+    httpStatus,
+    railwayMessage: message,
+  };
   const lower = rawMessage.toLowerCase();
   if (lower.includes('project token not found')) {
     return new RailwayAuthError(
@@ -125,7 +134,12 @@ export function mapGraphQLMessage(rawMessage: string, ctx: RailwayErrorContext, 
 export function validationError(rawMessage: string, ctx: RailwayErrorContext): RailwayValidationError {
   return new RailwayValidationError(
     `Railway rejected railclone's ${ctx.operation} request as invalid GraphQL: ${clip(rawMessage)}. ` +
-      'This is a bug in railclone (its operation no longer matches Railway\'s schema), not in your input; please report it.',
-    { operation: ctx.operation, resource: ctx.resource ?? null, httpStatus: 400, railwayMessage: clip(rawMessage) },
+      "This is a bug in railclone (its operation no longer matches Railway's schema), not in your input; please report it.",
+    {
+      operation: ctx.operation,
+      resource: ctx.resource ?? null,
+      httpStatus: 400,
+      railwayMessage: clip(rawMessage),
+    },
   );
 }

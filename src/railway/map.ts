@@ -40,7 +40,9 @@ export function toEnvironmentSummary(e: RawEnvironment): EnvironmentSummary {
     isEphemeral: e.isEphemeral,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
-    sourceEnvironment: e.sourceEnvironment ? { id: e.sourceEnvironment.id, name: e.sourceEnvironment.name } : null,
+    sourceEnvironment: e.sourceEnvironment
+      ? { id: e.sourceEnvironment.id, name: e.sourceEnvironment.name }
+      : null,
   };
 }
 
@@ -54,7 +56,9 @@ export function toDomain(d: RawDomain): DomainInfo {
   return { id: d.id, domain: d.domain, targetPort: d.targetPort ?? null };
 }
 
-export function toDomains(d: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } | null): ServiceDomains {
+export function toDomains(
+  d: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } | null,
+): ServiceDomains {
   return {
     serviceDomains: (d?.serviceDomains ?? []).map(toDomain),
     customDomains: (d?.customDomains ?? []).map(toDomain),
@@ -70,7 +74,13 @@ export interface RawDeployment {
 }
 
 export function toDeployment(d: RawDeployment): DeploymentInfo {
-  return { id: d.id, status: d.status, serviceId: d.serviceId ?? null, environmentId: d.environmentId, createdAt: d.createdAt };
+  return {
+    id: d.id,
+    status: d.status,
+    serviceId: d.serviceId ?? null,
+    environmentId: d.environmentId,
+    createdAt: d.createdAt,
+  };
 }
 
 export interface RawServiceInstance {
@@ -164,6 +174,7 @@ export function registerConfigSecrets(config: EnvironmentConfig | null | undefin
   if (!config || typeof config !== 'object') return;
   registerSecrets(variableValues(config.sharedVariables));
   for (const svc of Object.values(config.services ?? {})) {
-    if (svc && typeof svc === 'object') registerSecrets(variableValues((svc as { variables?: unknown }).variables));
+    if (svc && typeof svc === 'object')
+      registerSecrets(variableValues((svc as { variables?: unknown }).variables));
   }
 }

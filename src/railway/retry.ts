@@ -22,7 +22,9 @@ export class TransientFailure extends Error {
   constructor(
     readonly kind: TransientKind,
     readonly reason: string,
-    readonly opts: { ambiguous: boolean; status?: number; retryAfterMs?: number | null } = { ambiguous: true },
+    readonly opts: { ambiguous: boolean; status?: number; retryAfterMs?: number | null } = {
+      ambiguous: true,
+    },
   ) {
     super(reason);
     this.name = 'TransientFailure';
@@ -39,7 +41,11 @@ export class TransientFailure extends Error {
 }
 
 /** Full jitter: a uniform wait in [0, min(max, base·2^attempt)] (AWS architecture blog's advice). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }

@@ -96,7 +96,8 @@ function classifyingFetch(timeoutMs: number): typeof fetch {
     if (!json) {
       // Cloudflare answers blocks and challenges with an HTML page (often 403), before Railway runs
       // anything; an HTML 200 is odd enough to treat as ambiguous.
-      const cloudflare = /cloudflare/i.test(text) || res.headers.get('server')?.toLowerCase() === 'cloudflare';
+      const cloudflare =
+        /cloudflare/i.test(text) || res.headers.get('server')?.toLowerCase() === 'cloudflare';
       throw new TransientFailure(
         'bad-body',
         `HTTP ${res.status} with a non-JSON body${cloudflare ? ' (a Cloudflare page)' : ''}`,
@@ -120,7 +121,11 @@ export class Transport {
   }
 
   /** Sends `op` with `variables`, retrying what is safe to retry; throws typed RailwayErrors. */
-  async call<T>(op: Operation, variables: Record<string, unknown>, callOpts: CallOptions<T> = {}): Promise<T> {
+  async call<T>(
+    op: Operation,
+    variables: Record<string, unknown>,
+    callOpts: CallOptions<T> = {},
+  ): Promise<T> {
     const ctx: RailwayErrorContext = {
       operation: op.name,
       resource: callOpts.resource,
@@ -154,7 +159,11 @@ export class Transport {
     );
   }
 
-  private async once<T>(op: Operation, variables: Record<string, unknown>, ctx: RailwayErrorContext): Promise<T> {
+  private async once<T>(
+    op: Operation,
+    variables: Record<string, unknown>,
+    ctx: RailwayErrorContext,
+  ): Promise<T> {
     try {
       return await this.client.request<T>({ document: op.document, variables });
     } catch (err) {
@@ -162,7 +171,9 @@ export class Transport {
       if (err instanceof ClientError) throw this.mapClientError(err, ctx);
       // graphql-request rejected a JSON body that is not a GraphQL result.
       if (err instanceof Error && /Invalid execution result/.test(err.message)) {
-        throw new TransientFailure('bad-body', 'a JSON body that is not a GraphQL result', { ambiguous: true });
+        throw new TransientFailure('bad-body', 'a JSON body that is not a GraphQL result', {
+          ambiguous: true,
+        });
       }
       throw err;
     }
@@ -182,19 +193,39 @@ export class Transport {
         { operation: ctx.operation, httpStatus: 404 },
       );
     }
-    return new RailwayApiError(`Railway answered HTTP ${status} to ${ctx.operation} without an error message`, {
-      operation: ctx.operation,
-      httpStatus: status,
-    });
+    return new RailwayApiError(
+      `Railway answered HTTP ${status} to ${ctx.operation} without an error message`,
+      {
+        operation: ctx.operation,
+        httpStatus: status,
+      },
+    );
   }
 
-  private giveUp(f: TransientFailure, why: 'exhausted' | 'not-idempotent' | 'wait-too-long', ctx: RailwayErrorContext) {
+  private giveUp(
+    f: TransientFailure,
+    why: 'exhausted' | 'not-idempotent' | 'wait-too-long',
+    ctx: RailwayErrorContext,
+  ) {
     const what = ctx.resource ? `${ctx.operation} (${ctx.resource})` : ctx.operation;
-    const details = { operation: ctx.operation, resource: ctx.resource ?? null, reason: f.reason, httpStatus: f.status ?? null };
+    const details = {
+      operation: ctx.operation,
+      resource: ctx.resource ?? null,
+      reason: f.reason,
+      httpStatus: f.status ?? null,
+    };
     if (f.kind === 'rate-limit') {
-      const wait = f.retryAfterMs === null ? '' : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s.`;
-      const tries = why === 'wait-too-long' ? 'not retried: the wait is longer than the retry cap' : `after ${this.opts.retry.retries + 1} attempts`;
-      return new RailwayRateLimitError(`Railway rate limit hit on ${what}, ${tries}.${wait}`, f.retryAfterMs, details);
+      const wait =
+        f.retryAfterMs === null ? '' : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s.`;
+      const tries =
+        why === 'wait-too-long'
+          ? 'not retried: the wait is longer than the retry cap'
+          : `after ${this.opts.retry.retries + 1} attempts`;
+      return new RailwayRateLimitError(
+        `Railway rate limit hit on ${what}, ${tries}.${wait}`,
+        f.retryAfterMs,
+        details,
+      );
     }
     if (why === 'not-idempotent') {
       return new RailwayUnavailableError(

@@ -2,8 +2,19 @@
 // against Railway's GraphQL API v2; the steps only ever see these types.
 
 export type DeploymentStatus =
-  | 'BUILDING' | 'CRASHED' | 'DEPLOYING' | 'FAILED' | 'INITIALIZING' | 'NEEDS_APPROVAL' | 'QUEUED'
-  | 'REMOVED' | 'REMOVING' | 'SKIPPED' | 'SLEEPING' | 'SUCCESS' | 'WAITING';
+  | 'BUILDING'
+  | 'CRASHED'
+  | 'DEPLOYING'
+  | 'FAILED'
+  | 'INITIALIZING'
+  | 'NEEDS_APPROVAL'
+  | 'QUEUED'
+  | 'REMOVED'
+  | 'REMOVING'
+  | 'SKIPPED'
+  | 'SLEEPING'
+  | 'SUCCESS'
+  | 'WAITING';
 
 /** Name → value. Values are secrets: register them (util/secrets) before anything can print them. */
 export type VariableMap = Record<string, string>;
@@ -19,7 +30,13 @@ export type EnvironmentConfig = {
 export type TokenIdentity =
   | { kind: 'account'; user: { id: string; name: string | null; email: string } }
   | { kind: 'workspace'; workspaces: { id: string; name: string }[] }
-  | { kind: 'project'; projectId: string; environmentId: string; projectName: string; environmentName: string };
+  | {
+      kind: 'project';
+      projectId: string;
+      environmentId: string;
+      projectName: string;
+      environmentName: string;
+    };
 
 export interface ServiceSummary {
   id: string;
@@ -166,13 +183,20 @@ export interface RailwayApi {
   getProject(projectId: string): Promise<ProjectSummary>;
   listEnvironments(projectId: string, opts?: { isEphemeral?: boolean }): Promise<EnvironmentSummary[]>;
   getEnvironment(environmentId: string, projectId?: string): Promise<EnvironmentDetails>;
-  getEnvironmentConfig(environmentId: string, opts?: { decryptVariables?: boolean }): Promise<EnvironmentConfig>;
+  getEnvironmentConfig(
+    environmentId: string,
+    opts?: { decryptVariables?: boolean },
+  ): Promise<EnvironmentConfig>;
   findEnvironmentByName(projectId: string, name: string): Promise<EnvironmentSummary | null>;
   /** Non-idempotent: after a timeout the client looks the environment up by name before retrying. */
   createEnvironment(input: CreateEnvironmentInput): Promise<EnvironmentSummary>;
   deleteEnvironment(environmentId: string): Promise<boolean>;
   stagedChanges(environmentId: string): Promise<EnvironmentPatchInfo>;
-  stageChanges(environmentId: string, patch: EnvironmentConfig, merge?: boolean): Promise<EnvironmentPatchInfo>;
+  stageChanges(
+    environmentId: string,
+    patch: EnvironmentConfig,
+    merge?: boolean,
+  ): Promise<EnvironmentPatchInfo>;
   commitPatch(environmentId: string, patch: EnvironmentConfig, message?: string): Promise<string>;
   commitStaged(environmentId: string, opts?: { skipDeploys?: boolean; message?: string }): Promise<string>;
   getVariables(scope: VariablesScope & { unrendered?: boolean }): Promise<VariableMap>;
@@ -181,7 +205,11 @@ export interface RailwayApi {
   ): Promise<void>;
   deleteVariable(scope: VariablesScope & { name: string }): Promise<void>;
   listDomains(scope: Required<VariablesScope>): Promise<ServiceDomains>;
-  createServiceDomain(input: { environmentId: string; serviceId: string; targetPort?: number }): Promise<DomainInfo>;
+  createServiceDomain(input: {
+    environmentId: string;
+    serviceId: string;
+    targetPort?: number;
+  }): Promise<DomainInfo>;
   deleteServiceDomain(id: string): Promise<void>;
   customDomainAvailable(domain: string): Promise<{ available: boolean; message: string }>;
   createCustomDomain(input: {
@@ -194,9 +222,17 @@ export interface RailwayApi {
   deleteCustomDomain(id: string): Promise<void>;
   listTcpProxies(input: { environmentId: string; serviceId: string }): Promise<TcpProxyInfo[]>;
   /** Creates the proxy through a committed environment patch (the current way), then reads it back. */
-  enableTcpProxy(input: { environmentId: string; serviceId: string; applicationPort: number }): Promise<TcpProxyInfo>;
+  enableTcpProxy(input: {
+    environmentId: string;
+    serviceId: string;
+    applicationPort: number;
+  }): Promise<TcpProxyInfo>;
   deleteTcpProxy(id: string): Promise<void>;
-  listDeployments(input: { projectId?: string; environmentId: string; serviceId?: string }): Promise<DeploymentInfo[]>;
+  listDeployments(input: {
+    projectId?: string;
+    environmentId: string;
+    serviceId?: string;
+  }): Promise<DeploymentInfo[]>;
   redeployService(input: { environmentId: string; serviceId: string }): Promise<void>;
   createProject(input: { name: string; workspaceId?: string; defaultEnvironmentName?: string }): Promise<{
     id: string;
@@ -208,9 +244,19 @@ export interface RailwayApi {
   listProjects?(opts?: { workspaceId?: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
   /** Non-idempotent: after a lost answer the client looks the name up (names are unique per project). */
   createService?(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
-  updateServiceInstance?(input: { environmentId: string; serviceId: string; settings: ServiceInstanceSettings }): Promise<void>;
+  updateServiceInstance?(input: {
+    environmentId: string;
+    serviceId: string;
+    settings: ServiceInstanceSettings;
+  }): Promise<void>;
   /** A new, empty volume for one service in one environment. */
-  createVolume?(input: { projectId: string; environmentId: string; serviceId: string; mountPath: string; region?: string }): Promise<{
+  createVolume?(input: {
+    projectId: string;
+    environmentId: string;
+    serviceId: string;
+    mountPath: string;
+    region?: string;
+  }): Promise<{
     id: string;
     name: string;
   }>;

@@ -20,7 +20,11 @@ export class RailcloneError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { error: this.code, message: this.message, details: JSON.parse(redact(JSON.stringify(this.details))) };
+    return {
+      error: this.code,
+      message: this.message,
+      details: JSON.parse(redact(JSON.stringify(this.details))),
+    };
   }
 }
 

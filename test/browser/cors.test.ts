@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { startTestEmulator, startTestGateway, tempFileStore, type TestGateway } from '../integration/gateway-helpers.js';
+import {
+  startTestEmulator,
+  startTestGateway,
+  tempFileStore,
+  type TestGateway,
+} from '../integration/gateway-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const prefix = `rcgwbr${randomUUID().slice(0, 6)}`;
@@ -42,7 +47,9 @@ async function blocked(gateway, key) {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y --no-install-recommends chromium) — this test never skips`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get install -y --no-install-recommends chromium) — this test never skips`,
+    );
   }
   page = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -53,10 +60,24 @@ beforeAll(async () => {
   const emu = await startTestEmulator(prefix);
   emulator = emu.emulator;
   const { store } = await tempFileStore();
-  gw = await startTestGateway({ store, railway: emu.railway, projectId: emulator.projectId, settings: { corsOrigins: [pageOrigin] } });
+  gw = await startTestGateway({
+    store,
+    railway: emu.railway,
+    projectId: emulator.projectId,
+    settings: { corsOrigins: [pageOrigin] },
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -72,11 +93,22 @@ describe('a browser on another origin', () => {
     const key = await gw.key();
     const tab = await browser!.newPage();
     await tab.goto(pageOrigin);
-    const result = await tab.evaluate(([g, k]) => (window as unknown as { run: (g: string, k: string) => Promise<Record<string, unknown>> }).run(g!, k!), [gw.url, key]);
+    const result = await tab.evaluate(
+      ([g, k]) =>
+        (window as unknown as { run: (g: string, k: string) => Promise<Record<string, unknown>> }).run(
+          g!,
+          k!,
+        ),
+      [gw.url, key],
+    );
     expect(result.status).toBe(202);
     expect(result.location).toBe((result.accepted as { polling_url: string }).polling_url);
     expect(result.remaining).toBe('9');
-    const final = result.final as { state: string; outputs: { environment_name: string }; tasks: { state: string }[] };
+    const final = result.final as {
+      state: string;
+      outputs: { environment_name: string };
+      tasks: { state: string }[];
+    };
     expect(final.state).toBe('SUCCESS');
     expect(final.outputs.environment_name).toBe('staging-from-browser');
     expect(final.tasks.every((t) => t.state === 'SUCCESS')).toBe(true);
@@ -86,7 +118,11 @@ describe('a browser on another origin', () => {
     const tab = await browser!.newPage();
     // the same page, served from a different origin (localhost ≠ 127.0.0.1)
     await tab.goto(pageOrigin.replace('127.0.0.1', 'localhost'));
-    const verdict = await tab.evaluate(([g]) => (window as unknown as { blocked: (g: string, k: string) => Promise<string> }).blocked(g!, 'rck_x'), [gw.url]);
+    const verdict = await tab.evaluate(
+      ([g]) =>
+        (window as unknown as { blocked: (g: string, k: string) => Promise<string> }).blocked(g!, 'rck_x'),
+      [gw.url],
+    );
     expect(verdict).toBe('blocked');
   });
 });

@@ -9,13 +9,23 @@ import { startEmulator } from '../../src/emulator/index.js';
 const run = promisify(execFile);
 const cleanEnv = () => {
   const env = { ...process.env };
-  for (const k of ['RAILWAY_API_TOKEN', 'RAILWAY_TOKEN', 'RAILWAY_API_URL', 'RAILCLONE_PROJECT_ID', 'RAILCLONE_FAIL_STEP']) delete env[k];
+  for (const k of [
+    'RAILWAY_API_TOKEN',
+    'RAILWAY_TOKEN',
+    'RAILWAY_API_URL',
+    'RAILCLONE_PROJECT_ID',
+    'RAILCLONE_FAIL_STEP',
+  ])
+    delete env[k];
   return env;
 };
 
 async function railclone(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['dist/railclone.mjs', ...args], { env, timeout: 180_000 });
+    const { stdout, stderr } = await run(process.execPath, ['dist/railclone.mjs', ...args], {
+      env,
+      timeout: 180_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -25,7 +35,10 @@ async function railclone(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
 
 describe('railclone clone (bundle, emulator)', () => {
   it('clones the WordPress scenario end to end and reports the staging URL', async () => {
-    const r = await railclone(['clone', '--client', 'cli test', '--json'], { ...cleanEnv(), RAILCLONE_OUTPUT_KEY: 'cli-test-output-key-0123' });
+    const r = await railclone(['clone', '--client', 'cli test', '--json'], {
+      ...cleanEnv(),
+      RAILCLONE_OUTPUT_KEY: 'cli-test-output-key-0123',
+    });
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.ok).toBe(true);
@@ -37,9 +50,17 @@ describe('railclone clone (bundle, emulator)', () => {
   }, 200_000);
 
   it('shows progress per step and per table on a plain terminal', async () => {
-    const r = await railclone(['clone', '--client', 'progress', '--scenario', 'postgres-app', '--no-basic-auth']);
+    const r = await railclone([
+      'clone',
+      '--client',
+      'progress',
+      '--scenario',
+      'postgres-app',
+      '--no-basic-auth',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    for (const step of ['validate-inputs', 'create-environment', 'sync-database', 'finalize']) expect(r.stderr).toContain(`✓ ${step}`);
+    for (const step of ['validate-inputs', 'create-environment', 'sync-database', 'finalize'])
+      expect(r.stderr).toContain(`✓ ${step}`);
     expect(r.stderr).toMatch(/✓ (public\.)?orders: \d+ rows/);
     expect(r.stdout).toContain('is ready');
     expect(r.stdout).toContain('basic auth:   off');
@@ -47,7 +68,11 @@ describe('railclone clone (bundle, emulator)', () => {
 
   it('names the flag or variable that is wrong', async () => {
     const cases: [string[], NodeJS.ProcessEnv | undefined, RegExp][] = [
-      [['clone', '--client', 'x', '--type', 'qa'], undefined, /--type.*Allowed choices are dev, staging, prod, ephemeral/],
+      [
+        ['clone', '--client', 'x', '--type', 'qa'],
+        undefined,
+        /--type.*Allowed choices are dev, staging, prod, ephemeral/,
+      ],
       [['clone', '--client', 'x', '--var', 'NOPE'], undefined, /--var must look like SERVICE\.NAME=VALUE/],
       [['clone', '--client', 'x', '--ttl', 'forever'], undefined, /ttl: ttl must be/],
       [['clone', '--client', 'x', '--jobs', 'many'], undefined, /--jobs must be a whole number/],
@@ -69,9 +94,15 @@ describe('railclone clone (bundle, emulator)', () => {
     const taken = await railclone(['gateway', '--port', String(port)]);
     blocker.close();
     expect(taken.code).not.toBe(0);
-    expect(taken.stderr).toContain(`railclone: port ${port} on 127.0.0.1 is already in use: set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any`);
+    expect(taken.stderr).toContain(
+      `railclone: port ${port} on 127.0.0.1 is already in use: set RAILCLONE_GATEWAY_PORT (or --port) to a free port, or 0 for any`,
+    );
 
-    const emulator = await startEmulator({ port: 0, scenario: 'empty', dbPrefix: `rccli${randomUUID().slice(0, 6)}` });
+    const emulator = await startEmulator({
+      port: 0,
+      scenario: 'empty',
+      dbPrefix: `rccli${randomUUID().slice(0, 6)}`,
+    });
     try {
       const wrong = await railclone(['clone', '--client', 'x', '--project', emulator.projectId], {
         ...cleanEnv(),
@@ -79,7 +110,9 @@ describe('railclone clone (bundle, emulator)', () => {
         RAILWAY_API_URL: emulator.url,
       });
       expect(wrong.code).toBe(1);
-      expect(wrong.stderr).toMatch(/railclone: clone failed at validate-inputs: .*RAILWAY_API_TOKEN cannot access/);
+      expect(wrong.stderr).toMatch(
+        /railclone: clone failed at validate-inputs: .*RAILWAY_API_TOKEN cannot access/,
+      );
       expect(wrong.stderr + wrong.stdout).not.toContain('not-a-real-token-1234');
     } finally {
       await emulator.stop();

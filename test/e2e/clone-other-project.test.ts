@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClone, runStep } from '../../src/clone/pipeline.js';
 import { ALL_STEPS } from '../../src/clone/steps/index.js';
-import { deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../../src/clone/environments.js';
+import {
+  deleteEnvironment,
+  getEnvironment,
+  lineage,
+  listEnvironments,
+} from '../../src/clone/environments.js';
 import { parseMeta, META_VARIABLE } from '../../src/clone/metadata.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { RailwayClient } from '../../src/railway/client.js';
@@ -25,8 +30,19 @@ async function serviceIdIn(h: Harness, projectId: string, name: string): Promise
   return svc.id;
 }
 
-async function varsIn(h: Harness, projectId: string, environmentId: string, service: string, unrendered = false) {
-  return h.railway.getVariables({ projectId, environmentId, serviceId: await serviceIdIn(h, projectId, service), unrendered });
+async function varsIn(
+  h: Harness,
+  projectId: string,
+  environmentId: string,
+  service: string,
+  unrendered = false,
+) {
+  return h.railway.getVariables({
+    projectId,
+    environmentId,
+    serviceId: await serviceIdIn(h, projectId, service),
+    unrendered,
+  });
 }
 
 async function projectNames(h: Harness): Promise<string[]> {
@@ -34,7 +50,12 @@ async function projectNames(h: Harness): Promise<string[]> {
 }
 
 /** Rows of the source and the clone, compared as clone-wordpress does: every source host rewritten, everything else equal. */
-async function expectDataCopied(source: Record<string, string[]>, target: Record<string, string[]>, sourceHosts: string[], stagingHost: string) {
+async function expectDataCopied(
+  source: Record<string, string[]>,
+  target: Record<string, string[]>,
+  sourceHosts: string[],
+  stagingHost: string,
+) {
   expect(sourceHosts.length).toBeGreaterThan(0);
   expect(Object.keys(target).sort()).toEqual(Object.keys(source).sort());
   let rewritten = 0;
@@ -44,9 +65,12 @@ async function expectDataCopied(source: Record<string, string[]>, target: Record
     if (rows.some((r) => sourceHosts.some((host) => r.includes(host)))) {
       // Rewrites can change serialized lengths: compare counts and that no source host is left.
       expect(target[table]!.length, table).toBe(rows.length);
-      for (const row of target[table]!) for (const host of sourceHosts) expect(row.includes(host), `${table} still names ${host}`).toBe(false);
+      for (const row of target[table]!)
+        for (const host of sourceHosts)
+          expect(row.includes(host), `${table} still names ${host}`).toBe(false);
       const targetRows = new Set(target[table]);
-      for (const row of rows.filter((r) => !sourceHosts.some((host) => r.includes(host)))) expect(targetRows.has(row), `${table}: untouched row changed`).toBe(true);
+      for (const row of rows.filter((r) => !sourceHosts.some((host) => r.includes(host))))
+        expect(targetRows.has(row), `${table}: untouched row changed`).toBe(true);
     } else {
       expect(target[table], table).toEqual(expected.sort());
     }
@@ -68,8 +92,21 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     h = await startHarness('wordpress', wpPrefix);
     sourceProjectId = h.emulator.projectId;
     productionId = h.emulator.productionEnvironmentId;
-    await h.railway.upsertVariables({ projectId: sourceProjectId, environmentId: productionId, serviceId: await serviceIdIn(h, sourceProjectId, 'Primary'), variables: { CANARY_SECRET: canary }, skipDeploys: true });
-    outcome = await runClone(h.context({ client_name: 'acme', environment_name: 'staging-acme', new_project_name: projectName, service_name_prefix: 'stg-' }));
+    await h.railway.upsertVariables({
+      projectId: sourceProjectId,
+      environmentId: productionId,
+      serviceId: await serviceIdIn(h, sourceProjectId, 'Primary'),
+      variables: { CANARY_SECRET: canary },
+      skipDeploys: true,
+    });
+    outcome = await runClone(
+      h.context({
+        client_name: 'acme',
+        environment_name: 'staging-acme',
+        new_project_name: projectName,
+        service_name_prefix: 'stg-',
+      }),
+    );
     if (!outcome.ok) throw outcome.error;
     newProjectId = String(outcome.outputs['create-environment']!.project_id);
     envId = String(outcome.outputs.finalize!.environment_id);
@@ -85,19 +122,30 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     expect(project.name).toBe(projectName);
     expect(project.environments.map((e) => e.name)).toEqual(['staging-acme']);
     expect(project.services.map((s) => s.name).sort()).toEqual(['stg-MariaDB', 'stg-Primary']);
-    expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual(['MariaDB', 'Primary']);
+    expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual([
+      'MariaDB',
+      'Primary',
+    ]);
     const clone = await h.railway.getEnvironment(envId, newProjectId);
     expect(clone.serviceInstances.map((s) => s.serviceName).sort()).toEqual(['stg-MariaDB', 'stg-Primary']);
-    expect(clone.serviceInstances.find((s) => s.serviceName === 'stg-Primary')!.source?.image).toBe('wordpress');
-    expect(clone.serviceInstances.find((s) => s.serviceName === 'stg-MariaDB')!.source?.image).toBe('mariadb');
+    expect(clone.serviceInstances.find((s) => s.serviceName === 'stg-Primary')!.source?.image).toBe(
+      'wordpress',
+    );
+    expect(clone.serviceInstances.find((s) => s.serviceName === 'stg-MariaDB')!.source?.image).toBe(
+      'mariadb',
+    );
   });
 
   it('gives every service new, empty volumes at the same mount paths', async () => {
-    const [source, clone] = await Promise.all([h.railway.getEnvironment(productionId, sourceProjectId), h.railway.getEnvironment(envId, newProjectId)]);
+    const [source, clone] = await Promise.all([
+      h.railway.getEnvironment(productionId, sourceProjectId),
+      h.railway.getEnvironment(envId, newProjectId),
+    ]);
     const mounts = (e: typeof source) => e.volumeInstances.map((v) => v.mountPath).sort();
     expect(mounts(clone)).toEqual(mounts(source));
     expect(new Set(clone.volumeInstances.map((v) => v.volumeId)).size).toBe(clone.volumeInstances.length);
-    for (const v of clone.volumeInstances) expect(source.volumeInstances.map((s) => s.volumeId)).not.toContain(v.volumeId);
+    for (const v of clone.volumeInstances)
+      expect(source.volumeInstances.map((s) => s.volumeId)).not.toContain(v.volumeId);
   });
 
   it('copies variables unrendered with references pointing at the renamed services', async () => {
@@ -105,7 +153,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
       varsIn(h, sourceProjectId, productionId, 'Primary', true),
       varsIn(h, newProjectId, envId, 'stg-Primary', true),
     ]);
-    expect(cloneRaw.WORDPRESS_DB_HOST).toBe('${{stg-MariaDB.MARIADB_PRIVATE_HOST}}:${{stg-MariaDB.MARIADB_PRIVATE_PORT}}');
+    expect(cloneRaw.WORDPRESS_DB_HOST).toBe(
+      '${{stg-MariaDB.MARIADB_PRIVATE_HOST}}:${{stg-MariaDB.MARIADB_PRIVATE_PORT}}',
+    );
     let references = 0;
     for (const [name, value] of Object.entries(srcRaw)) {
       if (!value.includes('${{')) continue;
@@ -129,7 +179,11 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   });
 
   it('copies the shared variables, without the source’s own metadata', async () => {
-    const shared = await h.railway.getVariables({ projectId: newProjectId, environmentId: envId, unrendered: true });
+    const shared = await h.railway.getVariables({
+      projectId: newProjectId,
+      environmentId: envId,
+      unrendered: true,
+    });
     expect(shared.APP_ENV).toBe('production');
     expect(shared.SUPPORT_EMAIL).toBe('support@example-shop.com');
     const meta = parseMeta(shared[META_VARIABLE])!;
@@ -140,16 +194,28 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   });
 
   it('copies the data with the production URLs rewritten to the staging host', async () => {
-    const [srcVars, cloneVars] = await Promise.all([varsIn(h, sourceProjectId, productionId, 'MariaDB'), varsIn(h, newProjectId, envId, 'stg-MariaDB')]);
-    const [source, target] = await Promise.all([dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!), dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!)]);
+    const [srcVars, cloneVars] = await Promise.all([
+      varsIn(h, sourceProjectId, productionId, 'MariaDB'),
+      varsIn(h, newProjectId, envId, 'stg-MariaDB'),
+    ]);
+    const [source, target] = await Promise.all([
+      dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!),
+      dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!),
+    ]);
     const sourceHosts = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances
       .filter((s) => s.serviceName === 'Primary')
       .flatMap((s) => [...s.domains.serviceDomains, ...s.domains.customDomains].map((d) => d.domain));
     const staging = new URL(String(outcome.outputs.finalize!.staging_url)).host;
     await expectDataCopied(source, target, sourceHosts, staging);
-    expect(target.wp_options!.some((r) => r.includes('"option_name":"siteurl"') && r.includes(staging))).toBe(true);
+    expect(target.wp_options!.some((r) => r.includes('"option_name":"siteurl"') && r.includes(staging))).toBe(
+      true,
+    );
     const clone = await h.railway.getEnvironment(envId, newProjectId);
-    expect(clone.serviceInstances.find((s) => s.serviceName === 'stg-Primary')!.domains.serviceDomains.map((d) => d.domain)).toEqual([staging]);
+    expect(
+      clone.serviceInstances
+        .find((s) => s.serviceName === 'stg-Primary')!
+        .domains.serviceDomains.map((d) => d.domain),
+    ).toEqual([staging]);
   });
 
   it('sets basic auth on the renamed web service', async () => {
@@ -164,7 +230,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     expect(got.cloned_from).toBe('production');
     expect(got.cloned_from_project_id).toBe(sourceProjectId);
     expect(got.services.map((s) => s.name).sort()).toEqual(['stg-MariaDB', 'stg-Primary']);
-    expect((await lineage(h.railway, newProjectId, 'staging-acme')).ancestors).toEqual([`production (project ${sourceProjectId})`]);
+    expect((await lineage(h.railway, newProjectId, 'staging-acme')).ancestors).toEqual([
+      `production (project ${sourceProjectId})`,
+    ]);
     expect((await listEnvironments(h.railway, newProjectId)).map((e) => e.name)).toEqual(['staging-acme']);
     // The source project does not count a clone elsewhere as one of its own.
     expect((await lineage(h.railway, sourceProjectId, 'production')).descendants).toEqual([]);
@@ -192,10 +260,18 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     const name = `retry-${randomUUID().slice(0, 6)}`;
     const dbs = await physicalDatabases(wpPrefix);
     const projects = await projectNames(h);
-    let ctx = h.context({ client_name: 'acme', environment_name: 'staging-retry', new_project_name: name, service_name_prefix: 'r-' });
-    for (const step of ['validate-inputs', 'preflight', 'plan']) ctx = { ...ctx, state: (await runStep(step, ALL_STEPS[step]!, ctx)).state };
+    let ctx = h.context({
+      client_name: 'acme',
+      environment_name: 'staging-retry',
+      new_project_name: name,
+      service_name_prefix: 'r-',
+    });
+    for (const step of ['validate-inputs', 'preflight', 'plan'])
+      ctx = { ...ctx, state: (await runStep(step, ALL_STEPS[step]!, ctx)).state };
     h.emulator.faults.failNth('serviceCreate', 2);
-    await expect(runStep('create-environment', ALL_STEPS['create-environment']!, ctx)).rejects.toThrow(/create-environment/);
+    await expect(runStep('create-environment', ALL_STEPS['create-environment']!, ctx)).rejects.toThrow(
+      /create-environment/,
+    );
     const created = (await api(h).listProjects()).filter((p) => p.name === name);
     expect(created).toHaveLength(1);
     expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name)).toEqual(['r-MariaDB']);
@@ -203,7 +279,10 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     const again = await runStep('create-environment', ALL_STEPS['create-environment']!, ctx);
     expect(again.state.target_project_id).toBe(created[0]!.id);
     expect(again.state.created_project_id).toBe(created[0]!.id);
-    expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name).sort()).toEqual(['r-MariaDB', 'r-Primary']);
+    expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name).sort()).toEqual([
+      'r-MariaDB',
+      'r-Primary',
+    ]);
     expect((await api(h).listProjects()).filter((p) => p.name === name)).toHaveLength(1);
     const db = await varsIn(h, created[0]!.id, again.state.environment_id!, 'r-MariaDB');
     expect(publicDatabaseUrl('mariadb', db)).toBeTruthy();
@@ -219,23 +298,40 @@ describe('wordpress into a NEW project with prefix stg-', () => {
       ['the second serviceCreate failing', () => h.emulator.faults.failNth('serviceCreate', 2), undefined],
     ];
     for (const [what, inject, failStep] of cases) {
-      it(what, async () => {
-        const dbs = await physicalDatabases(wpPrefix);
-        const projects = await projectNames(h);
-        const name = `fail-${randomUUID().slice(0, 6)}`;
-        inject();
-        const failed = await runClone(h.context({ client_name: 'acme', environment_name: 'staging-fail', new_project_name: name, service_name_prefix: 'x-' }, failStep ? { failStep } : {}));
-        h.emulator.faults.clear();
-        expect(failed.ok).toBe(false);
-        expect(failed.failedStep).toBe(failStep ?? 'create-environment');
-        const deleted = (failed.outputs.rollback?.deleted ?? []) as string[];
-        expect(deleted.some((d) => d.startsWith(`project ${name}`))).toBe(true);
-        expect(await projectNames(h)).toEqual(projects);
-        expect(await physicalDatabases(wpPrefix)).toEqual(dbs);
-        expect([...h.emulator.state.services.values()].filter((s) => s.name.startsWith('x-'))).toEqual([]);
-        expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual(['MariaDB', 'Primary']);
-        expect(h.logs.some((l) => l.includes(`deleted project "${name}"`))).toBe(true);
-      }, 120_000);
+      it(
+        what,
+        async () => {
+          const dbs = await physicalDatabases(wpPrefix);
+          const projects = await projectNames(h);
+          const name = `fail-${randomUUID().slice(0, 6)}`;
+          inject();
+          const failed = await runClone(
+            h.context(
+              {
+                client_name: 'acme',
+                environment_name: 'staging-fail',
+                new_project_name: name,
+                service_name_prefix: 'x-',
+              },
+              failStep ? { failStep } : {},
+            ),
+          );
+          h.emulator.faults.clear();
+          expect(failed.ok).toBe(false);
+          expect(failed.failedStep).toBe(failStep ?? 'create-environment');
+          const deleted = (failed.outputs.rollback?.deleted ?? []) as string[];
+          expect(deleted.some((d) => d.startsWith(`project ${name}`))).toBe(true);
+          expect(await projectNames(h)).toEqual(projects);
+          expect(await physicalDatabases(wpPrefix)).toEqual(dbs);
+          expect([...h.emulator.state.services.values()].filter((s) => s.name.startsWith('x-'))).toEqual([]);
+          expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual([
+            'MariaDB',
+            'Primary',
+          ]);
+          expect(h.logs.some((l) => l.includes(`deleted project "${name}"`))).toBe(true);
+        },
+        120_000,
+      );
     }
   });
 });
@@ -252,7 +348,9 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
     h = await startHarness('postgres-app', pgPrefix);
     sourceProjectId = h.emulator.projectId;
     productionId = h.emulator.productionEnvironmentId;
-    targetProjectId = (await h.railway.createProject({ name: 'shop-qa', workspaceId: h.emulator.workspaceId })).id;
+    targetProjectId = (
+      await h.railway.createProject({ name: 'shop-qa', workspaceId: h.emulator.workspaceId })
+    ).id;
     outcome = await runClone(
       h.context({
         client_name: 'Shop QA',
@@ -275,7 +373,9 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
     expect(target.environments.map((e) => e.name).sort()).toEqual(['production', 'qa-shop']);
     expect(target.services.map((s) => s.name).sort()).toEqual(['Postgres-qa', 'web-qa']);
     const targetProduction = target.environments.find((e) => e.name === 'production')!;
-    expect((await h.railway.getEnvironment(targetProduction.id, targetProjectId)).serviceInstances).toEqual([]);
+    expect((await h.railway.getEnvironment(targetProduction.id, targetProjectId)).serviceInstances).toEqual(
+      [],
+    );
     expect((await h.railway.listEnvironments(sourceProjectId)).map((e) => e.name)).toEqual(['production']);
   });
 
@@ -312,13 +412,27 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
       publicDatabaseUrl('postgres', await varsIn(h, targetProjectId, envId, 'Postgres-qa'))!,
     ];
     const [source, target] = await Promise.all([dumpDatabase(srcUrl), dumpDatabase(dstUrl)]);
-    const sourceHost = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances.find((s) => s.serviceName === 'web')!.domains.serviceDomains[0]!.domain;
-    await expectDataCopied(source, target, [sourceHost], new URL(String(outcome.outputs.finalize!.staging_url)).host);
+    const sourceHost = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances.find(
+      (s) => s.serviceName === 'web',
+    )!.domains.serviceDomains[0]!.domain;
+    await expectDataCopied(
+      source,
+      target,
+      [sourceHost],
+      new URL(String(outcome.outputs.finalize!.staging_url)).host,
+    );
   });
 
   it('refuses service names that are taken in the target project, before creating anything', async () => {
     const envs = (await h.railway.listEnvironments(targetProjectId)).map((e) => e.name).sort();
-    const failed = await runClone(h.context({ client_name: 'x', environment_name: 'qa-two', target_project_id: targetProjectId, service_name_suffix: '-qa' }));
+    const failed = await runClone(
+      h.context({
+        client_name: 'x',
+        environment_name: 'qa-two',
+        target_project_id: targetProjectId,
+        service_name_suffix: '-qa',
+      }),
+    );
     expect(failed.ok).toBe(false);
     expect(failed.failedStep).toBe('preflight');
     expect(failed.error?.message).toMatch(/already has service\(s\) named "Postgres-qa", "web-qa"/);
@@ -331,31 +445,56 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
       ['the second serviceCreate failing', () => h.emulator.faults.failNth('serviceCreate', 2), undefined],
     ];
     for (const [what, inject, failStep] of cases) {
-      it(what, async () => {
-        const dbs = await physicalDatabases(pgPrefix);
-        const before = await h.railway.getProject(targetProjectId);
-        inject();
-        const failed = await runClone(h.context({ client_name: 'x', environment_name: 'qa-fail', target_project_id: targetProjectId, service_name_prefix: 'f-' }, failStep ? { failStep } : {}));
-        h.emulator.faults.clear();
-        expect(failed.ok).toBe(false);
-        expect(failed.failedStep).toBe(failStep ?? 'create-environment');
-        const deleted = (failed.outputs.rollback?.deleted ?? []) as string[];
-        expect(deleted.some((d) => d.startsWith('environment qa-fail'))).toBe(true);
-        expect(deleted.some((d) => d.startsWith('service f-Postgres'))).toBe(true);
-        const after = await h.railway.getProject(targetProjectId);
-        expect(after.environments.map((e) => e.name).sort()).toEqual(before.environments.map((e) => e.name).sort());
-        expect(after.services.map((s) => s.name).sort()).toEqual(before.services.map((s) => s.name).sort());
-        expect(await physicalDatabases(pgPrefix)).toEqual(dbs);
-      }, 120_000);
+      it(
+        what,
+        async () => {
+          const dbs = await physicalDatabases(pgPrefix);
+          const before = await h.railway.getProject(targetProjectId);
+          inject();
+          const failed = await runClone(
+            h.context(
+              {
+                client_name: 'x',
+                environment_name: 'qa-fail',
+                target_project_id: targetProjectId,
+                service_name_prefix: 'f-',
+              },
+              failStep ? { failStep } : {},
+            ),
+          );
+          h.emulator.faults.clear();
+          expect(failed.ok).toBe(false);
+          expect(failed.failedStep).toBe(failStep ?? 'create-environment');
+          const deleted = (failed.outputs.rollback?.deleted ?? []) as string[];
+          expect(deleted.some((d) => d.startsWith('environment qa-fail'))).toBe(true);
+          expect(deleted.some((d) => d.startsWith('service f-Postgres'))).toBe(true);
+          const after = await h.railway.getProject(targetProjectId);
+          expect(after.environments.map((e) => e.name).sort()).toEqual(
+            before.environments.map((e) => e.name).sort(),
+          );
+          expect(after.services.map((s) => s.name).sort()).toEqual(before.services.map((s) => s.name).sort());
+          expect(await physicalDatabases(pgPrefix)).toEqual(dbs);
+        },
+        120_000,
+      );
     }
   });
 
   it('a lost serviceCreate answer is found, not repeated', async () => {
     h.emulator.faults.dropConnection('serviceCreate', 1);
-    const ok = await runClone(h.context({ client_name: 'x', environment_name: 'qa-lost', target_project_id: targetProjectId, service_name_prefix: 'l-' }));
+    const ok = await runClone(
+      h.context({
+        client_name: 'x',
+        environment_name: 'qa-lost',
+        target_project_id: targetProjectId,
+        service_name_prefix: 'l-',
+      }),
+    );
     h.emulator.faults.clear();
     if (!ok.ok) throw ok.error;
-    const names = (await h.railway.getProject(targetProjectId)).services.map((s) => s.name).filter((n) => n.startsWith('l-'));
+    const names = (await h.railway.getProject(targetProjectId)).services
+      .map((s) => s.name)
+      .filter((n) => n.startsWith('l-'));
     expect(names.sort()).toEqual(['l-Postgres', 'l-web']);
     await deleteEnvironment(h.railway, targetProjectId, 'qa-lost');
   }, 120_000);
@@ -367,7 +506,10 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
     expect(target.environments.map((e) => e.name)).toEqual(['production']);
     expect(target.services).toEqual([]);
     expect((await physicalDatabases(pgPrefix)).length).toBe(before.length - 1);
-    expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual(['Postgres', 'web']);
+    expect((await h.railway.getProject(sourceProjectId)).services.map((s) => s.name).sort()).toEqual([
+      'Postgres',
+      'web',
+    ]);
   });
 });
 
@@ -383,14 +525,25 @@ describe('validation of the new fields', () => {
   });
 
   it('names the field when the request itself is wrong', () => {
-    expect(() => h.context({ client_name: 'x', target_project_id: h.emulator.projectId })).toThrow(/target_project_id/);
+    expect(() => h.context({ client_name: 'x', target_project_id: h.emulator.projectId })).toThrow(
+      /target_project_id/,
+    );
     expect(() => h.context({ client_name: 'x', service_name_prefix: 'stg-' })).toThrow(/service_name_prefix/);
-    expect(() => h.context({ client_name: 'x', target_project_id: 'another-project', new_project_name: 'p' })).toThrow(/new_project_name/);
+    expect(() =>
+      h.context({ client_name: 'x', target_project_id: 'another-project', new_project_name: 'p' }),
+    ).toThrow(/new_project_name/);
   });
 
   it('refuses the default project as target once validate-inputs knows it', async () => {
-    const ctx = h.context({ client_name: 'x', target_project_id: h.emulator.projectId.replace(/.$/, (c) => (c === '0' ? '1' : '0')) });
-    const outcome = await runClone({ ...ctx, request: { ...ctx.request, railway_project_id: undefined, target_project_id: h.emulator.projectId }, defaultProjectId: h.emulator.projectId });
+    const ctx = h.context({
+      client_name: 'x',
+      target_project_id: h.emulator.projectId.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+    });
+    const outcome = await runClone({
+      ...ctx,
+      request: { ...ctx.request, railway_project_id: undefined, target_project_id: h.emulator.projectId },
+      defaultProjectId: h.emulator.projectId,
+    });
     expect(outcome.ok).toBe(false);
     expect(outcome.failedStep).toBe('validate-inputs');
     expect(outcome.error?.message).toMatch(/target_project_id must differ/);
@@ -398,7 +551,9 @@ describe('validation of the new fields', () => {
 
   it('fails preflight, creating nothing, when the target project cannot be read', async () => {
     const projects = (await api(h).listProjects()).length;
-    const outcome = await runClone(h.context({ client_name: 'x', environment_name: 'qa-nowhere', target_project_id: randomUUID() }));
+    const outcome = await runClone(
+      h.context({ client_name: 'x', environment_name: 'qa-nowhere', target_project_id: randomUUID() }),
+    );
     expect(outcome.ok).toBe(false);
     expect(outcome.failedStep).toBe('preflight');
     expect(outcome.error?.message).toMatch(/target project .* cannot be read/);

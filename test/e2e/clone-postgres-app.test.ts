@@ -43,7 +43,11 @@ describe('clone of the postgres-app scenario', () => {
 
   it('points the app at the clone’s own database and applies overrides', async () => {
     const envId = await envIdOf('qa-shop');
-    const [web, db, srcDb] = await Promise.all([vars(envId, 'web'), vars(envId, 'Postgres'), vars(productionId, 'Postgres')]);
+    const [web, db, srcDb] = await Promise.all([
+      vars(envId, 'web'),
+      vars(envId, 'Postgres'),
+      vars(productionId, 'Postgres'),
+    ]);
     expect(new URL(web.DATABASE_URL!).pathname).toBe(`/${db.POSTGRES_DB}`);
     expect(db.POSTGRES_DB).not.toBe(srcDb.POSTGRES_DB);
     expect(web.NODE_ENV).toBe('staging');
@@ -54,9 +58,14 @@ describe('clone of the postgres-app scenario', () => {
 
   it('copies every table with the public URL rewritten to the custom domain', async () => {
     const envId = await envIdOf('qa-shop');
-    const [srcUrl, dstUrl] = [publicDatabaseUrl('postgres', await vars(productionId, 'Postgres'))!, publicDatabaseUrl('postgres', await vars(envId, 'Postgres'))!];
+    const [srcUrl, dstUrl] = [
+      publicDatabaseUrl('postgres', await vars(productionId, 'Postgres'))!,
+      publicDatabaseUrl('postgres', await vars(envId, 'Postgres'))!,
+    ];
     const [source, target] = await Promise.all([dumpDatabase(srcUrl), dumpDatabase(dstUrl)]);
-    const sourceHost = (await h.railway.getEnvironment(productionId, projectId)).serviceInstances.find((s) => s.serviceName === 'web')!.domains.serviceDomains[0]!.domain;
+    const sourceHost = (await h.railway.getEnvironment(productionId, projectId)).serviceInstances.find(
+      (s) => s.serviceName === 'web',
+    )!.domains.serviceDomains[0]!.domain;
     expect(Object.keys(target)).toEqual(Object.keys(source));
     let rewritten = 0;
     for (const [table, rows] of Object.entries(source)) {
@@ -67,11 +76,19 @@ describe('clone of the postgres-app scenario', () => {
     expect(rewritten).toBeGreaterThan(0);
     expect(outcome.outputs.finalize!.staging_url).toBe('https://qa.shop-staging.example.com');
     const clone = await h.railway.getEnvironment(envId, projectId);
-    expect(clone.serviceInstances.find((s) => s.serviceName === 'web')!.domains.customDomains.map((d) => d.domain)).toEqual(['qa.shop-staging.example.com']);
+    expect(
+      clone.serviceInstances.find((s) => s.serviceName === 'web')!.domains.customDomains.map((d) => d.domain),
+    ).toEqual(['qa.shop-staging.example.com']);
   });
 
   it('refuses a custom domain that is taken', async () => {
-    const failed = await runClone(h.context({ client_name: 'x', environment_name: 'qa-taken', custom_domain: 'qa.shop-staging.example.com' }));
+    const failed = await runClone(
+      h.context({
+        client_name: 'x',
+        environment_name: 'qa-taken',
+        custom_domain: 'qa.shop-staging.example.com',
+      }),
+    );
     expect(failed.ok).toBe(false);
     expect(failed.failedStep).toBe('assign-domain');
     expect(failed.error?.message).toMatch(/not available/);
@@ -79,14 +96,21 @@ describe('clone of the postgres-app scenario', () => {
   }, 120_000);
 
   it('tracks clones of clones and protects a source', async () => {
-    const second = await runClone(h.context({ client_name: 'x', environment_name: 'qa-shop-child', source_environment: 'qa-shop' }));
+    const second = await runClone(
+      h.context({ client_name: 'x', environment_name: 'qa-shop-child', source_environment: 'qa-shop' }),
+    );
     if (!second.ok) throw second.error;
-    expect((await lineage(h.railway, projectId, 'qa-shop-child')).ancestors).toEqual(['qa-shop', 'production']);
+    expect((await lineage(h.railway, projectId, 'qa-shop-child')).ancestors).toEqual([
+      'qa-shop',
+      'production',
+    ]);
     expect((await lineage(h.railway, projectId, 'production')).descendants).toEqual([
       { name: 'qa-shop', parent: 'production' },
       { name: 'qa-shop-child', parent: 'qa-shop' },
     ]);
-    await expect(deleteEnvironment(h.railway, projectId, 'qa-shop')).rejects.toThrow(/source of qa-shop-child/);
+    await expect(deleteEnvironment(h.railway, projectId, 'qa-shop')).rejects.toThrow(
+      /source of qa-shop-child/,
+    );
     const got = await getEnvironment(h.railway, projectId, 'qa-shop-child');
     expect(got.services.map((s) => s.name).sort()).toEqual(['Postgres', 'web']);
     expect(got.database_size_bytes).toBeGreaterThan(0);

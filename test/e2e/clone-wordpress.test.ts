@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import mysql from 'mysql2/promise';
 import { runClone } from '../../src/clone/pipeline.js';
 import { CLONE_STEPS } from '../../src/clone/steps/index.js';
-import { deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../../src/clone/environments.js';
+import {
+  deleteEnvironment,
+  getEnvironment,
+  lineage,
+  listEnvironments,
+} from '../../src/clone/environments.js';
 import { decryptOutput } from '../../src/clone/output-crypto.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { dumpDatabase, physicalDatabases, startHarness, type Harness } from './helpers.js';
@@ -34,7 +39,13 @@ describe('clone of the wordpress scenario', () => {
   const stdout: string[] = [];
 
   beforeAll(async () => {
-    await h.railway.upsertVariables({ projectId, environmentId: productionId, serviceId: await serviceId('Primary'), variables: { CANARY_SECRET: canary }, skipDeploys: true });
+    await h.railway.upsertVariables({
+      projectId,
+      environmentId: productionId,
+      serviceId: await serviceId('Primary'),
+      variables: { CANARY_SECRET: canary },
+      skipDeploys: true,
+    });
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       stdout.push(String(chunk));
       return true;
@@ -50,24 +61,39 @@ describe('clone of the wordpress scenario', () => {
 
   it('names the environment by the rule and gives it the same services', async () => {
     expect(outcome.outputs.finalize!.environment_name).toBe('staging-acme');
-    const [source, clone] = await Promise.all([h.railway.getEnvironment(productionId, projectId), h.railway.getEnvironment(envId, projectId)]);
-    expect(clone.serviceInstances.map((s) => s.serviceName).sort()).toEqual(source.serviceInstances.map((s) => s.serviceName).sort());
+    const [source, clone] = await Promise.all([
+      h.railway.getEnvironment(productionId, projectId),
+      h.railway.getEnvironment(envId, projectId),
+    ]);
+    expect(clone.serviceInstances.map((s) => s.serviceName).sort()).toEqual(
+      source.serviceInstances.map((s) => s.serviceName).sort(),
+    );
     expect(clone.sourceEnvironment?.id).toBe(productionId);
   });
 
   it('copies variables unrendered so references resolve to the clone’s own services', async () => {
-    const [srcRaw, cloneRaw] = await Promise.all([vars(productionId, 'Primary', true), vars(envId, 'Primary', true)]);
+    const [srcRaw, cloneRaw] = await Promise.all([
+      vars(productionId, 'Primary', true),
+      vars(envId, 'Primary', true),
+    ]);
     for (const [name, value] of Object.entries(srcRaw)) {
       if (value.includes('${{')) expect(cloneRaw[name], name).toBe(value);
     }
-    const [cloneWp, cloneDb, srcDb] = await Promise.all([vars(envId, 'Primary'), vars(envId, 'MariaDB'), vars(productionId, 'MariaDB')]);
+    const [cloneWp, cloneDb, srcDb] = await Promise.all([
+      vars(envId, 'Primary'),
+      vars(envId, 'MariaDB'),
+      vars(productionId, 'MariaDB'),
+    ]);
     expect(cloneWp.WORDPRESS_DB_NAME).toBe(cloneDb.MARIADB_DATABASE);
     expect(cloneDb.MARIADB_DATABASE).not.toBe(srcDb.MARIADB_DATABASE);
     expect(cloneWp.WORDPRESS_DB_PASSWORD).toBe(cloneDb.MARIADB_PASSWORD);
   });
 
   it('rotates the database password and does not copy sealed variables', async () => {
-    const [srcDb, cloneDb] = await Promise.all([vars(productionId, 'MariaDB', true), vars(envId, 'MariaDB', true)]);
+    const [srcDb, cloneDb] = await Promise.all([
+      vars(productionId, 'MariaDB', true),
+      vars(envId, 'MariaDB', true),
+    ]);
     expect(cloneDb.MARIADB_PASSWORD).toBeTruthy();
     expect(cloneDb.MARIADB_PASSWORD).not.toBe(srcDb.MARIADB_PASSWORD);
     const sealed = outcome.outputs.plan!.sealed_variables_not_copied as string[];
@@ -99,11 +125,15 @@ describe('clone of the wordpress scenario', () => {
           untouched++;
         }
       }
-      for (const row of target[table]!) for (const host of sourceHosts) expect(row.includes(host), `${table} still names ${host}`).toBe(false);
+      for (const row of target[table]!)
+        for (const host of sourceHosts)
+          expect(row.includes(host), `${table} still names ${host}`).toBe(false);
     }
     expect(untouched).toBeGreaterThan(0);
     const staging = String(outcome.outputs.finalize!.staging_url);
-    expect(target.wp_options!.some((r) => r.includes(`"option_name":"siteurl"`) && r.includes(staging))).toBe(true);
+    expect(target.wp_options!.some((r) => r.includes(`"option_name":"siteurl"`) && r.includes(staging))).toBe(
+      true,
+    );
     expect(Number(outcome.outputs['sync-database']!.rows)).toBeGreaterThan(0);
   });
 
@@ -111,9 +141,13 @@ describe('clone of the wordpress scenario', () => {
     const wp = await vars(envId, 'Primary');
     const auth = outcome.outputs['configure-basic-auth']!;
     expect(wp.HTTP_AUTH_USER).toBe(auth.basic_auth_user);
-    expect(decryptOutput(String(auth.basic_auth_password_encrypted), 'test-output-key-0123456789')).toBe(wp.HTTP_AUTH_PASSWORD);
+    expect(decryptOutput(String(auth.basic_auth_password_encrypted), 'test-output-key-0123456789')).toBe(
+      wp.HTTP_AUTH_PASSWORD,
+    );
     const clone = await h.railway.getEnvironment(envId, projectId);
-    const domains = clone.serviceInstances.find((s) => s.serviceName === 'Primary')!.domains.serviceDomains.map((d) => d.domain);
+    const domains = clone.serviceInstances
+      .find((s) => s.serviceName === 'Primary')!
+      .domains.serviceDomains.map((d) => d.domain);
     expect(outcome.outputs.finalize!.staging_url).toBe(`https://${domains[0]}`);
     const source = await h.railway.getEnvironment(productionId, projectId);
     const sourceDomains = source.serviceInstances.find((s) => s.serviceName === 'Primary')!.domains;
@@ -129,7 +163,9 @@ describe('clone of the wordpress scenario', () => {
     expect(days).toBeGreaterThan(13.9);
     expect(days).toBeLessThan(14.1);
     expect((await lineage(h.railway, projectId, 'staging-acme')).ancestors).toEqual(['production']);
-    expect((await lineage(h.railway, projectId, 'production')).descendants.map((d) => d.name)).toContain('staging-acme');
+    expect((await lineage(h.railway, projectId, 'production')).descendants.map((d) => d.name)).toContain(
+      'staging-acme',
+    );
     expect((await listEnvironments(h.railway, projectId)).map((e) => e.name)).toContain('staging-acme');
   });
 
@@ -140,7 +176,9 @@ describe('clone of the wordpress scenario', () => {
   });
 
   it('deletes the clone with its databases, and refuses production', async () => {
-    await expect(deleteEnvironment(h.railway, projectId, 'production', { force: true })).rejects.toThrow(/protected/);
+    await expect(deleteEnvironment(h.railway, projectId, 'production', { force: true })).rejects.toThrow(
+      /protected/,
+    );
     const before = await physicalDatabases(prefix);
     await deleteEnvironment(h.railway, projectId, 'staging-acme');
     expect((await h.railway.listEnvironments(projectId)).map((e) => e.name)).not.toContain('staging-acme');
@@ -154,15 +192,22 @@ describe('a failure at any step leaves nothing behind', () => {
     it(`fails at ${step}`, async () => {
       const baseline = await physicalDatabases(prefix);
       const envsBefore = (await h.railway.listEnvironments(projectId)).map((e) => e.name).sort();
-      const outcome = await runClone(h.context({ client_name: 'acme', environment_name: `fail-${step}` }, { failStep: step }));
+      const outcome = await runClone(
+        h.context({ client_name: 'acme', environment_name: `fail-${step}` }, { failStep: step }),
+      );
       expect(outcome.ok).toBe(false);
       expect(outcome.failedStep).toBe(step);
       expect(outcome.error?.message).toContain(step);
       expect((await h.railway.listEnvironments(projectId)).map((e) => e.name).sort()).toEqual(envsBefore);
       expect(await physicalDatabases(prefix)).toEqual(baseline);
-      const sourceProxies = await h.railway.listTcpProxies({ environmentId: productionId, serviceId: await serviceId('MariaDB') });
+      const sourceProxies = await h.railway.listTcpProxies({
+        environmentId: productionId,
+        serviceId: await serviceId('MariaDB'),
+      });
       expect(sourceProxies.length).toBeLessThanOrEqual(1);
-      const created = CLONE_STEPS.findIndex(([n]) => n === step) > CLONE_STEPS.findIndex(([n]) => n === 'create-environment');
+      const created =
+        CLONE_STEPS.findIndex(([n]) => n === step) >
+        CLONE_STEPS.findIndex(([n]) => n === 'create-environment');
       const deleted = (outcome.outputs.rollback?.deleted ?? []) as string[];
       expect(deleted.some((d) => d.startsWith(`environment fail-${step}`))).toBe(created);
       expect(h.logs.some((l) => l.includes(`deleted environment "fail-${step}"`))).toBe(created);
@@ -178,8 +223,15 @@ describe('a transient failure while copying', () => {
     let killing: Promise<void> | undefined;
     // The transient failure: the server drops the clone's connections in the middle of the copy.
     const dropTargetConnections = async () => {
-      const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT ID FROM information_schema.PROCESSLIST WHERE DB LIKE ? AND DB <> ?', [`${prefix}%`, sourceDb]);
-      for (const r of rows) await admin.query(`KILL ${Number(r.ID)}`).then(() => killed++, () => undefined);
+      const [rows] = await admin.query<mysql.RowDataPacket[]>(
+        'SELECT ID FROM information_schema.PROCESSLIST WHERE DB LIKE ? AND DB <> ?',
+        [`${prefix}%`, sourceDb],
+      );
+      for (const r of rows)
+        await admin.query(`KILL ${Number(r.ID)}`).then(
+          () => killed++,
+          () => undefined,
+        );
     };
     const ctx = h.context({ client_name: 'acme', environment_name: 'retry-sync', database: { jobs: 1 } });
     const events: string[] = [];
@@ -197,8 +249,14 @@ describe('a transient failure while copying', () => {
     expect(events).toContain('sync-database:failed');
     expect(events.filter((e) => e === 'sync-database:started').length).toBe(2);
     expect(events.at(-1)).toBe('close-database-access:succeeded');
-    const [srcVars, cloneVars] = await Promise.all([vars(productionId, 'MariaDB'), vars(String(outcome.outputs.finalize!.environment_id), 'MariaDB')]);
-    const [source, target] = await Promise.all([dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!), dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!)]);
+    const [srcVars, cloneVars] = await Promise.all([
+      vars(productionId, 'MariaDB'),
+      vars(String(outcome.outputs.finalize!.environment_id), 'MariaDB'),
+    ]);
+    const [source, target] = await Promise.all([
+      dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!),
+      dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!),
+    ]);
     for (const table of Object.keys(source)) expect(target[table]?.length, table).toBe(source[table]!.length);
     await deleteEnvironment(h.railway, projectId, 'retry-sync');
   }, 120_000);

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 
 const env = () => {
   const e = { ...process.env };
-  for (const k of ['RAILWAY_API_TOKEN', 'RAILWAY_TOKEN', 'RAILWAY_API_URL', 'RAILCLONE_PROJECT_ID', 'KESTRA_URL']) delete e[k];
+  for (const k of [
+    'RAILWAY_API_TOKEN',
+    'RAILWAY_TOKEN',
+    'RAILWAY_API_URL',
+    'RAILCLONE_PROJECT_ID',
+    'KESTRA_URL',
+  ])
+    delete e[k];
   return e;
 };
 
@@ -23,7 +30,14 @@ describe('railclone demo', () => {
     expect(await demo.exited, demo.output()).toBe(0);
     const out = demo.output();
     expect(out).toMatch(/POST …\/clone-staging-api → 202, execution \S+/);
-    for (const step of ['validate-inputs', 'create-environment', 'wait-for-databases', 'sync-database', 'finalize']) expect(out).toMatch(new RegExp(`✓ ${step}\\s+SUCCESS`));
+    for (const step of [
+      'validate-inputs',
+      'create-environment',
+      'wait-for-databases',
+      'sync-database',
+      'finalize',
+    ])
+      expect(out).toMatch(new RegExp(`✓ ${step}\\s+SUCCESS`));
     expect(out).toMatch(/sync-database: table wp_posts: \d+ rows/);
     expect(out).toMatch(/service MariaDB: SUCCESS/);
     expect(out).toMatch(/Staging environment "staging-demo-client-\d{8}-\d{4}" is ready\./);
@@ -35,7 +49,8 @@ describe('railclone demo', () => {
   it('stops everything it started on Ctrl-C', async () => {
     const demo = start(['--keep', '--scenario', 'postgres-app']);
     const deadline = Date.now() + 150_000;
-    while (!/keeps running at (http:\/\/\S+);/.test(demo.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!/keeps running at (http:\/\/\S+);/.test(demo.output()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     const url = /keeps running at (http:\/\/\S+);/.exec(demo.output())?.[1];
     expect(url, demo.output()).toBeTruthy();
     expect((await fetch(`${url}/health`)).status).toBe(200);

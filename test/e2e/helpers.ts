@@ -22,13 +22,20 @@ export interface Harness {
   vars(environmentId: string, service: string, unrendered?: boolean): Promise<Record<string, string>>;
 }
 
-export async function startHarness(scenario: 'wordpress' | 'postgres-app', dbPrefix: string): Promise<Harness> {
+export async function startHarness(
+  scenario: 'wordpress' | 'postgres-app',
+  dbPrefix: string,
+): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, scenario, dbPrefix, deploymentStepMs: 20 });
-  const railway = railwayClientFromEnv({ RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url });
+  const railway = railwayClientFromEnv({
+    RAILWAY_API_TOKEN: emulator.tokens.account,
+    RAILWAY_API_URL: emulator.url,
+  });
   const logs: string[] = [];
   const events: ProgressEvent[] = [];
   const projectId = emulator.projectId;
-  const serviceId = async (name: string) => (await railway.getProject(projectId)).services.find((s) => s.name === name)!.id;
+  const serviceId = async (name: string) =>
+    (await railway.getProject(projectId)).services.find((s) => s.name === name)!.id;
   setLogSink(({ level, scope, message }) => logs.push(`${level} [${scope}] ${message}`));
   return {
     emulator,
@@ -70,13 +77,22 @@ export async function dumpDatabase(url: string): Promise<Record<string, string[]
       await client.end();
     }
   }
-  const conn = await mysql.createConnection({ uri: url.replace(/^mariadb:/, 'mysql:'), dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const conn = await mysql.createConnection({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   try {
-    const [tables] = await conn.query<mysql.RowDataPacket[]>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1");
+    const [tables] = await conn.query<mysql.RowDataPacket[]>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1",
+    );
     const out: Record<string, string[]> = {};
     for (const { t } of tables) {
       const [rows] = await conn.query<mysql.RowDataPacket[]>(`SELECT * FROM \`${t}\``);
-      out[t] = rows.map((r) => JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))).sort();
+      out[t] = rows
+        .map((r) => JSON.stringify(r, (_k, v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)))
+        .sort();
     }
     return out;
   } finally {
@@ -88,10 +104,16 @@ export async function dumpDatabase(url: string): Promise<Record<string, string[]
 export async function physicalDatabases(prefix: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
   await client.connect();
-  const pgRows = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${prefix}%`]);
+  const pgRows = await client.query<{ datname: string }>(
+    'SELECT datname FROM pg_database WHERE datname LIKE $1',
+    [`${prefix}%`],
+  );
   await client.end();
   const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
-  const [myRows] = await conn.query<mysql.RowDataPacket[]>('SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE ?', [`${prefix}%`]);
+  const [myRows] = await conn.query<mysql.RowDataPacket[]>(
+    'SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE ?',
+    [`${prefix}%`],
+  );
   await conn.end();
   return [...pgRows.rows.map((r) => r.datname), ...myRows.map((r) => String(r.s))].sort();
 }

@@ -18,8 +18,15 @@ interface TaskRun {
 }
 
 async function task(step: string, env: Record<string, string>): Promise<TaskRun> {
-  const base = { PATH: process.env.PATH ?? '', RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url };
-  const { stdout, code } = await run(process.execPath, ['dist/railclone.mjs', 'task', step], { env: { ...base, ...env }, timeout: 120_000 }).then(
+  const base = {
+    PATH: process.env.PATH ?? '',
+    RAILWAY_API_TOKEN: emulator.tokens.account,
+    RAILWAY_API_URL: emulator.url,
+  };
+  const { stdout, code } = await run(process.execPath, ['dist/railclone.mjs', 'task', step], {
+    env: { ...base, ...env },
+    timeout: 120_000,
+  }).then(
     (r) => ({ stdout: r.stdout, code: 0 }),
     (err: { stdout: string; code: number }) => ({ stdout: err.stdout, code: err.code }),
   );
@@ -36,7 +43,12 @@ async function task(step: string, env: Record<string, string>): Promise<TaskRun>
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ port: 0, scenario: 'wordpress', dbPrefix: `rctask${randomUUID().slice(0, 6)}`, deploymentStepMs: 20 });
+  emulator = await startEmulator({
+    port: 0,
+    scenario: 'wordpress',
+    dbPrefix: `rctask${randomUUID().slice(0, 6)}`,
+    deploymentStepMs: 20,
+  });
 });
 
 afterAll(async () => {
@@ -45,15 +57,26 @@ afterAll(async () => {
 
 describe('railclone task <step>', () => {
   it('runs the whole clone step by step, passing state between tasks', async () => {
-    const request = JSON.stringify({ client_name: 'kestra', environment_name: 'staging-kestra', railway_project_id: emulator.projectId });
-    const common = { RAILCLONE_REQUEST: request, RAILCLONE_EXECUTION_ID: `exec${randomUUID().slice(0, 8)}`, RAILCLONE_OUTPUT_KEY: 'task-test-output-key-0123' };
+    const request = JSON.stringify({
+      client_name: 'kestra',
+      environment_name: 'staging-kestra',
+      railway_project_id: emulator.projectId,
+    });
+    const common = {
+      RAILCLONE_REQUEST: request,
+      RAILCLONE_EXECUTION_ID: `exec${randomUUID().slice(0, 8)}`,
+      RAILCLONE_OUTPUT_KEY: 'task-test-output-key-0123',
+    };
     let state = '';
     const seen: Record<string, Record<string, unknown>> = {};
     for (const [step] of CLONE_STEPS) {
       const r = await task(step, { ...common, RAILCLONE_STATE: state });
       expect(r.code, `${step}: ${r.stdout.slice(-500)}`).toBe(0);
       expect(typeof r.outputs.state).toBe('string');
-      expect(r.logs.some((l) => l.message.includes(`[${step}]`)), step).toBe(true);
+      expect(
+        r.logs.some((l) => l.message.includes(`[${step}]`)),
+        step,
+      ).toBe(true);
       state = String(r.outputs.state);
       seen[step] = r.outputs;
     }
@@ -62,7 +85,9 @@ describe('railclone task <step>', () => {
     const closed = await task('close-database-access', { ...common, RAILCLONE_STATE: state });
     expect(closed.code).toBe(0);
 
-    const listed = await task('list-environments', { RAILCLONE_REQUEST: JSON.stringify({ railway_project_id: emulator.projectId }) });
+    const listed = await task('list-environments', {
+      RAILCLONE_REQUEST: JSON.stringify({ railway_project_id: emulator.projectId }),
+    });
     const rows = listed.outputs.result as { name: string; status: string }[];
     expect(rows.find((r) => r.name === 'staging-kestra')?.status).toBe('ready');
 
@@ -75,13 +100,25 @@ describe('railclone task <step>', () => {
 
   it('fails with the error body and a non-zero exit, naming the step', async () => {
     const r = await task('preflight', {
-      RAILCLONE_REQUEST: JSON.stringify({ client_name: 'x', environment_name: 'nope-env', source_environment: 'does-not-exist', railway_project_id: emulator.projectId }),
+      RAILCLONE_REQUEST: JSON.stringify({
+        client_name: 'x',
+        environment_name: 'nope-env',
+        source_environment: 'does-not-exist',
+        railway_project_id: emulator.projectId,
+      }),
       RAILCLONE_EXECUTION_ID: 'exec-fail',
-      RAILCLONE_STATE: JSON.stringify({ execution_id: 'exec-fail', started_at: new Date().toISOString(), project_id: emulator.projectId, environment_name: 'nope-env' }),
+      RAILCLONE_STATE: JSON.stringify({
+        execution_id: 'exec-fail',
+        started_at: new Date().toISOString(),
+        project_id: emulator.projectId,
+        environment_name: 'nope-env',
+      }),
     });
     expect(r.code).toBe(1);
     expect(r.outputs.error).toMatchObject({ error: 'StepError', details: { step: 'preflight' } });
-    expect(String((r.outputs.error as { message: string }).message)).toContain('source environment "does-not-exist" not found');
+    expect(String((r.outputs.error as { message: string }).message)).toContain(
+      'source environment "does-not-exist" not found',
+    );
     expect(r.logs.some((l) => l.level === 'ERROR')).toBe(true);
   }, 60_000);
 });

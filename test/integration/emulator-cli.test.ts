@@ -8,7 +8,9 @@ async function databasesWithPrefix(prefix: string): Promise<string[]> {
   const c = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
   await c.connect();
   try {
-    return (await c.query('select datname from pg_database where datname like $1', [`${prefix}%`])).rows.map((r) => r.datname as string);
+    return (await c.query('select datname from pg_database where datname like $1', [`${prefix}%`])).rows.map(
+      (r) => r.datname as string,
+    );
   } finally {
     await c.end();
   }
@@ -17,9 +19,27 @@ async function databasesWithPrefix(prefix: string): Promise<string[]> {
 describe('railclone emulator', () => {
   it('starts, prints url, ids and labelled tokens, serves, and cleans up on SIGTERM', async () => {
     const prefix = `emucli_${randomSuffix()}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'emulator', '--port', '0', '--scenario', 'postgres-app', '--db-prefix', prefix, '--fault', 'fail:projects:1'], {
-      cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli.ts',
+        'emulator',
+        '--port',
+        '0',
+        '--scenario',
+        'postgres-app',
+        '--db-prefix',
+        prefix,
+        '--fault',
+        'fail:projects:1',
+      ],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
@@ -38,10 +58,18 @@ describe('railclone emulator', () => {
     expect(out).toContain('not Railway credentials');
 
     const post = (query: string, variables = {}) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then((r) => r.json());
-    expect((await post('query($id: String!) { project(id: $id) { name } }', { id: projectId })).data.project.name).toBe('shop-api');
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      }).then((r) => r.json());
+    expect(
+      (await post('query($id: String!) { project(id: $id) { name } }', { id: projectId })).data.project.name,
+    ).toBe('shop-api');
     // The --fault flag is live.
-    expect((await post('{ projects { edges { node { id } } } }')).errors[0].message).toBe('Problem processing request');
+    expect((await post('{ projects { edges { node { id } } } }')).errors[0].message).toBe(
+      'Problem processing request',
+    );
     expect((await post('{ projects { edges { node { id } } } }')).data.projects.edges).toHaveLength(1);
 
     expect((await databasesWithPrefix(prefix)).length).toBe(1);
@@ -52,7 +80,11 @@ describe('railclone emulator', () => {
   });
 
   it('refuses a bad flag, naming it and what is allowed', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'emulator', '--scenario', 'drupal'], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'emulator', '--scenario', 'drupal'],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

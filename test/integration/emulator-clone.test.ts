@@ -24,13 +24,26 @@ const serviceId = (name: string) => [...em.state.services.values()].find((s) => 
 const CREATE = `mutation($input: EnvironmentCreateInput!) { environmentCreate(input: $input) { id name isEphemeral sourceEnvironment { id name } } }`;
 const VARS = `query($p: String!, $e: String!, $s: String, $u: Boolean) { variables(projectId: $p, environmentId: $e, serviceId: $s, unrendered: $u) }`;
 
-async function vars(environmentId: string, service: string | null, unrendered = false): Promise<Record<string, string>> {
-  const d = await ok(em, VARS, { p: em.projectId, e: environmentId, s: service ? serviceId(service) : null, u: unrendered });
+async function vars(
+  environmentId: string,
+  service: string | null,
+  unrendered = false,
+): Promise<Record<string, string>> {
+  const d = await ok(em, VARS, {
+    p: em.projectId,
+    e: environmentId,
+    s: service ? serviceId(service) : null,
+    u: unrendered,
+  });
   return d.variables;
 }
 
 beforeAll(async () => {
-  em = await startEmulator({ scenario: 'postgres-app', dbPrefix: `emuclone_${randomSuffix()}`, deploymentStepMs: 15 });
+  em = await startEmulator({
+    scenario: 'postgres-app',
+    dbPrefix: `emuclone_${randomSuffix()}`,
+    deploymentStepMs: 15,
+  });
 });
 
 afterAll(async () => {
@@ -46,31 +59,56 @@ describe('the CLI operations', () => {
     expect(d.project.deletedAt).toBeNull();
     expect(d.project.buckets.edges).toEqual([]);
     expect(d.project.environments.edges.map((e: any) => e.node)).toEqual([
-      { id: em.productionEnvironmentId, name: 'production', canAccess: true, deletedAt: null, unmergedChangesCount: 0 },
+      {
+        id: em.productionEnvironmentId,
+        name: 'production',
+        canAccess: true,
+        deletedAt: null,
+        unmergedChangesCount: 0,
+      },
     ]);
     expect(d.project.services.edges.map((e: any) => e.node.name).sort()).toEqual(['Postgres', 'web']);
   });
 
   it('Environments pages with first/after and filters on isEphemeral', async () => {
-    const a = await ok(em, CREATE, { input: { projectId: em.projectId, name: `pr-${randomSuffix()}`, ephemeral: true } });
+    const a = await ok(em, CREATE, {
+      input: { projectId: em.projectId, name: `pr-${randomSuffix()}`, ephemeral: true },
+    });
     const all = await ok(em, cliOperation('Environments'), { projectId: em.projectId, first: 500 });
     const names = all.environments.edges.map((e: any) => e.node.name);
     expect(names).toContain(a.environmentCreate.name);
     const node = all.environments.edges.find((e: any) => e.node.id === a.environmentCreate.id).node;
-    expect(node).toMatchObject({ isEphemeral: true, canAccess: true, unmergedChangesCount: 0, sourceEnvironment: null, meta: null });
+    expect(node).toMatchObject({
+      isEphemeral: true,
+      canAccess: true,
+      unmergedChangesCount: 0,
+      sourceEnvironment: null,
+      meta: null,
+    });
     expect(Date.parse(node.createdAt)).not.toBeNaN();
-    const stable = await ok(em, cliOperation('Environments'), { projectId: em.projectId, isEphemeral: false });
+    const stable = await ok(em, cliOperation('Environments'), {
+      projectId: em.projectId,
+      isEphemeral: false,
+    });
     expect(stable.environments.edges.map((e: any) => e.node.name)).not.toContain(a.environmentCreate.name);
     const page1 = await ok(em, cliOperation('Environments'), { projectId: em.projectId, first: 1 });
     expect(page1.environments.edges).toHaveLength(1);
     expect(page1.environments.pageInfo.hasNextPage).toBe(true);
-    const page2 = await ok(em, cliOperation('Environments'), { projectId: em.projectId, first: 1, after: page1.environments.pageInfo.endCursor });
+    const page2 = await ok(em, cliOperation('Environments'), {
+      projectId: em.projectId,
+      first: 1,
+      after: page1.environments.pageInfo.endCursor,
+    });
     expect(page2.environments.edges[0].node.id).not.toBe(page1.environments.edges[0].node.id);
     await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: a.environmentCreate.id });
   });
 
   it('EnvironmentInstances, EnvironmentConfig, VariablesForServiceDeployment, UserMeta and ProjectToken answer', async () => {
-    const inst = await ok(em, cliOperation('EnvironmentInstances'), { environmentId: em.productionEnvironmentId, projectId: em.projectId, serviceInstancesFirst: 500 });
+    const inst = await ok(em, cliOperation('EnvironmentInstances'), {
+      environmentId: em.productionEnvironmentId,
+      projectId: em.projectId,
+      serviceInstancesFirst: 500,
+    });
     const web = inst.environment.serviceInstances.edges.find((e: any) => e.node.serviceName === 'web').node;
     expect(web.source).toEqual({ repo: 'acme/shop-api', image: null });
     expect(web.startCommand).toBe('npm run start');
@@ -79,7 +117,10 @@ describe('the CLI operations', () => {
     expect(web.domains.serviceDomains[0].domain).toMatch(/^web-production-[0-9a-f]{4}\.up\.railway\.app$/);
     expect(inst.environment.volumeInstances.edges[0].node.mountPath).toBe('/var/lib/postgresql/data');
 
-    const cfg = await ok(em, cliOperation('EnvironmentConfig'), { id: em.productionEnvironmentId, decryptVariables: true });
+    const cfg = await ok(em, cliOperation('EnvironmentConfig'), {
+      id: em.productionEnvironmentId,
+      decryptVariables: true,
+    });
     const webCfg = cfg.environment.config.services[serviceId('web')];
     expect(webCfg.variables.DATABASE_URL).toEqual({ value: '${{Postgres.DATABASE_URL}}' });
     expect(webCfg.variables.SESSION_SECRET).toEqual({ isSealed: true });
@@ -87,7 +128,11 @@ describe('the CLI operations', () => {
     const hidden = await ok(em, cliOperation('EnvironmentConfig'), { id: em.productionEnvironmentId });
     expect(hidden.environment.config.services[serviceId('web')].variables.DATABASE_URL).toEqual({});
 
-    const deployVars = await ok(em, cliOperation('VariablesForServiceDeployment'), { projectId: em.projectId, environmentId: em.productionEnvironmentId, serviceId: serviceId('web') });
+    const deployVars = await ok(em, cliOperation('VariablesForServiceDeployment'), {
+      projectId: em.projectId,
+      environmentId: em.productionEnvironmentId,
+      serviceId: serviceId('web'),
+    });
     expect(deployVars.variablesForServiceDeployment.APP_ENV).toBe('production');
     expect(deployVars.variablesForServiceDeployment.LOG_LEVEL).toBe('info');
     expect(deployVars.variablesForServiceDeployment).not.toHaveProperty('SESSION_SECRET');
@@ -106,21 +151,40 @@ describe('environmentCreate from a source', () => {
   beforeAll(async () => {
     // A custom domain and a row of data on production: neither may reach the clone.
     await ok(em, `mutation($i: CustomDomainCreateInput!) { customDomainCreate(input: $i) { id domain } }`, {
-      i: { domain: `shop-${randomSuffix()}.example.com`, environmentId: em.productionEnvironmentId, projectId: em.projectId, serviceId: serviceId('web') },
+      i: {
+        domain: `shop-${randomSuffix()}.example.com`,
+        environmentId: em.productionEnvironmentId,
+        projectId: em.projectId,
+        serviceId: serviceId('web'),
+      },
     });
-    const d = await ok(em, CREATE, { input: { projectId: em.projectId, name: 'staging', sourceEnvironmentId: em.productionEnvironmentId } });
+    const d = await ok(em, CREATE, {
+      input: { projectId: em.projectId, name: 'staging', sourceEnvironmentId: em.productionEnvironmentId },
+    });
     cloneId = d.environmentCreate.id;
-    expect(d.environmentCreate.sourceEnvironment).toEqual({ id: em.productionEnvironmentId, name: 'production' });
+    expect(d.environmentCreate.sourceEnvironment).toEqual({
+      id: em.productionEnvironmentId,
+      name: 'production',
+    });
   });
 
   it('copies services, settings, unrendered variables and shared variables, but not sealed variables', async () => {
-    const inst = await ok(em, cliOperation('EnvironmentInstances'), { environmentId: cloneId, projectId: em.projectId });
+    const inst = await ok(em, cliOperation('EnvironmentInstances'), {
+      environmentId: cloneId,
+      projectId: em.projectId,
+    });
     const nodes = inst.environment.serviceInstances.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.serviceName).sort()).toEqual(['Postgres', 'web']);
     // Same service ids (project-level), new instances.
-    expect(nodes.map((n: any) => n.serviceId).sort()).toEqual([serviceId('Postgres'), serviceId('web')].sort());
+    expect(nodes.map((n: any) => n.serviceId).sort()).toEqual(
+      [serviceId('Postgres'), serviceId('web')].sort(),
+    );
     const web = nodes.find((n: any) => n.serviceName === 'web');
-    expect(web).toMatchObject({ startCommand: 'npm run start', numReplicas: 2, source: { repo: 'acme/shop-api', image: null } });
+    expect(web).toMatchObject({
+      startCommand: 'npm run start',
+      numReplicas: 2,
+      source: { repo: 'acme/shop-api', image: null },
+    });
 
     const prodRaw = await vars(em.productionEnvironmentId, 'web', true);
     const cloneRaw = await vars(cloneId, 'web', true);
@@ -128,10 +192,20 @@ describe('environmentCreate from a source', () => {
     expect(cloneRaw.DATABASE_URL).toBe('${{Postgres.DATABASE_URL}}');
     expect(await vars(cloneId, null, true)).toEqual({ APP_ENV: 'production', LOG_LEVEL: 'info' });
     // The sealed variable exists in production (state) but was not copied.
-    expect(em.state.vars(em.productionEnvironmentId, serviceId('web')).get('SESSION_SECRET')?.sealed).toBe(true);
+    expect(em.state.vars(em.productionEnvironmentId, serviceId('web')).get('SESSION_SECRET')?.sealed).toBe(
+      true,
+    );
     expect(em.state.vars(cloneId, serviceId('web')).has('SESSION_SECRET')).toBe(false);
-    const listed = await ok(em, `query($id: String!) { environment(id: $id) { variables { edges { node { name isSealed serviceId } } } } }`, { id: em.productionEnvironmentId });
-    expect(listed.environment.variables.edges.map((e: any) => e.node)).toContainEqual({ name: 'SESSION_SECRET', isSealed: true, serviceId: serviceId('web') });
+    const listed = await ok(
+      em,
+      `query($id: String!) { environment(id: $id) { variables { edges { node { name isSealed serviceId } } } } }`,
+      { id: em.productionEnvironmentId },
+    );
+    expect(listed.environment.variables.edges.map((e: any) => e.node)).toContainEqual({
+      name: 'SESSION_SECRET',
+      isSealed: true,
+      serviceId: serviceId('web'),
+    });
   });
 
   it('gives new service domains, no custom domains and new empty volume instances', async () => {
@@ -143,15 +217,23 @@ describe('environmentCreate from a source', () => {
     expect(clone.domains.serviceDomains).toHaveLength(1);
     expect(clone.domains.serviceDomains[0].domain).toMatch(/^web-staging-[0-9a-f]{4}\.up\.railway\.app$/);
     expect(clone.domains.serviceDomains[0].domain).not.toBe(prod.domains.serviceDomains[0].domain);
-    const avail = await ok(em, `query($d: String!) { customDomainAvailable(domain: $d) { available message } }`, { d: prod.domains.customDomains[0].domain });
+    const avail = await ok(
+      em,
+      `query($d: String!) { customDomainAvailable(domain: $d) { available message } }`,
+      { d: prod.domains.customDomains[0].domain },
+    );
     expect(avail.customDomainAvailable.available).toBe(false);
     const bad = await ok(em, `query { customDomainAvailable(domain: "not a domain") { available } }`);
     expect(bad.customDomainAvailable.available).toBe(false);
-    const free = await ok(em, `query { customDomainAvailable(domain: "fresh-name.example.org") { available } }`);
+    const free = await ok(
+      em,
+      `query { customDomainAvailable(domain: "fresh-name.example.org") { available } }`,
+    );
     expect(free.customDomainAvailable.available).toBe(true);
 
     const vq = `query($id: String!) { environment(id: $id) { volumeInstances { edges { node { id volume { id } currentSizeMB mountPath } } } } }`;
-    const pv = (await ok(em, vq, { id: em.productionEnvironmentId })).environment.volumeInstances.edges[0].node;
+    const pv = (await ok(em, vq, { id: em.productionEnvironmentId })).environment.volumeInstances.edges[0]
+      .node;
     const cv = (await ok(em, vq, { id: cloneId })).environment.volumeInstances.edges[0].node;
     expect(cv.volume.id).toBe(pv.volume.id);
     expect(cv.id).not.toBe(pv.id);
@@ -175,15 +257,27 @@ describe('environmentCreate from a source', () => {
     // Copied credentials: the clone shares the source's password until someone rotates it.
     expect(clonePg.POSTGRES_PASSWORD).toBe(prodPg.POSTGRES_PASSWORD);
 
-    const prodTables = await pgQuery(prodPg.DATABASE_PUBLIC_URL!, `select count(*)::int as n from information_schema.tables where table_schema = 'public'`);
-    const cloneTables = await pgQuery(clonePg.DATABASE_PUBLIC_URL!, `select current_database() as db, (select count(*)::int from information_schema.tables where table_schema = 'public') as n`);
+    const prodTables = await pgQuery(
+      prodPg.DATABASE_PUBLIC_URL!,
+      `select count(*)::int as n from information_schema.tables where table_schema = 'public'`,
+    );
+    const cloneTables = await pgQuery(
+      clonePg.DATABASE_PUBLIC_URL!,
+      `select current_database() as db, (select count(*)::int from information_schema.tables where table_schema = 'public') as n`,
+    );
     expect(prodTables[0].n).toBeGreaterThan(0);
     expect(cloneTables[0]).toEqual({ db: clonePg.POSTGRES_DB, n: 0 });
   });
 
   it('a password change through the API changes the real password', async () => {
     await ok(em, `mutation($i: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $i) }`, {
-      i: { projectId: em.projectId, environmentId: cloneId, serviceId: serviceId('Postgres'), variables: { POSTGRES_PASSWORD: 'Rotated-pw-123456' }, skipDeploys: true },
+      i: {
+        projectId: em.projectId,
+        environmentId: cloneId,
+        serviceId: serviceId('Postgres'),
+        variables: { POSTGRES_PASSWORD: 'Rotated-pw-123456' },
+        skipDeploys: true,
+      },
     });
     const clonePg = await vars(cloneId, 'Postgres');
     expect(clonePg.DATABASE_PUBLIC_URL).toContain(':Rotated-pw-123456@');
@@ -196,7 +290,8 @@ describe('environmentCreate from a source', () => {
     const latest = async () => {
       const d = await ok(em, q, { i: { projectId: em.projectId, environmentId: cloneId } });
       const bySvc = new Map<string, { id: string; status: string }>();
-      for (const e of d.deployments.edges) if (!bySvc.has(e.node.serviceId)) bySvc.set(e.node.serviceId, e.node);
+      for (const e of d.deployments.edges)
+        if (!bySvc.has(e.node.serviceId)) bySvc.set(e.node.serviceId, e.node);
       return bySvc;
     };
     await until('clone deployments to succeed', async () => {
@@ -204,18 +299,29 @@ describe('environmentCreate from a source', () => {
       return bySvc.size === 2 && [...bySvc.values()].every((d) => d.status === 'SUCCESS');
     });
     const before = (await latest()).get(serviceId('web'))!;
-    await ok(em, `mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }`, { e: cloneId, s: serviceId('web') });
+    await ok(
+      em,
+      `mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }`,
+      { e: cloneId, s: serviceId('web') },
+    );
     const fresh = (await latest()).get(serviceId('web'))!;
     expect(fresh.id).not.toBe(before.id);
     // A new deployment on its way (15 ms per stage: a loaded machine may already show BUILDING).
     expect(['QUEUED', 'BUILDING', 'DEPLOYING']).toContain(fresh.status);
-    await until('redeploy to succeed', async () => (await latest()).get(serviceId('web'))!.status === 'SUCCESS');
-    const old = await ok(em, `query($id: String!) { deployment(id: $id) { status deploymentStopped } }`, { id: before.id });
+    await until(
+      'redeploy to succeed',
+      async () => (await latest()).get(serviceId('web'))!.status === 'SUCCESS',
+    );
+    const old = await ok(em, `query($id: String!) { deployment(id: $id) { status deploymentStopped } }`, {
+      id: before.id,
+    });
     expect(old.deployment).toEqual({ status: 'REMOVED', deploymentStopped: true });
   });
 
   it('refuses a second environment with the same name', async () => {
-    const r = await gql(em, CREATE, { input: { projectId: em.projectId, name: 'staging', sourceEnvironmentId: em.productionEnvironmentId } });
+    const r = await gql(em, CREATE, {
+      input: { projectId: em.projectId, name: 'staging', sourceEnvironmentId: em.productionEnvironmentId },
+    });
     expect(r.status).toBe(200);
     expect(r.body.errors![0]!.message).toContain('environment with that name already exists');
     expect(r.body.data).toBeNull();
@@ -225,7 +331,10 @@ describe('environmentCreate from a source', () => {
     const clonePg = await vars(cloneId, 'Postgres');
     const dbName = clonePg.POSTGRES_DB!;
     expect(await pgQuery(ADMIN, 'select 1 from pg_database where datname = $1', [dbName])).toHaveLength(1);
-    expect((await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: cloneId })).environmentDelete).toBe(true);
+    expect(
+      (await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: cloneId }))
+        .environmentDelete,
+    ).toBe(true);
     const list = await ok(em, cliOperation('Environments'), { projectId: em.projectId });
     expect(list.environments.edges.map((e: any) => e.node.id)).not.toContain(cloneId);
     const r = await gql(em, 'query($id: String!) { environment(id: $id) { id } }', { id: cloneId });
@@ -240,18 +349,37 @@ describe('environmentCreate from a source', () => {
 
 describe('staged and background creation', () => {
   it('stageInitialChanges stages everything and deploys nothing until environmentPatchCommitStaged', async () => {
-    const d = await ok(em, CREATE, { input: { projectId: em.projectId, name: 'review', sourceEnvironmentId: em.productionEnvironmentId, stageInitialChanges: true } });
+    const d = await ok(em, CREATE, {
+      input: {
+        projectId: em.projectId,
+        name: 'review',
+        sourceEnvironmentId: em.productionEnvironmentId,
+        stageInitialChanges: true,
+      },
+    });
     const id = d.environmentCreate.id;
-    const staged = await ok(em, `query($id: String!) { environmentStagedChanges(environmentId: $id) { id status patch } environment(id: $id) { unmergedChangesCount serviceInstances { edges { node { id } } } } }`, { id });
+    const staged = await ok(
+      em,
+      `query($id: String!) { environmentStagedChanges(environmentId: $id) { id status patch } environment(id: $id) { unmergedChangesCount serviceInstances { edges { node { id } } } } }`,
+      { id },
+    );
     expect(staged.environmentStagedChanges.status).toBe('STAGED');
     expect(Object.keys(staged.environmentStagedChanges.patch.services)).toHaveLength(2);
     expect(staged.environment.unmergedChangesCount).toBeGreaterThan(0);
     expect(staged.environment.serviceInstances.edges).toEqual([]);
     expect(em.state.deploymentsOf({ environmentId: id })).toEqual([]);
 
-    const commit = await ok(em, `mutation($id: String!) { environmentPatchCommitStaged(environmentId: $id) }`, { id });
+    const commit = await ok(
+      em,
+      `mutation($id: String!) { environmentPatchCommitStaged(environmentId: $id) }`,
+      { id },
+    );
     expect(typeof commit.environmentPatchCommitStaged).toBe('string');
-    const after = await ok(em, `query($id: String!) { environment(id: $id) { unmergedChangesCount serviceInstances { edges { node { serviceName } } } } }`, { id });
+    const after = await ok(
+      em,
+      `query($id: String!) { environment(id: $id) { unmergedChangesCount serviceInstances { edges { node { serviceName } } } } }`,
+      { id },
+    );
     expect(after.environment.unmergedChangesCount).toBe(0);
     expect(after.environment.serviceInstances.edges).toHaveLength(2);
     expect(em.state.deploymentsOf({ environmentId: id }).length).toBe(2);
@@ -259,11 +387,22 @@ describe('staged and background creation', () => {
   });
 
   it('applyChangesInBackground answers at once, APPLYING then COMMITTED', async () => {
-    const d = await ok(em, CREATE, { input: { projectId: em.projectId, name: 'bg', sourceEnvironmentId: em.productionEnvironmentId, applyChangesInBackground: true, skipInitialDeploys: true } });
+    const d = await ok(em, CREATE, {
+      input: {
+        projectId: em.projectId,
+        name: 'bg',
+        sourceEnvironmentId: em.productionEnvironmentId,
+        applyChangesInBackground: true,
+        skipInitialDeploys: true,
+      },
+    });
     const id = d.environmentCreate.id;
     const q = `query($id: String!) { environmentStagedChanges(environmentId: $id) { status } }`;
     expect((await ok(em, q, { id })).environmentStagedChanges.status).toBe('APPLYING');
-    await until('background apply', async () => (await ok(em, q, { id })).environmentStagedChanges.status === 'COMMITTED');
+    await until(
+      'background apply',
+      async () => (await ok(em, q, { id })).environmentStagedChanges.status === 'COMMITTED',
+    );
     expect(em.state.instancesOf(id)).toHaveLength(2);
     expect(em.state.deploymentsOf({ environmentId: id })).toEqual([]);
     await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id });
@@ -272,12 +411,24 @@ describe('staged and background creation', () => {
   it('a committed patch creates a TCP proxy, and only one per service instance', async () => {
     const web = serviceId('web');
     const commit = `mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p) }`;
-    await ok(em, commit, { e: em.productionEnvironmentId, p: { services: { [web]: { networking: { tcpProxies: { '8080': {} } } } } } });
-    const proxies = await ok(em, `query($e: String!, $s: String!) { tcpProxies(environmentId: $e, serviceId: $s) { domain proxyPort applicationPort } }`, { e: em.productionEnvironmentId, s: web });
+    await ok(em, commit, {
+      e: em.productionEnvironmentId,
+      p: { services: { [web]: { networking: { tcpProxies: { '8080': {} } } } } },
+    });
+    const proxies = await ok(
+      em,
+      `query($e: String!, $s: String!) { tcpProxies(environmentId: $e, serviceId: $s) { domain proxyPort applicationPort } }`,
+      { e: em.productionEnvironmentId, s: web },
+    );
     expect(proxies.tcpProxies).toHaveLength(1);
     expect(proxies.tcpProxies[0].applicationPort).toBe(8080);
-    expect((await vars(em.productionEnvironmentId, 'web')).RAILWAY_TCP_PROXY_PORT).toBe(String(proxies.tcpProxies[0].proxyPort));
-    const r = await gql(em, commit, { e: em.productionEnvironmentId, p: { services: { [web]: { networking: { tcpProxies: { '9090': {} } } } } } });
+    expect((await vars(em.productionEnvironmentId, 'web')).RAILWAY_TCP_PROXY_PORT).toBe(
+      String(proxies.tcpProxies[0].proxyPort),
+    );
+    const r = await gql(em, commit, {
+      e: em.productionEnvironmentId,
+      p: { services: { [web]: { networking: { tcpProxies: { '9090': {} } } } } },
+    });
     expect(r.body.errors![0]!.message).toContain('single TCP proxy is allowed per service instance');
   });
 });

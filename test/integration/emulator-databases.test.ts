@@ -5,7 +5,12 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { DatabaseHost, engineForImage, physicalNames, type PhysicalDatabase } from '../../src/emulator/databases.js';
+import {
+  DatabaseHost,
+  engineForImage,
+  physicalNames,
+  type PhysicalDatabase,
+} from '../../src/emulator/databases.js';
 import { redact } from '../../src/util/secrets.js';
 
 const PG_ADMIN = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -75,7 +80,10 @@ describe('engineForImage', () => {
 
 describe('names', () => {
   it('are deterministic, valid, at most 63 characters, user at most 32 on MySQL', () => {
-    const key = { environmentId: 'a1b2c3d4-e5f6-7890-abcd-ef0123456789', serviceName: 'My Very Long Service Name ✨ with spaces and more and more' };
+    const key = {
+      environmentId: 'a1b2c3d4-e5f6-7890-abcd-ef0123456789',
+      serviceName: 'My Very Long Service Name ✨ with spaces and more and more',
+    };
     const a = physicalNames('rc_', 'mariadb', key);
     expect(physicalNames('rc_', 'mariadb', key)).toEqual(a);
     expect(a.database).toMatch(/^[a-z0-9_]+$/);
@@ -91,10 +99,12 @@ describe('names', () => {
   });
 
   it('refuses a bad prefix, naming the field', () => {
-    expect(() => new DatabaseHost({ postgresAdminUrl: PG_ADMIN, mysqlAdminUrl: MY_ADMIN, prefix: 'Bad-Prefix' })).toThrow(/prefix/);
-    expect(() => new DatabaseHost({ postgresAdminUrl: 'nope', mysqlAdminUrl: MY_ADMIN, prefix: 'ok_' })).toThrow(
-      /postgresAdminUrl/,
-    );
+    expect(
+      () => new DatabaseHost({ postgresAdminUrl: PG_ADMIN, mysqlAdminUrl: MY_ADMIN, prefix: 'Bad-Prefix' }),
+    ).toThrow(/prefix/);
+    expect(
+      () => new DatabaseHost({ postgresAdminUrl: 'nope', mysqlAdminUrl: MY_ADMIN, prefix: 'ok_' }),
+    ).toThrow(/postgresAdminUrl/);
   });
 });
 
@@ -134,8 +144,11 @@ describe('PostgreSQL', () => {
 
     // Trust auth accepts anything, so check the stored verifier instead.
     const verifier = async () =>
-      (await pgAdmin((a) => a.query<{ v: string }>('SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1', [db.user])))
-        .rows[0]!.v;
+      (
+        await pgAdmin((a) =>
+          a.query<{ v: string }>('SELECT rolpassword AS v FROM pg_authid WHERE rolname = $1', [db.user]),
+        )
+      ).rows[0]!.v;
     expect(scramAccepts(await verifier(), first)).toBe(true);
     const second = `new-${randomBytes(9).toString('hex')}`;
     await host.setPassword(db, second);
@@ -167,7 +180,11 @@ describe('PostgreSQL', () => {
     await c.connect();
     await c.query('CREATE TABLE kept (x int)');
     await c.end();
-    const again = await host.provision('postgres', { environmentId: e1, serviceName: 'Postgres' }, 'pw-bbbbbbbb');
+    const again = await host.provision(
+      'postgres',
+      { environmentId: e1, serviceName: 'Postgres' },
+      'pw-bbbbbbbb',
+    );
     expect(again.database).toBe(a.database);
     expect(again.url).toContain('pw-bbbbbbbb');
     const c2 = new pg.Client({ connectionString: again.url });
@@ -175,17 +192,26 @@ describe('PostgreSQL', () => {
     expect((await c2.query("SELECT to_regclass('public.kept') IS NOT NULL AS kept")).rows[0].kept).toBe(true);
     await c2.end();
 
-    const other = await host.provision('postgres', { environmentId: env(3), serviceName: 'Postgres' }, 'pw-cccccccc');
-    expect(other.database).not.toBe(a.database);
-    expect(host.list().filter((d) => d.engine === 'postgres').map((d) => d.database)).toEqual(
-      expect.arrayContaining([a.database, other.database]),
+    const other = await host.provision(
+      'postgres',
+      { environmentId: env(3), serviceName: 'Postgres' },
+      'pw-cccccccc',
     );
+    expect(other.database).not.toBe(a.database);
+    expect(
+      host
+        .list()
+        .filter((d) => d.engine === 'postgres')
+        .map((d) => d.database),
+    ).toEqual(expect.arrayContaining([a.database, other.database]));
   });
 
   it('provisions concurrently without collisions', async () => {
     const e = env(4);
     const dbs = await Promise.all(
-      ['a', 'b', 'c', 'a'].map((s) => host.provision('postgres', { environmentId: e, serviceName: s }, `pw-${s}-12345`)),
+      ['a', 'b', 'c', 'a'].map((s) =>
+        host.provision('postgres', { environmentId: e, serviceName: s }, `pw-${s}-12345`),
+      ),
     );
     expect(new Set(dbs.map((d) => d.database)).size).toBe(3);
   });
@@ -200,7 +226,13 @@ describe('MariaDB', () => {
     expect(db.port).toBe(3306);
 
     const connect = (password: string) =>
-      mysql.createConnection({ host: db.host, port: db.port, user: db.user, password, database: db.database });
+      mysql.createConnection({
+        host: db.host,
+        port: db.port,
+        user: db.user,
+        password,
+        database: db.database,
+      });
     const c = await connect(first);
     await c.query('CREATE TABLE t (id int PRIMARY KEY, v varchar(20)) ');
     await c.query("INSERT INTO t VALUES (1, 'hé 🎉')");
@@ -235,10 +267,14 @@ describe('MariaDB', () => {
     await expect(c2.query('SELECT 1')).rejects.toThrow();
     c2.destroy();
     const gone = await myAdmin(async (a) => {
-      const [d] = await a.query<mysql.RowDataPacket[]>('SELECT count(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
-        db.database,
-      ]);
-      const [u] = await a.query<mysql.RowDataPacket[]>('SELECT count(*) AS n FROM mysql.user WHERE User = ?', [db.user]);
+      const [d] = await a.query<mysql.RowDataPacket[]>(
+        'SELECT count(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [db.database],
+      );
+      const [u] = await a.query<mysql.RowDataPacket[]>(
+        'SELECT count(*) AS n FROM mysql.user WHERE User = ?',
+        [db.user],
+      );
       return { dbs: Number(d[0]!.n), users: Number(u[0]!.n) };
     });
     expect(gone).toEqual({ dbs: 0, users: 0 });
@@ -251,7 +287,12 @@ describe('MariaDB', () => {
     expect(a.url.startsWith('mysql://')).toBe(true);
     expect(a.database).not.toBe(b.database);
     expect(a.user).not.toBe(b.user);
-    const c = await mysql.createConnection({ host: a.host, port: a.port, user: a.user, password: a.password });
+    const c = await mysql.createConnection({
+      host: a.host,
+      port: a.port,
+      user: a.user,
+      password: a.password,
+    });
     await expect(c.query(`USE \`${b.database}\``)).rejects.toThrow(/denied/);
     await c.end();
   });
@@ -259,7 +300,11 @@ describe('MariaDB', () => {
 
 describe('dropAll', () => {
   it('removes everything this host provisioned', async () => {
-    const own = new DatabaseHost({ postgresAdminUrl: PG_ADMIN, mysqlAdminUrl: MY_ADMIN, prefix: `${prefix}x_` });
+    const own = new DatabaseHost({
+      postgresAdminUrl: PG_ADMIN,
+      mysqlAdminUrl: MY_ADMIN,
+      prefix: `${prefix}x_`,
+    });
     const dbs: PhysicalDatabase[] = [
       await own.provision('postgres', { environmentId: 'e', serviceName: 'pg' }, 'pw-123456'),
       await own.provision('mariadb', { environmentId: 'e', serviceName: 'maria' }, 'pw-123456'),
@@ -267,12 +312,15 @@ describe('dropAll', () => {
     expect(own.list()).toHaveLength(2);
     await own.dropAll();
     expect(own.list()).toHaveLength(0);
-    const pgLeft = await pgAdmin((a) => a.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbs[0]!.database]));
+    const pgLeft = await pgAdmin((a) =>
+      a.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbs[0]!.database]),
+    );
     expect(pgLeft.rowCount).toBe(0);
     const myLeft = await myAdmin(async (a) => {
-      const [r] = await a.query<mysql.RowDataPacket[]>('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [
-        dbs[1]!.database,
-      ]);
+      const [r] = await a.query<mysql.RowDataPacket[]>(
+        'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [dbs[1]!.database],
+      );
       return r.length;
     });
     expect(myLeft).toBe(0);

@@ -4,12 +4,22 @@ import { readFileSync } from 'node:fs';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { sharedReference } from '../shared-reference.js';
 
-export type TokenKind = 'account' | 'workspace' | 'project' | 'none' | { bearer: string } | { project: string };
+export type TokenKind =
+  'account' | 'workspace' | 'project' | 'none' | { bearer: string } | { project: string };
 
 export interface GqlResponse {
   status: number;
   headers: Headers;
-  body: { data?: Record<string, any> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string }; traceId?: string; locations?: unknown }[] };
+  body: {
+    data?: Record<string, any> | null;
+    errors?: {
+      message: string;
+      path?: unknown[];
+      extensions?: { code?: string };
+      traceId?: string;
+      locations?: unknown;
+    }[];
+  };
 }
 
 export function headersFor(em: RunningEmulator, as: TokenKind): Record<string, string> {
@@ -21,16 +31,31 @@ export function headersFor(em: RunningEmulator, as: TokenKind): Record<string, s
   return h;
 }
 
-export async function gql(em: RunningEmulator, query: string, variables: Record<string, unknown> = {}, as: TokenKind = 'account'): Promise<GqlResponse> {
-  const res = await fetch(em.url, { method: 'POST', headers: headersFor(em, as), body: JSON.stringify({ query, variables }) });
+export async function gql(
+  em: RunningEmulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as: TokenKind = 'account',
+): Promise<GqlResponse> {
+  const res = await fetch(em.url, {
+    method: 'POST',
+    headers: headersFor(em, as),
+    body: JSON.stringify({ query, variables }),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: JSON.parse(text) };
 }
 
 /** `data` of a call that must succeed. */
-export async function ok(em: RunningEmulator, query: string, variables: Record<string, unknown> = {}, as: TokenKind = 'account'): Promise<Record<string, any>> {
+export async function ok(
+  em: RunningEmulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as: TokenKind = 'account',
+): Promise<Record<string, any>> {
   const r = await gql(em, query, variables, as);
-  if (r.status !== 200 || r.body.errors) throw new Error(`GraphQL call failed (${r.status}): ${JSON.stringify(r.body.errors)}`);
+  if (r.status !== 200 || r.body.errors)
+    throw new Error(`GraphQL call failed (${r.status}): ${JSON.stringify(r.body.errors)}`);
   return r.body.data!;
 }
 
@@ -39,7 +64,11 @@ export const cliOperation = (name: string): string =>
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

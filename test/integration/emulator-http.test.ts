@@ -14,8 +14,13 @@ const CREATE = `mutation($input: EnvironmentCreateInput!) { environmentCreate(in
 const VARS = `query($p: String!, $e: String!, $s: String) { variables(projectId: $p, environmentId: $e, serviceId: $s) }`;
 
 beforeAll(async () => {
-  em = await startEmulator({ scenario: 'wordpress', dbPrefix: `emuhttp_${randomSuffix()}`, deploymentStepMs: 10 });
-  otherEnvId = (await ok(em, CREATE, { input: { projectId: em.projectId, name: 'other' } })).environmentCreate.id;
+  em = await startEmulator({
+    scenario: 'wordpress',
+    dbPrefix: `emuhttp_${randomSuffix()}`,
+    deploymentStepMs: 10,
+  });
+  otherEnvId = (await ok(em, CREATE, { input: { projectId: em.projectId, name: 'other' } })).environmentCreate
+    .id;
 });
 
 afterAll(async () => {
@@ -31,13 +36,19 @@ describe('envelopes', () => {
     const r = await gql(em, '{ nope }');
     expect(r.status).toBe(400);
     expect(r.body).not.toHaveProperty('data');
-    expect(r.body.errors![0]).toMatchObject({ message: 'Cannot query field "nope" on type "Query".', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(r.body.errors![0]).toMatchObject({
+      message: 'Cannot query field "nope" on type "Query".',
+      locations: [{ line: 1, column: 3 }],
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     expect(r.body.errors![0]!.traceId).toMatch(/^\d+$/);
     const noSelection = await gql(em, 'mutation { environmentRename(id: "x", input: { name: "y" }) }');
     expect(noSelection.status).toBe(400);
     const badVar = await gql(em, CREATE, { input: { projectId: em.projectId, name: 'x', stageOnly: true } });
     expect(badVar.status).toBe(400);
-    expect(badVar.body.errors![0]!.message).toContain('Field "stageOnly" is not defined by type "EnvironmentCreateInput"');
+    expect(badVar.body.errors![0]!.message).toContain(
+      'Field "stageOnly" is not defined by type "EnvironmentCreateInput"',
+    );
   });
 
   it('answers permission errors with 200, Not Authorized, path, INTERNAL_SERVER_ERROR and data null', async () => {
@@ -45,13 +56,21 @@ describe('envelopes', () => {
     expect(r.status).toBe(200);
     expect(r.body.data).toBeNull();
     expect(r.body.errors).toHaveLength(1);
-    expect(r.body.errors![0]).toMatchObject({ message: 'Not Authorized', path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(r.body.errors![0]).toMatchObject({
+      message: 'Not Authorized',
+      path: ['me'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(r.body.errors![0]!.traceId).toMatch(/^\d+$/);
     expect(r.body.errors![0]!.locations).toEqual([{ line: 2, column: 2 }]);
   });
 
   it('answers other paths with 404 JSON and puts rate-limit headers on every response', async () => {
-    const res = await fetch(em.url.replace('/graphql/v2', '/graphql/nope'), { method: 'POST', headers: headersFor(em, 'account'), body: '{}' });
+    const res = await fetch(em.url.replace('/graphql/v2', '/graphql/nope'), {
+      method: 'POST',
+      headers: headersFor(em, 'account'),
+      body: '{}',
+    });
     expect(res.status).toBe(404);
     const body = await res.json();
     expect(body.message).toBe('Not Found');
@@ -59,7 +78,9 @@ describe('envelopes', () => {
     expect(res.headers.get('x-ratelimit-limit')).toBeTruthy();
     const a = await gql(em, cliOperation('UserMeta'));
     const b = await gql(em, cliOperation('UserMeta'));
-    expect(Number(b.headers.get('x-ratelimit-remaining'))).toBe(Number(a.headers.get('x-ratelimit-remaining')) - 1);
+    expect(Number(b.headers.get('x-ratelimit-remaining'))).toBe(
+      Number(a.headers.get('x-ratelimit-remaining')) - 1,
+    );
     expect(Number(a.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
   });
 
@@ -78,25 +99,67 @@ describe('token scopes', () => {
     expect((await ok(em, cliOperation('UserMeta'))).me.name).toBe('Emulator User');
     expect((await ok(em, '{ apiToken { workspaces { id name } } }')).apiToken.workspaces).toHaveLength(1);
     const d = await ok(em, CREATE, { input: { projectId: em.projectId, name: `acct-${randomSuffix()}` } });
-    expect((await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: d.environmentCreate.id })).environmentDelete).toBe(true);
+    expect(
+      (await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: d.environmentCreate.id }))
+        .environmentDelete,
+    ).toBe(true);
   });
 
   it('workspace token: everything in its workspace, but not me', async () => {
     const ws = await ok(em, '{ apiToken { workspaces { id } } }', {}, 'workspace');
     expect(ws.apiToken.workspaces).toEqual([{ id: em.workspaceId }]);
-    expect((await ok(em, cliOperation('Project'), { id: em.projectId }, 'workspace')).project.id).toBe(em.projectId);
-    const d = await ok(em, CREATE, { input: { projectId: em.projectId, name: `ws-${randomSuffix()}`, sourceEnvironmentId: em.productionEnvironmentId, skipInitialDeploys: true } }, 'workspace');
-    expect((await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: d.environmentCreate.id }, 'workspace')).environmentDelete).toBe(true);
-    expect((await gql(em, cliOperation('UserMeta'), {}, 'workspace')).body.errors![0]!.message).toBe('Not Authorized');
+    expect((await ok(em, cliOperation('Project'), { id: em.projectId }, 'workspace')).project.id).toBe(
+      em.projectId,
+    );
+    const d = await ok(
+      em,
+      CREATE,
+      {
+        input: {
+          projectId: em.projectId,
+          name: `ws-${randomSuffix()}`,
+          sourceEnvironmentId: em.productionEnvironmentId,
+          skipInitialDeploys: true,
+        },
+      },
+      'workspace',
+    );
+    expect(
+      (
+        await ok(
+          em,
+          'mutation($id: String!) { environmentDelete(id: $id) }',
+          { id: d.environmentCreate.id },
+          'workspace',
+        )
+      ).environmentDelete,
+    ).toBe(true);
+    expect((await gql(em, cliOperation('UserMeta'), {}, 'workspace')).body.errors![0]!.message).toBe(
+      'Not Authorized',
+    );
   });
 
   it('project token: its own environment only', async () => {
     const pt = await ok(em, cliOperation('ProjectToken'), {}, 'project');
     expect(pt.projectToken.environment.id).toBe(em.productionEnvironmentId);
-    const v = await ok(em, VARS, { p: em.projectId, e: em.productionEnvironmentId, s: serviceId('Primary') }, 'project');
+    const v = await ok(
+      em,
+      VARS,
+      { p: em.projectId, e: em.productionEnvironmentId, s: serviceId('Primary') },
+      'project',
+    );
     expect(v.variables.RAILWAY_ENVIRONMENT_NAME).toBe('production');
-    expect((await ok(em, cliOperation('Project'), { id: em.projectId }, 'project')).project.environments.edges.map((e: any) => e.node.id)).toEqual([em.productionEnvironmentId]);
-    await ok(em, `mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }`, { e: em.productionEnvironmentId, s: serviceId('Primary') }, 'project');
+    expect(
+      (await ok(em, cliOperation('Project'), { id: em.projectId }, 'project')).project.environments.edges.map(
+        (e: any) => e.node.id,
+      ),
+    ).toEqual([em.productionEnvironmentId]);
+    await ok(
+      em,
+      `mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }`,
+      { e: em.productionEnvironmentId, s: serviceId('Primary') },
+      'project',
+    );
 
     const denied = [
       await gql(em, VARS, { p: em.projectId, e: otherEnvId, s: null }, 'project'),
@@ -114,17 +177,36 @@ describe('token scopes', () => {
   });
 
   it('unknown tokens: Not Authorized, and projectToken says Project Token not found', async () => {
-    expect((await gql(em, cliOperation('Project'), { id: em.projectId }, { bearer: 'not-a-token' })).body.errors![0]!.message).toBe('Not Authorized');
-    expect((await gql(em, cliOperation('Project'), { id: em.projectId }, 'none')).body.errors![0]!.message).toBe('Not Authorized');
-    expect((await gql(em, cliOperation('ProjectToken'), {}, { project: 'not-a-token' })).body.errors![0]!.message).toBe('Project Token not found');
-    expect((await gql(em, cliOperation('ProjectToken'), {}, 'account')).body.errors![0]!.message).toBe('Project Token not found');
+    expect(
+      (await gql(em, cliOperation('Project'), { id: em.projectId }, { bearer: 'not-a-token' })).body
+        .errors![0]!.message,
+    ).toBe('Not Authorized');
+    expect(
+      (await gql(em, cliOperation('Project'), { id: em.projectId }, 'none')).body.errors![0]!.message,
+    ).toBe('Not Authorized');
+    expect(
+      (await gql(em, cliOperation('ProjectToken'), {}, { project: 'not-a-token' })).body.errors![0]!.message,
+    ).toBe('Project Token not found');
+    expect((await gql(em, cliOperation('ProjectToken'), {}, 'account')).body.errors![0]!.message).toBe(
+      'Project Token not found',
+    );
   });
 });
 
 describe('MariaDB behind the WordPress scenario', () => {
   it('production is seeded; a clone gets its own empty database that MARIADB_URL really reaches', async () => {
-    const clone = (await ok(em, CREATE, { input: { projectId: em.projectId, name: 'wp-staging', sourceEnvironmentId: em.productionEnvironmentId } })).environmentCreate.id;
-    const prod = (await ok(em, VARS, { p: em.projectId, e: em.productionEnvironmentId, s: serviceId('MariaDB') })).variables;
+    const clone = (
+      await ok(em, CREATE, {
+        input: {
+          projectId: em.projectId,
+          name: 'wp-staging',
+          sourceEnvironmentId: em.productionEnvironmentId,
+        },
+      })
+    ).environmentCreate.id;
+    const prod = (
+      await ok(em, VARS, { p: em.projectId, e: em.productionEnvironmentId, s: serviceId('MariaDB') })
+    ).variables;
     const copy = (await ok(em, VARS, { p: em.projectId, e: clone, s: serviceId('MariaDB') })).variables;
     const wp = (await ok(em, VARS, { p: em.projectId, e: clone, s: serviceId('Primary') })).variables;
     expect(copy.MARIADB_DATABASE).not.toBe(prod.MARIADB_DATABASE);
@@ -132,7 +214,9 @@ describe('MariaDB behind the WordPress scenario', () => {
     const count = async (url: string) => {
       const c = await mysql.createConnection(url.replace(/^mariadb:/, 'mysql:'));
       try {
-        const [rows] = await c.query('select database() as db, count(*) as n from information_schema.tables where table_schema = database()');
+        const [rows] = await c.query(
+          'select database() as db, count(*) as n from information_schema.tables where table_schema = database()',
+        );
         return (rows as any[])[0];
       } finally {
         await c.end();
@@ -153,7 +237,16 @@ describe('fault injection over HTTP', () => {
     expect((await gql(em, q, { id: em.productionEnvironmentId })).body.errors).toBeUndefined();
     const second = await gql(em, q, { id: em.productionEnvironmentId });
     expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ errors: [{ message: 'Problem processing request', path: ['environment'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
+    expect(second.body).toMatchObject({
+      errors: [
+        {
+          message: 'Problem processing request',
+          path: ['environment'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ],
+      data: null,
+    });
     expect((await gql(em, q, { id: em.productionEnvironmentId })).body.errors).toBeUndefined();
 
     em.faults.failNth('environmentCreate', 1, { status: 503, message: 'upstream unavailable' });

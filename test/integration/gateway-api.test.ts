@@ -4,7 +4,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { verifyAudit } from '../../src/gateway/admin.js';
-import { CLONE, bearer, pollUntilDone, post, startTestEmulator, startTestGateway, tempFileStore, type TestGateway } from './gateway-helpers.js';
+import {
+  CLONE,
+  bearer,
+  pollUntilDone,
+  post,
+  startTestEmulator,
+  startTestGateway,
+  tempFileStore,
+  type TestGateway,
+} from './gateway-helpers.js';
 
 const prefix = `rcgwapi${randomUUID().slice(0, 6)}`;
 let emulator: RunningEmulator;
@@ -15,7 +24,12 @@ beforeAll(async () => {
   const emu = await startTestEmulator(prefix);
   emulator = emu.emulator;
   const { store } = await tempFileStore();
-  gw = await startTestGateway({ store, railway: emu.railway, projectId: emulator.projectId, settings: { corsOrigins: ['http://allowed.test'], bodyLimit: 4_096 } });
+  gw = await startTestGateway({
+    store,
+    railway: emu.railway,
+    projectId: emulator.projectId,
+    settings: { corsOrigins: ['http://allowed.test'], bodyLimit: 4_096 },
+  });
   key = await gw.key();
 });
 
@@ -42,7 +56,15 @@ describe('a clone through the gateway', () => {
   let final: Record<string, unknown>;
 
   beforeAll(async () => {
-    const res = await post(`${gw.url}${CLONE}`, { client_name: 'acme', environment_name: 'staging-gw-acme', variable_overrides: { Primary: { API_TOKEN: 'super-secret-value-123' } } }, bearer(key));
+    const res = await post(
+      `${gw.url}${CLONE}`,
+      {
+        client_name: 'acme',
+        environment_name: 'staging-gw-acme',
+        variable_overrides: { Primary: { API_TOKEN: 'super-secret-value-123' } },
+      },
+      bearer(key),
+    );
     expect(res.status).toBe(202);
     location = res.headers.get('location');
     expect(res.headers.get('ratelimit-limit')).toBe('10');
@@ -53,19 +75,44 @@ describe('a clone through the gateway', () => {
   }, 180_000);
 
   it('answers 202 with the stable contract and a Location', () => {
-    expect(accepted).toMatchObject({ status: 'CREATED', namespace: 'railclone', flow_id: 'clone-staging-api' });
+    expect(accepted).toMatchObject({
+      status: 'CREATED',
+      namespace: 'railclone',
+      flow_id: 'clone-staging-api',
+    });
     expect(accepted.execution_id).toMatch(/^[A-Za-z0-9]{22}$/);
-    expect(accepted.polling_url).toBe(`/api/v1/main/executions/railclone/clone-staging-api/${String(accepted.execution_id)}`);
+    expect(accepted.polling_url).toBe(
+      `/api/v1/main/executions/railclone/clone-staging-api/${String(accepted.execution_id)}`,
+    );
     expect(location).toBe(accepted.polling_url);
     expect(accepted.estimated_completion).toBeNull(); // no successful run yet
   });
 
   it('reaches SUCCESS with outputs and every task recorded', () => {
     expect(final.state).toBe('SUCCESS');
-    expect(final.outputs).toMatchObject({ environment_name: 'staging-gw-acme', basic_auth_user: expect.any(String) });
+    expect(final.outputs).toMatchObject({
+      environment_name: 'staging-gw-acme',
+      basic_auth_user: expect.any(String),
+    });
     expect(String((final.outputs as Record<string, unknown>).staging_url)).toMatch(/^https:\/\//);
-    const tasks = final.tasks as { name: string; state: string; attempts: number; duration_ms: number; next_retry_at: unknown }[];
-    expect(tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['validate-inputs', 'preflight', 'plan', 'create-environment', 'sync-database', 'finalize', 'close-database-access']));
+    const tasks = final.tasks as {
+      name: string;
+      state: string;
+      attempts: number;
+      duration_ms: number;
+      next_retry_at: unknown;
+    }[];
+    expect(tasks.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'validate-inputs',
+        'preflight',
+        'plan',
+        'create-environment',
+        'sync-database',
+        'finalize',
+        'close-database-access',
+      ]),
+    );
     for (const t of tasks) {
       expect(t.state).toBe('SUCCESS');
       expect(t.attempts).toBe(1);
@@ -94,29 +141,50 @@ describe('a clone through the gateway', () => {
   });
 
   it('lists the run in the history with redacted inputs, outputs and who started it; filters work', async () => {
-    const h = await (await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?page=1&size=5&state=SUCCESS`, { headers: bearer(key) })).json();
+    const h = await (
+      await fetch(
+        `${gw.url}/api/v1/main/executions/railclone/clone-staging-api?page=1&size=5&state=SUCCESS`,
+        { headers: bearer(key) },
+      )
+    ).json();
     const row = h.results.find((r: { id: string }) => r.id === accepted.execution_id);
     expect(row.inputs.variable_overrides.Primary.API_TOKEN).toBe('***');
     expect(row.outputs.environment_name).toBe('staging-gw-acme');
     expect(row.started_by).toBe(final.started_by);
-    const failedOnly = await (await fetch(`${gw.url}/api/v1/executions/railclone/clone-staging-api?state=FAILED`, { headers: bearer(key) })).json();
+    const failedOnly = await (
+      await fetch(`${gw.url}/api/v1/executions/railclone/clone-staging-api?state=FAILED`, {
+        headers: bearer(key),
+      })
+    ).json();
     expect(failedOnly.results.map((r: { id: string }) => r.id)).not.toContain(accepted.execution_id);
-    const future = await (await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?from=2999-01-01T00:00:00Z`, { headers: bearer(key) })).json();
+    const future = await (
+      await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?from=2999-01-01T00:00:00Z`, {
+        headers: bearer(key),
+      })
+    ).json();
     expect(future.total).toBe(0);
-    const bad = await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?size=1000`, { headers: bearer(key) });
+    const bad = await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?size=1000`, {
+      headers: bearer(key),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).details.field).toBe('size');
   });
 
   it('estimates completion from past successful runs', async () => {
-    const res = await post(`${gw.url}${CLONE}`, { client_name: 'acme', source_environment: 'no-such-env' }, bearer(key));
+    const res = await post(
+      `${gw.url}${CLONE}`,
+      { client_name: 'acme', source_environment: 'no-such-env' },
+      bearer(key),
+    );
     const body = await res.json();
     expect(body.estimated_completion).not.toBeNull();
     expect(new Date(body.estimated_completion).getTime()).toBeGreaterThan(Date.now() - 1_000);
     const done = await pollUntilDone(gw.url, body.polling_url, key);
     expect(done.state).toBe('FAILED');
     expect((done.error as { message: string }).message).toContain('no-such-env');
-    expect((done.tasks as { name: string; state: string }[]).find((t) => t.name === 'preflight')!.state).toBe('FAILED');
+    expect((done.tasks as { name: string; state: string }[]).find((t) => t.name === 'preflight')!.state).toBe(
+      'FAILED',
+    );
   });
 
   it('environments: list, get, lineage, clones-of, preview, delete', async () => {
@@ -130,18 +198,29 @@ describe('a clone through the gateway', () => {
     const clones = await (await fetch(`${base}/production/clones`, { headers: bearer(key) })).json();
     expect(clones.clones).toContain('staging-gw-acme');
     const envsBefore = (await (await fetch(base, { headers: bearer(key) })).json()).environments.length;
-    const preview = await post(`${base}/preview`, { client_name: 'acme', environment_name: 'staging-preview' }, bearer(key));
+    const preview = await post(
+      `${base}/preview`,
+      { client_name: 'acme', environment_name: 'staging-preview' },
+      bearer(key),
+    );
     expect(preview.status).toBe(200);
     const plan = await preview.json();
     expect(plan.environment_name).toBe('staging-preview');
     expect(plan.plan.length).toBeGreaterThan(0);
     expect((await (await fetch(base, { headers: bearer(key) })).json()).environments.length).toBe(envsBefore);
-    const taken = await post(`${base}/preview`, { client_name: 'acme', environment_name: 'staging-gw-acme' }, bearer(key));
+    const taken = await post(
+      `${base}/preview`,
+      { client_name: 'acme', environment_name: 'staging-gw-acme' },
+      bearer(key),
+    );
     expect(taken.status).toBe(422);
     const missing = await fetch(`${base}/nope-nope`, { headers: bearer(key) });
     expect(missing.status).toBe(400);
     expect((await missing.json()).details.field).toBe('environment');
-    const badForce = await fetch(`${base}/staging-gw-acme?force=yes`, { method: 'DELETE', headers: bearer(key) });
+    const badForce = await fetch(`${base}/staging-gw-acme?force=yes`, {
+      method: 'DELETE',
+      headers: bearer(key),
+    });
     expect(badForce.status).toBe(400);
     expect((await badForce.json()).details.field).toBe('force');
     const del = await fetch(`${base}/staging-gw-acme`, { method: 'DELETE', headers: bearer(key) });
@@ -182,8 +261,13 @@ describe('refusals', () => {
 
   it('accepts the scheme in any case and X-API-Key', async () => {
     const k = await gw.key({ rate_limit: 5 });
-    expect((await post(webhook(), { ...good, source_environment: 'nope' }, { AUTHORIZATION: `bEaReR ${k}` })).status).toBe(202);
-    expect((await post(webhook(), { ...good, source_environment: 'nope' }, { 'X-Api-KEY': k })).status).toBe(202);
+    expect(
+      (await post(webhook(), { ...good, source_environment: 'nope' }, { AUTHORIZATION: `bEaReR ${k}` }))
+        .status,
+    ).toBe(202);
+    expect((await post(webhook(), { ...good, source_environment: 'nope' }, { 'X-Api-KEY': k })).status).toBe(
+      202,
+    );
   });
 
   it('403 outside the key’s namespaces or flows', async () => {
@@ -193,7 +277,9 @@ describe('refusals', () => {
     const res = await post(webhook(), good, bearer(deleteOnly));
     expect(res.status).toBe(403);
     expect((await res.json()).details).toMatchObject({ flow_id: 'clone-staging-api' });
-    expect((await fetch(`${gw.url}/api/v1/main/environments/railclone`, { headers: bearer(deleteOnly) })).status).toBe(403);
+    expect(
+      (await fetch(`${gw.url}/api/v1/main/environments/railclone`, { headers: bearer(deleteOnly) })).status,
+    ).toBe(403);
   });
 
   it('404 for traversal, unknown flows, namespaces and tenants — never a start', async () => {
@@ -211,24 +297,37 @@ describe('refusals', () => {
       const res = await post(`${gw.url}${p}`, good, bearer(star));
       expect(res.status, p).toBe(404);
     }
-    const exec = await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api/..%2F..%2Fkeys`, { headers: bearer(key) });
+    const exec = await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api/..%2F..%2Fkeys`, {
+      headers: bearer(key),
+    });
     expect(exec.status).toBe(404);
   });
 
   it('a key cannot read an execution through another flow’s path', async () => {
     const res = await post(webhook(), { ...good, source_environment: 'nope' }, bearer(key));
     const { execution_id } = await res.json();
-    const wrong = await fetch(`${gw.url}/api/v1/main/executions/railclone/get-environment/${execution_id}`, { headers: bearer(key) });
+    const wrong = await fetch(`${gw.url}/api/v1/main/executions/railclone/get-environment/${execution_id}`, {
+      headers: bearer(key),
+    });
     expect(wrong.status).toBe(404);
     const getOnly = await gw.key({ flows: ['get-environment'] });
-    expect((await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api/${execution_id}`, { headers: bearer(getOnly) })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api/${execution_id}`, {
+          headers: bearer(getOnly),
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('400 naming the field, what was given and the pattern; unknown fields named', async () => {
     let res = await post(webhook(), { client_name: '-bad name!' }, bearer(key));
     expect(res.status).toBe(400);
     let body = await res.json();
-    expect(body).toMatchObject({ error: 'ValidationError', details: { field: 'client_name', provided: '-bad name!', pattern: '/^[A-Za-z0-9][\\w .-]*$/' } });
+    expect(body).toMatchObject({
+      error: 'ValidationError',
+      details: { field: 'client_name', provided: '-bad name!', pattern: '/^[A-Za-z0-9][\\w .-]*$/' },
+    });
     res = await post(webhook(), { client_name: 'acme', colour: 'red', size: 1 }, bearer(key));
     body = await res.json();
     expect(res.status).toBe(400);
@@ -238,7 +337,11 @@ describe('refusals', () => {
       const r = await post(webhook(), raw, bearer(key));
       expect(r.status, raw).toBe(400);
     }
-    res = await post(`${gw.url}/api/v1/executions/webhook/railclone/delete-environment/k`, { environment: 'x', force: 'yes' }, bearer(key));
+    res = await post(
+      `${gw.url}/api/v1/executions/webhook/railclone/delete-environment/k`,
+      { environment: 'x', force: 'yes' },
+      bearer(key),
+    );
     expect((await res.json()).details.field).toBe('force');
   });
 
@@ -266,17 +369,29 @@ describe('refusals', () => {
   });
 
   it('CORS: preflight answered for allowed origins only', async () => {
-    const pre = await fetch(`${gw.url}${CLONE}`, { method: 'OPTIONS', headers: { origin: 'http://allowed.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const pre = await fetch(`${gw.url}${CLONE}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://allowed.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://allowed.test');
     expect(pre.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
-    const evil = await fetch(`${gw.url}${CLONE}`, { method: 'OPTIONS', headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' } });
+    const evil = await fetch(`${gw.url}${CLONE}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' },
+    });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('audits clones and refusals in a chain that verifies', async () => {
     const entries = await gw.deps.store.listAudit();
-    expect(entries.some((e) => e.action === 'clone' && e.result === 'accepted:202' && e.execution_id)).toBe(true);
+    expect(entries.some((e) => e.action === 'clone' && e.result === 'accepted:202' && e.execution_id)).toBe(
+      true,
+    );
     expect(entries.some((e) => e.result === 'refused:401' && e.key_id === null)).toBe(true);
     expect(entries.some((e) => e.result === 'refused:403' && e.key_id)).toBe(true);
     expect(entries.some((e) => e.result === 'refused:429')).toBe(true);

@@ -6,7 +6,15 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { RailwayApi } from '../../src/railway/types.js';
 import { openPostgresStore } from '../../src/gateway/store/postgres.js';
 import { verifyAudit } from '../../src/gateway/admin.js';
-import { CLONE, bearer, post, startTestEmulator, startTestGateway, tempDatabase, tempFileStore } from './gateway-helpers.js';
+import {
+  CLONE,
+  bearer,
+  post,
+  startTestEmulator,
+  startTestGateway,
+  tempDatabase,
+  tempFileStore,
+} from './gateway-helpers.js';
 
 const prefix = `rcgwcc${randomUUID().slice(0, 6)}`;
 let emulator: RunningEmulator;
@@ -27,7 +35,14 @@ afterAll(async () => {
 });
 
 async function countStarted(store: { searchExecutions: (q: never) => Promise<{ total: number }> }) {
-  return (await store.searchExecutions({ namespace: 'railclone', flowId: 'clone-staging-api', page: 1, size: 100 } as never)).total;
+  return (
+    await store.searchExecutions({
+      namespace: 'railclone',
+      flowId: 'clone-staging-api',
+      page: 1,
+      size: 100,
+    } as never)
+  ).total;
 }
 
 describe('rate limit under concurrency', () => {
@@ -36,7 +51,11 @@ describe('rate limit under concurrency', () => {
     const gw = await startTestGateway({ store, railway, projectId: emulator.projectId });
     try {
       const key = await gw.key({ rate_limit: N });
-      const statuses = await Promise.all(Array.from({ length: N + 1 }, () => post(`${gw.url}${CLONE}`, body, bearer(key)).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: N + 1 }, () =>
+          post(`${gw.url}${CLONE}`, body, bearer(key)).then((r) => r.status),
+        ),
+      );
       expect(statuses.filter((s) => s === 202)).toHaveLength(N);
       expect(statuses.filter((s) => s === 429)).toHaveLength(1);
       expect(await countStarted(store)).toBe(N);
@@ -53,14 +72,18 @@ describe('rate limit under concurrency', () => {
     try {
       const key = await a.key({ rate_limit: N });
       const statuses = await Promise.all(
-        Array.from({ length: N + 1 }, (_, i) => post(`${(i % 2 ? a : b).url}${CLONE}`, body, bearer(key)).then((r) => r.status)),
+        Array.from({ length: N + 1 }, (_, i) =>
+          post(`${(i % 2 ? a : b).url}${CLONE}`, body, bearer(key)).then((r) => r.status),
+        ),
       );
       expect(statuses.filter((s) => s === 202)).toHaveLength(N);
       expect(statuses.filter((s) => s === 429)).toHaveLength(1);
       expect(await countStarted(storeA)).toBe(N);
       // a second burst of N+1 on a fresh key, all on instance B, while A's executions still finish
       const key2 = await b.key({ rate_limit: 3 });
-      const s2 = await Promise.all(Array.from({ length: 4 }, () => post(`${b.url}${CLONE}`, body, bearer(key2)).then((r) => r.status)));
+      const s2 = await Promise.all(
+        Array.from({ length: 4 }, () => post(`${b.url}${CLONE}`, body, bearer(key2)).then((r) => r.status)),
+      );
       expect(s2.filter((s) => s === 202)).toHaveLength(3);
       const verdict = await verifyAudit(storeA);
       expect(verdict).toMatchObject({ ok: true });

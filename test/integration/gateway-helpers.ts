@@ -26,10 +26,20 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestEmulator(prefix: string): Promise<{ emulator: RunningEmulator; railway: RailwayApi }> {
+export async function startTestEmulator(
+  prefix: string,
+): Promise<{ emulator: RunningEmulator; railway: RailwayApi }> {
   setLogSink(() => {});
-  const emulator = await startEmulator({ port: 0, scenario: 'wordpress', dbPrefix: prefix, deploymentStepMs: 10 });
-  const railway = railwayClientFromEnv({ RAILWAY_API_TOKEN: emulator.tokens.account, RAILWAY_API_URL: emulator.url });
+  const emulator = await startEmulator({
+    port: 0,
+    scenario: 'wordpress',
+    dbPrefix: prefix,
+    deploymentStepMs: 10,
+  });
+  const railway = railwayClientFromEnv({
+    RAILWAY_API_TOKEN: emulator.tokens.account,
+    RAILWAY_API_URL: emulator.url,
+  });
   return { emulator, railway };
 }
 
@@ -64,15 +74,39 @@ export const defaultSettings = (over: Partial<GatewaySettings> = {}): GatewaySet
   ...over,
 });
 
-export async function startTestGateway(opts: { store: GatewayStore; railway: RailwayApi; projectId: string; settings?: Partial<GatewaySettings>; ownsStore?: boolean }): Promise<TestGateway> {
-  const backend = new LocalBackend({ store: opts.store, railway: opts.railway, defaultProjectId: opts.projectId, outputKey: 'gateway-test-output-key-0123', followIntervalMs: 50 });
-  const deps: GatewayDeps = { store: opts.store, backend, environments: directEnvironments(opts.railway, opts.projectId), settings: defaultSettings(opts.settings) };
+export async function startTestGateway(opts: {
+  store: GatewayStore;
+  railway: RailwayApi;
+  projectId: string;
+  settings?: Partial<GatewaySettings>;
+  ownsStore?: boolean;
+}): Promise<TestGateway> {
+  const backend = new LocalBackend({
+    store: opts.store,
+    railway: opts.railway,
+    defaultProjectId: opts.projectId,
+    outputKey: 'gateway-test-output-key-0123',
+    followIntervalMs: 50,
+  });
+  const deps: GatewayDeps = {
+    store: opts.store,
+    backend,
+    environments: directEnvironments(opts.railway, opts.projectId),
+    settings: defaultSettings(opts.settings),
+  };
   const { server, port } = await listen(deps, 0);
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
     key: async (k = {}) =>
-      (await createApiKey(opts.store, { name: `test-${randomUUID().slice(0, 8)}`, namespaces: k.namespaces ?? ['railclone'], flows: k.flows ?? [], rate_limit: k.rate_limit ?? null })).key,
+      (
+        await createApiKey(opts.store, {
+          name: `test-${randomUUID().slice(0, 8)}`,
+          namespaces: k.namespaces ?? ['railclone'],
+          flows: k.flows ?? [],
+          rate_limit: k.rate_limit ?? null,
+        })
+      ).key,
     stop: async () => {
       await closeServer(server);
       await backend.close();
@@ -84,13 +118,22 @@ export async function startTestGateway(opts: { store: GatewayStore; railway: Rai
 export const CLONE = '/api/v1/main/executions/webhook/railclone/clone-staging-api/k';
 
 export function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** Polls an execution until it ends. */
-export async function pollUntilDone(base: string, pollingUrl: string, key: string, timeoutMs = 120_000): Promise<Record<string, unknown>> {
+export async function pollUntilDone(
+  base: string,
+  pollingUrl: string,
+  key: string,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${base}${pollingUrl}`, { headers: bearer(key) });

@@ -18,8 +18,14 @@ function ser(v: Php): string {
   return `a:${entries.length}:{${entries.map(([k, x]) => (typeof k === 'number' ? `i:${k};` : ser(k)) + ser(x)).join('')}}`;
 }
 
-const widget = (base: string): Php => ({ title: 'Caf\u00e9 \u{1F600}', url: `${base}/shop`, nested: ser({ img: `${base}/a.png` }), n: 3 });
-const jsonMods = (base: string) => JSON.stringify({ logo: `${base}/wp-content/logo.png` }).replace(/\//g, '\\/');
+const widget = (base: string): Php => ({
+  title: 'Caf\u00e9 \u{1F600}',
+  url: `${base}/shop`,
+  nested: ser({ img: `${base}/a.png` }),
+  n: 3,
+});
+const jsonMods = (base: string) =>
+  JSON.stringify({ logo: `${base}/wp-content/logo.png` }).replace(/\//g, '\\/');
 
 let src: TestDb;
 const dsts: Partial<Record<LoadMethod, TestDb>> = {};
@@ -50,7 +56,13 @@ beforeAll(async () => {
   ]);
   await c.query('INSERT INTO wp_posts (post_title, post_content, guid, post_data, raw_blob) VALUES ?', [
     [
-      ['Hello', `<a href="${OLD}/hello">x</a>\n<img src="${OLD}/img.png">\tend`, `${OLD}/?p=1`, JSON.stringify({ link: `${OLD}/x` }), Buffer.from(`${OLD}/bytes`)],
+      [
+        'Hello',
+        `<a href="${OLD}/hello">x</a>\n<img src="${OLD}/img.png">\tend`,
+        `${OLD}/?p=1`,
+        JSON.stringify({ link: `${OLD}/x` }),
+        Buffer.from(`${OLD}/bytes`),
+      ],
       ['Plain', 'nothing to see', `${OLD}/?p=2`, null, null],
     ],
   ]);
@@ -60,13 +72,23 @@ beforeAll(async () => {
       ['bob', '$P$Bplainhash', ''],
     ],
   ]);
-  sourceBefore = [...(await rawRows(src, 'wp_options')), ...(await rawRows(src, 'wp_posts')), ...(await rawRows(src, 'wp_users'))];
+  sourceBefore = [
+    ...(await rawRows(src, 'wp_options')),
+    ...(await rawRows(src, 'wp_posts')),
+    ...(await rawRows(src, 'wp_users')),
+  ];
   for (const method of ['load-data', 'insert'] as const) {
     const dst = await createDb(`rw_${method === 'insert' ? 'ins' : 'ld'}`);
     all.push(dst);
     dsts[method] = dst;
     reports[method] = await copyMysqlWith(
-      { source: src.url, target: dst.url, rewrite: [{ from: OLD, to: NEW }], skipColumns: ['wp_posts.guid'], checksums: true },
+      {
+        source: src.url,
+        target: dst.url,
+        rewrite: [{ from: OLD, to: NEW }],
+        skipColumns: ['wp_posts.guid'],
+        checksums: true,
+      },
       { loadMethod: method },
     );
   }
@@ -78,7 +100,8 @@ afterAll(async () => {
 
 describe.each(['load-data', 'insert'] as const)('rewrite in flight via %s', (method) => {
   const dst = () => dsts[method] as TestDb;
-  const option = async (name: string) => String(await scalarOf(dst(), 'SELECT option_value FROM wp_options WHERE option_name = ?', [name]));
+  const option = async (name: string) =>
+    String(await scalarOf(dst(), 'SELECT option_value FROM wp_options WHERE option_name = ?', [name]));
 
   it('replaces plain URLs and rewrites serialized values with correct byte lengths', async () => {
     expect(await option('siteurl')).toBe(NEW);
@@ -89,13 +112,17 @@ describe.each(['load-data', 'insert'] as const)('rewrite in flight via %s', (met
   });
 
   it('rewrites post content and JSON, but not skipped columns, binary columns or user_pass', async () => {
-    const [rows] = await dst().conn.query<import('mysql2').RowDataPacket[]>('SELECT * FROM wp_posts ORDER BY ID');
+    const [rows] = await dst().conn.query<import('mysql2').RowDataPacket[]>(
+      'SELECT * FROM wp_posts ORDER BY ID',
+    );
     expect(rows[0]?.post_content).toBe(`<a href="${NEW}/hello">x</a>\n<img src="${NEW}/img.png">\tend`);
     const data: unknown = rows[0]?.post_data; // mysql2 parses JSON columns itself
     expect(typeof data === 'string' ? JSON.parse(data) : data).toEqual({ link: `${NEW}/x` });
     expect(rows[0]?.guid).toBe(`${OLD}/?p=1`);
     expect((rows[0]?.raw_blob as Buffer).toString()).toBe(`${OLD}/bytes`);
-    const [users] = await dst().conn.query<import('mysql2').RowDataPacket[]>('SELECT user_pass, user_url FROM wp_users ORDER BY ID');
+    const [users] = await dst().conn.query<import('mysql2').RowDataPacket[]>(
+      'SELECT user_pass, user_url FROM wp_users ORDER BY ID',
+    );
     expect(users.map((u) => [u.user_pass, u.user_url])).toEqual([
       [`$P$B${OLD}hash`, NEW],
       ['$P$Bplainhash', ''],
@@ -106,7 +133,9 @@ describe.each(['load-data', 'insert'] as const)('rewrite in flight via %s', (met
     const r = reports[method] as CopyReport;
     const count = async (sql: string) => Number(await scalarOf(src, sql));
     const expected = {
-      wp_options: await count(`SELECT COUNT(*) FROM wp_options WHERE option_value LIKE BINARY '%prod.example.com%'`),
+      wp_options: await count(
+        `SELECT COUNT(*) FROM wp_options WHERE option_value LIKE BINARY '%prod.example.com%'`,
+      ),
       wp_posts: await count(
         `SELECT SUM(post_content LIKE BINARY '%prod.example.com%') + SUM(IFNULL(post_data LIKE BINARY '%prod.example.com%', 0)) FROM wp_posts`,
       ),
@@ -118,7 +147,11 @@ describe.each(['load-data', 'insert'] as const)('rewrite in flight via %s', (met
   });
 
   it('leaves the source as it was', async () => {
-    const now = [...(await rawRows(src, 'wp_options')), ...(await rawRows(src, 'wp_posts')), ...(await rawRows(src, 'wp_users'))];
+    const now = [
+      ...(await rawRows(src, 'wp_options')),
+      ...(await rawRows(src, 'wp_posts')),
+      ...(await rawRows(src, 'wp_users')),
+    ];
     expect(now).toEqual(sourceBefore);
   });
 });

@@ -2,7 +2,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyMysqlWith, type LoadMethod } from '../../src/data/mysql/index.js';
 import type { CopyReport } from '../../src/data/types.js';
-import { columnDefs, createDb, dropAll, objectNames, rawRows, scalarOf, showCreate, tableNames, type TestDb } from './mysql-helpers.js';
+import {
+  columnDefs,
+  createDb,
+  dropAll,
+  objectNames,
+  rawRows,
+  scalarOf,
+  showCreate,
+  tableNames,
+  type TestDb,
+} from './mysql-helpers.js';
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 
@@ -60,7 +70,9 @@ async function buildSource(db: TestDb): Promise<void> {
     -128,
     'POINT(1.5 -2.25)',
   ]);
-  await c.query(`UPDATE kinds SET dbl = 0.1e0 + 0.2e0, flt = 1e0/3e0, bits = b'101010101010' WHERE id = 1000`);
+  await c.query(
+    `UPDATE kinds SET dbl = 0.1e0 + 0.2e0, flt = 1e0/3e0, bits = b'101010101010' WHERE id = 1000`,
+  );
   // NULL, '' and the two characters \N must stay three different things; zero dates load as they are.
   await c.query(`INSERT INTO kinds (txt, vc_bin, dt, d, dbl, flt, bits, yr) VALUES
       (NULL, NULL, '0000-00-00 00:00:00', '0000-00-00', -1.7976931348623157e308, 3.4028234e38, b'0', 0),
@@ -77,12 +89,16 @@ async function buildSource(db: TestDb): Promise<void> {
                  CREATE TABLE child (id INT PRIMARY KEY, parent_id INT, FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB;
                  INSERT INTO parent VALUES (1, 'p1'), (2, 'p2'); INSERT INTO child VALUES (10, 1), (11, 2), (12, 2)`);
   await c.query(`CREATE TABLE log (id INT AUTO_INCREMENT PRIMARY KEY, msg VARCHAR(100)) ENGINE=InnoDB`);
-  await c.query(`CREATE DEFINER = CURRENT_USER TRIGGER kinds_ai_1 AFTER INSERT ON kinds FOR EACH ROW INSERT INTO log (msg) VALUES (CONCAT('first ', NEW.id))`);
+  await c.query(
+    `CREATE DEFINER = CURRENT_USER TRIGGER kinds_ai_1 AFTER INSERT ON kinds FOR EACH ROW INSERT INTO log (msg) VALUES (CONCAT('first ', NEW.id))`,
+  );
   await c.query(
     `CREATE TRIGGER kinds_ai_0 AFTER INSERT ON kinds FOR EACH ROW PRECEDES kinds_ai_1 INSERT INTO log (msg) VALUES (CONCAT('zeroth ', NEW.id))`,
   );
   // A definer other than the copying user: the target gets the view owned by whoever creates it.
-  await c.query(`CREATE DEFINER = \`root\`@\`localhost\` SQL SECURITY DEFINER VIEW z_base_view AS SELECT id, emoji, gv FROM kinds`);
+  await c.query(
+    `CREATE DEFINER = \`root\`@\`localhost\` SQL SECURITY DEFINER VIEW z_base_view AS SELECT id, emoji, gv FROM kinds`,
+  );
   await c.query(`CREATE VIEW a_view_on_view AS SELECT id, gv FROM z_base_view WHERE id > 1000`);
   await c.query(`CREATE PROCEDURE add_log(IN m VARCHAR(100)) BEGIN INSERT INTO log (msg) VALUES (m); END`);
   await c.query(`CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2`);
@@ -93,7 +109,13 @@ beforeAll(async () => {
   all.push(src);
   await buildSource(src);
   for (const t of await tableNames(src)) srcCreate.set(t, await showCreate(src, t));
-  srcNextId = Number(await scalarOf(src, `SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'kinds'`, [src.name]));
+  srcNextId = Number(
+    await scalarOf(
+      src,
+      `SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'kinds'`,
+      [src.name],
+    ),
+  );
   for (const method of ['load-data', 'insert'] as const) {
     const dst = await createDb(`rt_${method === 'insert' ? 'ins' : 'ld'}`);
     all.push(dst);
@@ -137,17 +159,25 @@ describe.each(['load-data', 'insert'] as const)('MySQL copy round trip via %s', 
     const [b] = await dst().conn.query({ sql: q, rowsAsArray: true });
     expect(b).toEqual(a);
     expect((a as unknown[][]).map((r) => Number(r[0]))).toEqual([1, 1, 1, 1]);
-    const [rows] = await dst().conn.query<import('mysql2').RowDataPacket[]>('SELECT bl, vb FROM kinds WHERE id = 1000');
+    const [rows] = await dst().conn.query<import('mysql2').RowDataPacket[]>(
+      'SELECT bl, vb FROM kinds WHERE id = 1000',
+    );
     expect(Buffer.compare(rows[0]?.bl as Buffer, ALL_BYTES)).toBe(0);
     expect(Buffer.compare(rows[0]?.vb as Buffer, Buffer.from(ALL_BYTES).reverse())).toBe(0);
   });
 
   it('keeps DOUBLE and FLOAT bit-exact and DECIMAL(65,30) digit-exact', async () => {
-    const q = 'SELECT id, HEX(CAST(dbl AS BINARY)), flt = (SELECT flt FROM %DB%.kinds k2 WHERE k2.id = kinds.id), dec65 FROM kinds ORDER BY id';
+    const q =
+      'SELECT id, HEX(CAST(dbl AS BINARY)), flt = (SELECT flt FROM %DB%.kinds k2 WHERE k2.id = kinds.id), dec65 FROM kinds ORDER BY id';
     const [a] = await src.conn.query({ sql: q.replace('%DB%', `\`${dst().name}\``), rowsAsArray: true });
     for (const r of a as unknown[][]) expect(r[2] === null || Number(r[2]) === 1).toBe(true);
-    const [b] = await dst().conn.query({ sql: 'SELECT id, HEX(CAST(dbl AS BINARY)), dec65 FROM kinds ORDER BY id', rowsAsArray: true });
-    expect((b as unknown[][]).map((r) => [r[0], r[1], r[2]])).toEqual((a as unknown[][]).map((r) => [r[0], r[1], r[3]]));
+    const [b] = await dst().conn.query({
+      sql: 'SELECT id, HEX(CAST(dbl AS BINARY)), dec65 FROM kinds ORDER BY id',
+      rowsAsArray: true,
+    });
+    expect((b as unknown[][]).map((r) => [r[0], r[1], r[2]])).toEqual(
+      (a as unknown[][]).map((r) => [r[0], r[1], r[3]]),
+    );
     expect(await scalarOf(dst(), 'SELECT COUNT(*) FROM kinds WHERE flt = 1e0/3e0')).toBe(
       await scalarOf(src, 'SELECT COUNT(*) FROM kinds WHERE flt = 1e0/3e0'),
     );
@@ -161,7 +191,10 @@ describe.each(['load-data', 'insert'] as const)('MySQL copy round trip via %s', 
     );
     expect(defs.length).toBe(2);
     for (const d of defs) expect(d.DEFINER).toBe(await scalarOf(dst(), 'SELECT CURRENT_USER()'));
-    const [va] = await src.conn.query({ sql: 'SELECT COUNT(*) FROM kinds WHERE id > 1000', rowsAsArray: true });
+    const [va] = await src.conn.query({
+      sql: 'SELECT COUNT(*) FROM kinds WHERE id > 1000',
+      rowsAsArray: true,
+    });
     const [vb] = await dst().conn.query({ sql: 'SELECT COUNT(*) FROM a_view_on_view', rowsAsArray: true });
     expect(vb).toEqual(va);
     expect(Number(await scalarOf(dst(), 'SELECT twice(21)'))).toBe(42);

@@ -6,7 +6,17 @@ import { copyMysql, copyMysqlWith, type SnapshotMethod } from '../../src/data/my
 import { connect, connectionOptions, errno, query } from '../../src/data/mysql/connect.js';
 import { initSourceSession } from '../../src/data/mysql/sessions.js';
 import { RailcloneError, ValidationError } from '../../src/util/errors.js';
-import { admin, createDb, dropAll, MYSQL_HOST, MYSQL_PORT, rawRows, scalarOf, tableNames, type TestDb } from './mysql-helpers.js';
+import {
+  admin,
+  createDb,
+  dropAll,
+  MYSQL_HOST,
+  MYSQL_PORT,
+  rawRows,
+  scalarOf,
+  tableNames,
+  type TestDb,
+} from './mysql-helpers.js';
 
 const all: TestDb[] = [];
 let src: TestDb;
@@ -35,7 +45,12 @@ afterAll(async () => {
 describe('snapshot shared by parallel sessions', () => {
   // Rows are written to both tables in one transaction, all through the copy: a target where the two
   // tables hold different ids was read from two different points in time.
-  it.each(['backup-stage', 'flush-tables-with-read-lock', 'lock-tables', 'single-session'] as SnapshotMethod[])(
+  it.each([
+    'backup-stage',
+    'flush-tables-with-read-lock',
+    'lock-tables',
+    'single-session',
+  ] as SnapshotMethod[])(
     '%s: one point in time across tables; rows committed after the start are not copied',
     async (method) => {
       const dst = await createDb('safe_snap');
@@ -57,14 +72,24 @@ describe('snapshot shared by parallel sessions', () => {
       try {
         await new Promise((r) => setTimeout(r, 50));
         await copyMysqlWith(
-          { source: src.url, target: dst.url, include: ['pair_*'], jobs: method === 'single-session' ? 1 : 2 },
+          {
+            source: src.url,
+            target: dst.url,
+            include: ['pair_*'],
+            jobs: method === 'single-session' ? 1 : 2,
+          },
           {
             ...(method === 'single-session' ? {} : { snapshotMethods: [method] }),
             onPlan: async (p) => {
               plan = p;
               // Committed after the snapshot, before any row is read.
               lateId = next++;
-              await writer.query('INSERT INTO pair_a VALUES (?, ?); INSERT INTO pair_b VALUES (?, ?)', [lateId, 'late', lateId, 'late']);
+              await writer.query('INSERT INTO pair_a VALUES (?, ?); INSERT INTO pair_b VALUES (?, ?)', [
+                lateId,
+                'late',
+                lateId,
+                'late',
+              ]);
             },
           },
         );
@@ -73,9 +98,15 @@ describe('snapshot shared by parallel sessions', () => {
         await writes;
         await writer.end();
       }
-      expect(plan).toEqual(expect.objectContaining({ snapshot: method, workers: method === 'single-session' ? 1 : 2 }));
+      expect(plan).toEqual(
+        expect.objectContaining({ snapshot: method, workers: method === 'single-session' ? 1 : 2 }),
+      );
       const ids = async (t: string) =>
-        ((await dst.conn.query({ sql: `SELECT id FROM ${t} ORDER BY id`, rowsAsArray: true }))[0] as unknown[][]).map((r) => Number(r[0]));
+        (
+          (
+            await dst.conn.query({ sql: `SELECT id FROM ${t} ORDER BY id`, rowsAsArray: true })
+          )[0] as unknown[][]
+        ).map((r) => Number(r[0]));
       const a = await ids('pair_a');
       const b = await ids('pair_b');
       expect(a.length).toBeGreaterThanOrEqual(20_000);
@@ -98,14 +129,17 @@ describe('interrupted copy', () => {
       include: ['big'],
       signal: ac.signal,
       onProgress: (e) => {
-        if (e.kind === 'table' && e.status === 'started') setTimeout(() => ac.abort(new Error('operator stop')), 30);
+        if (e.kind === 'table' && e.status === 'started')
+          setTimeout(() => ac.abort(new Error('operator stop')), 30);
         if (e.kind === 'table') progressed = Math.max(progressed, e.rows);
       },
     });
     await expect(run).rejects.toMatchObject({ code: 'CopyAborted' });
     const total = Number(await scalarOf(src, 'SELECT COUNT(*) FROM big'));
     expect(progressed).toBeLessThan(total);
-    const [marker] = await dst.conn.query<import('mysql2').RowDataPacket[]>('SELECT status, error FROM _railclone_copy_status');
+    const [marker] = await dst.conn.query<import('mysql2').RowDataPacket[]>(
+      'SELECT status, error FROM _railclone_copy_status',
+    );
     expect(marker[0]?.status).toBe('failed');
     expect(String(marker[0]?.error)).toMatch(/abort/i);
 
@@ -121,7 +155,9 @@ describe('refusals', () => {
     const dst = await createDb('safe_full');
     all.push(dst);
     await dst.conn.query('CREATE TABLE keep_me (id INT); INSERT INTO keep_me VALUES (7)');
-    const err = await copyMysql({ source: src.url, target: dst.url, include: ['pair_a'] }).catch((e: unknown) => e);
+    const err = await copyMysql({ source: src.url, target: dst.url, include: ['pair_a'] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RailcloneError);
     expect((err as RailcloneError).code).toBe('TargetNotEmpty');
     expect((err as Error).message).toMatch(/replaceTarget/);
@@ -133,7 +169,9 @@ describe('refusals', () => {
 
   it('refuses the same database, by URL and by server identity behind another address', async () => {
     const before = await sourceChecksums(src);
-    await expect(copyMysql({ source: src.url, target: src.url })).rejects.toMatchObject({ code: 'SameDatabase' });
+    await expect(copyMysql({ source: src.url, target: src.url })).rejects.toMatchObject({
+      code: 'SameDatabase',
+    });
     // A TCP relay: another port, the same server. Only asking the servers can tell.
     const relay = net.createServer((client) => {
       const upstream = net.connect(MYSQL_PORT, MYSQL_HOST);
@@ -144,9 +182,11 @@ describe('refusals', () => {
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
     const port = (relay.address() as net.AddressInfo).port;
     try {
-      const err = await copyMysql({ source: src.url, target: `mysql://root@127.0.0.1:${port}/${src.name}`, replaceTarget: true }).catch(
-        (e: unknown) => e,
-      );
+      const err = await copyMysql({
+        source: src.url,
+        target: `mysql://root@127.0.0.1:${port}/${src.name}`,
+        replaceTarget: true,
+      }).catch((e: unknown) => e);
       expect((err as RailcloneError).code).toBe('SameDatabase');
       expect((err as Error).message).toMatch(/same server/);
     } finally {
@@ -157,10 +197,15 @@ describe('refusals', () => {
   });
 
   it('names the bad field', async () => {
-    await expect(copyMysql({ source: src.url, target: 'mysql://root@127.0.0.1/x', jobs: 0 })).rejects.toMatchObject({
+    await expect(
+      copyMysql({ source: src.url, target: 'mysql://root@127.0.0.1/x', jobs: 0 }),
+    ).rejects.toMatchObject({
       details: expect.objectContaining({ field: 'jobs' }),
     });
-    const err = await copyMysql({ source: 'mysql://root@127.0.0.1:3306/', target: 'mysql://root@127.0.0.1/x' }).catch((e: unknown) => e);
+    const err = await copyMysql({
+      source: 'mysql://root@127.0.0.1:3306/',
+      target: 'mysql://root@127.0.0.1/x',
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).details.field).toBe('source');
   });
@@ -181,6 +226,14 @@ describe('the source is only read', () => {
     const before = await sourceChecksums(src);
     await copyMysql({ source: src.url, target: dst.url, include: ['pair_*', 'big'], checksums: true });
     expect(await sourceChecksums(src)).toEqual(before);
-    expect(Number(await scalarOf(src, `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_railclone%'`, [src.name]))).toBe(0);
+    expect(
+      Number(
+        await scalarOf(
+          src,
+          `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME LIKE '\\_railclone%'`,
+          [src.name],
+        ),
+      ),
+    ).toBe(0);
   });
 });

@@ -33,7 +33,10 @@ function parse(data: Buffer): RawRow[] {
   return rows;
 }
 
-async function encode(rows: RawRow[], map?: (r: RawRow) => void): Promise<{ out: Buffer; enc: LoadDataEncoder }> {
+async function encode(
+  rows: RawRow[],
+  map?: (r: RawRow) => void,
+): Promise<{ out: Buffer; enc: LoadDataEncoder }> {
   const enc = new LoadDataEncoder(map);
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +53,12 @@ describe('LoadDataEncoder', () => {
   it('round-trips any bytes, NULL, empty and the literal \\N', async () => {
     const rows: RawRow[] = [
       [Buffer.from([0, 9, 10, 13, 92, 78, 255]), null, Buffer.alloc(0), Buffer.from('\\N')],
-      [Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('\u{1F600}'), null, Buffer.from('NULL')],
+      [
+        Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+        Buffer.from('\u{1F600}'),
+        null,
+        Buffer.from('NULL'),
+      ],
     ];
     const { out, enc } = await encode(rows);
     expect(parse(out)).toEqual(rows);
@@ -59,12 +67,18 @@ describe('LoadDataEncoder', () => {
   });
 
   it('round-trips random rows, including values larger than a chunk', async () => {
-    const value = fc.oneof(fc.constant(null), fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)));
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(value, { minLength: 1, maxLength: 5 }), { maxLength: 50 }), async (rows) => {
-        const { out } = await encode(rows);
-        expect(parse(out)).toEqual(rows);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(value, { minLength: 1, maxLength: 5 }), { maxLength: 50 }),
+        async (rows) => {
+          const { out } = await encode(rows);
+          expect(parse(out)).toEqual(rows);
+        },
+      ),
       { numRuns: 100 },
     );
     const big = Buffer.alloc(3 * 1024 * 1024, 0x5c);
@@ -82,10 +96,19 @@ describe('LoadDataEncoder', () => {
 
 describe('stripDefiner', () => {
   it.each([
-    ['CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1', 'CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1'],
-    ["CREATE DEFINER=`a``b`@`localhost` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @d = 'DEFINER=`x`@`y`'", "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @d = 'DEFINER=`x`@`y`'"],
+    [
+      'CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER VIEW `v` AS select 1',
+      'CREATE ALGORITHM=UNDEFINED SQL SECURITY DEFINER VIEW `v` AS select 1',
+    ],
+    [
+      "CREATE DEFINER=`a``b`@`localhost` TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @d = 'DEFINER=`x`@`y`'",
+      "CREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW SET @d = 'DEFINER=`x`@`y`'",
+    ],
     ["CREATE DEFINER='u'@'h' PROCEDURE p() BEGIN END", 'CREATE PROCEDURE p() BEGIN END'],
-    ['CREATE DEFINER=CURRENT_USER FUNCTION f() RETURNS INT RETURN 1', 'CREATE FUNCTION f() RETURNS INT RETURN 1'],
+    [
+      'CREATE DEFINER=CURRENT_USER FUNCTION f() RETURNS INT RETURN 1',
+      'CREATE FUNCTION f() RETURNS INT RETURN 1',
+    ],
     ['CREATE OR REPLACE DEFINER=root@localhost VIEW v AS SELECT 1', 'CREATE OR REPLACE VIEW v AS SELECT 1'],
     ['CREATE VIEW v AS SELECT "DEFINER=`x`@`y`"', 'CREATE VIEW v AS SELECT "DEFINER=`x`@`y`"'],
   ])('%s', (input, expected) => {

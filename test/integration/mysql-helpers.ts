@@ -57,7 +57,11 @@ export async function rawRows(db: TestDb, table: string, except: string[] = []):
   const sel = list.map((c) => (c.t === 'float' ? `(\`${c.c}\` + 0e0)` : `\`${c.c}\``)).join(', ');
   await db.conn.query('SET SESSION character_set_results = binary');
   try {
-    const [rows] = await db.conn.query({ sql: `SELECT ${sel} FROM \`${table}\``, rowsAsArray: true, typeCast: false });
+    const [rows] = await db.conn.query({
+      sql: `SELECT ${sel} FROM \`${table}\``,
+      rowsAsArray: true,
+      typeCast: false,
+    });
     return (rows as unknown as (Buffer | null)[][])
       .map((r) => r.map((v) => (v === null ? 'NULL' : `${v.length}:${v.toString('hex')}`)).join('|'))
       .sort();
@@ -85,13 +89,18 @@ export async function columnDefs(db: TestDb): Promise<Row[]> {
 }
 
 export async function objectNames(db: TestDb): Promise<Row> {
-  const q = async (sql: string) => (await db.conn.query<mysql.RowDataPacket[]>(sql, [db.name]))[0].map((r) => Object.values(r).join(':')).sort();
+  const q = async (sql: string) =>
+    (await db.conn.query<mysql.RowDataPacket[]>(sql, [db.name]))[0]
+      .map((r) => Object.values(r).join(':'))
+      .sort();
   return {
     tables: await q(`SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`),
     triggers: await q(
       `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?`,
     ),
-    routines: await q(`SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`),
+    routines: await q(
+      `SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`,
+    ),
   };
 }
 

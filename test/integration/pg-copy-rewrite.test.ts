@@ -37,7 +37,13 @@ beforeAll(async () => {
   source = await dbs.create('src');
   target = await dbs.create('dst');
   await sql(source, FIXTURE);
-  report = await copyPostgres({ source, target, rewrite: pairs, skipColumns: ['wp_posts.title'], checksums: true });
+  report = await copyPostgres({
+    source,
+    target,
+    rewrite: pairs,
+    skipColumns: ['wp_posts.title'],
+    checksums: true,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -77,8 +83,13 @@ describe('copyPostgres with rewrite', () => {
          OR meta_json::text LIKE '%prod.example.com%' OR meta_jsonb::text LIKE '%prod.example.com%'`,
     );
     expect(left?.n).toBe(0);
-    const [r] = await sql<{ c: string; s: string }>(target, `SELECT post_content AS c, title AS s FROM wp_posts WHERE n = 1`);
-    expect(r?.c).toBe('See https://staging-42.up.railway.app/a\tand\nhttps://staging-42.up.railway.app/b \\ back');
+    const [r] = await sql<{ c: string; s: string }>(
+      target,
+      `SELECT post_content AS c, title AS s FROM wp_posts WHERE n = 1`,
+    );
+    expect(r?.c).toBe(
+      'See https://staging-42.up.railway.app/a\tand\nhttps://staging-42.up.railway.app/b \\ back',
+    );
     const [ser] = await sql<{ c: string }>(target, `SELECT post_content AS c FROM wp_posts WHERE n = 2`);
     // PHP serialized length fixed by the rewriter: s:37 for the longer URL.
     expect(ser?.c).toBe('a:2:{s:3:"url";s:37:"https://staging-42.up.railway.app/img";s:1:"n";i:5;}');

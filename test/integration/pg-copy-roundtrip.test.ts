@@ -80,7 +80,13 @@ beforeAll(async () => {
   source = await dbs.create('src');
   target = await dbs.create('dst');
   await sql(source, FIXTURE);
-  report = await copyPostgres({ source, target, jobs: 3, checksums: true, onProgress: (e) => events.push(e) });
+  report = await copyPostgres({
+    source,
+    target,
+    jobs: 3,
+    checksums: true,
+    onProgress: (e) => events.push(e),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -92,7 +98,20 @@ describe('copyPostgres round trip', () => {
     const [a, b] = await Promise.all([schemaFingerprint(source), schemaFingerprint(target)]);
     expect(b).toEqual(a);
     // The fingerprint really covers these objects (guards against comparing two empty lists).
-    for (const kind of ['col ', 'idx ', 'con ', 'trg ', 'view ', 'matview ', 'fn ', 'enum ', 'domain ', 'ext citext', 'part ', 'seq ']) {
+    for (const kind of [
+      'col ',
+      'idx ',
+      'con ',
+      'trg ',
+      'view ',
+      'matview ',
+      'fn ',
+      'enum ',
+      'domain ',
+      'ext citext',
+      'part ',
+      'seq ',
+    ]) {
       expect(a.some((l) => l.startsWith(kind))).toBe(true);
     }
   });
@@ -106,12 +125,18 @@ describe('copyPostgres round trip', () => {
   it('keeps NULL and empty strings apart and special characters intact', async () => {
     const q = `SELECT id, t IS NULL AS t_null, t, vc, encode(by, 'hex') AS by, j::text AS j FROM everything WHERE id <= 4 ORDER BY id`;
     expect(await sql(target, q)).toEqual(await sql(source, q));
-    const [row] = await sql<{ n: number }>(target, `SELECT count(*)::int AS n FROM everything WHERE t = '' AND t IS NOT NULL`);
+    const [row] = await sql<{ n: number }>(
+      target,
+      `SELECT count(*)::int AS n FROM everything WHERE t = '' AND t IS NOT NULL`,
+    );
     expect(row?.n).toBe(1);
   });
 
   it('recomputes generated columns and did not fire triggers during the copy', async () => {
-    const [g] = await sql<{ bad: number }>(target, `SELECT count(*)::int AS bad FROM everything WHERE upper_t IS DISTINCT FROM upper(t)`);
+    const [g] = await sql<{ bad: number }>(
+      target,
+      `SELECT count(*)::int AS bad FROM everything WHERE upper_t IS DISTINCT FROM upper(t)`,
+    );
     expect(g?.bad).toBe(0);
     const count = `SELECT count(*)::int AS n FROM audit`;
     expect(await sql(target, count)).toEqual(await sql(source, count));
@@ -136,8 +161,12 @@ describe('copyPostgres round trip', () => {
     await sql(target, `INSERT INTO shop.orders (id, who) VALUES (5000, 'new@x.io')`);
     const [a] = await sql<{ what: string }>(target, `SELECT what FROM audit ORDER BY id DESC LIMIT 1`);
     expect(a?.what).toBe('order 5000');
-    await expect(sql(target, `INSERT INTO shop.lines VALUES (999999, 'x', 1)`)).rejects.toThrow(/foreign key/);
-    await expect(sql(target, `INSERT INTO everything (e) VALUES ('not-an-email')`)).rejects.toThrow(/check constraint/);
+    await expect(sql(target, `INSERT INTO shop.lines VALUES (999999, 'x', 1)`)).rejects.toThrow(
+      /foreign key/,
+    );
+    await expect(sql(target, `INSERT INTO everything (e) VALUES ('not-an-email')`)).rejects.toThrow(
+      /check constraint/,
+    );
   });
 
   it('reports every leaf table with its rows, verified, and progress events per table', async () => {
@@ -163,8 +192,19 @@ describe('copyPostgres round trip', () => {
 
   it('copies only the included tables rows (schema whole) and honours exclude over partition parents', async () => {
     const t2 = await dbs.create('dst2');
-    const r = await copyPostgres({ source, target: t2, include: ['events', 'shop.*'], exclude: ['events_2025'], jobs: 2 });
-    expect(r.tables.map((t) => t.table).sort()).toEqual(['events_2024', 'events_other', 'shop.lines', 'shop.orders']);
+    const r = await copyPostgres({
+      source,
+      target: t2,
+      include: ['events', 'shop.*'],
+      exclude: ['events_2025'],
+      jobs: 2,
+    });
+    expect(r.tables.map((t) => t.table).sort()).toEqual([
+      'events_2024',
+      'events_other',
+      'shop.lines',
+      'shop.orders',
+    ]);
     const [n] = await sql<{ n: number }>(t2, `SELECT count(*)::int AS n FROM everything`);
     expect(n?.n).toBe(0);
     const [e] = await sql<{ a: number; b: number }>(

@@ -48,21 +48,28 @@ describe('copyPostgres safety', () => {
     expect(await code(copyPostgres({ source, target: source }))).toBe('SameDatabase');
     const alias = source.replace('127.0.0.1', '[::ffff:127.0.0.1]');
     expect(alias).not.toBe(source);
-    await expect(copyPostgres({ source, target: alias })).rejects.toThrow(/target is the source database.*same server identity/);
+    await expect(copyPostgres({ source, target: alias })).rejects.toThrow(
+      /target is the source database.*same server identity/,
+    );
     expect(await contentDigests(source)).toHaveProperty('public.small');
   });
 
   it('refuses a non-empty target without touching it, and replaces it with replaceTarget', async () => {
     const target = await dbs.create('full');
     await sql(target, `CREATE TABLE keepme (x int); INSERT INTO keepme VALUES (42)`);
-    await expect(copyPostgres({ source, target })).rejects.toThrow(/target database is not empty \(1 tables.*keepme.*--replace-target/);
+    await expect(copyPostgres({ source, target })).rejects.toThrow(
+      /target database is not empty \(1 tables.*keepme.*--replace-target/,
+    );
     expect(await sql(target, 'SELECT x FROM keepme')).toEqual([{ x: 42 }]);
     const r = await copyPostgres({ source, target, replaceTarget: true, include: ['small'] });
     expect(r.tables.map((t) => t.table)).toEqual(['small']);
     const [gone] = await sql<{ r: string | null }>(target, `SELECT to_regclass('public.keepme')::text AS r`);
     expect(gone?.r).toBeNull();
     // public is recreated usable by everyone as before
-    const [pub] = await sql<{ ok: boolean }>(target, `SELECT has_schema_privilege('public', 'public', 'USAGE') AS ok`);
+    const [pub] = await sql<{ ok: boolean }>(
+      target,
+      `SELECT has_schema_privilege('public', 'public', 'USAGE') AS ok`,
+    );
     expect(pub?.ok).toBe(true);
   });
 
@@ -80,7 +87,9 @@ describe('copyPostgres safety', () => {
       onProgress: (e) => {
         if (e.kind !== 'table') return;
         if (e.table === 'big' && e.status === 'started') {
-          inserted = sql(source, `INSERT INTO small (note) SELECT 'late' FROM generate_series(1, 7)`).then(() => (insertDone = true));
+          inserted = sql(source, `INSERT INTO small (note) SELECT 'late' FROM generate_series(1, 7)`).then(
+            () => (insertDone = true),
+          );
         }
         if (e.table === 'small' && e.status === 'started') insertDoneWhenSmallStarted = insertDone;
       },
@@ -147,7 +156,11 @@ describe('copyPostgres safety', () => {
 
   it('rejects bad options before connecting', async () => {
     await expect(copyPostgres({ source, target: 'mysql://x/y' })).rejects.toThrow(/target/);
-    await expect(copyPostgres({ source, target: `${source}_x`, jobs: 0 })).rejects.toThrow(/jobs must be an integer from 1 to 64/);
-    await expect(copyPostgres({ source, target: `${source}_x`, rewrite: [{ from: 'a', to: 'a' }] })).rejects.toThrow(/same/);
+    await expect(copyPostgres({ source, target: `${source}_x`, jobs: 0 })).rejects.toThrow(
+      /jobs must be an integer from 1 to 64/,
+    );
+    await expect(
+      copyPostgres({ source, target: `${source}_x`, rewrite: [{ from: 'a', to: 'a' }] }),
+    ).rejects.toThrow(/same/);
   });
 });

@@ -27,14 +27,23 @@ afterAll(async () => {
 });
 
 const text = fc
-  .array(fc.oneof(fc.constantFrom('\\', '\t', '\n', '\r', '\b', '\f', '\v', '\\N', 'N', '\x01', 'é', '🚀', 'x'), fc.string({ unit: 'binary' })), { maxLength: 8 })
+  .array(
+    fc.oneof(
+      fc.constantFrom('\\', '\t', '\n', '\r', '\b', '\f', '\v', '\\N', 'N', '\x01', 'é', '🚀', 'x'),
+      fc.string({ unit: 'binary' }),
+    ),
+    { maxLength: 8 },
+  )
   .map((parts) => parts.join('').replace(/\0/g, ''))
   // Lone surrogates have no UTF-8 form: keep strings that survive a UTF-8 round trip.
   .filter((s) => Buffer.from(s, 'utf8').toString('utf8') === s);
 
 async function copyOut(sql: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  await pipeline(client.query(copyStreams.to(sql)), new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
+  await pipeline(
+    client.query(copyStreams.to(sql)),
+    new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }),
+  );
   return Buffer.concat(chunks);
 }
 
@@ -42,7 +51,9 @@ describe('COPY text codec', () => {
   it('decodes what COPY TO writes', async () => {
     await fc.assert(
       fc.asyncProperty(text, fc.option(text), async (a, b) => {
-        const out = await copyOut(`COPY (SELECT ${client.escapeLiteral(a)}::text, ${b === null ? 'NULL' : client.escapeLiteral(b)}::text) TO STDOUT`);
+        const out = await copyOut(
+          `COPY (SELECT ${client.escapeLiteral(a)}::text, ${b === null ? 'NULL' : client.escapeLiteral(b)}::text) TO STDOUT`,
+        );
         const fields = splitFields(out.subarray(0, out.length - 1));
         expect(fields.length).toBe(2);
         expect(decodeField(fields[0] as Buffer).toString('utf8')).toBe(a);
@@ -68,7 +79,10 @@ describe('COPY text codec', () => {
   });
 
   it('CopyStream rewrites only chosen columns, across chunk boundaries, and counts rows', async () => {
-    const rw = { rewriteBuffer: (b: Buffer) => (b.includes('old.example') ? Buffer.from(b.toString().replaceAll('old.example', 'new\texample')) : b) };
+    const rw = {
+      rewriteBuffer: (b: Buffer) =>
+        b.includes('old.example') ? Buffer.from(b.toString().replaceAll('old.example', 'new\texample')) : b,
+    };
     const pairs = [{ from: 'https://old.example', to: 'x' }];
     const s = new CopyStream({ rewriteColumns: [1], rewriter: rw, needles: needlesFor(pairs, escapedForms) });
     const input = 'old.example\told.example\\\\x\n1\tplain\nold.example\t\\N\n';
@@ -78,7 +92,9 @@ describe('COPY text codec', () => {
     for (const ch of Buffer.from(input)) s.write(Buffer.from([ch]));
     s.end();
     await new Promise((r) => s.on('end', r));
-    expect(Buffer.concat(out).toString()).toBe('old.example\tnew\\texample\\\\x\n1\tplain\nold.example\t\\N\n');
+    expect(Buffer.concat(out).toString()).toBe(
+      'old.example\tnew\\texample\\\\x\n1\tplain\nold.example\t\\N\n',
+    );
     expect(s.rows).toBe(3);
     expect(s.rewritten).toBe(1);
     expect(s.bytes).toBe(Buffer.byteLength(input));

@@ -36,7 +36,8 @@ export function databases(prefix: string) {
       return `${PG_HOST}/${name}`;
     },
     async dropAll(): Promise<void> {
-      for (const name of made) await sql(`${PG_HOST}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of made)
+        await sql(`${PG_HOST}/postgres`, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
 }

@@ -68,7 +68,9 @@ describe('RailwayClient × emulator', () => {
     expect(clone.name).toBe(name);
     expect(clone.sourceEnvironment?.id).toBe(em.productionEnvironmentId);
     expect((await c.findEnvironmentByName(em.projectId, name))?.id).toBe(clone.id);
-    await expect(c.createEnvironment({ projectId: em.projectId, name })).rejects.toBeInstanceOf(RailwayConflictError);
+    await expect(c.createEnvironment({ projectId: em.projectId, name })).rejects.toBeInstanceOf(
+      RailwayConflictError,
+    );
 
     let compared = 0;
     let references = 0;
@@ -150,10 +152,17 @@ describe('RailwayClient × emulator', () => {
     const prod = await c.getEnvironment(em.productionEnvironmentId, em.projectId);
     const db = prod.serviceInstances.find((s) => /postgres/i.test(s.source?.image ?? ''));
     expect(db).toBeTruthy();
-    const proxy = await c.enableTcpProxy({ environmentId: em.productionEnvironmentId, serviceId: db!.serviceId, applicationPort: 5432 });
+    const proxy = await c.enableTcpProxy({
+      environmentId: em.productionEnvironmentId,
+      serviceId: db!.serviceId,
+      applicationPort: 5432,
+    });
     expect(proxy.applicationPort).toBe(5432);
     expect(proxy.proxyPort).toBeGreaterThan(0);
-    const listed = await c.listTcpProxies({ environmentId: em.productionEnvironmentId, serviceId: db!.serviceId });
+    const listed = await c.listTcpProxies({
+      environmentId: em.productionEnvironmentId,
+      serviceId: db!.serviceId,
+    });
     expect(listed.map((x) => x.id)).toContain(proxy.id);
   });
 });

@@ -46,24 +46,36 @@ beforeAll(async () => {
       CREATE VIEW v_posts AS SELECT id, post_content FROM wp_posts;`);
     const widget = `a:2:{s:5:"title";${ser('Héllo!')}s:3:"url";${ser(`${OLD}/ünï/🖖`)}}`;
     const nested = ser(`a:1:{i:0;${ser(`${OLD}/nested`)}}`);
-    await c.query(`INSERT INTO wp_options (option_name, option_value) VALUES
-      ('siteurl', $1), ('widget', $2), ('nested', $3), ('float', $4), ('broken', $5), ('other', 'nothing here')`, [
-      OLD,
-      widget,
-      nested,
-      `a:2:{i:0;d:0.1000000000000000055511151231257827;i:1;${ser(OLD)}}`,
-      `a:1:{s:3:"url";s:99:"${OLD}";}`,
-    ]);
-    await c.query(`INSERT INTO wp_posts VALUES
-      (1, $1, $2, $3), (2, 'no match', 'no match', 'x'), (3, $4, NULL, NULL)`, [
-      `<a href="${OLD}/a">a</a> <!-- wp:image {"url":"http:\\/\\/old.example\\/b.jpg"} -->`,
-      `excerpt ${OLD}`,
-      `${OLD}/?p=1`,
-      `${OLD} ${OLD}`,
-    ]);
+    await c.query(
+      `INSERT INTO wp_options (option_name, option_value) VALUES
+      ('siteurl', $1), ('widget', $2), ('nested', $3), ('float', $4), ('broken', $5), ('other', 'nothing here')`,
+      [
+        OLD,
+        widget,
+        nested,
+        `a:2:{i:0;d:0.1000000000000000055511151231257827;i:1;${ser(OLD)}}`,
+        `a:1:{s:3:"url";s:99:"${OLD}";}`,
+      ],
+    );
+    await c.query(
+      `INSERT INTO wp_posts VALUES
+      (1, $1, $2, $3), (2, 'no match', 'no match', 'x'), (3, $4, NULL, NULL)`,
+      [
+        `<a href="${OLD}/a">a</a> <!-- wp:image {"url":"http:\\/\\/old.example\\/b.jpg"} -->`,
+        `excerpt ${OLD}`,
+        `${OLD}/?p=1`,
+        `${OLD} ${OLD}`,
+      ],
+    );
     await c.query(`INSERT INTO wp_users VALUES (1, 'admin', $1, $2)`, [`$P$B${OLD}`, OLD]);
-    await c.query(`INSERT INTO nopk_log VALUES (1, $1), (1, $1), (2, 'plain'), (3, $2)`, [`seen ${OLD}`, ser(OLD)]);
-    await c.query(`INSERT INTO docs VALUES (1, $1, $2)`, [JSON.stringify({ u: `${OLD}/x`, n: 1 }), JSON.stringify({ u: `${OLD}/x`, n: 1 })]);
+    await c.query(`INSERT INTO nopk_log VALUES (1, $1), (1, $1), (2, 'plain'), (3, $2)`, [
+      `seen ${OLD}`,
+      ser(OLD),
+    ]);
+    await c.query(`INSERT INTO docs VALUES (1, $1, $2)`, [
+      JSON.stringify({ u: `${OLD}/x`, n: 1 }),
+      JSON.stringify({ u: `${OLD}/x`, n: 1 }),
+    ]);
   });
 });
 
@@ -82,10 +94,20 @@ describe('db search-replace on PostgreSQL', () => {
 
   it('dry run reports the changes and writes nothing', async () => {
     const before = await snapshot();
-    const r = await searchReplace({ url, pairs: [{ from: OLD, to: NEW }], dryRun: true, skipColumns: ['post_excerpt'] });
+    const r = await searchReplace({
+      url,
+      pairs: [{ from: OLD, to: NEW }],
+      dryRun: true,
+      skipColumns: ['post_excerpt'],
+    });
     expect(r.dryRun).toBe(true);
     expect(await snapshot()).toEqual(before);
-    expect(col(r, 'wp_options', 'option_value')).toEqual({ column: 'option_value', matched: 5, changed: 4, malformed: 1 });
+    expect(col(r, 'wp_options', 'option_value')).toEqual({
+      column: 'option_value',
+      matched: 5,
+      changed: 4,
+      malformed: 1,
+    });
     dryTotal = r.totalChanged;
     expect(dryTotal).toBeGreaterThan(0);
   });
@@ -94,21 +116,32 @@ describe('db search-replace on PostgreSQL', () => {
     const r = await searchReplace({ url, pairs: [{ from: OLD, to: NEW }], skipColumns: ['post_excerpt'] });
     expect(r.totalChanged).toBe(dryTotal);
     expect(r.tables.find((t) => t.table === 'v_posts')).toMatchObject({ status: 'skipped', reason: 'view' });
-    expect(r.tables.find((t) => t.table === 'nopk_log')).toMatchObject({ status: 'done', method: 'ctid', rowsChanged: 3 });
+    expect(r.tables.find((t) => t.table === 'nopk_log')).toMatchObject({
+      status: 'done',
+      method: 'ctid',
+      rowsChanged: 3,
+    });
     expect(col(r, 'wp_posts', 'post_content')).toMatchObject({ matched: 2, changed: 2 });
     expect(col(r, 'wp_posts', 'guid')).toMatchObject({ changed: 1 });
     expect(col(r, 'wp_posts', 'post_excerpt')).toBeUndefined();
     expect(col(r, 'wp_users', 'user_pass')).toBeUndefined();
 
     await withDb(async (c) => {
-      const opt = Object.fromEntries((await c.query('SELECT option_name, option_value FROM wp_options')).rows.map((x) => [x.option_name, x.option_value]));
+      const opt = Object.fromEntries(
+        (await c.query('SELECT option_name, option_value FROM wp_options')).rows.map((x) => [
+          x.option_name,
+          x.option_value,
+        ]),
+      );
       expect(opt.siteurl).toBe(NEW);
       expect(opt.widget).toBe(`a:2:{s:5:"title";${ser('Héllo!')}s:3:"url";${ser(`${NEW}/ünï/🖖`)}}`);
       expect(opt.nested).toBe(ser(`a:1:{i:0;${ser(`${NEW}/nested`)}}`));
       expect(opt.float).toBe(`a:2:{i:0;d:0.1000000000000000055511151231257827;i:1;${ser(NEW)}}`);
       expect(opt.broken).toBe(`a:1:{s:3:"url";s:99:"${OLD}";}`);
       const posts = (await c.query('SELECT * FROM wp_posts ORDER BY id')).rows;
-      expect(posts[0].post_content).toBe(`<a href="${NEW}/a">a</a> <!-- wp:image {"url":"https:\\/\\/staging.new.example\\/b.jpg"} -->`);
+      expect(posts[0].post_content).toBe(
+        `<a href="${NEW}/a">a</a> <!-- wp:image {"url":"https:\\/\\/staging.new.example\\/b.jpg"} -->`,
+      );
       expect(posts[0].post_excerpt).toBe(`excerpt ${OLD}`);
       expect(posts[2].post_content).toBe(`${NEW} ${NEW}`);
       const user = (await c.query('SELECT * FROM wp_users')).rows[0];
@@ -136,11 +169,35 @@ describe('db search-replace on PostgreSQL', () => {
 
   it('--tables limits the walk; the CLI prints the JSON report and refuses a URL without a database', async () => {
     const run = promisify(execFile);
-    const { stdout } = await run('npx', ['tsx', 'src/cli.ts', 'db', 'search-replace', '--url', url, 'excerpt', 'summary', '--tables', 'wp_post*', '--report', 'json']);
+    const { stdout } = await run('npx', [
+      'tsx',
+      'src/cli.ts',
+      'db',
+      'search-replace',
+      '--url',
+      url,
+      'excerpt',
+      'summary',
+      '--tables',
+      'wp_post*',
+      '--report',
+      'json',
+    ]);
     const report = JSON.parse(stdout);
     expect(report.tables.map((t: { table: string }) => t.table)).toEqual(['wp_posts']);
     expect(report.totalChanged).toBe(1);
-    await expect(run('npx', ['tsx', 'src/cli.ts', 'db', 'search-replace', '--url', 'postgres://postgres@127.0.0.1:5432', 'a', 'b'])).rejects.toMatchObject({
+    await expect(
+      run('npx', [
+        'tsx',
+        'src/cli.ts',
+        'db',
+        'search-replace',
+        '--url',
+        'postgres://postgres@127.0.0.1:5432',
+        'a',
+        'b',
+      ]),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('must name a database'),
     });
   });

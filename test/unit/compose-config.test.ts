@@ -7,7 +7,10 @@ import { GatewayEnvSchema } from '../../src/gateway/config.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Record<string, unknown>>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, Record<string, unknown>>;
+  volumes: Record<string, unknown>;
+};
 const local = parse(read('kestra/application.yml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const prod = parse(read('kestra/application-postgres.yml')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,18 +30,23 @@ describe('kestra/application*.yml', () => {
   it.each([
     ['application.yml', local],
     ['application-postgres.yml', prod],
-  ])('%s: basic auth from the environment, both webhook prefixes open, no outbound reports, CORS on', (_name, cfg) => {
-    const auth = cfg.kestra.server['basic-auth'];
-    expect(auth.username).toBe('${KESTRA_USER}');
-    expect(auth.password).toBe('${KESTRA_PASSWORD}');
-    expect(auth['open-urls']).toEqual(expect.arrayContaining(['/ping', '/api/v1/main/executions/webhook/', '/api/v1/executions/webhook/']));
-    expect(cfg.kestra['tutorial-flows'].enabled).toBe(false);
-    expect(cfg.kestra['anonymous-usage-report'].enabled).toBe(false);
-    expect(cfg.kestra['ui-anonymous-usage-report'].enabled).toBe(false);
-    expect(cfg.kestra.tasks['tmp-dir'].path).toBeTruthy();
-    expect(cfg.kestra.variables['env-vars-prefix']).toBe('ENV_');
-    expect(cfg.micronaut.server.cors.enabled).toBe(true);
-  });
+  ])(
+    '%s: basic auth from the environment, both webhook prefixes open, no outbound reports, CORS on',
+    (_name, cfg) => {
+      const auth = cfg.kestra.server['basic-auth'];
+      expect(auth.username).toBe('${KESTRA_USER}');
+      expect(auth.password).toBe('${KESTRA_PASSWORD}');
+      expect(auth['open-urls']).toEqual(
+        expect.arrayContaining(['/ping', '/api/v1/main/executions/webhook/', '/api/v1/executions/webhook/']),
+      );
+      expect(cfg.kestra['tutorial-flows'].enabled).toBe(false);
+      expect(cfg.kestra['anonymous-usage-report'].enabled).toBe(false);
+      expect(cfg.kestra['ui-anonymous-usage-report'].enabled).toBe(false);
+      expect(cfg.kestra.tasks['tmp-dir'].path).toBeTruthy();
+      expect(cfg.kestra.variables['env-vars-prefix']).toBe('ENV_');
+      expect(cfg.micronaut.server.cors.enabled).toBe(true);
+    },
+  );
 
   it('production runs on PostgreSQL for both repository and queue', () => {
     expect(prod.kestra.repository.type).toBe('postgres');
@@ -69,7 +77,9 @@ describe('docker-compose.yml', () => {
     expect(build.args.KESTRA_VERSION).toMatch(/^1\.3\.\d+$/);
     expect(build.args.PLUGIN_NODE_VERSION).toMatch(/^1\.9\.\d+$/);
     const recipe = read('docker/worker.Dockerfile');
-    expect(recipe).toMatch(/plugins install "io\.kestra\.plugin:plugin-script-node:\$\{PLUGIN_NODE_VERSION\}"/);
+    expect(recipe).toMatch(
+      /plugins install "io\.kestra\.plugin:plugin-script-node:\$\{PLUGIN_NODE_VERSION\}"/,
+    );
     expect(recipe).toMatch(/node:20/);
     expect(recipe).toMatch(/postgresql-client/);
     expect(recipe).toMatch(/mariadb-client/);
@@ -79,11 +89,16 @@ describe('docker-compose.yml', () => {
 
   it('gives Kestra every secret and env the flows read', () => {
     const { secrets, envs } = flowNeeds();
-    expect(secrets).toEqual(new Set(['RAILWAY_API_TOKEN', 'WEBHOOK_KEY', 'RAILCLONE_OUTPUT_KEY', 'KESTRA_USER', 'KESTRA_PASSWORD']));
+    expect(secrets).toEqual(
+      new Set(['RAILWAY_API_TOKEN', 'WEBHOOK_KEY', 'RAILCLONE_OUTPUT_KEY', 'KESTRA_USER', 'KESTRA_PASSWORD']),
+    );
     for (const s of secrets) expect(Object.keys(env), s).toContain(`SECRET_${s}`);
     for (const e of envs) expect(Object.keys(env), e).toContain(`ENV_${e.toUpperCase()}`);
     expect(env.KESTRA_USER).toMatch(/^\$\{KESTRA_USER:\?/);
-    expect(env.POSTGRES_PASSWORD).toBe(compose.services.postgres!.environment && (compose.services.postgres!.environment as Record<string, string>).POSTGRES_PASSWORD);
+    expect(env.POSTGRES_PASSWORD).toBe(
+      compose.services.postgres!.environment &&
+        (compose.services.postgres!.environment as Record<string, string>).POSTGRES_PASSWORD,
+    );
   });
 
   it('points the clone API at Kestra inside the network with the same credentials and webhook key', () => {
@@ -93,16 +108,24 @@ describe('docker-compose.yml', () => {
     expect(api.KESTRA_PASSWORD).toBe(env.KESTRA_PASSWORD);
     expect(api.KESTRA_WEBHOOK_KEY).toMatch(/^\$\{WEBHOOK_KEY:\?/);
     // Every setting the clone API is given is one the gateway reads (a typo would be silently ignored).
-    const known = new Set([...Object.keys(GatewayEnvSchema.shape), 'RAILWAY_API_TOKEN', 'RAILCLONE_PROJECT_ID', 'RAILCLONE_OUTPUT_KEY']);
+    const known = new Set([
+      ...Object.keys(GatewayEnvSchema.shape),
+      'RAILWAY_API_TOKEN',
+      'RAILCLONE_PROJECT_ID',
+      'RAILCLONE_OUTPUT_KEY',
+    ]);
     for (const name of Object.keys(api)) expect(known.has(name), name).toBe(true);
     expect(api.RAILCLONE_GATEWAY_DATABASE_URL).toMatch(/@postgres:5432\//);
-    expect((compose.services['clone-api']!.depends_on as Record<string, { condition: string }>).kestra!.condition).toBe('service_healthy');
+    expect(
+      (compose.services['clone-api']!.depends_on as Record<string, { condition: string }>).kestra!.condition,
+    ).toBe('service_healthy');
   });
 
   it('never puts a literal secret in the file', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       for (const [k, v] of Object.entries((service.environment as Record<string, string>) ?? {})) {
-        if (/PASSWORD|TOKEN|KEY|SECRET/.test(k)) expect(v, `${name}.${k}`).toMatch(/^\$\{[A-Z0-9_]+(:\?[^}]*)?\}$/);
+        if (/PASSWORD|TOKEN|KEY|SECRET/.test(k))
+          expect(v, `${name}.${k}`).toMatch(/^\$\{[A-Z0-9_]+(:\?[^}]*)?\}$/);
       }
     }
   });

@@ -27,7 +27,10 @@ describe('table filter', () => {
     expect(f('logs', 'other.logs')).toBe(false);
   });
   it('takes a partition with its parent and drops it with its parent', () => {
-    const parent = [{ table: 'events_2024_all', qualified: 'public.events_2024_all' }, { table: 'events', qualified: 'public.events' }];
+    const parent = [
+      { table: 'events_2024_all', qualified: 'public.events_2024_all' },
+      { table: 'events', qualified: 'public.events' },
+    ];
     expect(createTableFilter(['events'])('events_2024', 'public.events_2024', parent)).toBe(true);
     expect(createTableFilter(undefined, ['events'])('events_2024', 'public.events_2024', parent)).toBe(false);
     expect(createTableFilter(['other'])('events_2024', 'public.events_2024', parent)).toBe(false);
@@ -48,7 +51,8 @@ describe('options', () => {
   it('validates jobs', () => {
     expect(validateJobs(undefined)).toBe(4);
     expect(validateJobs(64)).toBe(64);
-    for (const bad of [0, 65, 1.5, Number.NaN, '4']) expect(() => validateJobs(bad)).toThrow(/jobs must be an integer/);
+    for (const bad of [0, 65, 1.5, Number.NaN, '4'])
+      expect(() => validateJobs(bad)).toThrow(/jobs must be an integer/);
   });
   it('validates rewrite pairs', () => {
     expect(validateReplacements([{ from: 'a', to: '' }])).toEqual([{ from: 'a', to: '' }]);
@@ -56,17 +60,35 @@ describe('options', () => {
     expect(() => validateReplacements([{ from: 'x', to: 'x' }])).toThrow(/same/);
   });
   it('applies defaults', () => {
-    const r = resolveCopyOptions({ source: 'postgres://h/a', target: 'postgres://h/b', skipColumns: [' guid ', ''] });
-    expect(r).toMatchObject({ jobs: 4, rewrite: [], skipColumns: ['guid'], replaceTarget: false, checksums: false });
+    const r = resolveCopyOptions({
+      source: 'postgres://h/a',
+      target: 'postgres://h/b',
+      skipColumns: [' guid ', ''],
+    });
+    expect(r).toMatchObject({
+      jobs: 4,
+      rewrite: [],
+      skipColumns: ['guid'],
+      replaceTarget: false,
+      checksums: false,
+    });
   });
 });
 
 describe('same target', () => {
   it('parses URLs with default ports and loopback aliases', () => {
     expect(parseDatabaseUrl('postgresql://u:p@LOCALHOST/db1')).toEqual({
-      engine: 'postgres', host: 'localhost', port: 5432, database: 'db1', user: 'u',
+      engine: 'postgres',
+      host: 'localhost',
+      port: 5432,
+      database: 'db1',
+      user: 'u',
     });
-    expect(parseDatabaseUrl('mariadb://root@127.0.0.1:3307/wp')).toMatchObject({ engine: 'mysql', host: 'localhost', port: 3307 });
+    expect(parseDatabaseUrl('mariadb://root@127.0.0.1:3307/wp')).toMatchObject({
+      engine: 'mysql',
+      host: 'localhost',
+      port: 3307,
+    });
     expect(() => parseDatabaseUrl('http://x/y', 'source')).toThrow(/source must start with/);
     expect(() => parseDatabaseUrl('postgres://x/', 'target')).toThrow(/target must name a database/);
   });
@@ -85,7 +107,9 @@ describe('same target', () => {
       expect((e as RailcloneError).code).toBe('SameDatabase');
       expect(JSON.stringify((e as RailcloneError).toBody())).not.toContain('secretpw');
     }
-    expect(() => assertDifferentDatabases(a, c, { source: id, target: { server: '42', database: 'db2' } })).not.toThrow();
+    expect(() =>
+      assertDifferentDatabases(a, c, { source: id, target: { server: '42', database: 'db2' } }),
+    ).not.toThrow();
   });
 });
 
@@ -93,12 +117,23 @@ describe('report and progress', () => {
   it('computes MB/s and totals', () => {
     expect(mbPerSec(10_000_000, 2000)).toBe(5);
     expect(mbPerSec(5, 0)).toBe(0);
-    const r = buildReport('postgres', [
-      { table: 'b', rows: 2, bytes: 3_000_000, rewritten: 1, durationMs: 5, verified: true },
-      { table: 'a', rows: 3, bytes: 1_000_000, rewritten: 4, durationMs: 5, verified: true },
-    ], 1000, 123);
+    const r = buildReport(
+      'postgres',
+      [
+        { table: 'b', rows: 2, bytes: 3_000_000, rewritten: 1, durationMs: 5, verified: true },
+        { table: 'a', rows: 3, bytes: 1_000_000, rewritten: 4, durationMs: 5, verified: true },
+      ],
+      1000,
+      123,
+    );
     expect(r.tables.map((t) => t.table)).toEqual(['a', 'b']);
-    expect(r).toMatchObject({ totalRows: 5, totalBytes: 4_000_000, rewrittenValues: 5, mbPerSec: 4, databaseSizeBytes: 123 });
+    expect(r).toMatchObject({
+      totalRows: 5,
+      totalBytes: 4_000_000,
+      rewrittenValues: 5,
+      mbPerSec: 4,
+      databaseSizeBytes: 123,
+    });
   });
   it('throttles progress and always emits started/done', () => {
     vi.useFakeTimers();
@@ -110,8 +145,19 @@ describe('report and progress', () => {
       vi.advanceTimersByTime(300);
       p.add(1, 10);
       p.done();
-      expect(events.map((e) => (e.kind === 'table' ? e.status : ''))).toEqual(['started', 'progress', 'done']);
-      expect(events[2]).toEqual({ kind: 'table', table: 't', status: 'done', rows: 11, bytes: 110, totalRows: 100 });
+      expect(events.map((e) => (e.kind === 'table' ? e.status : ''))).toEqual([
+        'started',
+        'progress',
+        'done',
+      ]);
+      expect(events[2]).toEqual({
+        kind: 'table',
+        table: 't',
+        status: 'done',
+        rows: 11,
+        bytes: 110,
+        totalRows: 100,
+      });
     } finally {
       vi.useRealTimers();
     }

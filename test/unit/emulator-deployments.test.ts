@@ -14,12 +14,20 @@ describe('deployments', () => {
   it('walk QUEUED → BUILDING → DEPLOYING → SUCCESS one step per deploymentStepMs, and stop() cancels the rest', async () => {
     vi.useFakeTimers();
     // The host is never asked for a database: the service is a plain image.
-    const host = new DatabaseHost({ postgresAdminUrl: 'postgresql://postgres@127.0.0.1:5432/postgres', mysqlAdminUrl: 'mysql://root@127.0.0.1:3306', prefix: 'emuunit' });
+    const host = new DatabaseHost({
+      postgresAdminUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
+      mysqlAdminUrl: 'mysql://root@127.0.0.1:3306',
+      prefix: 'emuunit',
+    });
     const world = new World({ deploymentStepMs: 100 }, { engineForImage, host });
     world.state.workspaces.set('w', { id: 'w', name: 'w', createdAt: new Date().toISOString() });
     const project = createProject(world, { name: 'p', workspaceId: 'w' });
     const env = world.state.environmentsOf(project.id)[0]!;
-    const svc = await createService(world, { projectId: project.id, name: 'web', source: { image: 'nginx:1' } });
+    const svc = await createService(world, {
+      projectId: project.id,
+      name: 'web',
+      source: { image: 'nginx:1' },
+    });
     const first = world.state.deploymentsOf({ environmentId: env.id, serviceId: svc.id })[0]!;
     const seen = [first.status];
     for (let i = 0; i < 3; i++) {

@@ -8,18 +8,42 @@ import { CloneRequestSchema, EnvironmentRefSchema, ProjectRefSchema } from '../.
 
 const FLOWS_DIR = join(import.meta.dirname, '../../flows');
 const STEPS = [
-  'validate-inputs', 'preflight', 'plan', 'create-environment', 'wait-for-databases', 'sync-database',
-  'wordpress-search-replace', 'configure-basic-auth', 'assign-domain', 'finalize', 'close-database-access',
-  'rollback', 'list-environments', 'get-environment', 'delete-environment', 'lineage', 'cleanup-expired',
+  'validate-inputs',
+  'preflight',
+  'plan',
+  'create-environment',
+  'wait-for-databases',
+  'sync-database',
+  'wordpress-search-replace',
+  'configure-basic-auth',
+  'assign-domain',
+  'finalize',
+  'close-database-access',
+  'rollback',
+  'list-environments',
+  'get-environment',
+  'delete-environment',
+  'lineage',
+  'cleanup-expired',
 ];
 const SCRIPT_TYPE = 'io.kestra.plugin.scripts.node.Commands';
 const PROCESS = 'io.kestra.plugin.core.runner.Process';
 
 type Task = Record<string, unknown> & { id: string; type: string };
-type Flow = Record<string, unknown> & { id: string; namespace: string; tasks: Task[]; errors?: Task[]; finally?: Task[] };
+type Flow = Record<string, unknown> & {
+  id: string;
+  namespace: string;
+  tasks: Task[];
+  errors?: Task[];
+  finally?: Task[];
+};
 
-const files = readdirSync(FLOWS_DIR).filter((f) => f.endsWith('.yml')).sort();
-const flows = new Map<string, Flow>(files.map((f) => [f, parse(readFileSync(join(FLOWS_DIR, f), 'utf8')) as Flow]));
+const files = readdirSync(FLOWS_DIR)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
+const flows = new Map<string, Flow>(
+  files.map((f) => [f, parse(readFileSync(join(FLOWS_DIR, f), 'utf8')) as Flow]),
+);
 const flow = (id: string) => [...flows.values()].find((f) => f.id === id)!;
 
 function allTasks(f: Flow): Task[] {
@@ -47,8 +71,12 @@ function strings(node: unknown): string[] {
 describe('flows/', () => {
   it('holds the six flows, one per file, named after their id, all in namespace railclone', () => {
     expect(files).toEqual([
-      'cleanup-expired-environments.yml', 'clone-staging-api.yml', 'delete-environment.yml',
-      'get-environment.yml', 'list-environments.yml', 'purge-history.yml',
+      'cleanup-expired-environments.yml',
+      'clone-staging-api.yml',
+      'delete-environment.yml',
+      'get-environment.yml',
+      'list-environments.yml',
+      'purge-history.yml',
     ]);
     for (const [file, f] of flows) {
       expect(`${f.id}.yml`).toBe(file);
@@ -89,8 +117,10 @@ describe('flows/', () => {
     for (const f of flows.values()) {
       expect(f).not.toHaveProperty('pluginDefaults');
       for (const t of allTasks(f)) expect(t.type, `${f.id}.${t.id}`).not.toMatch(/\.ForEach(Item)?$/);
-      for (const tr of (f.triggers as Record<string, unknown>[] | undefined) ?? []) expect(tr).not.toHaveProperty('conditions');
-      for (const input of (f.inputs as { type: string }[] | undefined) ?? []) expect(['BOOLEAN', 'ENUM']).not.toContain(input.type);
+      for (const tr of (f.triggers as Record<string, unknown>[] | undefined) ?? [])
+        expect(tr).not.toHaveProperty('conditions');
+      for (const input of (f.inputs as { type: string }[] | undefined) ?? [])
+        expect(['BOOLEAN', 'ENUM']).not.toContain(input.type);
       for (const s of strings(f)) expect(s, `${f.id}`).not.toMatch(/\bjson\(/);
     }
   });
@@ -98,8 +128,17 @@ describe('flows/', () => {
   it('clone-staging-api runs the steps in order, labels the execution, rolls back on error and closes database access', () => {
     const f = flow('clone-staging-api');
     expect(f.tasks.map((t) => t.id)).toEqual([
-      'validate-inputs', 'label-execution', 'preflight', 'plan', 'create-environment', 'wait-for-databases',
-      'sync-database', 'wordpress-search-replace', 'configure-basic-auth', 'assign-domain', 'finalize',
+      'validate-inputs',
+      'label-execution',
+      'preflight',
+      'plan',
+      'create-environment',
+      'wait-for-databases',
+      'sync-database',
+      'wordpress-search-replace',
+      'configure-basic-auth',
+      'assign-domain',
+      'finalize',
     ]);
     expect(f.errors!.map((t) => t.id)).toEqual(['rollback']);
     expect(f.finally!.map((t) => t.id)).toEqual(['close-database-access']);
@@ -111,7 +150,10 @@ describe('flows/', () => {
   });
 
   it('retries sync-database exponentially and boundedly', () => {
-    const retry = flow('clone-staging-api').tasks.find((t) => t.id === 'sync-database')!.retry as Record<string, unknown>;
+    const retry = flow('clone-staging-api').tasks.find((t) => t.id === 'sync-database')!.retry as Record<
+      string,
+      unknown
+    >;
     expect(retry.type).toBe('exponential');
     expect(retry.maxAttempts).toBeGreaterThan(1);
     expect(retry.maxAttempts).toBeLessThanOrEqual(5);
@@ -137,7 +179,9 @@ describe('flows/', () => {
 
   it('passes every step the request, execution id, token and output key — secrets only through secret()', () => {
     for (const f of flows.values()) {
-      for (const t of allTasks(f).filter((t) => t.type === SCRIPT_TYPE && !(t.commands as string[])[0]!.includes('export-logs'))) {
+      for (const t of allTasks(f).filter(
+        (t) => t.type === SCRIPT_TYPE && !(t.commands as string[])[0]!.includes('export-logs'),
+      )) {
         const env = t.env as Record<string, string>;
         expect(env.RAILCLONE_EXECUTION_ID).toBe('{{ execution.id }}');
         expect(env.RAILWAY_API_TOKEN).toBe("{{ secret('RAILWAY_API_TOKEN') }}");
@@ -152,25 +196,37 @@ describe('flows/', () => {
     for (const f of flows.values()) {
       const ids = new Set(allTasks(f).map((t) => t.id));
       for (const out of (f.outputs as { id: string; value: string }[] | undefined) ?? []) {
-        const refs = [...out.value.matchAll(/outputs(?:\.([a-z]+)|\['([a-z-]+)'\])/g)].map((m) => m[1] ?? m[2]);
+        const refs = [...out.value.matchAll(/outputs(?:\.([a-z]+)|\['([a-z-]+)'\])/g)].map(
+          (m) => m[1] ?? m[2],
+        );
         expect(refs.length, `${f.id}.${out.id}`).toBeGreaterThan(0);
         for (const r of refs) expect(ids, `${f.id}.${out.id} → ${r}`).toContain(r);
       }
     }
     expect((flow('clone-staging-api').outputs as { id: string }[]).map((o) => o.id)).toEqual([
-      'staging_url', 'environment_name', 'database_size', 'duration', 'basic_auth_user', 'basic_auth_password_encrypted',
+      'staging_url',
+      'environment_name',
+      'database_size',
+      'duration',
+      'basic_auth_user',
+      'basic_auth_password_encrypted',
     ]);
   });
 
   it('protects every webhook with the WEBHOOK_KEY secret; list/get/delete answer with their outputs', () => {
     let webhooks = 0;
     for (const f of flows.values()) {
-      for (const tr of (f.triggers as Record<string, unknown>[]).filter((t) => t.type === 'io.kestra.plugin.core.trigger.Webhook')) {
+      for (const tr of (f.triggers as Record<string, unknown>[]).filter(
+        (t) => t.type === 'io.kestra.plugin.core.trigger.Webhook',
+      )) {
         webhooks++;
         expect(tr.key).toBe("{{ secret('WEBHOOK_KEY') }}");
         if (f.id !== 'clone-staging-api') {
           expect(tr).toMatchObject({ wait: true, returnOutputs: true });
-          expect((f.outputs as { id: string; type: string }[])[0]).toMatchObject({ id: 'result', type: 'JSON' });
+          expect((f.outputs as { id: string; type: string }[])[0]).toMatchObject({
+            id: 'result',
+            type: 'JSON',
+          });
         }
       }
     }
@@ -180,7 +236,9 @@ describe('flows/', () => {
   it('schedules the expiry sweep hourly and the history purge daily, archiving logs before purging them', () => {
     const sweep = flow('cleanup-expired-environments');
     expect((sweep.triggers as { type: string; cron: string }[])[0]).toEqual({
-      id: 'hourly', type: 'io.kestra.plugin.core.trigger.Schedule', cron: '0 * * * *',
+      id: 'hourly',
+      type: 'io.kestra.plugin.core.trigger.Schedule',
+      cron: '0 * * * *',
     });
     const purge = flow('purge-history');
     expect((purge.triggers as { cron: string }[])[0]!.cron).toMatch(/^\d+ \d+ \* \* \*$/);
@@ -202,7 +260,10 @@ describe('flows/', () => {
 describe('flow inputs match the request schemas', () => {
   const schemaKeys = (schema: { shape?: Record<string, unknown> } | unknown): string[] => {
     // CloneRequestSchema is refined; its object schema sits inside.
-    const s = schema as { shape?: Record<string, unknown>; def?: { in?: { shape?: Record<string, unknown> } } };
+    const s = schema as {
+      shape?: Record<string, unknown>;
+      def?: { in?: { shape?: Record<string, unknown> } };
+    };
     return Object.keys(s.shape ?? s.def?.in?.shape ?? {});
   };
 
@@ -215,15 +276,39 @@ describe('flow inputs match the request schemas', () => {
   ] as const)('%s: every input id is a field of the request', (id, schema) => {
     const keys = schemaKeys(schema);
     expect(keys.length).toBeGreaterThan(0);
-    for (const input of flow(id).inputs as { id: string }[]) expect(keys, `${id} input ${input.id}`).toContain(input.id);
+    for (const input of flow(id).inputs as { id: string }[])
+      expect(keys, `${id} input ${input.id}`).toContain(input.id);
   });
 
   it('offers the clone form the fields an operator needs, with types Kestra 1.3 and 2.0 both accept', () => {
-    const inputs = new Map((flow('clone-staging-api').inputs as { id: string; type: string; values?: string[]; defaults?: unknown }[]).map((i) => [i.id, i]));
-    for (const id of ['client_name', 'railway_project_id', 'environment_name', 'source_environment', 'environment_type', 'ttl', 'wordpress_url_replace', 'enable_basic_auth', 'custom_domain']) {
+    const inputs = new Map(
+      (
+        flow('clone-staging-api').inputs as {
+          id: string;
+          type: string;
+          values?: string[];
+          defaults?: unknown;
+        }[]
+      ).map((i) => [i.id, i]),
+    );
+    for (const id of [
+      'client_name',
+      'railway_project_id',
+      'environment_name',
+      'source_environment',
+      'environment_type',
+      'ttl',
+      'wordpress_url_replace',
+      'enable_basic_auth',
+      'custom_domain',
+    ]) {
       expect(inputs.has(id), id).toBe(true);
     }
-    expect(inputs.get('environment_type')).toMatchObject({ type: 'SELECT', values: ['dev', 'staging', 'prod', 'ephemeral'], defaults: 'staging' });
+    expect(inputs.get('environment_type')).toMatchObject({
+      type: 'SELECT',
+      values: ['dev', 'staging', 'prod', 'ephemeral'],
+      defaults: 'staging',
+    });
     expect(inputs.get('source_environment')!.defaults).toBe('production');
     expect(inputs.get('wordpress_url_replace')!.type).toBe('BOOL');
     expect(inputs.get('enable_basic_auth')!.type).toBe('BOOL');

@@ -77,7 +77,9 @@ describe('audit chain', () => {
   });
 
   it('canonical JSON ignores key order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { y: 2, z: 1 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: null } })).toBe(
+      canonicalJson({ a: { c: null, d: [1, { y: 2, z: 1 }] }, b: 1 }),
+    );
   });
 });
 
@@ -97,7 +99,9 @@ describe('keys', () => {
 
   it('scope by namespace and flow', () => {
     expect(inScope({ namespaces: ['railclone'], flows: [] }, 'railclone', 'clone-staging-api')).toBe(true);
-    expect(inScope({ namespaces: ['railclone'], flows: ['get-environment'] }, 'railclone', 'clone-staging-api')).toBe(false);
+    expect(
+      inScope({ namespaces: ['railclone'], flows: ['get-environment'] }, 'railclone', 'clone-staging-api'),
+    ).toBe(false);
     expect(inScope({ namespaces: ['other'], flows: [] }, 'railclone', 'x')).toBe(false);
     expect(inScope({ namespaces: ['*'], flows: [] }, 'railclone', 'x')).toBe(true);
   });
@@ -105,7 +109,9 @@ describe('keys', () => {
 
 describe('redactInputs', () => {
   it('masks variable override values and secret-named fields, keeps __proto__ as data', () => {
-    const raw = JSON.parse('{"client_name":"acme","variable_overrides":{"Primary":{"API_KEY":"v1","PLAIN":"v2"}},"password":"p","__proto__":{"polluted":1}}');
+    const raw = JSON.parse(
+      '{"client_name":"acme","variable_overrides":{"Primary":{"API_KEY":"v1","PLAIN":"v2"}},"password":"p","__proto__":{"polluted":1}}',
+    );
     const out = redactInputs(raw) as Record<string, unknown>;
     expect(out.variable_overrides).toEqual({ Primary: { API_KEY: '***', PLAIN: '***' } });
     expect(out.password).toBe('***');

@@ -29,7 +29,12 @@ let backend: KestraBackend;
 beforeAll(async () => {
   nock.disableNetConnect();
   ({ store } = await tempFileStore());
-  const client = new KestraClient({ url: KESTRA, user: 'admin@example.com', password: 'Secret123', tenant: 'main' });
+  const client = new KestraClient({
+    url: KESTRA,
+    user: 'admin@example.com',
+    password: 'Secret123',
+    tenant: 'main',
+  });
   backend = new KestraBackend({ client, webhookKey: 'server-side-webhook-key', store });
 });
 
@@ -43,8 +48,22 @@ const execution = {
   id: 'abcDEF123',
   namespace: 'railclone',
   flowId: 'clone-staging-api',
-  state: { current: 'RUNNING', startDate: '2026-01-01T00:00:00Z', histories: [{ state: 'CREATED', date: '2026-01-01T00:00:00Z' }, { state: 'RUNNING', date: '2026-01-01T00:00:01Z' }] },
-  taskRunList: [{ id: 't1', taskId: 'sync-database', state: { current: 'RETRYING', startDate: '2026-01-01T00:00:02Z' }, attempts: [{ state: { current: 'FAILED' } }, { state: { current: 'RUNNING' } }] }],
+  state: {
+    current: 'RUNNING',
+    startDate: '2026-01-01T00:00:00Z',
+    histories: [
+      { state: 'CREATED', date: '2026-01-01T00:00:00Z' },
+      { state: 'RUNNING', date: '2026-01-01T00:00:01Z' },
+    ],
+  },
+  taskRunList: [
+    {
+      id: 't1',
+      taskId: 'sync-database',
+      state: { current: 'RETRYING', startDate: '2026-01-01T00:00:02Z' },
+      attempts: [{ state: { current: 'FAILED' } }, { state: { current: 'RUNNING' } }],
+    },
+  ],
 };
 
 describe('KestraBackend', () => {
@@ -57,7 +76,13 @@ describe('KestraBackend', () => {
         return true;
       })
       .reply(200, { id: 'abcDEF123', namespace: 'railclone', flowId: 'clone-staging-api' });
-    const r = await backend.start({ namespace: 'railclone', flowId: 'clone-staging-api', inputs: { client_name: 'acme' }, redactedInputs: { client_name: 'acme' }, startedBy: 'key123' });
+    const r = await backend.start({
+      namespace: 'railclone',
+      flowId: 'clone-staging-api',
+      inputs: { client_name: 'acme' },
+      redactedInputs: { client_name: 'acme' },
+      startedBy: 'key123',
+    });
     expect(r.executionId).toBe('abcDEF123');
     expect(seen.body).toEqual({ client_name: 'acme' });
     expect((await store.getExecution('abcDEF123'))?.startedBy).toBe('key123');
@@ -72,16 +97,35 @@ describe('KestraBackend', () => {
         return true;
       })
       .matchHeader('authorization', AUTH)
-      .reply(200, { id: 'del1', namespace: 'railclone', flowId: 'delete-environment', state: { current: 'CREATED' } });
-    const r = await backend.start({ namespace: 'railclone', flowId: 'delete-environment', inputs: { environment: 'staging-x', force: false }, redactedInputs: {}, startedBy: 'key9' });
+      .reply(200, {
+        id: 'del1',
+        namespace: 'railclone',
+        flowId: 'delete-environment',
+        state: { current: 'CREATED' },
+      });
+    const r = await backend.start({
+      namespace: 'railclone',
+      flowId: 'delete-environment',
+      inputs: { environment: 'staging-x', force: false },
+      redactedInputs: {},
+      startedBy: 'key9',
+    });
     expect(r.executionId).toBe('del1');
     expect(query).toContain('railclone-key:key9');
   });
 
   it('reads an execution with basic auth and maps tasks, attempts and histories', async () => {
-    nock(KESTRA).get('/api/v1/main/executions/abcDEF123').matchHeader('authorization', AUTH).reply(200, execution);
+    nock(KESTRA)
+      .get('/api/v1/main/executions/abcDEF123')
+      .matchHeader('authorization', AUTH)
+      .reply(200, execution);
     const e = await backend.get('abcDEF123');
-    expect(e).toMatchObject({ id: 'abcDEF123', state: 'RUNNING', startedBy: 'key123', inputs: { client_name: 'acme' } });
+    expect(e).toMatchObject({
+      id: 'abcDEF123',
+      state: 'RUNNING',
+      startedBy: 'key123',
+      inputs: { client_name: 'acme' },
+    });
     expect(e!.taskRuns[0]).toMatchObject({ taskId: 'sync-database', state: 'RETRYING', attempts: 2 });
     expect(e!.histories).toHaveLength(2);
   });
@@ -92,8 +136,18 @@ describe('KestraBackend', () => {
     nock(KESTRA).get('/api/v1/main/executions/boom').reply(500, 'internal');
     const err = await backend.get('boom').catch((e: unknown) => e);
     expect(statusOf(err)).toBe(502);
-    nock(KESTRA).post(/webhook/).replyWithError('connection refused');
-    const err2 = await backend.start({ namespace: 'railclone', flowId: 'clone-staging-api', inputs: {}, redactedInputs: {}, startedBy: 'k' }).catch((e: unknown) => e);
+    nock(KESTRA)
+      .post(/webhook/)
+      .replyWithError('connection refused');
+    const err2 = await backend
+      .start({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        inputs: {},
+        redactedInputs: {},
+        startedBy: 'k',
+      })
+      .catch((e: unknown) => e);
     expect(statusOf(err2)).toBe(502);
     expect(String((err2 as Error).message)).not.toContain('server-side-webhook-key');
   });
@@ -107,7 +161,14 @@ describe('KestraBackend', () => {
         return true;
       })
       .reply(200, { results: [execution], total: 1 });
-    const page = await backend.search({ namespace: 'railclone', flowId: 'clone-staging-api', states: ['SUCCESS', 'FAILED'], from: '2026-01-01T00:00:00.000Z', page: 2, size: 5 });
+    const page = await backend.search({
+      namespace: 'railclone',
+      flowId: 'clone-staging-api',
+      states: ['SUCCESS', 'FAILED'],
+      from: '2026-01-01T00:00:00.000Z',
+      page: 2,
+      size: 5,
+    });
     expect(page.total).toBe(1);
     expect(q).toMatchObject({
       page: '2',
@@ -117,12 +178,34 @@ describe('KestraBackend', () => {
       'filters[state][IN]': 'SUCCESS,FAILED',
       'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00.000Z',
     });
-    nock(KESTRA).get('/api/v1/main/logs/abcDEF123').reply(200, [{ timestamp: '2026-01-01T00:00:03Z', level: 'INFO', message: 'hi', taskId: 'preflight' }]);
-    expect(await backend.logs('abcDEF123')).toEqual([{ executionId: 'abcDEF123', timestamp: '2026-01-01T00:00:03Z', level: 'INFO', taskId: 'preflight', message: 'hi' }]);
+    nock(KESTRA)
+      .get('/api/v1/main/logs/abcDEF123')
+      .reply(200, [{ timestamp: '2026-01-01T00:00:03Z', level: 'INFO', message: 'hi', taskId: 'preflight' }]);
+    expect(await backend.logs('abcDEF123')).toEqual([
+      {
+        executionId: 'abcDEF123',
+        timestamp: '2026-01-01T00:00:03Z',
+        level: 'INFO',
+        taskId: 'preflight',
+        message: 'hi',
+      },
+    ]);
   });
 
   it('maps a finished execution’s outputs', () => {
-    const done = fromKestra({ ...execution, state: { current: 'SUCCESS', startDate: 'a', endDate: 'b' }, outputs: { staging_url: 'https://x' } } as never, null);
-    expect(done).toMatchObject({ state: 'SUCCESS', endDate: 'b', outputs: { staging_url: 'https://x' }, startedBy: null });
+    const done = fromKestra(
+      {
+        ...execution,
+        state: { current: 'SUCCESS', startDate: 'a', endDate: 'b' },
+        outputs: { staging_url: 'https://x' },
+      } as never,
+      null,
+    );
+    expect(done).toMatchObject({
+      state: 'SUCCESS',
+      endDate: 'b',
+      outputs: { staging_url: 'https://x' },
+      startedBy: null,
+    });
   });
 });

@@ -56,7 +56,9 @@ describe('clone request', () => {
   });
 
   it('names the field of the first problem and what was given', () => {
-    const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', environment_type: 'qa' }));
+    const err = validationError(() =>
+      parseInput(CloneRequestSchema, { client_name: 'acme', environment_type: 'qa' }),
+    );
     expect(err.details.field).toBe('environment_type');
     expect(err.details.provided).toBe('qa');
     expect(err.toBody().error).toBe('ValidationError');
@@ -92,15 +94,27 @@ describe('clone request', () => {
   });
 
   it('takes another project: an existing one or a new one, not both', () => {
-    const existing = parseInput(CloneRequestSchema, { client_name: 'acme', railway_project_id: 'source-project-1', target_project_id: 'target-project-1' });
+    const existing = parseInput(CloneRequestSchema, {
+      client_name: 'acme',
+      railway_project_id: 'source-project-1',
+      target_project_id: 'target-project-1',
+    });
     expect(existing.target_project_id).toBe('target-project-1');
     expect(clonesIntoOtherProject(existing)).toBe(true);
-    const fresh = parseInput(CloneRequestSchema, { client_name: 'acme', new_project_name: '  ACME staging ', service_name_prefix: 'stg-' });
+    const fresh = parseInput(CloneRequestSchema, {
+      client_name: 'acme',
+      new_project_name: '  ACME staging ',
+      service_name_prefix: 'stg-',
+    });
     expect(fresh.new_project_name).toBe('ACME staging');
     expect(clonedServiceName(fresh, 'MariaDB')).toBe('stg-MariaDB');
     expect(clonesIntoOtherProject(parseInput(CloneRequestSchema, { client_name: 'acme' }))).toBe(false);
     const both = validationError(() =>
-      parseInput(CloneRequestSchema, { client_name: 'acme', target_project_id: 'target-project-1', new_project_name: 'x' }),
+      parseInput(CloneRequestSchema, {
+        client_name: 'acme',
+        target_project_id: 'target-project-1',
+        new_project_name: 'x',
+      }),
     );
     expect(both.details.field).toBe('new_project_name');
     expect(both.message).toMatch(/not both/);
@@ -108,11 +122,17 @@ describe('clone request', () => {
 
   it('refuses a target project equal to the source, in the schema and once the default project is known', () => {
     const same = validationError(() =>
-      parseInput(CloneRequestSchema, { client_name: 'acme', railway_project_id: 'project-0001', target_project_id: 'project-0001' }),
+      parseInput(CloneRequestSchema, {
+        client_name: 'acme',
+        railway_project_id: 'project-0001',
+        target_project_id: 'project-0001',
+      }),
     );
     expect(same.details.field).toBe('target_project_id');
     expect(same.message).toMatch(/differ from the source/);
-    const late = validationError(() => checkTargetProject({ target_project_id: 'project-0002' }, 'project-0002'));
+    const late = validationError(() =>
+      checkTargetProject({ target_project_id: 'project-0002' }, 'project-0002'),
+    );
     expect(late.details).toMatchObject({ field: 'target_project_id', provided: 'project-0002' });
     expect(() => checkTargetProject({ target_project_id: 'project-0002' }, 'project-0003')).not.toThrow();
     expect(() => checkTargetProject({}, 'project-0003')).not.toThrow();
@@ -129,21 +149,32 @@ describe('clone request', () => {
       const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', ...extra }));
       expect(err.details.field, JSON.stringify(extra)).toBe(field);
     }
-    expect(parseInput(CloneRequestSchema, { client_name: 'acme', new_project_name: 'x'.repeat(64) }).new_project_name).toHaveLength(64);
+    expect(
+      parseInput(CloneRequestSchema, { client_name: 'acme', new_project_name: 'x'.repeat(64) })
+        .new_project_name,
+    ).toHaveLength(64);
   });
 
   it('allows a service name prefix or suffix only with another project, and only slug-ish', () => {
     for (const field of ['service_name_prefix', 'service_name_suffix']) {
-      const alone = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', [field]: 'stg-' }));
+      const alone = validationError(() =>
+        parseInput(CloneRequestSchema, { client_name: 'acme', [field]: 'stg-' }),
+      );
       expect(alone.details.field).toBe(field);
       expect(alone.message).toMatch(/only with target_project_id or new_project_name/);
       for (const value of ['', 'has space', 'x'.repeat(21), 'bad/slash', '${{x}}']) {
-        const err = validationError(() => parseInput(CloneRequestSchema, { client_name: 'acme', new_project_name: 'p', [field]: value }));
+        const err = validationError(() =>
+          parseInput(CloneRequestSchema, { client_name: 'acme', new_project_name: 'p', [field]: value }),
+        );
         expect(err.details.field, value).toBe(field);
       }
     }
-    const ok = parseInput(CloneRequestSchema, { client_name: 'acme', target_project_id: 'target-project-1', service_name_prefix: 'qa_', service_name_suffix: '-stg.2' });
+    const ok = parseInput(CloneRequestSchema, {
+      client_name: 'acme',
+      target_project_id: 'target-project-1',
+      service_name_prefix: 'qa_',
+      service_name_suffix: '-stg.2',
+    });
     expect(clonedServiceName(ok, 'web')).toBe('qa_web-stg.2');
   });
 });
-

@@ -23,7 +23,8 @@ P.withResolvers ??= () => {
 const URL_ = 'http://kestra.test:8080';
 const USER = 'admin@railclone.test';
 const PASSWORD = 'Kestra-Pass-42';
-const client = () => new KestraClient(kestraConfig({ KESTRA_URL: URL_, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }));
+const client = () =>
+  new KestraClient(kestraConfig({ KESTRA_URL: URL_, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }));
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
 beforeAll(() => nock.disableNetConnect());
@@ -44,10 +45,16 @@ async function caught(p: Promise<unknown>): Promise<KestraError> {
 
 describe('kestraConfig', () => {
   it('names the variable that is wrong', () => {
-    expect(() => kestraConfig({ KESTRA_USER: 'admin', KESTRA_PASSWORD: 'x' })).toThrow(/KESTRA_USER must be .*e-mail/);
+    expect(() => kestraConfig({ KESTRA_USER: 'admin', KESTRA_PASSWORD: 'x' })).toThrow(
+      /KESTRA_USER must be .*e-mail/,
+    );
     expect(() => kestraConfig({ KESTRA_USER: USER })).toThrow(/KESTRA_PASSWORD must be set/);
-    expect(() => kestraConfig({ KESTRA_URL: 'kestra:8080', KESTRA_USER: USER, KESTRA_PASSWORD: 'x' })).toThrow(/KESTRA_URL must use http or https/);
-    expect(() => kestraConfig({ KESTRA_URL: 'not a url', KESTRA_USER: USER, KESTRA_PASSWORD: 'x' })).toThrow(ValidationError);
+    expect(() =>
+      kestraConfig({ KESTRA_URL: 'kestra:8080', KESTRA_USER: USER, KESTRA_PASSWORD: 'x' }),
+    ).toThrow(/KESTRA_URL must use http or https/);
+    expect(() => kestraConfig({ KESTRA_URL: 'not a url', KESTRA_USER: USER, KESTRA_PASSWORD: 'x' })).toThrow(
+      ValidationError,
+    );
   });
 
   it('registers the password and the auth header as secrets, trims the trailing slash', () => {
@@ -59,7 +66,7 @@ describe('kestraConfig', () => {
 });
 
 describe('KestraClient requests', () => {
-  it('validates flows as YAML with basic auth on the tenant path, and reports a 5xx with Kestra\'s message', async () => {
+  it("validates flows as YAML with basic auth on the tenant path, and reports a 5xx with Kestra's message", async () => {
     const yaml = 'id: a\nnamespace: railclone\ntasks: []\n';
     let seen: unknown;
     nock(URL_, { reqheaders: { authorization: BASIC, 'content-type': 'application/x-yaml' } })
@@ -68,16 +75,24 @@ describe('KestraClient requests', () => {
     const err = await caught(client().validateFlows(yaml));
     expect(seen).toBe(yaml);
     expect(err.status).toBe(503);
-    expect(err.message).toBe('Kestra failed (503) on POST /api/v1/main/flows/validate: Service Unavailable; queue is down');
+    expect(err.message).toBe(
+      'Kestra failed (503) on POST /api/v1/main/flows/validate: Service Unavailable; queue is down',
+    );
   });
 
   it('turns a 401 into an error naming KESTRA_USER and KESTRA_PASSWORD, without the password', async () => {
-    nock(URL_).get('/api/v1/main/flows/search').query({ page: '1', size: '1' }).reply(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="Kestra"' });
+    nock(URL_)
+      .get('/api/v1/main/flows/search')
+      .query({ page: '1', size: '1' })
+      .reply(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="Kestra"' });
     const err = await caught(client().checkAuth());
     expect(err.status).toBe(401);
     expect(err.message).toMatch(/check KESTRA_USER and KESTRA_PASSWORD/);
     expect(err.message).not.toContain(PASSWORD);
-    expect(err.toBody()).toMatchObject({ error: 'KestraError', details: { status: 401, method: 'GET', path: '/api/v1/main/flows/search' } });
+    expect(err.toBody()).toMatchObject({
+      error: 'KestraError',
+      details: { status: 401, method: 'GET', path: '/api/v1/main/flows/search' },
+    });
   });
 
   it('creates a flow when GET says 404, updates it with PUT otherwise', async () => {
@@ -92,7 +107,10 @@ describe('KestraClient requests', () => {
         calls.push('POST');
         return [200, { id: 'list-environments', namespace: 'railclone', revision: 1 }];
       });
-    await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({ created: true, flow: { revision: 1 } });
+    await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({
+      created: true,
+      flow: { revision: 1 },
+    });
     nock(URL_)
       .get('/api/v1/main/flows/railclone/list-environments')
       .reply(200, { id: 'list-environments', namespace: 'railclone', revision: 1 });
@@ -102,20 +120,30 @@ describe('KestraClient requests', () => {
         calls.push('PUT');
         return [200, { id: 'list-environments', namespace: 'railclone', revision: 2 }];
       });
-    await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({ created: false, flow: { revision: 2 } });
+    await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({
+      created: false,
+      flow: { revision: 2 },
+    });
     expect(calls).toEqual(['POST', 'PUT']);
   });
 
   it('uploads a namespace file as multipart part `fileContent`, path in the query', async () => {
     let body = '';
     nock(URL_, { reqheaders: { 'content-type': /^multipart\/form-data; boundary=/ } })
-      .post('/api/v1/main/namespaces/railclone/files', (b) => ((body = typeof b === 'string' ? b : JSON.stringify(b)), true))
+      .post(
+        '/api/v1/main/namespaces/railclone/files',
+        (b) => ((body = typeof b === 'string' ? b : JSON.stringify(b)), true),
+      )
       .query({ path: '/railclone.mjs' })
       .reply(413, { message: 'Request Entity Too Large' });
-    const err = await caught(client().uploadNamespaceFile('railclone', 'railclone.mjs', 'console.log("hi")\n'));
+    const err = await caught(
+      client().uploadNamespaceFile('railclone', 'railclone.mjs', 'console.log("hi")\n'),
+    );
     expect(body).toMatch(/Content-Disposition: form-data; name="fileContent"; filename="railclone.mjs"/);
     expect(body).toContain('console.log("hi")');
-    expect(err.message).toBe('Kestra rejected POST /api/v1/main/namespaces/railclone/files (413): Request Entity Too Large');
+    expect(err.message).toBe(
+      'Kestra rejected POST /api/v1/main/namespaces/railclone/files (413): Request Entity Too Large',
+    );
   });
 
   it('posts webhooks without credentials and keeps the key out of errors', async () => {
@@ -124,13 +152,15 @@ describe('KestraClient requests', () => {
     nock(URL_, { badheaders: ['authorization'] })
       .post(`/api/v1/main/executions/webhook/railclone/clone-staging-api/${key}`, { client_name: 'Acme' })
       .reply(404, { message: `Flow not found for key ${key}` });
-    const err = await caught(client().triggerWebhook('railclone', 'clone-staging-api', key, { client_name: 'Acme' }));
+    const err = await caught(
+      client().triggerWebhook('railclone', 'clone-staging-api', key, { client_name: 'Acme' }),
+    );
     expect(err.status).toBe(404);
     expect(err.message).not.toContain(key);
     expect(JSON.stringify(err.toBody())).not.toContain(key);
   });
 
-  it('searches executions with Kestra\'s filters[field][OP] syntax', async () => {
+  it("searches executions with Kestra's filters[field][OP] syntax", async () => {
     nock(URL_)
       .get('/api/v1/main/executions/search')
       .query({
@@ -144,16 +174,29 @@ describe('KestraClient requests', () => {
       })
       .reply(500, 'boom');
     const err = await caught(
-      client().searchExecutions({ namespace: 'railclone', flowId: 'clone-staging-api', states: ['RUNNING', 'FAILED'], labels: { client: 'Acme' } }),
+      client().searchExecutions({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        states: ['RUNNING', 'FAILED'],
+        labels: { client: 'Acme' },
+      }),
     );
     expect(err.message).toBe('Kestra failed (500) on GET /api/v1/main/executions/search: boom');
   });
 
   it('uses the 1.x kill/restart paths by default and the 2.0 /actions/ paths when asked', async () => {
-    nock(URL_).delete('/api/v1/main/executions/e1/kill').query({ isOnKillCascade: 'true' }).reply(409, { message: 'Execution already finished' });
+    nock(URL_)
+      .delete('/api/v1/main/executions/e1/kill')
+      .query({ isOnKillCascade: 'true' })
+      .reply(409, { message: 'Execution already finished' });
     expect((await caught(client().kill('e1'))).message).toMatch(/\(409\): Execution already finished/);
-    const v2 = new KestraClient(kestraConfig({ KESTRA_URL: URL_, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }), { apiLine: 2 });
-    nock(URL_).post('/api/v1/main/executions/e1/actions/restart').reply(404, { message: 'Execution not found' });
+    const v2 = new KestraClient(
+      kestraConfig({ KESTRA_URL: URL_, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }),
+      { apiLine: 2 },
+    );
+    nock(URL_)
+      .post('/api/v1/main/executions/e1/actions/restart')
+      .reply(404, { message: 'Execution not found' });
     expect((await caught(v2.restart('e1'))).status).toBe(404);
   });
 
@@ -163,11 +206,17 @@ describe('KestraClient requests', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
     nock.enableNetConnect(`127.0.0.1:${port}`);
-    const closed = new KestraClient(kestraConfig({ KESTRA_URL: `http://127.0.0.1:${port}`, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }));
+    const closed = new KestraClient(
+      kestraConfig({ KESTRA_URL: `http://127.0.0.1:${port}`, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }),
+    );
     const err = await caught(closed.getExecution('e2'));
     nock.disableNetConnect();
     expect(err.status).toBeNull();
-    expect(err.message).toMatch(new RegExp(`^cannot reach Kestra at http://127\\.0\\.0\\.1:${port} \\(GET\\): .*ECONNREFUSED.*KESTRA_URL`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^cannot reach Kestra at http://127\\.0\\.0\\.1:${port} \\(GET\\): .*ECONNREFUSED.*KESTRA_URL`,
+      ),
+    );
   });
 
   it('builds log-search filters for the archive: namespace and an inclusive end date', () => {
@@ -176,6 +225,9 @@ describe('KestraClient requests', () => {
         { field: 'namespace', op: 'EQUALS', value: 'railclone' },
         { field: 'endDate', op: 'LESS_THAN_OR_EQUAL_TO', value: '2026-01-01T00:00:00Z' },
       ]),
-    ).toEqual({ 'filters[namespace][EQUALS]': 'railclone', 'filters[endDate][LESS_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00Z' });
+    ).toEqual({
+      'filters[namespace][EQUALS]': 'railclone',
+      'filters[endDate][LESS_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00Z',
+    });
   });
 });

@@ -31,7 +31,8 @@ function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
 
 describe('readSse', () => {
   it('joins data lines, keeps event names, skips comments, survives chunks split anywhere and CRLF, drops an unterminated last event', async () => {
-    const text = ': keep-alive\r\nevent: log\r\ndata: {"a":1}\r\n\r\ndata: line1\ndata: line2\nid: 7\n\ndata: {"tail":true}';
+    const text =
+      ': keep-alive\r\nevent: log\r\ndata: {"a":1}\r\n\r\ndata: line1\ndata: line2\nid: 7\n\ndata: {"tail":true}';
     // Split into 3-byte chunks so no line arrives whole.
     const chunks = text.match(/[\s\S]{1,3}/g)!;
     const events = [];
@@ -46,9 +47,17 @@ describe('readSse', () => {
 describe('requestFromFlow', () => {
   it('drops the empty fields of a UI form so the strict schema accepts it', () => {
     const form = JSON.stringify({
-      client_name: 'Acme', railway_project_id: null, environment_name: '', source_environment: 'production',
-      environment_type: 'staging', ttl: null, wordpress_url_replace: true, enable_basic_auth: false,
-      custom_domain: null, exclude_services: [], requested_by: null,
+      client_name: 'Acme',
+      railway_project_id: null,
+      environment_name: '',
+      source_environment: 'production',
+      environment_type: 'staging',
+      ttl: null,
+      wordpress_url_replace: true,
+      enable_basic_auth: false,
+      custom_domain: null,
+      exclude_services: [],
+      requested_by: null,
     });
     const req = parseInput(CloneRequestSchema, requestFromFlow(form, 'form'));
     expect(req).toMatchObject({ client_name: 'Acme', environment_type: 'staging', enable_basic_auth: false });
@@ -66,7 +75,10 @@ describe('requestFromFlow', () => {
 describe('exportLogs', () => {
   it('writes every page as gzip JSON lines, asking for the namespace, the cut-off and ascending time', async () => {
     const all: LogEntry[] = Array.from({ length: 7 }, (_, i) => ({
-      timestamp: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(), level: 'INFO', message: `line ${i} ü`, namespace: 'railclone',
+      timestamp: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      level: 'INFO',
+      message: `line ${i} ü`,
+      namespace: 'railclone',
     }));
     const asked: unknown[] = [];
     // A page source over an in-memory list: what is under test is paging, the stop rule and the file.
@@ -78,18 +90,33 @@ describe('exportLogs', () => {
       },
     };
     const out = join(await tmp(), 'logs.jsonl.gz');
-    const report = await exportLogs(source, { namespace: 'railclone', before: '2026-01-08T00:00:00Z', out, pageSize: 3 });
+    const report = await exportLogs(source, {
+      namespace: 'railclone',
+      before: '2026-01-08T00:00:00Z',
+      out,
+      pageSize: 3,
+    });
     expect(report).toEqual({ lines: 7, pages: 3, file: out });
-    const lines = gunzipSync(await readFile(out)).toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = gunzipSync(await readFile(out))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual(all);
-    expect(asked[0]).toEqual({ namespace: 'railclone', before: '2026-01-08T00:00:00Z', page: 1, size: 3, sort: 'timestamp:asc' });
+    expect(asked[0]).toEqual({
+      namespace: 'railclone',
+      before: '2026-01-08T00:00:00Z',
+      page: 1,
+      size: 3,
+      sort: 'timestamp:asc',
+    });
   });
 
   it('refuses a cut-off that is not a date, naming --before', async () => {
     const source = { searchLogs: async () => ({ results: [], total: 0 }) };
-    await expect(exportLogs(source, { namespace: 'railclone', before: 'last week', out: join(await tmp(), 'x.gz') })).rejects.toThrow(
-      /--before must be an ISO-8601 instant/,
-    );
+    await expect(
+      exportLogs(source, { namespace: 'railclone', before: 'last week', out: join(await tmp(), 'x.gz') }),
+    ).rejects.toThrow(/--before must be an ISO-8601 instant/);
   });
 });
 

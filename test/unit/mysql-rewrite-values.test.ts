@@ -23,7 +23,16 @@ function model(value: Buffer): Buffer {
 const serialized = (payload: string) => `s:${Buffer.byteLength(payload)}:"${payload}";`;
 
 const fragment = fc.oneof(
-  fc.constantFrom(FROM, `${FROM}/wp-content/é漢😀`, 'https:\\/\\/prod.example.com', 'prod.example.co', 'https://prod', 'é', '漢', '😀'),
+  fc.constantFrom(
+    FROM,
+    `${FROM}/wp-content/é漢😀`,
+    'https:\\/\\/prod.example.com',
+    'prod.example.co',
+    'https://prod',
+    'é',
+    '漢',
+    '😀',
+  ),
   fc.constantFrom('\t', '\n', '\\', '\0', '\\N', '"', ';', 'a:1:{', 's:3:"'),
   fc.string({ maxLength: 6 }),
   fc.uint8Array({ maxLength: 4 }).map((b) => Buffer.from(b).toString('latin1')), // raw, maybe invalid UTF-8 (as latin1 chars)
@@ -33,9 +42,9 @@ const fragment = fc.oneof(
 const valueArb: fc.Arbitrary<Buffer> = fc.oneof(
   fc.array(fragment, { maxLength: 12 }).map((parts) => Buffer.from(parts.join(''), 'utf8')),
   fc.array(fragment, { maxLength: 12 }).map((parts) => Buffer.from(parts.join(''), 'latin1')),
-  fc.tuple(fc.array(fragment, { maxLength: 6 }), fc.integer({ min: 200, max: 700 })).map(([parts, pad]) =>
-    Buffer.from('x'.repeat(pad) + parts.join('') + 'y'.repeat(pad % 97), 'utf8'),
-  ),
+  fc
+    .tuple(fc.array(fragment, { maxLength: 6 }), fc.integer({ min: 200, max: 700 }))
+    .map(([parts, pad]) => Buffer.from('x'.repeat(pad) + parts.join('') + 'y'.repeat(pad % 97), 'utf8')),
   fc.array(fragment, { maxLength: 6 }).map((parts) => Buffer.from(serialized(parts.join('')), 'utf8')),
   fc
     .array(fragment, { maxLength: 6 })

@@ -26,7 +26,17 @@ function modelEncode(value: Buffer): Buffer {
 
 /** Rows of raw values (null = SQL NULL) → COPY text. */
 const toCopy = (rows: (string | null)[][]) =>
-  Buffer.concat(rows.map((r) => Buffer.concat([...r.flatMap((v, i) => [Buffer.from(i > 0 ? '\t' : ''), v === null ? Buffer.from('\\N') : modelEncode(Buffer.from(v))]), Buffer.from('\n')])));
+  Buffer.concat(
+    rows.map((r) =>
+      Buffer.concat([
+        ...r.flatMap((v, i) => [
+          Buffer.from(i > 0 ? '\t' : ''),
+          v === null ? Buffer.from('\\N') : modelEncode(Buffer.from(v)),
+        ]),
+        Buffer.from('\n'),
+      ]),
+    ),
+  );
 
 /** What the stream must produce: every chosen non-NULL value through the rewriter's string entry point. */
 function model(rows: (string | null)[][], columns: number[], caseSensitive = true): Buffer {
@@ -34,10 +44,19 @@ function model(rows: (string | null)[][], columns: number[], caseSensitive = tru
   return toCopy(rows.map((r) => r.map((v, i) => (v !== null && columns.includes(i) ? rw.rewrite(v) : v))));
 }
 
-async function stream(input: Buffer, cuts: number[], columns: number[], caseSensitive = true): Promise<{ out: Buffer; s: CopyStream }> {
+async function stream(
+  input: Buffer,
+  cuts: number[],
+  columns: number[],
+  caseSensitive = true,
+): Promise<{ out: Buffer; s: CopyStream }> {
   const rewriter = createRewriter(pairs, { caseSensitive });
   // Case-insensitive: no needle can pre-filter (any letter case may match), so every field is looked at.
-  const s = new CopyStream({ rewriteColumns: columns, rewriter, needles: caseSensitive ? needlesFor(pairs, escapedForms) : [] });
+  const s = new CopyStream({
+    rewriteColumns: columns,
+    rewriter,
+    needles: caseSensitive ? needlesFor(pairs, escapedForms) : [],
+  });
   const out: Buffer[] = [];
   s.on('data', (c: Buffer) => out.push(c));
   const ended = new Promise((r) => s.on('end', r));
@@ -55,8 +74,29 @@ async function stream(input: Buffer, cuts: number[], columns: number[], caseSens
 }
 
 const pieces = [
-  FROM, FROM.replace(/\//g, '\\/'), 'old.example.com', 'https://OLD.example.com', '\\', '\\\\', '\t', '\n', '\r', '\b', '\f', '\v',
-  'é', '漢字', '🖖', ' ', 'x', '"', '\\N', 'N', ':', ';', '/',
+  FROM,
+  FROM.replace(/\//g, '\\/'),
+  'old.example.com',
+  'https://OLD.example.com',
+  '\\',
+  '\\\\',
+  '\t',
+  '\n',
+  '\r',
+  '\b',
+  '\f',
+  '\v',
+  'é',
+  '漢字',
+  '🖖',
+  ' ',
+  'x',
+  '"',
+  '\\N',
+  'N',
+  ':',
+  ';',
+  '/',
 ];
 const plain = fc.array(fc.constantFrom(...pieces), { maxLength: 6 }).map((p) => p.join(''));
 const value = fc.oneof(
@@ -117,16 +157,19 @@ describe('CopyStream rewrite', () => {
 describe('rewriteBuffer', () => {
   it('gives the UTF-8 bytes of rewrite() and counts the same', () => {
     fc.assert(
-      fc.property(value.filter((v): v is string => v !== null), (v) => {
-        const a = createRewriter(pairs);
-        const b = createRewriter(pairs);
-        const input = Buffer.from(v);
-        const out = a.rewriteBuffer(input);
-        const expected = b.rewrite(v);
-        expect(out.toString('latin1')).toBe(Buffer.from(expected).toString('latin1'));
-        expect(out === input).toBe(expected === v);
-        expect(a.stats).toEqual(b.stats);
-      }),
+      fc.property(
+        value.filter((v): v is string => v !== null),
+        (v) => {
+          const a = createRewriter(pairs);
+          const b = createRewriter(pairs);
+          const input = Buffer.from(v);
+          const out = a.rewriteBuffer(input);
+          const expected = b.rewrite(v);
+          expect(out.toString('latin1')).toBe(Buffer.from(expected).toString('latin1'));
+          expect(out === input).toBe(expected === v);
+          expect(a.stats).toEqual(b.stats);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -134,6 +177,8 @@ describe('rewriteBuffer', () => {
   it('replaces byte for byte in values that are not UTF-8', () => {
     const rw = createRewriter(pairs);
     const v = Buffer.concat([Buffer.from([0xff, 0xc3]), Buffer.from(FROM), Buffer.from([0x80])]);
-    expect(rw.rewriteBuffer(v)).toEqual(Buffer.concat([Buffer.from([0xff, 0xc3]), Buffer.from(TO), Buffer.from([0x80])]));
+    expect(rw.rewriteBuffer(v)).toEqual(
+      Buffer.concat([Buffer.from([0xff, 0xc3]), Buffer.from(TO), Buffer.from([0x80])]),
+    );
   });
 });

@@ -64,9 +64,23 @@ interface ServerFault {
 const world = {
   envs: new Map<string, Env>(),
   vars: new Map<string, Record<string, string>>(),
-  proxies: [] as { id: string; domain: string; proxyPort: number; applicationPort: number; serviceId: string; environmentId: string; syncStatus: string }[],
+  proxies: [] as {
+    id: string;
+    domain: string;
+    proxyPort: number;
+    applicationPort: number;
+    serviceId: string;
+    environmentId: string;
+    syncStatus: string;
+  }[],
   pendingProxy: null as null | { port: number; serviceId: string; environmentId: string; pollsLeft: number },
-  serviceDomains: [] as { id: string; domain: string; targetPort: number | null; environmentId: string; serviceId: string }[],
+  serviceDomains: [] as {
+    id: string;
+    domain: string;
+    targetPort: number | null;
+    environmentId: string;
+    serviceId: string;
+  }[],
   projects: [] as { id: string; name: string; createdAt: string }[],
   calls: [] as string[],
   executed: [] as string[],
@@ -87,13 +101,22 @@ function resetWorld(): void {
   world.headers = [];
   world.faults = [];
   world.envs.set(PROD_ID, env(PROD_ID, 'production', null));
-  world.vars.set(`${PROD_ID}/${SERVICE_ID}`, { DATABASE_URL: 'postgres://app:s3cr3t-pa55@db:5432/app', API_KEY: 'sk-live-abcdef123456' });
+  world.vars.set(`${PROD_ID}/${SERVICE_ID}`, {
+    DATABASE_URL: 'postgres://app:s3cr3t-pa55@db:5432/app',
+    API_KEY: 'sk-live-abcdef123456',
+  });
 }
 
 function env(id: string, name: string, source: Env | null): Env {
   const t = new Date().toISOString();
   return {
-    id, name, projectId: PROJECT_ID, isEphemeral: false, createdAt: t, updatedAt: t, unmergedChangesCount: 0,
+    id,
+    name,
+    projectId: PROJECT_ID,
+    isEphemeral: false,
+    createdAt: t,
+    updatedAt: t,
+    unmergedChangesCount: 0,
     sourceEnvironment: source ? { id: source.id, name: source.name } : null,
   };
 }
@@ -108,7 +131,12 @@ function conn<T>(items: T[], args: { first?: number; after?: string }) {
   const end = start + page.length;
   return {
     edges: page.map((node, i) => ({ node, cursor: String(start + i + 1) })),
-    pageInfo: { hasNextPage: end < items.length, endCursor: String(end), hasPreviousPage: start > 0, startCursor: String(start) },
+    pageInfo: {
+      hasNextPage: end < items.length,
+      endCursor: String(end),
+      hasPreviousPage: start > 0,
+      startCursor: String(start),
+    },
   };
 }
 
@@ -122,22 +150,55 @@ function envObject(e: Env) {
     serviceInstances: (a: { first?: number; after?: string }) =>
       conn(
         [SERVICE_ID, 'svc-worker', 'svc-db'].map((sid) => ({
-          id: `si-${sid}-${e.id}`, serviceId: sid, serviceName: sid.slice(4), environmentId: e.id,
-          source: { image: sid === 'svc-db' ? 'postgres:16' : null, repo: sid === 'svc-db' ? null : 'acme/app' },
-          startCommand: null, buildCommand: null, rootDirectory: null, healthcheckPath: '/health', numReplicas: 1,
-          region: 'us-west2', restartPolicyType: 'ON_FAILURE',
-          domains: { serviceDomains: world.serviceDomains.filter((d) => d.environmentId === e.id && d.serviceId === sid), customDomains: [] },
+          id: `si-${sid}-${e.id}`,
+          serviceId: sid,
+          serviceName: sid.slice(4),
+          environmentId: e.id,
+          source: {
+            image: sid === 'svc-db' ? 'postgres:16' : null,
+            repo: sid === 'svc-db' ? null : 'acme/app',
+          },
+          startCommand: null,
+          buildCommand: null,
+          rootDirectory: null,
+          healthcheckPath: '/health',
+          numReplicas: 1,
+          region: 'us-west2',
+          restartPolicyType: 'ON_FAILURE',
+          domains: {
+            serviceDomains: world.serviceDomains.filter(
+              (d) => d.environmentId === e.id && d.serviceId === sid,
+            ),
+            customDomains: [],
+          },
           latestDeployment: null,
         })),
         a,
       ),
     volumeInstances: (a: { first?: number; after?: string }) =>
-      conn([{ id: `vi-${e.id}`, volumeId: 'vol-1', serviceId: 'svc-db', mountPath: '/var/lib/postgresql/data', sizeMB: 5000, currentSizeMB: 120.5, state: 'READY', volume: { id: 'vol-1', name: 'pgdata' } }], a),
+      conn(
+        [
+          {
+            id: `vi-${e.id}`,
+            volumeId: 'vol-1',
+            serviceId: 'svc-db',
+            mountPath: '/var/lib/postgresql/data',
+            sizeMB: 5000,
+            currentSizeMB: 120.5,
+            state: 'READY',
+            volume: { id: 'vol-1', name: 'pgdata' },
+          },
+        ],
+        a,
+      ),
     config: ({ decryptVariables }: { decryptVariables?: boolean }) => ({
       services: {
         [SERVICE_ID]: {
           variables: Object.fromEntries(
-            Object.entries(world.vars.get(`${e.id}/${SERVICE_ID}`) ?? {}).map(([k, v]) => [k, decryptVariables ? { value: v } : {}]),
+            Object.entries(world.vars.get(`${e.id}/${SERVICE_ID}`) ?? {}).map(([k, v]) => [
+              k,
+              decryptVariables ? { value: v } : {},
+            ]),
           ),
         },
       },
@@ -162,29 +223,49 @@ function rootValue(auth: Auth) {
     },
     projectToken: () => {
       if (auth !== 'project') throw new Error('Project Token not found');
-      return { projectId: PROJECT_ID, environmentId: PROD_ID, project: { id: PROJECT_ID, name: 'acme' }, environment: { id: PROD_ID, name: 'production' } };
+      return {
+        projectId: PROJECT_ID,
+        environmentId: PROD_ID,
+        project: { id: PROJECT_ID, name: 'acme' },
+        environment: { id: PROD_ID, name: 'production' },
+      };
     },
     project: ({ id }: { id: string }) => {
       if (auth === null || id === FORBIDDEN_PROJECT) throw new Error('Not Authorized');
       if (id !== PROJECT_ID) throw new Error('Project not found');
       return {
-        id, name: 'acme', workspaceId: 'ws-1',
+        id,
+        name: 'acme',
+        workspaceId: 'ws-1',
         environments: (a: { first?: number; after?: string }) => conn([...world.envs.values()], a),
         services: (a: { first?: number; after?: string }) =>
-          conn([SERVICE_ID, 'svc-worker', 'svc-db'].map((s) => ({ id: s, name: s.slice(4) })), a),
+          conn(
+            [SERVICE_ID, 'svc-worker', 'svc-db'].map((s) => ({ id: s, name: s.slice(4) })),
+            a,
+          ),
       };
     },
     environments: (a: { projectId: string; first?: number; after?: string; isEphemeral?: boolean }) => {
       needApi(auth);
-      const list = [...world.envs.values()].filter((e) => a.isEphemeral === undefined || e.isEphemeral === a.isEphemeral);
+      const list = [...world.envs.values()].filter(
+        (e) => a.isEphemeral === undefined || e.isEphemeral === a.isEphemeral,
+      );
       return conn(list, a);
     },
     environment: ({ id }: { id: string }) => envObject(findEnv(id)),
-    environmentCreate: ({ input }: { input: { name: string; projectId: string; sourceEnvironmentId?: string; ephemeral?: boolean } }) => {
+    environmentCreate: ({
+      input,
+    }: {
+      input: { name: string; projectId: string; sourceEnvironmentId?: string; ephemeral?: boolean };
+    }) => {
       needApi(auth);
-      if ([...world.envs.values()].some((e) => e.name === input.name)) throw new Error('environment with that name already exists');
+      if ([...world.envs.values()].some((e) => e.name === input.name))
+        throw new Error('environment with that name already exists');
       const id = `env-${world.nextId++}`;
-      const created = { ...env(id, input.name, input.sourceEnvironmentId ? findEnv(input.sourceEnvironmentId) : null), isEphemeral: !!input.ephemeral };
+      const created = {
+        ...env(id, input.name, input.sourceEnvironmentId ? findEnv(input.sourceEnvironmentId) : null),
+        isEphemeral: !!input.ephemeral,
+      };
       world.envs.set(id, created);
       return created;
     },
@@ -194,8 +275,18 @@ function rootValue(auth: Auth) {
       world.envs.delete(id);
       return true;
     },
-    variables: (a: { environmentId: string; serviceId?: string }) => world.vars.get(`${a.environmentId}/${a.serviceId ?? 'shared'}`) ?? {},
-    variableCollectionUpsert: ({ input }: { input: { environmentId: string; serviceId?: string; variables: Record<string, string>; replace?: boolean } }) => {
+    variables: (a: { environmentId: string; serviceId?: string }) =>
+      world.vars.get(`${a.environmentId}/${a.serviceId ?? 'shared'}`) ?? {},
+    variableCollectionUpsert: ({
+      input,
+    }: {
+      input: {
+        environmentId: string;
+        serviceId?: string;
+        variables: Record<string, string>;
+        replace?: boolean;
+      };
+    }) => {
       const key = `${input.environmentId}/${input.serviceId ?? 'shared'}`;
       world.vars.set(key, { ...(input.replace ? {} : world.vars.get(key)), ...input.variables });
       return true;
@@ -203,12 +294,26 @@ function rootValue(auth: Auth) {
     tcpProxies: (a: { environmentId: string; serviceId: string }) => {
       const p = world.pendingProxy;
       if (p && p.pollsLeft-- <= 0) {
-        world.proxies.push({ id: `tcp-${world.nextId++}`, domain: 'shuttle.proxy.rlwy.net', proxyPort: 15140, applicationPort: p.port, serviceId: p.serviceId, environmentId: p.environmentId, syncStatus: 'ACTIVE' });
+        world.proxies.push({
+          id: `tcp-${world.nextId++}`,
+          domain: 'shuttle.proxy.rlwy.net',
+          proxyPort: 15140,
+          applicationPort: p.port,
+          serviceId: p.serviceId,
+          environmentId: p.environmentId,
+          syncStatus: 'ACTIVE',
+        });
         world.pendingProxy = null;
       }
       return world.proxies.filter((x) => x.environmentId === a.environmentId && x.serviceId === a.serviceId);
     },
-    environmentPatchCommit: ({ environmentId, patch }: { environmentId: string; patch: { services: Record<string, { networking?: { tcpProxies?: Record<string, unknown> } }> } }) => {
+    environmentPatchCommit: ({
+      environmentId,
+      patch,
+    }: {
+      environmentId: string;
+      patch: { services: Record<string, { networking?: { tcpProxies?: Record<string, unknown> } }> };
+    }) => {
       for (const [serviceId, svc] of Object.entries(patch.services ?? {})) {
         for (const port of Object.keys(svc.networking?.tcpProxies ?? {})) {
           world.pendingProxy = { port: Number(port), serviceId, environmentId, pollsLeft: 2 };
@@ -217,7 +322,10 @@ function rootValue(auth: Auth) {
       return `patch-${world.nextId++}`;
     },
     serviceInstance: ({ environmentId, serviceId }: { environmentId: string; serviceId: string }) =>
-      envObject(findEnv(environmentId)).serviceInstances({}).edges.map((e) => e.node).find((s) => s.serviceId === serviceId),
+      envObject(findEnv(environmentId))
+        .serviceInstances({})
+        .edges.map((e) => e.node)
+        .find((s) => s.serviceId === serviceId),
     projectCreate: ({ input }: { input: { name: string } }) => {
       needApi(auth);
       const p = { id: `proj-${world.nextId++}`, name: input.name, createdAt: new Date().toISOString() };
@@ -234,8 +342,18 @@ function rootValue(auth: Auth) {
       world.projects = world.projects.filter((p) => p.id !== id);
       return true;
     },
-    serviceDomainCreate: ({ input }: { input: { environmentId: string; serviceId: string; targetPort?: number } }) => {
-      const d = { id: `sd-${world.nextId++}`, domain: `web-${world.nextId}.up.railway.app`, targetPort: input.targetPort ?? null, environmentId: input.environmentId, serviceId: input.serviceId };
+    serviceDomainCreate: ({
+      input,
+    }: {
+      input: { environmentId: string; serviceId: string; targetPort?: number };
+    }) => {
+      const d = {
+        id: `sd-${world.nextId++}`,
+        domain: `web-${world.nextId}.up.railway.app`,
+        targetPort: input.targetPort ?? null,
+        environmentId: input.environmentId,
+        serviceId: input.serviceId,
+      };
       world.serviceDomains.push(d);
       return d;
     },
@@ -257,7 +375,11 @@ function authOf(h: http.IncomingHttpHeaders): Auth {
 async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   let raw = '';
   for await (const chunk of req) raw += chunk;
-  const body = JSON.parse(raw) as { query: string; variables?: Record<string, unknown>; operationName?: string };
+  const body = JSON.parse(raw) as {
+    query: string;
+    variables?: Record<string, unknown>;
+    operationName?: string;
+  };
   const op = body.operationName ?? '?';
   world.calls.push(op);
   world.headers.push(req.headers);
@@ -272,16 +394,37 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   res.setHeader('content-type', 'application/json');
   if (errors.length > 0) {
     res.statusCode = 400;
-    res.end(JSON.stringify({ errors: errors.map((e) => ({ message: e.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) }));
+    res.end(
+      JSON.stringify({
+        errors: errors.map((e) => ({
+          message: e.message,
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        })),
+      }),
+    );
     return;
   }
   world.executed.push(op);
-  const result = await execute({ schema, document, rootValue: rootValue(authOf(req.headers)), variableValues: body.variables, operationName: op });
+  const result = await execute({
+    schema,
+    document,
+    rootValue: rootValue(authOf(req.headers)),
+    variableValues: body.variables,
+    operationName: op,
+  });
   if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
   res.end(
     JSON.stringify({
       data: result.data ?? null,
-      ...(result.errors ? { errors: result.errors.map((e) => ({ message: e.message, path: e.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } })) } : {}),
+      ...(result.errors
+        ? {
+            errors: result.errors.map((e) => ({
+              message: e.message,
+              path: e.path,
+              extensions: { code: 'INTERNAL_SERVER_ERROR' },
+            })),
+          }
+        : {}),
     }),
   );
 }
@@ -322,7 +465,13 @@ function client(opts: Partial<RailwayClientOptions> = {}): RailwayClient {
 }
 
 /** nock: answer the next `times` requests for `operation` with a fault; the rest reach the server. */
-function injectReply(operation: string, status: number, body: string, headers: Record<string, string> = {}, times = 1) {
+function injectReply(
+  operation: string,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+  times = 1,
+) {
   return nock(origin, { allowUnmocked: true })
     .post('/graphql/v2', (b: { operationName?: string }) => b.operationName === operation)
     .times(times)
@@ -340,7 +489,8 @@ async function caught(p: Promise<unknown>): Promise<Error> {
 
 function assertNoSecrets(err: Error): void {
   const text = `${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? {})}`;
-  for (const s of [ACCOUNT_TOKEN, WORKSPACE_TOKEN, PROJECT_TOKEN, 's3cr3t-pa55', 'sk-live-abcdef123456']) expect(text).not.toContain(s);
+  for (const s of [ACCOUNT_TOKEN, WORKSPACE_TOKEN, PROJECT_TOKEN, 's3cr3t-pa55', 'sk-live-abcdef123456'])
+    expect(text).not.toContain(s);
 }
 
 beforeEach(() => {
@@ -361,7 +511,13 @@ describe('RailwayClient: reads', () => {
     for (let i = 0; i < 4; i++) await c.createEnvironment({ projectId: PROJECT_ID, name: `staging-${i}` });
     const p = await c.getProject(PROJECT_ID);
     expect(p.name).toBe('acme');
-    expect(p.environments.map((e) => e.name).sort()).toEqual(['production', 'staging-0', 'staging-1', 'staging-2', 'staging-3']);
+    expect(p.environments.map((e) => e.name).sort()).toEqual([
+      'production',
+      'staging-0',
+      'staging-1',
+      'staging-2',
+      'staging-3',
+    ]);
     expect(p.services.map((s) => s.id)).toEqual([SERVICE_ID, 'svc-worker', 'svc-db']);
     expect(world.calls).toContain('ProjectServicesPage');
     expect((await c.listEnvironments(PROJECT_ID)).length).toBe(5);
@@ -373,13 +529,22 @@ describe('RailwayClient: reads', () => {
     expect(e.name).toBe('production');
     expect(e.serviceInstances.map((s) => s.serviceId)).toEqual([SERVICE_ID, 'svc-worker', 'svc-db']);
     expect(e.serviceInstances[2]!.source).toEqual({ image: 'postgres:16', repo: null });
-    expect(e.volumeInstances[0]).toMatchObject({ volumeName: 'pgdata', mountPath: '/var/lib/postgresql/data', sizeMB: 5000 });
+    expect(e.volumeInstances[0]).toMatchObject({
+      volumeName: 'pgdata',
+      mountPath: '/var/lib/postgresql/data',
+      sizeMB: 5000,
+    });
     expect(e.unmergedChangesCount).toBe(0);
   });
 
   it('registers every variable value it reads as a secret', async () => {
     const c = client();
-    const vars = await c.getVariables({ projectId: PROJECT_ID, environmentId: PROD_ID, serviceId: SERVICE_ID, unrendered: true });
+    const vars = await c.getVariables({
+      projectId: PROJECT_ID,
+      environmentId: PROD_ID,
+      serviceId: SERVICE_ID,
+      unrendered: true,
+    });
     expect(vars.API_KEY).toBe('sk-live-abcdef123456');
     expect(redact(`key=${vars.API_KEY}`)).toBe('key=***');
     clearSecrets();
@@ -389,10 +554,19 @@ describe('RailwayClient: reads', () => {
   });
 
   it('whoami: account token → me; workspace token → apiToken workspaces; project token → projectToken', async () => {
-    expect(await client().whoami()).toEqual({ kind: 'account', user: { id: 'user-1', name: 'Ada', email: 'ada@example.com' } });
-    expect(await client({ apiToken: WORKSPACE_TOKEN }).whoami()).toEqual({ kind: 'workspace', workspaces: [{ id: 'ws-1', name: 'Acme' }] });
+    expect(await client().whoami()).toEqual({
+      kind: 'account',
+      user: { id: 'user-1', name: 'Ada', email: 'ada@example.com' },
+    });
+    expect(await client({ apiToken: WORKSPACE_TOKEN }).whoami()).toEqual({
+      kind: 'workspace',
+      workspaces: [{ id: 'ws-1', name: 'Acme' }],
+    });
     expect(await client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).whoami()).toMatchObject({
-      kind: 'project', projectId: PROJECT_ID, environmentId: PROD_ID, environmentName: 'production',
+      kind: 'project',
+      projectId: PROJECT_ID,
+      environmentId: PROD_ID,
+      environmentName: 'production',
     });
   });
 });
@@ -427,20 +601,45 @@ describe('RailwayClient: auth headers', () => {
     };
     expectInvalid({}, 'RAILWAY_API_TOKEN', /RAILWAY_API_TOKEN is not set/);
     expectInvalid({ RAILWAY_API_TOKEN: 'abc def-ghijkl' }, 'RAILWAY_API_TOKEN', /without spaces/);
-    expectInvalid({ RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'ftp://x/graphql' }, 'RAILWAY_API_URL', /http\(s\) URL/);
-    expectInvalid({ RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'not a url' }, 'RAILWAY_API_URL', /http\(s\) URL/);
-    expectInvalid({ RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '1.5' }, 'RAILWAY_HTTP_TIMEOUT', /whole number of seconds/);
-    expectInvalid({ RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '0' }, 'RAILWAY_HTTP_TIMEOUT', /between 1 and 3600/);
-    const c = railwayClientFromEnv({ RAILWAY_TOKEN: PROJECT_TOKEN, RAILWAY_API_URL: endpoint, RAILWAY_HTTP_TIMEOUT: '30' });
+    expectInvalid(
+      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'ftp://x/graphql' },
+      'RAILWAY_API_URL',
+      /http\(s\) URL/,
+    );
+    expectInvalid(
+      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'not a url' },
+      'RAILWAY_API_URL',
+      /http\(s\) URL/,
+    );
+    expectInvalid(
+      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '1.5' },
+      'RAILWAY_HTTP_TIMEOUT',
+      /whole number of seconds/,
+    );
+    expectInvalid(
+      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '0' },
+      'RAILWAY_HTTP_TIMEOUT',
+      /between 1 and 3600/,
+    );
+    const c = railwayClientFromEnv({
+      RAILWAY_TOKEN: PROJECT_TOKEN,
+      RAILWAY_API_URL: endpoint,
+      RAILWAY_HTTP_TIMEOUT: '30',
+    });
     expect(c.authMode).toBe('project');
-    expect(railwayClientFromEnv({ RAILWAY_TOKEN: PROJECT_TOKEN, RAILWAY_API_TOKEN: ACCOUNT_TOKEN }).authMode).toBe('api');
+    expect(
+      railwayClientFromEnv({ RAILWAY_TOKEN: PROJECT_TOKEN, RAILWAY_API_TOKEN: ACCOUNT_TOKEN }).authMode,
+    ).toBe('api');
     expect(redact(`t=${PROJECT_TOKEN}`)).toBe('t=***');
   });
 });
 
 describe('RailwayClient: retries', () => {
   it('429 with Retry-After: waits at least that long, then succeeds', async () => {
-    const scope = injectReply('Project', 429, '{"data":null}', { 'Retry-After': '3', 'content-type': 'application/json' });
+    const scope = injectReply('Project', 429, '{"data":null}', {
+      'Retry-After': '3',
+      'content-type': 'application/json',
+    });
     const p = await client().getProject(PROJECT_ID);
     expect(p.id).toBe(PROJECT_ID);
     expect(scope.isDone()).toBe(true);
@@ -450,14 +649,23 @@ describe('RailwayClient: retries', () => {
 
   it('429 with only X-RateLimit-Reset (epoch seconds) is honoured too', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 4);
-    injectReply('Project', 429, '{"data":null}', { 'X-RateLimit-Reset': reset, 'content-type': 'application/json' });
+    injectReply('Project', 429, '{"data":null}', {
+      'X-RateLimit-Reset': reset,
+      'content-type': 'application/json',
+    });
     await client().getProject(PROJECT_ID);
     expect(delays[0]).toBeGreaterThanOrEqual(2000);
     expect(delays[0]).toBeLessThanOrEqual(4000);
   });
 
   it('429 that keeps coming gives up with RailwayRateLimitError carrying the wait', async () => {
-    injectReply('Project', 429, '{"data":null}', { 'Retry-After': '2', 'content-type': 'application/json' }, 10);
+    injectReply(
+      'Project',
+      429,
+      '{"data":null}',
+      { 'Retry-After': '2', 'content-type': 'application/json' },
+      10,
+    );
     const err = await caught(client().getProject(PROJECT_ID));
     expect(err).toBeInstanceOf(RailwayRateLimitError);
     expect((err as RailwayRateLimitError).retryAfterMs).toBe(2000);
@@ -466,7 +674,10 @@ describe('RailwayClient: retries', () => {
   });
 
   it('a Retry-After longer than the cap is not waited out', async () => {
-    injectReply('Project', 429, '{"data":null}', { 'Retry-After': '3600', 'content-type': 'application/json' });
+    injectReply('Project', 429, '{"data":null}', {
+      'Retry-After': '3600',
+      'content-type': 'application/json',
+    });
     const err = await caught(client().getProject(PROJECT_ID));
     expect(err).toBeInstanceOf(RailwayRateLimitError);
     expect(err.message).toMatch(/wait 3600 s/);
@@ -474,7 +685,9 @@ describe('RailwayClient: retries', () => {
   });
 
   it('5xx then success', async () => {
-    injectReply('Project', 502, '{"errors":[{"message":"Bad Gateway"}]}', { 'content-type': 'application/json' });
+    injectReply('Project', 502, '{"errors":[{"message":"Bad Gateway"}]}', {
+      'content-type': 'application/json',
+    });
     injectReply('Project', 503, 'Service Unavailable', { 'content-type': 'text/plain' });
     expect((await client().getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
     expect(delays).toHaveLength(2);
@@ -491,7 +704,13 @@ describe('RailwayClient: retries', () => {
   });
 
   it('retries are bounded: gives up with RailwayUnavailableError after retries+1 attempts', async () => {
-    const scope = injectReply('Project', 503, '{"errors":[{"message":"upstream"}]}', { 'content-type': 'application/json' }, 4);
+    const scope = injectReply(
+      'Project',
+      503,
+      '{"errors":[{"message":"upstream"}]}',
+      { 'content-type': 'application/json' },
+      4,
+    );
     const err = await caught(client().getProject(PROJECT_ID));
     expect(err).toBeInstanceOf(RailwayUnavailableError);
     expect(err.message).toMatch(/failed 4 times, last with HTTP 503/);
@@ -502,7 +721,8 @@ describe('RailwayClient: retries', () => {
   });
 
   it('an HTML (Cloudflare) 403 page is survived, and named when it persists', async () => {
-    const html = '<!DOCTYPE html><html><title>Access denied | backboard.railway.com used Cloudflare to restrict access</title></html>';
+    const html =
+      '<!DOCTYPE html><html><title>Access denied | backboard.railway.com used Cloudflare to restrict access</title></html>';
     injectReply('Project', 403, html, { 'content-type': 'text/html' });
     expect((await client().getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
     injectReply('Project', 403, html, { 'content-type': 'text/html' }, 4);
@@ -529,10 +749,17 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
   });
 
   it('with a project token the auth error names RAILWAY_TOKEN; an unknown project token says it is invalid', async () => {
-    const err = await caught(client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).createEnvironment({ projectId: PROJECT_ID, name: 'x' }));
+    const err = await caught(
+      client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).createEnvironment({
+        projectId: PROJECT_ID,
+        name: 'x',
+      }),
+    );
     expect(err).toBeInstanceOf(RailwayAuthError);
     expect(err.message).toMatch(/^RAILWAY_TOKEN cannot access environment "x" in project proj-1111/);
-    const bad = await caught(client({ apiToken: undefined, projectToken: 'unknown-project-token-123' }).whoami());
+    const bad = await caught(
+      client({ apiToken: undefined, projectToken: 'unknown-project-token-123' }).whoami(),
+    );
     expect(bad).toBeInstanceOf(RailwayAuthError);
     expect(bad.message).toMatch(/Invalid RAILWAY_TOKEN/);
     expect(bad.message).not.toContain('unknown-project-token-123');
@@ -550,7 +777,14 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
     const scope = injectReply(
       'Project',
       400,
-      JSON.stringify({ errors: [{ message: 'Cannot query field "nope" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }),
+      JSON.stringify({
+        errors: [
+          {
+            message: 'Cannot query field "nope" on type "Query".',
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          },
+        ],
+      }),
       { 'content-type': 'application/json' },
       2,
     );
@@ -566,11 +800,23 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
     injectReply(
       'VariableCollectionUpsert',
       400,
-      JSON.stringify({ errors: [{ message: 'Variable "$input" got invalid value "hunter2-password-xyz"', extensions: { code: 'BAD_USER_INPUT' } }] }),
+      JSON.stringify({
+        errors: [
+          {
+            message: 'Variable "$input" got invalid value "hunter2-password-xyz"',
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      }),
       { 'content-type': 'application/json' },
     );
     const err = await caught(
-      client().upsertVariables({ projectId: PROJECT_ID, environmentId: PROD_ID, serviceId: SERVICE_ID, variables: { PASSWORD: 'hunter2-password-xyz' } }),
+      client().upsertVariables({
+        projectId: PROJECT_ID,
+        environmentId: PROD_ID,
+        serviceId: SERVICE_ID,
+        variables: { PASSWORD: 'hunter2-password-xyz' },
+      }),
     );
     expect(err).toBeInstanceOf(RailwayValidationError);
     expect(err.message).not.toContain('hunter2-password-xyz');
@@ -581,7 +827,11 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
 describe('RailwayClient: non-idempotent mutations are not blindly retried', () => {
   it('environmentCreate that timed out but DID happen returns the existing environment, created once', async () => {
     world.faults.push({ op: 'EnvironmentCreate', kind: 'slow', ms: 800 });
-    const created = await client({ timeoutMs: 300 }).createEnvironment({ projectId: PROJECT_ID, name: 'staging-a', sourceEnvironmentId: PROD_ID });
+    const created = await client({ timeoutMs: 300 }).createEnvironment({
+      projectId: PROJECT_ID,
+      name: 'staging-a',
+      sourceEnvironmentId: PROD_ID,
+    });
     expect(created.name).toBe('staging-a');
     expect(created.sourceEnvironment).toEqual({ id: PROD_ID, name: 'production' });
     expect(world.calls.filter((o) => o === 'EnvironmentCreate')).toHaveLength(1);
@@ -591,7 +841,11 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
 
   it('environmentCreate whose connection dropped before it ran is looked up, then retried', async () => {
     world.faults.push({ op: 'EnvironmentCreate', kind: 'reset' });
-    const created = await client().createEnvironment({ projectId: PROJECT_ID, name: 'staging-b', ephemeral: true });
+    const created = await client().createEnvironment({
+      projectId: PROJECT_ID,
+      name: 'staging-b',
+      ephemeral: true,
+    });
     expect(created).toMatchObject({ name: 'staging-b', isEphemeral: true });
     expect(world.calls.filter((o) => o === 'EnvironmentCreate')).toHaveLength(2);
     expect(world.executed.filter((o) => o === 'EnvironmentCreate')).toHaveLength(1);
@@ -612,7 +866,10 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
   });
 
   it('a lost create next to an OLDER environment of that name is not claimed as ours', async () => {
-    world.envs.set('env-old', { ...env('env-old', 'staging-old', null), createdAt: '2020-01-01T00:00:00.000Z' });
+    world.envs.set('env-old', {
+      ...env('env-old', 'staging-old', null),
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
     nock(origin, { allowUnmocked: true })
       .post('/graphql/v2', (b: { operationName?: string }) => b.operationName === 'EnvironmentCreate')
       .reply(504, '<html>Gateway Timeout</html>', { 'content-type': 'text/html' });
@@ -622,9 +879,19 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
   });
 
   it('serviceDomainCreate that timed out but happened returns that domain without a second create', async () => {
-    world.serviceDomains.push({ id: 'sd-old', domain: 'old.up.railway.app', targetPort: null, environmentId: PROD_ID, serviceId: SERVICE_ID });
+    world.serviceDomains.push({
+      id: 'sd-old',
+      domain: 'old.up.railway.app',
+      targetPort: null,
+      environmentId: PROD_ID,
+      serviceId: SERVICE_ID,
+    });
     world.faults.push({ op: 'ServiceDomainCreate', kind: 'slow', ms: 800 });
-    const d = await client({ timeoutMs: 300 }).createServiceDomain({ environmentId: PROD_ID, serviceId: SERVICE_ID, targetPort: 8080 });
+    const d = await client({ timeoutMs: 300 }).createServiceDomain({
+      environmentId: PROD_ID,
+      serviceId: SERVICE_ID,
+      targetPort: 8080,
+    });
     expect(d.id).not.toBe('sd-old');
     expect(d.targetPort).toBe(8080);
     expect(world.serviceDomains).toHaveLength(2);
@@ -678,7 +945,9 @@ describe('RailwayClient: TCP proxy', () => {
     expect(world.calls).toContain('EnvironmentPatchCommit');
     expect(world.calls.filter((o) => o === 'TcpProxies').length).toBeGreaterThanOrEqual(3);
     const before = world.calls.length;
-    expect((await c.enableTcpProxy({ environmentId: PROD_ID, serviceId: 'svc-db', applicationPort: 5432 })).id).toBe(p.id);
+    expect(
+      (await c.enableTcpProxy({ environmentId: PROD_ID, serviceId: 'svc-db', applicationPort: 5432 })).id,
+    ).toBe(p.id);
     expect(world.calls.slice(before)).toEqual(['TcpProxies']);
   });
 });
@@ -687,7 +956,9 @@ describe('retry helpers', () => {
   it('parses Retry-After as seconds or an HTTP date, and X-RateLimit-Reset in its forms', () => {
     const now = Date.parse('2026-09-01T00:00:00Z');
     expect(parseRetryAfter(new Headers({ 'retry-after': '7' }), now)).toBe(7000);
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'Tue, 01 Sep 2026 00:00:12 GMT' }), now)).toBe(12_000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Tue, 01 Sep 2026 00:00:12 GMT' }), now)).toBe(
+      12_000,
+    );
     expect(parseRetryAfter(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 30) }), now)).toBe(30_000);
     expect(parseRetryAfter(new Headers({ 'x-ratelimit-reset': String(now + 5000) }), now)).toBe(5000);
     expect(parseRetryAfter(new Headers({ 'x-ratelimit-reset': '9' }), now)).toBe(9000);

@@ -22,9 +22,12 @@ describe('Railway operations', () => {
     expect(ALL_OPERATIONS.length).toBeGreaterThan(20);
   });
 
-  it.each(ALL_OPERATIONS.map((op) => [op.name, op] as const))('%s validates against the schema', (_name, op) => {
-    expect(errorsOf(op.document)).toEqual([]);
-  });
+  it.each(ALL_OPERATIONS.map((op) => [op.name, op] as const))(
+    '%s validates against the schema',
+    (_name, op) => {
+      expect(errorsOf(op.document)).toEqual([]);
+    },
+  );
 
   it.each(ALL_OPERATIONS.map((op) => [op.name, op] as const))(
     '%s is one named operation whose name and kind match its descriptor',
@@ -48,7 +51,10 @@ describe('Railway operations', () => {
 
   it('covers every method of RailwayClient, and only with listed operations', () => {
     const methods = Object.getOwnPropertyNames(RailwayClient.prototype).filter(
-      (m) => m !== 'constructor' && !m.startsWith('_') && typeof (RailwayClient.prototype as never)[m] === 'function',
+      (m) =>
+        m !== 'constructor' &&
+        !m.startsWith('_') &&
+        typeof (RailwayClient.prototype as never)[m] === 'function',
     );
     const mapped = Object.keys(METHOD_OPERATIONS);
     for (const m of mapped) expect(methods).toContain(m);

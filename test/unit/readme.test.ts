@@ -7,7 +7,8 @@ import { RailcloneEnvSchema } from '../../src/config/env.js';
 import { GatewayEnvSchema } from '../../src/gateway/config.js';
 
 const readme = readFileSync('README.md', 'utf8');
-const documented = (name: string) => readme.includes(`\`${name}\``) || readme.includes(`${name}\``) || readme.includes(`\`${name}`);
+const documented = (name: string) =>
+  readme.includes(`\`${name}\``) || readme.includes(`${name}\``) || readme.includes(`\`${name}`);
 
 describe('README configuration reference', () => {
   it('documents every environment variable the code validates', () => {
@@ -28,7 +29,9 @@ describe('README configuration reference', () => {
 
   it('documents every command of the CLI', () => {
     const help = execFileSync(process.execPath, ['dist/railclone.mjs', '--help'], { encoding: 'utf8' });
-    const commands = [...help.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const commands = [...help.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+)/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
     expect(commands.length).toBeGreaterThan(8);
     expect(commands.filter((c) => !new RegExp(`\\| \`${c}[ \`\\\\<]`).test(readme))).toEqual([]);
   });

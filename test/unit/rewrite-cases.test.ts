@@ -19,8 +19,9 @@ interface GoCase {
   expected?: string;
   enabled: boolean;
 }
-const goCases = (JSON.parse(readFileSync(path.join(refDir, 'go-search-replace-cases.json'), 'utf8')) as { cases: GoCase[] })
-  .cases;
+const goCases = (
+  JSON.parse(readFileSync(path.join(refDir, 'go-search-replace-cases.json'), 'utf8')) as { cases: GoCase[] }
+).cases;
 
 /** MySQL string-literal unescaping (what the server stores for a dump's quoted text). */
 function mysqlUnescape(s: string): string {
@@ -44,7 +45,8 @@ const GO_EXCLUDED: Record<string, string> = {
   'TestFix/Line break': 'same: length repair of invalid data',
   'TestFix/Escaped URL': 'same: length repair of invalid data',
   'TestFix/Many escaped characters (including escaped backslash)': 'same: length repair of invalid data',
-  'TestInput/Simple domain name': 'argument rules of a dump-line filter; we rewrite parsed values, so `s:`, `),(` are harmless',
+  'TestInput/Simple domain name':
+    'argument rules of a dump-line filter; we rewrite parsed values, so `s:`, `),(` are harmless',
   'TestInput/Short string': 'same: dump-filter argument rule',
   'TestInput/SQL string': 'same: dump-filter argument rule',
   'TestInput/Serialization structure': 'same: dump-filter argument rule',
@@ -54,7 +56,10 @@ describe('go-search-replace cases (value by value)', () => {
   it('the exclusion list is exactly as long as documented', () => {
     expect(Object.keys(GO_EXCLUDED)).toHaveLength(8);
     for (const key of Object.keys(GO_EXCLUDED)) {
-      expect(goCases.some((c) => `${c.suite}/${c.name}` === key), key).toBe(true);
+      expect(
+        goCases.some((c) => `${c.suite}/${c.name}` === key),
+        key,
+      ).toBe(true);
     }
   });
 
@@ -66,7 +71,10 @@ describe('go-search-replace cases (value by value)', () => {
 
   for (const c of runnable) {
     it(`${c.suite}: ${c.name}`, () => {
-      const pairs = (c.replacements ?? []).map((p) => ({ from: mysqlUnescape(p.from), to: mysqlUnescape(p.to) }));
+      const pairs = (c.replacements ?? []).map((p) => ({
+        from: mysqlUnescape(p.from),
+        to: mysqlUnescape(p.to),
+      }));
       const rw = createRewriter(pairs);
       const inputs = dumpValues(c.input as string);
       const expected = dumpValues(c.expected as string);
@@ -97,7 +105,9 @@ function must(m: RegExpMatchArray | null | undefined, what: string): RegExpMatch
   return m;
 }
 const docStrings = (text: string, kind: string) =>
-  [...text.matchAll(new RegExp(`STDOUT should ${kind}:\\n\\s*"""\\n\\s*(.*)\\n\\s*"""`, 'g'))].map((m) => m[1] as string);
+  [...text.matchAll(new RegExp(`STDOUT should ${kind}:\\n\\s*"""\\n\\s*(.*)\\n\\s*"""`, 'g'))].map(
+    (m) => m[1] as string,
+  );
 
 const WP_EXCLUDED: Record<string, string> = {
   'Warn and ignore type-hinted objects that have some error in deserialization':
@@ -117,7 +127,16 @@ describe('wp-cli feature scenarios (value level)', () => {
     const url = must(s.match(/'url' => '([^']+)'/), 'url')[1] as string;
     const [, from, to] = must(s.match(/`wp search-replace (\S+) (\S+)`/), 'pair');
     const shown = [...s.matchAll(/\| header_image_data \| (\{.*\}) +\|/g)].map((m) => m[1]);
-    const before = encode({ k: 'O', cls: 'stdClass', entries: [[{ k: 's', v: 'url' }, { k: 's', v: url }]] });
+    const before = encode({
+      k: 'O',
+      cls: 'stdClass',
+      entries: [
+        [
+          { k: 's', v: 'url' },
+          { k: 's', v: url },
+        ],
+      ],
+    });
     expect(phpJson(decode(before))).toBe(shown[0]);
     const after = createRewriter([{ from: from as string, to: to as string }]).rewrite(before);
     expect(phpJson(decode(after))).toBe(shown[1]);
@@ -135,7 +154,9 @@ describe('wp-cli feature scenarios (value level)', () => {
     expect(after).toContain(contains[1]);
     expect(after).not.toContain(notContains[0]);
     expect(rw1.stats.changed).toBe(1);
-    const back = createRewriter([{ from: runs[1]?.[1] as string, to: runs[1]?.[2] as string }]).rewrite(after);
+    const back = createRewriter([{ from: runs[1]?.[1] as string, to: runs[1]?.[2] as string }]).rewrite(
+      after,
+    );
     expect(back).toContain(contains[2]);
     expect(back).toBe(content);
   });
@@ -160,7 +181,9 @@ describe('wp-cli feature scenarios (value level)', () => {
   it('serialized inputs end as in --precise mode (values replaced, keys kept)', () => {
     const s = scenario('Ensure search and replace uses PHP (precise) mode when serialized data is found');
     const [, from, to] = must(s.match(/`wp search-replace (\w+) (\w+)`/), 'pair');
-    const inputs = [...s.slice(s.indexOf('Examples:')).matchAll(/\| ([aO]:.*?) +\|/g)].map((m) => m[1] as string);
+    const inputs = [...s.slice(s.indexOf('Examples:')).matchAll(/\| ([aO]:.*?) +\|/g)].map(
+      (m) => m[1] as string,
+    );
     expect(inputs).toHaveLength(2);
     const rw = createRewriter([{ from: from as string, to: to as string }]);
     for (const input of inputs) {
@@ -174,7 +197,11 @@ describe('wp-cli feature scenarios (value level)', () => {
   it('case sensitivity: replacement counts as the scenario states', () => {
     const s = scenario('Search / replace is case sensitive');
     const title = must(s.match(/--post_title='([^']+)'/), 'title')[1] as string;
-    const runs = [...s.matchAll(/`wp search-replace (\S+) (\S+)[^`]*`\n\s*Then STDOUT should contain:\n\s*"""\n\s*Success: (?:Made )?(\d+) replacement/g)];
+    const runs = [
+      ...s.matchAll(
+        /`wp search-replace (\S+) (\S+)[^`]*`\n\s*Then STDOUT should contain:\n\s*"""\n\s*Success: (?:Made )?(\d+) replacement/g,
+      ),
+    ];
     expect(runs).toHaveLength(4);
     for (const [, from, to, count] of runs) {
       const rw = createRewriter([{ from: from as string, to: to as string }]);
@@ -194,8 +221,13 @@ describe('wp-cli feature scenarios (value level)', () => {
   });
 
   it('a class wp-cli only walks when allowed: we walk any class', () => {
-    const s = scenario('The search_replace_unserialize_options hook allows overriding allowed_classes for unserialize');
-    const value = must(s.match(/VALUES \('cereal_isation','(.*?)'\)"/), 'value')[1]?.replace(/\\"/g, '"') as string;
+    const s = scenario(
+      'The search_replace_unserialize_options hook allows overriding allowed_classes for unserialize',
+    );
+    const value = must(s.match(/VALUES \('cereal_isation','(.*?)'\)"/), 'value')[1]?.replace(
+      /\\"/g,
+      '"',
+    ) as string;
     const [, from, to] = must(s.match(/--require=hook\.php search-replace (\S+) (\S+)`/), 'pair');
     const out = createRewriter([{ from: from as string, to: to as string }]).rewrite(value);
     expect(decode(out)).toEqual(mapStrings(decode(value), (x) => x.split(from as string).join(to as string)));
@@ -203,14 +235,32 @@ describe('wp-cli feature scenarios (value level)', () => {
   });
 
   it('iterable dictionary object (protected property holding an array)', () => {
-    const s = scenario('Search-replace updates iterable dictionary objects without dynamic property deprecations');
-    const cls = must(s.match(/new \\(WpOrg\\Requests\\Utility\\CaseInsensitiveDictionary)\(/), 'class')[1] as string;
+    const s = scenario(
+      'Search-replace updates iterable dictionary objects without dynamic property deprecations',
+    );
+    const cls = must(
+      s.match(/new \\(WpOrg\\Requests\\Utility\\CaseInsensitiveDictionary)\(/),
+      'class',
+    )[1] as string;
     const [, key, url] = must(s.match(/'(\w+)' => '([^']+)'/), 'entry');
     const [, from, to] = must(s.match(/SearchReplacer\( '([^']+)', '([^']+)'/), 'pair');
     const value = encode({
       k: 'O',
       cls,
-      entries: [[{ k: 's', v: '\0*\0data' }, { k: 'a', entries: [[{ k: 's', v: key as string }, { k: 's', v: url as string }]] }]],
+      entries: [
+        [
+          { k: 's', v: '\0*\0data' },
+          {
+            k: 'a',
+            entries: [
+              [
+                { k: 's', v: key as string },
+                { k: 's', v: url as string },
+              ],
+            ],
+          },
+        ],
+      ],
     });
     const out = createRewriter([{ from: from as string, to: to as string }]).rewrite(value);
     const [contains] = docStrings(s, 'contain');
@@ -222,7 +272,9 @@ describe('wp-cli feature scenarios (value level)', () => {
 
   it('excluded mysqli_result rows: class names untouched, malformed row byte-identical', () => {
     const s = scenario('Warn and ignore type-hinted objects that have some error in deserialization');
-    const values = [...s.matchAll(/VALUES \('cereal_isation(?:_2)?','(.*?)'\)"/g)].map((m) => (m[1] as string).replace(/\\"/g, '"'));
+    const values = [...s.matchAll(/VALUES \('cereal_isation(?:_2)?','(.*?)'\)"/g)].map((m) =>
+      (m[1] as string).replace(/\\"/g, '"'),
+    );
     expect(values).toHaveLength(2);
     const [, from, to] = must(s.match(/`wp search-replace (\S+) (\S+)`/), 'pair');
     const rw = createRewriter([{ from: from as string, to: to as string }]);

@@ -1,13 +1,21 @@
 // Byte-exactness and edge cases of the per-value rewriter and the column rules.
 import { describe, expect, it } from 'vitest';
-import { createRewriter, escapedForms, looksSerialized, shouldRewriteColumn, skipList, parseColumnList } from '../../src/data/rewrite/index.js';
+import {
+  createRewriter,
+  escapedForms,
+  looksSerialized,
+  shouldRewriteColumn,
+  skipList,
+  parseColumnList,
+} from '../../src/data/rewrite/index.js';
 import { ValidationError } from '../../src/util/errors.js';
 
 const rw = () => createRewriter([{ from: 'http://old.example', to: 'https://new.example' }]);
 
 describe('rewrite: byte exactness', () => {
   it('keeps float text exactly (no PHP re-rendering)', () => {
-    const v = 'a:3:{s:1:"f";d:0.1000000000000000055511151231257827;s:1:"u";s:22:"http://old.example/img";s:1:"g";d:54.26483359085116;}';
+    const v =
+      'a:3:{s:1:"f";d:0.1000000000000000055511151231257827;s:1:"u";s:22:"http://old.example/img";s:1:"g";d:54.26483359085116;}';
     expect(rw().rewrite(v)).toBe(
       'a:3:{s:1:"f";d:0.1000000000000000055511151231257827;s:1:"u";s:23:"https://new.example/img";s:1:"g";d:54.26483359085116;}',
     );
@@ -15,7 +23,9 @@ describe('rewrite: byte exactness', () => {
 
   it('rewrites inside objects of unknown classes and keeps the class and property names', () => {
     const v = 'O:14:"Unknown\\Widget":2:{s:6:"\0*\0url";s:18:"http://old.example";s:3:"cnt";i:-4;}';
-    expect(rw().rewrite(v)).toBe('O:14:"Unknown\\Widget":2:{s:6:"\0*\0url";s:19:"https://new.example";s:3:"cnt";i:-4;}');
+    expect(rw().rewrite(v)).toBe(
+      'O:14:"Unknown\\Widget":2:{s:6:"\0*\0url";s:19:"https://new.example";s:3:"cnt";i:-4;}',
+    );
   });
 
   it('never rewrites array keys', () => {
@@ -41,7 +51,8 @@ describe('rewrite: byte exactness', () => {
   });
 
   it('leaves C: custom-serialized payloads, references, booleans and null verbatim', () => {
-    const v = 'a:5:{i:0;C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}i:1;s:18:"http://old.example";i:2;r:2;i:3;b:1;i:4;N;}';
+    const v =
+      'a:5:{i:0;C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}i:1;s:18:"http://old.example";i:2;r:2;i:3;b:1;i:4;N;}';
     expect(rw().rewrite(v)).toBe(
       'a:5:{i:0;C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}i:1;s:19:"https://new.example";i:2;r:2;i:3;b:1;i:4;N;}',
     );
@@ -54,7 +65,11 @@ describe('rewrite: byte exactness', () => {
   });
 
   it('leaves malformed serialized-looking values byte-identical', () => {
-    for (const v of ['a:2:{s:18:"http://old.example";}', 's:18:"http://old.example";garbage;', 'O:3:"Foo":1:{s:1:"u";s:18:"http://old.example"}']) {
+    for (const v of [
+      'a:2:{s:18:"http://old.example";}',
+      's:18:"http://old.example";garbage;',
+      'O:3:"Foo":1:{s:1:"u";s:18:"http://old.example"}',
+    ]) {
       const r = rw();
       expect(r.rewrite(v)).toBe(v);
       expect(r.stats.malformed).toBe(1);
@@ -92,11 +107,15 @@ describe('rewrite: byte exactness', () => {
     const payload = Buffer.concat([Buffer.from('http://old.example'), Buffer.from([0xff, 0xfe])]);
     const v = Buffer.concat([Buffer.from(`s:${payload.length}:"`), payload, Buffer.from('";')]);
     const out = rw().rewriteBuffer(v);
-    expect(out).toEqual(Buffer.concat([Buffer.from('s:21:"https://new.example'), Buffer.from([0xff, 0xfe]), Buffer.from('";')]));
+    expect(out).toEqual(
+      Buffer.concat([Buffer.from('s:21:"https://new.example'), Buffer.from([0xff, 0xfe]), Buffer.from('";')]),
+    );
   });
 
   it('case-insensitive mode folds ASCII letters only', () => {
-    const r = createRewriter([{ from: 'http://Old.Example', to: 'https://new.example' }], { caseSensitive: false });
+    const r = createRewriter([{ from: 'http://Old.Example', to: 'https://new.example' }], {
+      caseSensitive: false,
+    });
     expect(r.rewrite('x HTTP://OLD.example y')).toBe('x https://new.example y');
     expect(r.rewrite('s:18:"http://old.EXAMPLE";')).toBe('s:19:"https://new.example";');
     expect(createRewriter([{ from: 'Ä', to: 'x' }], { caseSensitive: false }).rewrite('ä')).toBe('ä');

@@ -35,9 +35,31 @@ function toPVal(m: M, fn: (s: string) => string): PVal {
 const identity = (s: string) => s;
 const replaced = (s: string) => s.split(FROM).join(TO).split(FROM_JSON).join(TO_JSON);
 
-const fragments = ['a', 'Z', ' ', '"', ';', '}', '{', ':', '\\', '/', '\n', 'é', '漢字', '🖖', 's:3:"', 'ü', '\0'];
+const fragments = [
+  'a',
+  'Z',
+  ' ',
+  '"',
+  ';',
+  '}',
+  '{',
+  ':',
+  '\\',
+  '/',
+  '\n',
+  'é',
+  '漢字',
+  '🖖',
+  's:3:"',
+  'ü',
+  '\0',
+];
 const textWith = (needles: string[]) =>
-  fc.array(fc.oneof(fc.constantFrom(...fragments), fc.constantFrom(...needles), fc.string({ maxLength: 4 })), { maxLength: 8 })
+  fc
+    .array(
+      fc.oneof(fc.constantFrom(...fragments), fc.constantFrom(...needles), fc.string({ maxLength: 4 })),
+      { maxLength: 8 },
+    )
     .map((parts) => parts.join(''))
     // A plain leaf must not look like serialized data by accident (that is the nested kind's job).
     .map((s) => (/^\s*[saOCidbErRN][:;]/.test(s) ? `~${s}` : s));
@@ -53,7 +75,16 @@ function modelArb(needles: string[]) {
       fc.constant<PVal>({ k: 'N' }),
       fc.boolean().map((v): PVal => ({ k: 'b', v })),
       fc.integer().map((n): PVal => ({ k: 'i', raw: String(n) })),
-      fc.constantFrom('0.1000000000000000055511151231257827', '54.26483359085116', 'INF', '-INF', 'NAN', '1.0E+25', '-0')
+      fc
+        .constantFrom(
+          '0.1000000000000000055511151231257827',
+          '54.26483359085116',
+          'INF',
+          '-INF',
+          'NAN',
+          '1.0E+25',
+          '-0',
+        )
         .map((raw): PVal => ({ k: 'd', raw })),
       fc.integer({ min: 1, max: 3 }).map((n): PVal => ({ k: 'r', raw: String(n) })),
       text.map((payload): PVal => ({ k: 'C', cls: 'ArrayObject', payload })),
@@ -67,7 +98,10 @@ function modelArb(needles: string[]) {
       tie('m').map((v): M => ({ k: 'nested', v })),
       fc.array(fc.tuple(key, tie('m')), { maxLength: 4 }).map((entries): M => ({ k: 'arr', entries })),
       fc
-        .tuple(fc.constantFrom('stdClass', 'WP_Post', 'Some\\Unknown\\Clâss', 'CornFlakes'), fc.array(fc.tuple(key, tie('m')), { maxLength: 3 }))
+        .tuple(
+          fc.constantFrom('stdClass', 'WP_Post', 'Some\\Unknown\\Clâss', 'CornFlakes'),
+          fc.array(fc.tuple(key, tie('m')), { maxLength: 3 }),
+        )
         .map(([cls, entries]): M => ({ k: 'obj', cls, entries })),
     ),
   })).m;
@@ -109,10 +143,13 @@ describe('rewrite: random serialized structures', () => {
 
   it('plain (non-serialized) text: every occurrence replaced, including the JSON-escaped form', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom(FROM, FROM_JSON, '漢')), { maxLength: 10 }), (parts) => {
-        const text = `<p>${parts.join('')}`;
-        expect(createRewriter([{ from: FROM, to: TO }]).rewrite(text)).toBe(replaced(text));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom(FROM, FROM_JSON, '漢')), { maxLength: 10 }),
+        (parts) => {
+          const text = `<p>${parts.join('')}`;
+          expect(createRewriter([{ from: FROM, to: TO }]).rewrite(text)).toBe(replaced(text));
+        },
+      ),
     );
   });
 });

@@ -6,7 +6,9 @@ import { cloneProjectId } from '../state.js';
 
 export const assignDomain: Step = async (ctx) => {
   const { railway, request, state, log } = ctx;
-  const web = (state.services ?? []).find((s) => !s.engine && s.sourceHosts.length > 0) ?? (state.services ?? []).find((s) => !s.engine);
+  const web =
+    (state.services ?? []).find((s) => !s.engine && s.sourceHosts.length > 0) ??
+    (state.services ?? []).find((s) => !s.engine);
   if (!web) {
     log.info('no web service: no domain to assign');
     return { state, outputs: { staging_url: null } };
@@ -19,13 +21,19 @@ export const assignDomain: Step = async (ctx) => {
     if (!domains.customDomains.some((d) => d.domain === host)) {
       const availability = await railway.customDomainAvailable(host);
       if (!availability.available) {
-        throw new StepError('assign-domain', `custom domain ${host} is not available: ${availability.message}`);
+        throw new StepError(
+          'assign-domain',
+          `custom domain ${host} is not available: ${availability.message}`,
+        );
       }
       await railway.createCustomDomain({ ...scope, domain: host });
       log.info(`${web.name}: custom domain ${host} added; point its DNS at Railway as the dashboard shows`);
     }
   } else {
-    host = (domains.serviceDomains[0] ?? (await railway.createServiceDomain({ environmentId: scope.environmentId, serviceId: web.id }))).domain;
+    host = (
+      domains.serviceDomains[0] ??
+      (await railway.createServiceDomain({ environmentId: scope.environmentId, serviceId: web.id }))
+    ).domain;
   }
   const stagingUrl = `https://${host}`;
   log.info(`staging URL: ${stagingUrl}`);

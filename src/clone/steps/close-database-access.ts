@@ -8,19 +8,32 @@ import { readMeta, updateMeta } from '../metadata.js';
 export const closeDatabaseAccess: Step = async (ctx) => {
   const { railway, state, log } = ctx;
   const proxies = new Map<string, string>();
-  for (const p of [...(state.opened_source_proxies ?? []), ...(state.opened_target_proxies ?? [])]) proxies.set(p.proxyId, p.serviceId);
+  for (const p of [...(state.opened_source_proxies ?? []), ...(state.opened_target_proxies ?? [])])
+    proxies.set(p.proxyId, p.serviceId);
   const projectId = state.project_id ? cloneProjectId(state) : undefined;
-  const envId = state.environment_id ?? (state.environment_name && projectId ? (await railway.findEnvironmentByName(projectId, state.environment_name).catch(() => null))?.id : undefined);
+  const envId =
+    state.environment_id ??
+    (state.environment_name && projectId
+      ? (await railway.findEnvironmentByName(projectId, state.environment_name).catch(() => null))?.id
+      : undefined);
   if (envId && projectId) {
     const meta = await readMeta(railway, projectId, envId).catch(() => null);
-    if (meta?.execution_id === state.execution_id) for (const p of meta.source_proxies ?? []) proxies.set(p.proxyId, p.serviceId);
+    if (meta?.execution_id === state.execution_id)
+      for (const p of meta.source_proxies ?? []) proxies.set(p.proxyId, p.serviceId);
   }
   const closed = await closeProxies(railway, [...proxies.keys()]);
   if (envId && projectId && closed.length) {
     await updateMeta(railway, projectId, envId, { source_proxies: [] }).catch(() => undefined);
   }
-  log.info(closed.length ? `closed ${closed.length} temporary TCP prox${closed.length === 1 ? 'y' : 'ies'}` : 'no temporary database access to close');
-  return { state: { ...state, opened_source_proxies: [], opened_target_proxies: [] }, outputs: { closed_proxies: closed } };
+  log.info(
+    closed.length
+      ? `closed ${closed.length} temporary TCP prox${closed.length === 1 ? 'y' : 'ies'}`
+      : 'no temporary database access to close',
+  );
+  return {
+    state: { ...state, opened_source_proxies: [], opened_target_proxies: [] },
+    outputs: { closed_proxies: closed },
+  };
 };
 
 export async function closeProxies(railway: RailwayApi, ids: string[]): Promise<string[]> {

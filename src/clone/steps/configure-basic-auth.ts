@@ -28,7 +28,10 @@ export const configureBasicAuth: Step = async (ctx) => {
     });
   }
   log.info(`basic auth set on ${web.map((s) => s.name).join(', ') || 'no web service'} for user ${user}`);
-  if (!ctx.outputKey) log.warn('RAILCLONE_OUTPUT_KEY is not set: the password is not output; read HTTP_AUTH_PASSWORD in Railway');
+  if (!ctx.outputKey)
+    log.warn(
+      'RAILCLONE_OUTPUT_KEY is not set: the password is not output; read HTTP_AUTH_PASSWORD in Railway',
+    );
   return {
     state: { ...state, basic_auth_user: user },
     outputs: {

@@ -20,7 +20,9 @@ export interface CreatedEnvironment {
 }
 
 export const createEnvironment: Step = async (ctx) => {
-  const created = clonesIntoOtherProject(ctx.request) ? await createInOtherProject(ctx) : await createInSourceProject(ctx);
+  const created = clonesIntoOtherProject(ctx.request)
+    ? await createInOtherProject(ctx)
+    : await createInSourceProject(ctx);
   registerPublic(created.environment.name);
   return prepareForData(ctx, created);
 };
@@ -35,25 +37,48 @@ async function createInSourceProject(ctx: StepContext): Promise<CreatedEnvironme
   const keep = new Set((state.services ?? []).map((s) => s.id));
   const drop = source.serviceInstances.filter((s) => !keep.has(s.serviceId));
   if (drop.length > 0) {
-    await railway.commitPatch(envId, { services: Object.fromEntries(drop.map((s) => [s.serviceId, { isDeleted: true }])) }, 'railclone: services left out of the clone');
+    await railway.commitPatch(
+      envId,
+      { services: Object.fromEntries(drop.map((s) => [s.serviceId, { isDeleted: true }])) },
+      'railclone: services left out of the clone',
+    );
     log.info(`left out: ${drop.map((s) => s.serviceName).join(', ')}`);
   }
 
   for (const service of state.services ?? []) {
-    const sourceVars = await railway.getVariables({ projectId, environmentId: state.source_environment_id!, serviceId: service.id, unrendered: true });
+    const sourceVars = await railway.getVariables({
+      projectId,
+      environmentId: state.source_environment_id!,
+      serviceId: service.id,
+      unrendered: true,
+    });
     const updates: Record<string, string> = {};
     if (service.engine) {
       Object.assign(updates, rotatedPasswords(service.engine, sourceVars));
-      if (Object.keys(updates).length) log.info(`${service.name}: rotated ${Object.keys(updates).join(', ')} (staging never shares production's password)`);
+      if (Object.keys(updates).length)
+        log.info(
+          `${service.name}: rotated ${Object.keys(updates).join(', ')} (staging never shares production's password)`,
+        );
     }
     Object.assign(updates, request.variable_overrides[service.name] ?? {});
     if (Object.keys(updates).length) {
-      await railway.upsertVariables({ projectId, environmentId: envId, serviceId: service.id, variables: updates, skipDeploys: true });
+      await railway.upsertVariables({
+        projectId,
+        environmentId: envId,
+        serviceId: service.id,
+        variables: updates,
+        skipDeploys: true,
+      });
     }
   }
   const sharedOverrides = request.variable_overrides.shared;
   if (sharedOverrides && Object.keys(sharedOverrides).length) {
-    await railway.upsertVariables({ projectId, environmentId: envId, variables: sharedOverrides, skipDeploys: true });
+    await railway.upsertVariables({
+      projectId,
+      environmentId: envId,
+      variables: sharedOverrides,
+      skipDeploys: true,
+    });
   }
   return { environment, state };
 }
@@ -67,7 +92,9 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
   let stagingHost: string | undefined;
   for (const service of (state.services ?? []).filter((s) => !s.engine && s.sourceHosts.length > 0)) {
     const domains = await railway.listDomains({ projectId, environmentId: envId, serviceId: service.id });
-    const domain = domains.serviceDomains[0] ?? (await railway.createServiceDomain({ environmentId: envId, serviceId: service.id }));
+    const domain =
+      domains.serviceDomains[0] ??
+      (await railway.createServiceDomain({ environmentId: envId, serviceId: service.id }));
     registerPublic(domain.domain);
     stagingHost ??= request.custom_domain ?? domain.domain;
   }
@@ -76,7 +103,11 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
   for (const db of (state.services ?? []).filter((s) => s.engine)) {
     const proxies = await railway.listTcpProxies({ environmentId: envId, serviceId: db.id });
     if (proxies.length === 0) {
-      const proxy = await railway.enableTcpProxy({ environmentId: envId, serviceId: db.id, applicationPort: DEFAULT_PORT[db.engine!] });
+      const proxy = await railway.enableTcpProxy({
+        environmentId: envId,
+        serviceId: db.id,
+        applicationPort: DEFAULT_PORT[db.engine!],
+      });
       openedTarget.push({ serviceId: db.id, proxyId: proxy.id });
       log.info(`${db.name}: opened a TCP proxy on the clone to copy the data in`);
     }
@@ -88,9 +119,17 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
         .filter((h) => h !== stagingHost)
         .map((from) => ({ from, to: stagingHost! }))
     : [];
-  log.info(`environment "${environment.name}" (${envId}) ready for data${stagingHost ? `; staging host ${stagingHost}` : ''}`);
+  log.info(
+    `environment "${environment.name}" (${envId}) ready for data${stagingHost ? `; staging host ${stagingHost}` : ''}`,
+  );
   return {
-    state: { ...state, environment_id: envId, staging_host: stagingHost, rewrites, opened_target_proxies: openedTarget },
+    state: {
+      ...state,
+      environment_id: envId,
+      staging_host: stagingHost,
+      rewrites,
+      opened_target_proxies: openedTarget,
+    },
     outputs: {
       environment_id: envId,
       environment_name: environment.name,
@@ -108,7 +147,10 @@ async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
   if (existing) {
     const meta = await readMeta(railway, projectId, existing.id);
     if (meta?.execution_id === state.execution_id) return existing;
-    throw new StepError('create-environment', `environment "${state.environment_name}" already exists and was not created by this execution`);
+    throw new StepError(
+      'create-environment',
+      `environment "${state.environment_name}" already exists and was not created by this execution`,
+    );
   }
   const created = await railway.createEnvironment({
     projectId,
@@ -122,7 +164,12 @@ async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
   } catch (err) {
     // Without metadata nobody could prove this environment is ours: remove it now, while we know.
     await railway.deleteEnvironment(created.id).catch(() => undefined);
-    throw new StepError('create-environment', 'could not record clone metadata on the new environment; it was deleted again', {}, { cause: err });
+    throw new StepError(
+      'create-environment',
+      'could not record clone metadata on the new environment; it was deleted again',
+      {},
+      { cause: err },
+    );
   }
   return created;
 }

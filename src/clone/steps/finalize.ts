@@ -18,7 +18,9 @@ export const finalize: Step = async (ctx) => {
     database_size_bytes: databaseSize,
   });
   const durationMs = ctx.now().getTime() - new Date(state.started_at).getTime();
-  log.info(`clone "${state.environment_name}" ready${stagingUrl ? ` at ${stagingUrl}` : ''}; expires ${meta.expires_at ?? 'never'}`);
+  log.info(
+    `clone "${state.environment_name}" ready${stagingUrl ? ` at ${stagingUrl}` : ''}; expires ${meta.expires_at ?? 'never'}`,
+  );
   return {
     state,
     outputs: {

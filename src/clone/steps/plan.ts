@@ -5,7 +5,8 @@ import type { Step } from '../context.js';
 import { sourceServiceId } from '../state.js';
 import { PASSWORD_VARIABLES } from '../services.js';
 
-type VariableChange = 'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
+type VariableChange =
+  'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
 
 export interface ServicePlanView {
   service: string;
@@ -25,15 +26,30 @@ export const plan: Step = async (ctx) => {
   const sealed: string[] = [];
   const views: ServicePlanView[] = [];
   for (const service of state.services ?? []) {
-    const vars = await railway.getVariables({ projectId, environmentId: sourceId, serviceId: sourceServiceId(service), unrendered: true });
+    const vars = await railway.getVariables({
+      projectId,
+      environmentId: sourceId,
+      serviceId: sourceServiceId(service),
+      unrendered: true,
+    });
     const overrides = request.variable_overrides[service.name] ?? {};
     const rotated = service.engine ? PASSWORD_VARIABLES[service.engine] : [];
     const variables: Record<string, VariableChange> = {};
     for (const [name, value] of Object.entries(vars)) {
-      variables[name] = name in overrides ? 'overridden' : rotated.includes(name) && !isReference(value) ? 'rotated' : isReference(value) ? 'copied (reference)' : 'copied (value)';
+      variables[name] =
+        name in overrides
+          ? 'overridden'
+          : rotated.includes(name) && !isReference(value)
+            ? 'rotated'
+            : isReference(value)
+              ? 'copied (reference)'
+              : 'copied (value)';
     }
     for (const name of Object.keys(overrides)) variables[name] ??= 'overridden';
-    const configVars = (config.services?.[sourceServiceId(service)]?.variables ?? {}) as Record<string, { isSealed?: boolean } | null>;
+    const configVars = (config.services?.[sourceServiceId(service)]?.variables ?? {}) as Record<
+      string,
+      { isSealed?: boolean } | null
+    >;
     for (const [name, meta] of Object.entries(configVars)) {
       if (meta?.isSealed) {
         variables[name] = 'not copied (sealed)';
@@ -50,8 +66,13 @@ export const plan: Step = async (ctx) => {
         : 'none',
     });
   }
-  for (const w of sealed) ctx.log.warn(`sealed variable ${w} cannot be read through the API and will not be copied; set it in the clone by hand or via variable_overrides`);
-  ctx.log.info(`plan: create environment "${state.environment_name}" from "${state.source_environment_name}" with ${views.length} service(s)`);
+  for (const w of sealed)
+    ctx.log.warn(
+      `sealed variable ${w} cannot be read through the API and will not be copied; set it in the clone by hand or via variable_overrides`,
+    );
+  ctx.log.info(
+    `plan: create environment "${state.environment_name}" from "${state.source_environment_name}" with ${views.length} service(s)`,
+  );
   return {
     state: { ...state, sealed_variables_not_copied: sealed },
     outputs: { plan: views, sealed_variables_not_copied: sealed },

@@ -14,7 +14,10 @@ export const preflight: Step = async (ctx) => {
   const projectId = state.project_id!;
   const identity = await railway.whoami();
   if (identity.kind === 'project') {
-    throw new StepError('preflight', 'a project token (RAILWAY_TOKEN) cannot create environments; set RAILWAY_API_TOKEN to an account or workspace token');
+    throw new StepError(
+      'preflight',
+      'a project token (RAILWAY_TOKEN) cannot create environments; set RAILWAY_API_TOKEN to an account or workspace token',
+    );
   }
   const project = await railway.getProject(projectId);
   registerPublic(project.name);
@@ -22,32 +25,49 @@ export const preflight: Step = async (ctx) => {
     (e) => e.name === request.source_environment || e.id === request.source_environment,
   );
   if (!source) {
-    throw new StepError('preflight', `source environment "${request.source_environment}" not found in project ${project.name}`, {
-      available: project.environments.map((e) => e.name),
-    });
+    throw new StepError(
+      'preflight',
+      `source environment "${request.source_environment}" not found in project ${project.name}`,
+      {
+        available: project.environments.map((e) => e.name),
+      },
+    );
   }
   const otherProject = clonesIntoOtherProject(request);
   if (!otherProject && source.name === state.environment_name) {
     throw new StepError('preflight', 'the target environment cannot be the source environment');
   }
   // In another project the name is checked there (planOtherProject).
-  const clash = otherProject ? undefined : project.environments.find((e) => e.name === state.environment_name);
+  const clash = otherProject
+    ? undefined
+    : project.environments.find((e) => e.name === state.environment_name);
   if (clash) {
     const meta = await readMeta(railway, projectId, clash.id);
     if (meta?.execution_id !== state.execution_id) {
-      throw new StepError('preflight', `environment "${state.environment_name}" already exists in project ${project.name}; choose another environment_name`);
+      throw new StepError(
+        'preflight',
+        `environment "${state.environment_name}" already exists in project ${project.name}; choose another environment_name`,
+      );
     }
-    ctx.log.info(`environment "${clash.name}" exists from an earlier attempt of this execution; it will be reused`);
+    ctx.log.info(
+      `environment "${clash.name}" exists from an earlier attempt of this execution; it will be reused`,
+    );
   }
 
   const details = await railway.getEnvironment(source.id, projectId);
   const wanted = (name: string) =>
-    request.include_services ? request.include_services.includes(name) : !request.exclude_services.includes(name);
+    request.include_services
+      ? request.include_services.includes(name)
+      : !request.exclude_services.includes(name);
   for (const name of [...(request.include_services ?? []), ...request.exclude_services]) {
     if (!details.serviceInstances.some((s) => s.serviceName === name)) {
-      throw new StepError('preflight', `service "${name}" named in the request does not exist in ${source.name}`, {
-        available: details.serviceInstances.map((s) => s.serviceName),
-      });
+      throw new StepError(
+        'preflight',
+        `service "${name}" named in the request does not exist in ${source.name}`,
+        {
+          available: details.serviceInstances.map((s) => s.serviceName),
+        },
+      );
     }
   }
   let services: ServicePlan[] = details.serviceInstances
@@ -91,7 +111,10 @@ async function requirePgDump(): Promise<void> {
     execFile('pg_dump', ['--version'], (err) =>
       err
         ? reject(
-            new RailcloneError('MissingTool', 'pg_dump is not installed; install the Debian package postgresql-client (same major version as the source server or newer)'),
+            new RailcloneError(
+              'MissingTool',
+              'pg_dump is not installed; install the Debian package postgresql-client (same major version as the source server or newer)',
+            ),
           )
         : resolve(),
     ),

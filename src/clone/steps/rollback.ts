@@ -15,7 +15,10 @@ export const rollback: Step = async (ctx) => {
     return { state, outputs: { deleted } };
   }
   const closeSourceProxies = async (meta: CloneMeta) => {
-    const closed = await closeProxies(railway, (meta.source_proxies ?? []).map((p) => p.proxyId));
+    const closed = await closeProxies(
+      railway,
+      (meta.source_proxies ?? []).map((p) => p.proxyId),
+    );
     for (const id of closed) log.info(`rollback: closed TCP proxy ${id} on the source`);
     return closed.map((id) => `source TCP proxy ${id}`);
   };
@@ -30,12 +33,16 @@ export const rollback: Step = async (ctx) => {
   } else {
     const meta = await readMeta(railway, state.project_id, env.id);
     if (meta?.execution_id !== state.execution_id) {
-      log.warn(`rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`);
+      log.warn(
+        `rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`,
+      );
     } else {
       deleted.push(...(await closeSourceProxies(meta)));
       await railway.deleteEnvironment(env.id);
       deleted.push(`environment ${env.name} (${env.id})`);
-      log.info(`rollback: deleted environment "${env.name}" (${env.id}) with its services, volumes, domains, TCP proxies and databases`);
+      log.info(
+        `rollback: deleted environment "${env.name}" (${env.id}) with its services, volumes, domains, TCP proxies and databases`,
+      );
     }
   }
   return { state, outputs: { deleted } };

@@ -24,7 +24,9 @@ export const syncDatabase: Step = async (ctx) => {
       await updateMeta(ctx.railway, cloneProjectId(state), state.environment_id!, { source_proxies: opened });
     }
     const rewrite = request.wordpress_url_replace ? (state.rewrites ?? []) : [];
-    log.info(`${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`);
+    log.info(
+      `${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`,
+    );
     const report = await copyDatabase({
       source,
       target,
@@ -50,7 +52,9 @@ export const syncDatabase: Step = async (ctx) => {
     kestra.counter('bytes', sync.bytes, { service: db.name });
     kestra.counter('rewritten_values', sync.rewritten, { service: db.name });
     kestra.timer('copy_duration', sync.durationMs / 1000, { service: db.name });
-    log.info(`${db.name}: ${sync.tables} tables, ${sync.rows} rows, ${(sync.bytes / 1e6).toFixed(1)} MB in ${(sync.durationMs / 1000).toFixed(1)} s (${report.mbPerSec.toFixed(1)} MB/s), ${sync.rewritten} values rewritten`);
+    log.info(
+      `${db.name}: ${sync.tables} tables, ${sync.rows} rows, ${(sync.bytes / 1e6).toFixed(1)} MB in ${(sync.durationMs / 1000).toFixed(1)} s (${report.mbPerSec.toFixed(1)} MB/s), ${sync.rewritten} values rewritten`,
+    );
   }
   const size = results.reduce((n, r) => n + r.databaseSizeBytes, 0);
   return {
@@ -71,7 +75,20 @@ async function endpoints(ctx: StepContext, db: ServicePlan) {
   const scope = { engine: db.engine!, serviceName: db.name };
   const sourceId = sourceServiceId(db);
   const already = state.opened_source_proxies?.some((p) => p.serviceId === sourceId);
-  const source = await databaseEndpoint(railway, { ...scope, projectId: state.project_id!, serviceId: sourceId, environmentId: state.source_environment_id! }, { openProxy: !already });
-  const target = await databaseEndpoint(railway, { ...scope, projectId: cloneProjectId(state), serviceId: db.id, environmentId: state.environment_id! }, { openProxy: false });
+  const source = await databaseEndpoint(
+    railway,
+    {
+      ...scope,
+      projectId: state.project_id!,
+      serviceId: sourceId,
+      environmentId: state.source_environment_id!,
+    },
+    { openProxy: !already },
+  );
+  const target = await databaseEndpoint(
+    railway,
+    { ...scope, projectId: cloneProjectId(state), serviceId: db.id, environmentId: state.environment_id! },
+    { openProxy: false },
+  );
   return { source: source.url, target: target.url, openedProxyId: source.openedProxyId };
 }

@@ -17,8 +17,22 @@ export const wordpressSearchReplace: Step = async (ctx) => {
   }
   let replaced = 0;
   for (const db of (state.services ?? []).filter((s) => s.engine)) {
-    const target = await databaseEndpoint(ctx.railway, { projectId: cloneProjectId(state), environmentId: state.environment_id!, serviceId: db.id, engine: db.engine!, serviceName: db.name }, { openProxy: false });
-    const report = await searchReplace({ url: target.url, pairs: rewrites, skipColumns: request.database.skip_columns });
+    const target = await databaseEndpoint(
+      ctx.railway,
+      {
+        projectId: cloneProjectId(state),
+        environmentId: state.environment_id!,
+        serviceId: db.id,
+        engine: db.engine!,
+        serviceName: db.name,
+      },
+      { openProxy: false },
+    );
+    const report = await searchReplace({
+      url: target.url,
+      pairs: rewrites,
+      skipColumns: request.database.skip_columns,
+    });
     replaced += report.totalChanged;
     log.info(`${db.name}: ${report.totalChanged} values rewritten in place`);
   }

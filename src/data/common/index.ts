@@ -1,5 +1,11 @@
 // Helpers shared by the PostgreSQL and MySQL copy engines (and `railclone db copy`).
-export { createTableFilter, globToRegExp, splitList, type TableFilter, type TableName } from './table-filter.js';
+export {
+  createTableFilter,
+  globToRegExp,
+  splitList,
+  type TableFilter,
+  type TableName,
+} from './table-filter.js';
 export { buildReport, mbPerSec } from './report.js';
 export { createTableProgress, PROGRESS_INTERVAL_MS, type TableProgress } from './progress.js';
 export { CopyAbortedError, throwIfAborted } from './abort.js';

@@ -27,14 +27,20 @@ export function validateJobs(jobs: unknown, field = 'jobs'): number {
 }
 
 /** Every pair needs a non-empty `from` different from its `to` (an empty `to` is allowed: it deletes). */
-export function validateReplacements(pairs: readonly Replacement[] | undefined, field = 'rewrite'): Replacement[] {
+export function validateReplacements(
+  pairs: readonly Replacement[] | undefined,
+  field = 'rewrite',
+): Replacement[] {
   return (pairs ?? []).map((p, i) => {
     if (!p || typeof p.from !== 'string' || typeof p.to !== 'string') {
       throw new ValidationError(field, `${field}[${i}] must be {from, to} strings`, { provided: p });
     }
-    if (p.from === '') throw new ValidationError(field, `${field}[${i}]: the old value must not be empty`, { provided: p });
+    if (p.from === '')
+      throw new ValidationError(field, `${field}[${i}]: the old value must not be empty`, { provided: p });
     if (p.from === p.to) {
-      throw new ValidationError(field, `${field}[${i}]: old and new values are the same (${p.from})`, { provided: p });
+      throw new ValidationError(field, `${field}[${i}]: old and new values are the same (${p.from})`, {
+        provided: p,
+      });
     }
     return { from: p.from, to: p.to };
   });

@@ -27,7 +27,14 @@ export function createTableProgress(
     if (!listener) return;
     // A listener that throws must not break the copy.
     try {
-      listener({ kind: 'table', table, status, rows, bytes, ...(totalRows !== undefined ? { totalRows } : {}) });
+      listener({
+        kind: 'table',
+        table,
+        status,
+        rows,
+        bytes,
+        ...(totalRows !== undefined ? { totalRows } : {}),
+      });
     } catch {
       /* ignored on purpose */
     }

@@ -25,20 +25,32 @@ export function parseDatabaseUrl(url: string, field = 'url'): DatabaseEndpoint {
   try {
     u = new URL(url);
   } catch {
-    throw new ValidationError(field, `${field} is not a valid database URL`, { provided: maskUrlPasswords(String(url)) });
+    throw new ValidationError(field, `${field} is not a valid database URL`, {
+      provided: maskUrlPasswords(String(url)),
+    });
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   const engine =
-    scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : null;
+    scheme === 'postgres' || scheme === 'postgresql'
+      ? 'postgres'
+      : scheme === 'mysql' || scheme === 'mariadb'
+        ? 'mysql'
+        : null;
   if (!engine) {
-    throw new ValidationError(field, `${field} must start with postgresql://, postgres://, mysql:// or mariadb://`, {
-      provided: `${scheme}://`,
-      allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
-    });
+    throw new ValidationError(
+      field,
+      `${field} must start with postgresql://, postgres://, mysql:// or mariadb://`,
+      {
+        provided: `${scheme}://`,
+        allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
+      },
+    );
   }
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   if (!database) {
-    throw new ValidationError(field, `${field} must name a database (…/dbname)`, { provided: maskUrlPasswords(url) });
+    throw new ValidationError(field, `${field} must name a database (…/dbname)`, {
+      provided: maskUrlPasswords(url),
+    });
   }
   const host = u.hostname.toLowerCase();
   return {
@@ -64,7 +76,8 @@ export function assertDifferentDatabases(
   target: DatabaseEndpoint,
   identities?: { source: ServerIdentity; target: ServerIdentity },
 ): void {
-  const sameUrl = source.host === target.host && source.port === target.port && source.database === target.database;
+  const sameUrl =
+    source.host === target.host && source.port === target.port && source.database === target.database;
   const sameServer =
     identities !== undefined &&
     identities.source.server === identities.target.server &&

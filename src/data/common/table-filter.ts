@@ -25,7 +25,10 @@ export function globToRegExp(glob: string): RegExp {
 
 /** Splits `a,b , c` lists (as CLI flags give them) and drops empties. */
 export function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 /**
@@ -36,9 +39,13 @@ export function createTableFilter(include?: readonly string[], exclude?: readonl
   const compile = (field: 'include' | 'exclude', list: readonly string[] | undefined): RegExp[] =>
     (list ?? []).map((p) => {
       if (typeof p !== 'string' || p.trim() === '') {
-        throw new ValidationError(field, `${field} patterns must be non-empty table names or globs (* and ?)`, {
-          provided: p,
-        });
+        throw new ValidationError(
+          field,
+          `${field} patterns must be non-empty table names or globs (* and ?)`,
+          {
+            provided: p,
+          },
+        );
       }
       return globToRegExp(p.trim());
     });
@@ -47,7 +54,8 @@ export function createTableFilter(include?: readonly string[], exclude?: readonl
   const hit = (res: RegExp[], table: string, qualified?: string) =>
     res.some((re) => re.test(table) || (qualified !== undefined && re.test(qualified)));
   return (table, qualified, parents = []) => {
-    const any = (res: RegExp[]) => hit(res, table, qualified) || parents.some((p) => hit(res, p.table, p.qualified));
+    const any = (res: RegExp[]) =>
+      hit(res, table, qualified) || parents.some((p) => hit(res, p.table, p.qualified));
     return (inc.length === 0 || any(inc)) && !any(exc);
   };
 }

@@ -25,8 +25,16 @@ export function checksumSql(table: string, columns: ColumnInfo[]): string {
   );
 }
 
-export async function tableChecksum(conn: Connection, table: string, columns: ColumnInfo[]): Promise<TableChecksum> {
-  const rows = await query<unknown[][]>(conn, { sql: checksumSql(table, columns), rowsAsArray: true, typeCast: false });
+export async function tableChecksum(
+  conn: Connection,
+  table: string,
+  columns: ColumnInfo[],
+): Promise<TableChecksum> {
+  const rows = await query<unknown[][]>(conn, {
+    sql: checksumSql(table, columns),
+    rowsAsArray: true,
+    typeCast: false,
+  });
   const [n, s] = rows[0] ?? [];
   return { rows: String(n ?? ''), sum: String(s ?? '') };
 }

@@ -13,7 +13,9 @@ export function connectionOptions(url: string, field: string): ConnectionOptions
   try {
     u = new URL(url);
   } catch {
-    throw new ValidationError(field, `${field} is not a valid database URL`, { provided: maskUrlPasswords(String(url)) });
+    throw new ValidationError(field, `${field} is not a valid database URL`, {
+      provided: maskUrlPasswords(String(url)),
+    });
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   if (scheme !== 'mysql' && scheme !== 'mariadb') {
@@ -25,7 +27,10 @@ export function connectionOptions(url: string, field: string): ConnectionOptions
   const password = decodeURIComponent(u.password);
   registerSecret(password);
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!database) throw new ValidationError(field, `${field} must name a database (…/dbname)`, { provided: maskUrlPasswords(url) });
+  if (!database)
+    throw new ValidationError(field, `${field} must name a database (…/dbname)`, {
+      provided: maskUrlPasswords(url),
+    });
   const ssl = u.searchParams.get('ssl') ?? u.searchParams.get('sslmode');
   return {
     host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
@@ -86,11 +91,19 @@ export function query<T = Record<string, unknown>[]>(
 
 /** First column of every row. */
 export async function column<T = unknown>(conn: Connection, sql: string, values?: unknown[]): Promise<T[]> {
-  const rows = await query<Record<string, unknown>[]>(conn, { sql, rowsAsArray: true, values } as QueryOptions);
+  const rows = await query<Record<string, unknown>[]>(conn, {
+    sql,
+    rowsAsArray: true,
+    values,
+  } as QueryOptions);
   return (rows as unknown as unknown[][]).map((r) => r[0] as T);
 }
 
-export async function scalar<T = unknown>(conn: Connection, sql: string, values?: unknown[]): Promise<T | undefined> {
+export async function scalar<T = unknown>(
+  conn: Connection,
+  sql: string,
+  values?: unknown[],
+): Promise<T | undefined> {
   return (await column<T>(conn, sql, values))[0];
 }
 

@@ -225,7 +225,9 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     const rewriter = o.rewrite.length > 0 ? createRewriter(o.rewrite) : undefined;
     const reports = await copyAllTables(catalog.tables, snap.workers, targets, {
       method: loadMethod,
-      ...(rewriter && !rewriter.isNoop ? { rewrite: createValueRewrite(rewriter, rewriter.searchStrings) } : {}),
+      ...(rewriter && !rewriter.isNoop
+        ? { rewrite: createValueRewrite(rewriter, rewriter.searchStrings) }
+        : {}),
       rewritable: (table, c) => shouldRewriteColumn(table, c.name, o.skipColumns),
       checksums: o.checksums,
       insertBatchBytes: internals.insertBatchBytes ?? 1024 * 1024,

@@ -12,12 +12,22 @@ interface OkPacket {
   warningStatus: number;
 }
 
-const ESCAPES: Record<string, string> = { '\0': '\\0', "'": "\\'", '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z' };
+const ESCAPES: Record<string, string> = {
+  '\0': '\\0',
+  "'": "\\'",
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\x1a': '\\Z',
+};
+
+// eslint-disable-next-line no-control-regex -- these are the bytes MySQL string literals escape
+const LITERAL_ESCAPED = /[\0'\\\n\r\x1a]/g;
 
 export function sqlLiteral(v: Buffer | null): string {
   if (v === null || v === undefined) return 'NULL';
-  // eslint-disable-next-line no-control-regex -- these are the bytes MySQL string literals escape
-  if (isUtf8(v)) return `_binary'${v.toString('utf8').replace(/[\0'\\\n\r\x1a]/g, (c) => ESCAPES[c] as string)}'`;
+  if (isUtf8(v))
+    return `_binary'${v.toString('utf8').replace(LITERAL_ESCAPED, (c) => ESCAPES[c] as string)}'`;
   return `X'${v.toString('hex')}'`;
 }
 
@@ -79,6 +89,7 @@ export class InsertWriter extends Writable {
     const res = await query<OkPacket>(this.conn, this.head + tuples.join(','));
     this.affected += res.affectedRows;
     this.warnings += res.warningStatus;
-    if (res.warningStatus > 0 && this.firstWarnings.length === 0) this.firstWarnings = await readWarnings(this.conn);
+    if (res.warningStatus > 0 && this.firstWarnings.length === 0)
+      this.firstWarnings = await readWarnings(this.conn);
   }
 }

@@ -26,7 +26,12 @@ export class LoadDataEncoder extends Transform {
 
   /** `mapRow` may replace values (the rewrite) before they are encoded. */
   constructor(private readonly mapRow?: (row: RawRow) => void) {
-    super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 256, readableHighWaterMark: CHUNK });
+    super({
+      writableObjectMode: true,
+      readableObjectMode: false,
+      writableHighWaterMark: 256,
+      readableHighWaterMark: CHUNK,
+    });
   }
 
   override _transform(row: RawRow, _enc: BufferEncoding, done: TransformCallback): void {
@@ -85,7 +90,8 @@ export class LoadDataEncoder extends Transform {
     if (this.pos === 0) return;
     const data = this.buf.subarray(0, this.pos);
     this.bytes += data.length;
-    for (let off = 0; off < data.length; off += MAX_PUSH) this.push(data.subarray(off, Math.min(off + MAX_PUSH, data.length)));
+    for (let off = 0; off < data.length; off += MAX_PUSH)
+      this.push(data.subarray(off, Math.min(off + MAX_PUSH, data.length)));
     this.buf = Buffer.allocUnsafe(CHUNK);
     this.pos = 0;
   }

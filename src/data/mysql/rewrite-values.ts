@@ -17,7 +17,10 @@ const SHORT = 256;
  *   case-sensitive rewriter its `searchStrings`. Without a common run of 3+ bytes (or with none):
  *   `rewriteBuffer` itself.
  */
-export function createValueRewrite(rewriter: Rewriter, needles: readonly string[]): (value: Buffer) => Buffer {
+export function createValueRewrite(
+  rewriter: Rewriter,
+  needles: readonly string[],
+): (value: Buffer) => Buffer {
   const core = commonCore(needles.map((n) => Buffer.from(n, 'utf8')));
   const rewrite = (value: Buffer): Buffer => {
     const text = value.toString('latin1');

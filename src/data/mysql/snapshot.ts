@@ -19,7 +19,8 @@ import type { Logger } from '../../util/log.js';
 import type { Connection } from './connect.js';
 import { closeQuietly, errno, ident, query } from './connect.js';
 
-export type SnapshotMethod = 'backup-stage' | 'flush-tables-with-read-lock' | 'lock-tables' | 'single-session';
+export type SnapshotMethod =
+  'backup-stage' | 'flush-tables-with-read-lock' | 'lock-tables' | 'single-session';
 
 export interface Snapshot<S> {
   method: SnapshotMethod;
@@ -61,7 +62,11 @@ function supportsBackupStage(isMariaDb: boolean, version: string): boolean {
   return maj > 10 || (maj === 10 && (min > 4 || (min === 4 && patch >= 1)));
 }
 
-export async function openSnapshot<S>(coord: Connection, workers: Connection[], o: SnapshotOptions<S>): Promise<Snapshot<S>> {
+export async function openSnapshot<S>(
+  coord: Connection,
+  workers: Connection[],
+  o: SnapshotOptions<S>,
+): Promise<Snapshot<S>> {
   const [first] = workers;
   if (!first) throw new Error('openSnapshot needs at least one worker session');
   const single = async (): Promise<Snapshot<S>> => {
@@ -72,7 +77,11 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
 
   const candidates =
     o.methods ??
-    ([...(supportsBackupStage(o.isMariaDb, o.version) ? ['backup-stage'] : []), 'flush-tables-with-read-lock', 'lock-tables'] as SnapshotMethod[]);
+    ([
+      ...(supportsBackupStage(o.isMariaDb, o.version) ? ['backup-stage'] : []),
+      'flush-tables-with-read-lock',
+      'lock-tables',
+    ] as SnapshotMethod[]);
   const startAll = () => Promise.all(workers.map(startSnapshotTransaction));
 
   await query(coord, `SET SESSION lock_wait_timeout = ${LOCK_WAIT_SECONDS}`);
@@ -84,12 +93,16 @@ export async function openSnapshot<S>(coord: Connection, workers: Connection[], 
       else await query(coord, `LOCK TABLES ${o.tables.map((t) => `${ident(t)} READ`).join(', ')}`);
     } catch (err) {
       if (errno(err) === LOCK_WAIT_TIMEOUT) {
-        o.log.warn(`snapshot: ${method} not granted within ${LOCK_WAIT_SECONDS} s (a long query holds the tables); trying the next method so the source is not stalled`);
+        o.log.warn(
+          `snapshot: ${method} not granted within ${LOCK_WAIT_SECONDS} s (a long query holds the tables); trying the next method so the source is not stalled`,
+        );
         continue;
       }
       if (!DENIED.has(errno(err) ?? 0)) throw err;
       // Normal for a non-root database user; only the last resort (one session) deserves a warning.
-      o.log.info(`snapshot: ${method} not permitted for the source user (${(err as Error).message}); trying the next method`);
+      o.log.info(
+        `snapshot: ${method} not permitted for the source user (${(err as Error).message}); trying the next method`,
+      );
       continue;
     }
     try {

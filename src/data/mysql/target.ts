@@ -27,7 +27,10 @@ export async function inspectTarget(conn: Connection): Promise<TargetContents> {
     conn,
     `SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()`,
   );
-  const events = await column<string>(conn, `SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()`);
+  const events = await column<string>(
+    conn,
+    `SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()`,
+  );
   return {
     tables: rows.filter((r) => r.type !== 'VIEW').map((r) => String(r.name)),
     views: rows.filter((r) => r.type === 'VIEW').map((r) => String(r.name)),
@@ -50,7 +53,13 @@ export function assertTargetUsable(c: TargetContents, replaceTarget: boolean, wh
     `refusing to copy: the target database ${where} is not empty (${c.tables.length} tables, ${c.views.length} views, ` +
       `${c.routines.length} routines${sample.length ? `, e.g. ${sample.join(', ')}` : ''}); ` +
       'pass replaceTarget (--replace-target) to drop its contents first',
-    { target: where, tables: c.tables.length, views: c.views.length, routines: c.routines.length, events: c.events.length },
+    {
+      target: where,
+      tables: c.tables.length,
+      views: c.views.length,
+      routines: c.routines.length,
+      events: c.events.length,
+    },
   );
 }
 
@@ -59,7 +68,8 @@ export async function clearTarget(conn: Connection, c: TargetContents): Promise<
   for (const v of c.views) await query(conn, `DROP VIEW IF EXISTS ${ident(v)}`);
   for (const t of c.tables) await query(conn, `DROP TABLE IF EXISTS ${ident(t)}`);
   for (const r of c.routines) {
-    if (r.type === 'PROCEDURE' || r.type === 'FUNCTION') await query(conn, `DROP ${r.type} IF EXISTS ${ident(r.name)}`);
+    if (r.type === 'PROCEDURE' || r.type === 'FUNCTION')
+      await query(conn, `DROP ${r.type} IF EXISTS ${ident(r.name)}`);
   }
   for (const e of c.events) await query(conn, `DROP EVENT IF EXISTS ${ident(e)}`);
 }
@@ -71,13 +81,19 @@ export async function markRunning(conn: Connection, source: string): Promise<voi
     `CREATE TABLE ${ident(STATUS_TABLE)} (id TINYINT PRIMARY KEY, status VARCHAR(16) NOT NULL, source VARCHAR(512) NOT NULL,
        started_at DATETIME NOT NULL, updated_at DATETIME NOT NULL, error TEXT NULL) DEFAULT CHARSET=utf8mb4`,
   );
-  await query(conn, `INSERT INTO ${ident(STATUS_TABLE)} VALUES (1, 'running', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL)`, [source]);
+  await query(
+    conn,
+    `INSERT INTO ${ident(STATUS_TABLE)} VALUES (1, 'running', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL)`,
+    [source],
+  );
 }
 
 export async function markFailed(conn: Connection, message: string): Promise<void> {
-  await query(conn, `UPDATE ${ident(STATUS_TABLE)} SET status = 'failed', updated_at = UTC_TIMESTAMP(), error = ? WHERE id = 1`, [
-    message.slice(0, 4000),
-  ]);
+  await query(
+    conn,
+    `UPDATE ${ident(STATUS_TABLE)} SET status = 'failed', updated_at = UTC_TIMESTAMP(), error = ? WHERE id = 1`,
+    [message.slice(0, 4000)],
+  );
 }
 
 export async function markDone(conn: Connection): Promise<void> {

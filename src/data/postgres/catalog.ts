@@ -27,8 +27,12 @@ const NOT_EXTENSION = (col: string, catalog: string) =>
 /** Ordinary tables and leaf partitions (partitioned parents hold no rows), largest first. */
 export async function listTables(client: PgClient): Promise<TableInfo[]> {
   const { rows } = await client.query<{
-    oid: number; schema: string; name: string; parents: { schema: string; name: string }[] | null;
-    reltuples: string; size: string;
+    oid: number;
+    schema: string;
+    name: string;
+    parents: { schema: string; name: string }[] | null;
+    reltuples: string;
+    size: string;
   }>(`
     SELECT c.oid, n.nspname AS schema, c.relname AS name,
            (SELECT json_agg(json_build_object('schema', an.nspname, 'name', ac.relname))

@@ -15,7 +15,8 @@ function passwordOf(url: string): string | undefined {
 }
 
 /** Session settings: no server-side timeout may cut a long COPY or the idle snapshot holder. */
-const SESSION = 'SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0';
+const SESSION =
+  'SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0';
 
 export async function connect(url: string, role: 'source' | 'target'): Promise<PgClient> {
   registerSecret(passwordOf(url));

@@ -38,7 +38,10 @@ function stableCore(s: string): string {
  * of one `from` (the rewriter matches plain and JSON-escaped forms, which all contain that core).
  * A too-short core gives the escaped forms themselves.
  */
-export function needlesFor(pairs: readonly Replacement[], forms: (p: Replacement) => Replacement[]): Buffer[] {
+export function needlesFor(
+  pairs: readonly Replacement[],
+  forms: (p: Replacement) => Replacement[],
+): Buffer[] {
   const out = new Map<string, Buffer>();
   for (const p of pairs) {
     const core = stableCore(p.from);
@@ -61,7 +64,8 @@ export class CopyStream extends Transform {
   constructor(opts: CopyStreamOptions = {}) {
     super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
     const columns = new Set(opts.rewriteColumns ?? []);
-    if (columns.size > 0 && opts.rewriter) this.rewriter = new BlockRewriter(columns, opts.rewriter, opts.needles ?? []);
+    if (columns.size > 0 && opts.rewriter)
+      this.rewriter = new BlockRewriter(columns, opts.rewriter, opts.needles ?? []);
     this.onData = opts.onData;
   }
 

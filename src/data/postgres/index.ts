@@ -12,7 +12,12 @@ import { createLogger } from '../../util/log.js';
 import { CopyAbortedError, throwIfAborted } from '../common/abort.js';
 import { resolveCopyOptions } from '../common/options.js';
 import { buildReport } from '../common/report.js';
-import { assertDifferentDatabases, describeEndpoint, parseDatabaseUrl, type ServerIdentity } from '../common/same-target.js';
+import {
+  assertDifferentDatabases,
+  describeEndpoint,
+  parseDatabaseUrl,
+  type ServerIdentity,
+} from '../common/same-target.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
 import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
@@ -49,11 +54,18 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   const o = resolveCopyOptions(opts);
   const sourceEp = parseDatabaseUrl(opts.source, 'source');
   const targetEp = parseDatabaseUrl(opts.target, 'target');
-  for (const [field, ep] of [['source', sourceEp], ['target', targetEp]] as const) {
+  for (const [field, ep] of [
+    ['source', sourceEp],
+    ['target', targetEp],
+  ] as const) {
     if (ep.engine !== 'postgres') {
-      throw new ValidationError(field, `${field} must be a postgres:// or postgresql:// URL for the PostgreSQL engine`, {
-        provided: `${ep.engine}://`,
-      });
+      throw new ValidationError(
+        field,
+        `${field} must be a postgres:// or postgresql:// URL for the PostgreSQL engine`,
+        {
+          provided: `${ep.engine}://`,
+        },
+      );
     }
   }
   assertDifferentDatabases(sourceEp, targetEp);
@@ -91,11 +103,20 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
         t.partitionOf.map((p) => ({ table: p.name, qualified: `${p.schema}.${p.name}` })),
       ),
     );
-    log.info(`copying ${tables.length} tables from ${describeEndpoint(sourceEp)} to ${describeEndpoint(targetEp)} with ${o.jobs} jobs`);
+    log.info(
+      `copying ${tables.length} tables from ${describeEndpoint(sourceEp)} to ${describeEndpoint(targetEp)} with ${o.jobs} jobs`,
+    );
 
     const phase = (name: string) => log.debug(`${name} done at ${Date.now() - started} ms`);
     phase('setup');
-    await applySchemaSection({ tools, source: opts.source, target: opts.target, snapshot, section: 'pre-data', signal: stop.signal });
+    await applySchemaSection({
+      tools,
+      source: opts.source,
+      target: opts.target,
+      snapshot,
+      section: 'pre-data',
+      signal: stop.signal,
+    });
     throwIfAborted(stop.signal);
     phase('pre-data');
 
@@ -107,7 +128,14 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
       const rel = qualified(s.schema, s.name);
       await admin.query(`SELECT setval(${literal(rel)}::regclass, ${s.lastValue}, ${s.isCalled})`);
     }
-    await applySchemaSection({ tools, source: opts.source, target: opts.target, snapshot, section: 'post-data', signal: stop.signal });
+    await applySchemaSection({
+      tools,
+      source: opts.source,
+      target: opts.target,
+      snapshot,
+      section: 'post-data',
+      signal: stop.signal,
+    });
     phase('sequences and post-data');
     // Materialized views are data to pg_dump: refreshed on the target as pg_restore would (so a stale
     // source view arrives fresh); creation order covers views on views.
@@ -121,11 +149,15 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     const size = await admin.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n');
     await writeMark(admin, 'done', `from ${describeEndpoint(sourceEp)}`);
     const report = buildReport('postgres', reports, Date.now() - started, Number(size.rows[0]?.n ?? 0));
-    log.info(`copied ${report.totalRows} rows, ${report.totalBytes} bytes in ${report.durationMs} ms (${report.mbPerSec} MB/s)`);
+    log.info(
+      `copied ${report.totalRows} rows, ${report.totalBytes} bytes in ${report.durationMs} ms (${report.mbPerSec} MB/s)`,
+    );
     return report;
   } catch (err) {
-    const error = stop.signal.aborted && opts.signal?.aborted ? new CopyAbortedError(opts.signal.reason) : err;
-    if (marked && admin) await writeMark(admin, 'failed', (error as Error).message ?? String(error)).catch(() => {});
+    const error =
+      stop.signal.aborted && opts.signal?.aborted ? new CopyAbortedError(opts.signal.reason) : err;
+    if (marked && admin)
+      await writeMark(admin, 'failed', (error as Error).message ?? String(error)).catch(() => {});
     throw error;
   } finally {
     opts.signal?.removeEventListener('abort', onCallerAbort);

@@ -73,8 +73,18 @@ export async function applySchemaSection(o: SchemaStepOptions): Promise<void> {
   const dst = libpqTarget(o.target);
   const dump = spawn(
     o.tools.pgDump,
-    ['--schema-only', `--section=${o.section}`, '--no-owner', '--no-privileges', `--snapshot=${o.snapshot}`, `--dbname=${src.dbname}`],
-    { env: { ...process.env, ...src.env, PGAPPNAME: 'railclone-pg_dump' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--schema-only',
+      `--section=${o.section}`,
+      '--no-owner',
+      '--no-privileges',
+      `--snapshot=${o.snapshot}`,
+      `--dbname=${src.dbname}`,
+    ],
+    {
+      env: { ...process.env, ...src.env, PGAPPNAME: 'railclone-pg_dump' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const psql = spawn(
     o.tools.psql,
@@ -102,9 +112,13 @@ export async function applySchemaSection(o: SchemaStepOptions): Promise<void> {
     if (dumpCode !== 0 || psqlCode !== 0) {
       const which = dumpCode !== 0 ? `pg_dump exited with ${dumpCode}` : `psql exited with ${psqlCode}`;
       const detail = (dumpCode !== 0 ? errs.dump : errs.psql).trim().split('\n').slice(-5).join(' | ');
-      throw new RailcloneError('SchemaCopyFailed', redact(`schema ${o.section} failed: ${which}: ${detail}`), {
-        section: o.section,
-      });
+      throw new RailcloneError(
+        'SchemaCopyFailed',
+        redact(`schema ${o.section} failed: ${which}: ${detail}`),
+        {
+          section: o.section,
+        },
+      );
     }
   } finally {
     o.signal.removeEventListener('abort', kill);

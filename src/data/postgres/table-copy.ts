@@ -57,12 +57,20 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
   } catch (err) {
     await ctx.target.query('ROLLBACK').catch(() => {});
     if (ctx.signal.aborted) throw err;
-    throw new RailcloneError('TableCopyFailed', `table ${name}: ${(err as Error).message}`, { table: name }, { cause: err });
+    throw new RailcloneError(
+      'TableCopyFailed',
+      `table ${name}: ${(err as Error).message}`,
+      { table: name },
+      { cause: err },
+    );
   }
   progress.done(stream.rows, stream.bytes);
 
   const count = `SELECT count(*)::text AS n FROM ONLY ${rel}`;
-  const [src, dst] = await Promise.all([ctx.source.query<{ n: string }>(count), ctx.target.query<{ n: string }>(count)]);
+  const [src, dst] = await Promise.all([
+    ctx.source.query<{ n: string }>(count),
+    ctx.target.query<{ n: string }>(count),
+  ]);
   const sourceRows = Number(src.rows[0]?.n);
   const targetRows = Number(dst.rows[0]?.n);
   if (sourceRows !== targetRows || sourceRows !== stream.rows) {
@@ -77,12 +85,19 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
     const rewritten = new Set(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name) : []);
     const compared = t.columns.filter((c) => !rewritten.has(c.name)).map((c) => ident(c.name));
     const sql = checksumSql(rel, compared);
-    const [a, b] = await Promise.all([ctx.source.query<{ sum: string }>(sql), ctx.target.query<{ sum: string }>(sql)]);
+    const [a, b] = await Promise.all([
+      ctx.source.query<{ sum: string }>(sql),
+      ctx.target.query<{ sum: string }>(sql),
+    ]);
     if (a.rows[0]?.sum !== b.rows[0]?.sum) {
-      throw new RailcloneError('VerificationFailed', `table ${name}: checksums differ between source and target`, {
-        table: name,
-        columns: compared.length,
-      });
+      throw new RailcloneError(
+        'VerificationFailed',
+        `table ${name}: checksums differ between source and target`,
+        {
+          table: name,
+          columns: compared.length,
+        },
+      );
     }
   }
   // Planner statistics now, so the staging copy does not start with blind plans.

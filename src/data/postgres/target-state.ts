@@ -29,13 +29,21 @@ export async function readMark(target: PgClient): Promise<string | null> {
 }
 
 /** Writes the status comment; a target we do not own only loses the marker, not the copy. */
-export async function writeMark(target: PgClient, status: 'in progress' | 'failed' | 'done', detail: string): Promise<void> {
+export async function writeMark(
+  target: PgClient,
+  status: 'in progress' | 'failed' | 'done',
+  detail: string,
+): Promise<void> {
   // The comment is readable by every user of the database: no secret may land in it.
-  const text = redact(`${MARK_PREFIX} ${status} at ${new Date().toISOString()}${detail ? `: ${detail}` : ''}`).slice(0, 1000);
+  const text = redact(
+    `${MARK_PREFIX} ${status} at ${new Date().toISOString()}${detail ? `: ${detail}` : ''}`,
+  ).slice(0, 1000);
   try {
     await target.query(`COMMENT ON DATABASE ${ident(await currentDatabase(target))} IS ${literal(text)}`);
   } catch (err) {
-    log.warn(`could not mark the target database (${(err as Error).message}); a re-run will need --replace-target`);
+    log.warn(
+      `could not mark the target database (${(err as Error).message}); a re-run will need --replace-target`,
+    );
   }
 }
 
@@ -63,7 +71,11 @@ export async function inspectTarget(target: PgClient): Promise<TargetContents> {
          + (SELECT count(*) FROM pg_extension e WHERE e.extname <> 'plpgsql') AS n`);
   const schemas = await target.query<{ s: string }>(`
     SELECT n.nspname AS s FROM pg_namespace n WHERE ${SYSTEM_SCHEMA_FILTER} ORDER BY 1`);
-  return { tables: tables.rows.map((r) => r.t), otherObjects: Number(others.rows[0]?.n ?? 0), schemas: schemas.rows.map((r) => r.s) };
+  return {
+    tables: tables.rows.map((r) => r.t),
+    otherObjects: Number(others.rows[0]?.n ?? 0),
+    schemas: schemas.rows.map((r) => r.s),
+  };
 }
 
 export function isReplaceableMark(mark: string | null): boolean {
@@ -74,7 +86,11 @@ export function isReplaceableMark(mark: string | null): boolean {
  * Refuses a non-empty target unless `replaceTarget` or a railclone mark says it holds a half copy;
  * then drops every user schema (public is recreated with its owner and grants).
  */
-export async function prepareTarget(target: PgClient, replaceTarget: boolean, describe: string): Promise<void> {
+export async function prepareTarget(
+  target: PgClient,
+  replaceTarget: boolean,
+  describe: string,
+): Promise<void> {
   const contents = await inspectTarget(target);
   const empty = contents.tables.length === 0 && contents.otherObjects === 0;
   if (empty) return;
@@ -102,13 +118,16 @@ async function dropUserSchemas(target: PgClient, schemas: string[]): Promise<voi
   try {
     for (const s of schemas) await target.query(`DROP SCHEMA ${ident(s)} CASCADE`);
     // Extensions in the dropped schemas went with them; any left (e.g. in pg_catalog) would clash with pre-data.
-    const ext = await target.query<{ e: string }>(`SELECT extname AS e FROM pg_extension WHERE extname <> 'plpgsql'`);
+    const ext = await target.query<{ e: string }>(
+      `SELECT extname AS e FROM pg_extension WHERE extname <> 'plpgsql'`,
+    );
     for (const e of ext.rows) await target.query(`DROP EXTENSION IF EXISTS ${ident(e.e)} CASCADE`);
     const owner = pub.rows[0]?.owner;
     await target.query(`CREATE SCHEMA IF NOT EXISTS public${owner ? ` AUTHORIZATION ${ident(owner)}` : ''}`);
     if (pub.rows[0]?.acl) {
       await target.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
-      for (const g of grants.rows) await target.query(`GRANT ${g.privilege} ON SCHEMA public TO ${g.grantee}`);
+      for (const g of grants.rows)
+        await target.query(`GRANT ${g.privilege} ON SCHEMA public TO ${g.grantee}`);
     }
     await target.query('COMMIT');
   } catch (err) {

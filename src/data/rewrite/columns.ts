@@ -24,5 +24,8 @@ export function skipList(skip: readonly string[] = [], opts: { skipGuid?: boolea
 /** `a,b,t.c` → ['a','b','t.c'] (empty entries dropped). */
 export function parseColumnList(list: string | undefined): string[] {
   if (!list) return [];
-  return list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

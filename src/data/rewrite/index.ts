@@ -5,5 +5,11 @@ export { shouldRewriteColumn, skipList, parseColumnList, ALWAYS_SKIPPED } from '
 export { looksSerialized, isValidSerialized } from './serialized.js';
 export { escapedForms, phpJsonEscape, validatePairs } from './patterns.js';
 export { searchReplace } from './search-replace.js';
-export type { SearchReplaceOptions, SearchReplaceReport, TableSearchReplaceReport, ColumnReport, KeyMethod } from './search-replace.js';
+export type {
+  SearchReplaceOptions,
+  SearchReplaceReport,
+  TableSearchReplaceReport,
+  ColumnReport,
+  KeyMethod,
+} from './search-replace.js';
 export { formatSearchReplaceReport } from './report-format.js';

@@ -89,7 +89,9 @@ export function validatePairs(pairs: readonly Replacement[]): void {
       throw new ValidationError(`pairs[${i}]`, 'each replacement needs a string `from` and a string `to`');
     }
     if (p.from.length === 0) {
-      throw new ValidationError(`pairs[${i}].from`, 'the search string must not be empty', { provided: p.from });
+      throw new ValidationError(`pairs[${i}].from`, 'the search string must not be empty', {
+        provided: p.from,
+      });
     }
   });
 }

@@ -48,7 +48,11 @@ const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
  * Steps for replacing directly in a Buffer, or undefined when that could differ from the string way:
  * case-insensitive mode (regexes) or a lone surrogate in a pair (it has no UTF-8 form of its own).
  */
-function byteStepsFor(pairs: readonly Replacement[], bytes: CompiledPairs, caseSensitive: boolean): ByteStep[] | undefined {
+function byteStepsFor(
+  pairs: readonly Replacement[],
+  bytes: CompiledPairs,
+  caseSensitive: boolean,
+): ByteStep[] | undefined {
   if (!caseSensitive || !pairs.every((p) => wellFormed(p.from) && wellFormed(p.to))) return undefined;
   return bytes.steps.map((s) => ({ from: Buffer.from(s.from, 'latin1'), to: Buffer.from(s.to, 'latin1') }));
 }

@@ -6,7 +6,12 @@ import mysqlCore from 'mysql2';
 import type mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import { StepError } from '../../util/errors.js';
-import { rewritableColumns, TableRewrite, type ResolvedSearchReplace, type TableSearchReplaceReport } from './search-replace.js';
+import {
+  rewritableColumns,
+  TableRewrite,
+  type ResolvedSearchReplace,
+  type TableSearchReplaceReport,
+} from './search-replace.js';
 
 // wp-cli's rule: columns whose type contains text or varchar (char too). MySQL's native JSON type,
 // BLOBs, ENUM and SET are never touched. (MariaDB's JSON is a LONGTEXT, so it is included.)
@@ -24,7 +29,13 @@ interface Conn {
 async function connect(url: string): Promise<Conn> {
   // mysql2 reads mysql:// only; keep the rest of the URL as given.
   const uri = url.replace(/^mariadb:/i, 'mysql:');
-  const core = mysqlCore.createConnection({ uri, charset: 'utf8mb4', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const core = mysqlCore.createConnection({
+    uri,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   const p = core.promise();
   await p.connect();
   return { core, p };
@@ -54,7 +65,12 @@ export async function searchReplaceMysql(o: ResolvedSearchReplace): Promise<Tabl
       } catch (err) {
         await writer.query('ROLLBACK').catch(() => undefined);
         await reader.query('ROLLBACK').catch(() => undefined);
-        throw new StepError('search-replace', `table ${t.name}: ${(err as Error).message}`, { table: t.name }, { cause: err });
+        throw new StepError(
+          'search-replace',
+          `table ${t.name}: ${(err as Error).message}`,
+          { table: t.name },
+          { cause: err },
+        );
       }
     }
     return out;
@@ -63,7 +79,12 @@ export async function searchReplaceMysql(o: ResolvedSearchReplace): Promise<Tabl
   }
 }
 
-async function rewriteTable(r: Conn, writer: Connection, o: ResolvedSearchReplace, table: string): Promise<TableSearchReplaceReport> {
+async function rewriteTable(
+  r: Conn,
+  writer: Connection,
+  o: ResolvedSearchReplace,
+  table: string,
+): Promise<TableSearchReplaceReport> {
   const reader = r.p;
   const [colRows] = await reader.query<mysql.RowDataPacket[]>(
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS type, COLUMN_KEY AS k FROM information_schema.COLUMNS
@@ -75,31 +96,39 @@ async function rewriteTable(r: Conn, writer: Connection, o: ResolvedSearchReplac
   const textCols = cols.filter((c) => TEXT_TYPES.has(c.type.toLowerCase())).map((c) => c.name);
   const targets = rewritableColumns(table, textCols, keys, o.skipColumns);
   const method = keys.length > 0 ? 'primary key' : 'full row';
-  if (targets.length === 0) return { table, status: 'skipped', reason: 'no text columns', method, columns: [], rowsChanged: 0 };
+  if (targets.length === 0)
+    return { table, status: 'skipped', reason: 'no text columns', method, columns: [], rowsChanged: 0 };
 
   // Without a key the whole old row identifies it (minus inexact floats).
-  const matchCols = keys.length > 0 ? keys : cols.filter((c) => !INEXACT_TYPES.has(c.type.toLowerCase())).map((c) => c.name);
+  const matchCols =
+    keys.length > 0 ? keys : cols.filter((c) => !INEXACT_TYPES.has(c.type.toLowerCase())).map((c) => c.name);
   const textSet = new Set(textCols);
   const readCols = [...new Set([...matchCols, ...targets])];
   const search = o.rewriter.searchStrings;
   // LOCATE on binary strings: case-sensitive whatever the column collation (wp-cli uses LIKE BINARY).
-  const where = targets.flatMap((c) => search.map(() => `LOCATE(CAST(? AS BINARY), ${q(c)}) > 0`)).join(' OR ');
+  const where = targets
+    .flatMap((c) => search.map(() => `LOCATE(CAST(? AS BINARY), ${q(c)}) > 0`))
+    .join(' OR ');
   const params = targets.flatMap(() => search);
   const acc = new TableRewrite(o.rewriter, targets);
 
   await reader.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
   if (!o.dryRun) await writer.query('START TRANSACTION');
   // The streaming API lives on the callback connection; `for await` gives backpressure.
-  const stream = r.core.query(`SELECT ${readCols.map(q).join(', ')} FROM ${q(table)} WHERE ${where}`, params).stream({ highWaterMark: o.batchSize });
+  const stream = r.core
+    .query(`SELECT ${readCols.map(q).join(', ')} FROM ${q(table)} WHERE ${where}`, params)
+    .stream({ highWaterMark: o.batchSize });
   for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
     const changes = acc.row(row);
     if (changes.size === 0 || o.dryRun) continue;
     const sets = [...changes.keys()].map((c) => `${q(c)} = ?`).join(', ');
-    const cond = matchCols.map((c) => (textSet.has(c) ? `CAST(${q(c)} AS BINARY) <=> CAST(? AS BINARY)` : `${q(c)} <=> ?`)).join(' AND ');
-    const [res] = await writer.query<mysql.ResultSetHeader>(`UPDATE ${q(table)} SET ${sets} WHERE ${cond} LIMIT 1`, [
-      ...changes.values(),
-      ...matchCols.map((c) => row[c] ?? null),
-    ]);
+    const cond = matchCols
+      .map((c) => (textSet.has(c) ? `CAST(${q(c)} AS BINARY) <=> CAST(? AS BINARY)` : `${q(c)} <=> ?`))
+      .join(' AND ');
+    const [res] = await writer.query<mysql.ResultSetHeader>(
+      `UPDATE ${q(table)} SET ${sets} WHERE ${cond} LIMIT 1`,
+      [...changes.values(), ...matchCols.map((c) => row[c] ?? null)],
+    );
     if (res.affectedRows !== 1) throw new Error(`expected to update 1 row, updated ${res.affectedRows}`);
   }
   if (!o.dryRun) await writer.query('COMMIT');

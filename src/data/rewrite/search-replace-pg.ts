@@ -3,7 +3,12 @@
 // by (tableoid, ctid) when the table has none.
 import pg from 'pg';
 import { StepError } from '../../util/errors.js';
-import { rewritableColumns, TableRewrite, type ResolvedSearchReplace, type TableSearchReplaceReport } from './search-replace.js';
+import {
+  rewritableColumns,
+  TableRewrite,
+  type ResolvedSearchReplace,
+  type TableSearchReplaceReport,
+} from './search-replace.js';
 
 const TEXT_TYPES = new Set(['text', 'character varying', 'character']);
 const JSON_TYPES = new Set(['json', 'jsonb']);
@@ -39,7 +44,12 @@ export async function searchReplacePostgres(o: ResolvedSearchReplace): Promise<T
         out.push(await rewriteTable(client, o, t, display));
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new StepError('search-replace', `table ${display}: ${(err as Error).message}`, { table: display }, { cause: err });
+        throw new StepError(
+          'search-replace',
+          `table ${display}: ${(err as Error).message}`,
+          { table: display },
+          { cause: err },
+        );
       }
     }
     return out;
@@ -48,7 +58,12 @@ export async function searchReplacePostgres(o: ResolvedSearchReplace): Promise<T
   }
 }
 
-async function rewriteTable(client: pg.Client, o: ResolvedSearchReplace, t: PgTable, display: string): Promise<TableSearchReplaceReport> {
+async function rewriteTable(
+  client: pg.Client,
+  o: ResolvedSearchReplace,
+  t: PgTable,
+  display: string,
+): Promise<TableSearchReplaceReport> {
   const rel = `${q(t.schema)}.${q(t.name)}`;
   const { rows: cols } = await client.query<{ name: string; type: string }>(
     `SELECT a.attname AS name, format_type(a.atttypid, NULL) AS type
@@ -66,23 +81,36 @@ async function rewriteTable(client: pg.Client, o: ResolvedSearchReplace, t: PgTa
   const targets = rewritableColumns(t.name, textCols, keys, o.skipColumns);
   const json = new Set(cols.filter((c) => JSON_TYPES.has(c.type)).map((c) => c.name));
   const method = keys.length > 0 ? 'primary key' : 'ctid';
-  if (targets.length === 0) return { table: display, status: 'skipped', reason: 'no text columns', method, columns: [], rowsChanged: 0 };
+  if (targets.length === 0)
+    return {
+      table: display,
+      status: 'skipped',
+      reason: 'no text columns',
+      method,
+      columns: [],
+      rowsChanged: 0,
+    };
 
   const acc = new TableRewrite(o.rewriter, targets, json);
   const search = o.rewriter.searchStrings;
   const params: string[] = [...search];
-  const where = targets.flatMap((c) => search.map((_, i) => `strpos(${q(c)}::text, $${i + 1}) > 0`)).join(' OR ');
-  const keySelect = keys.length > 0 ? keys.map((k, i) => `${q(k)}::text AS "k${i}"`) : ['tableoid::oid::text AS "k0"', 'ctid::text AS "k1"'];
-  const keyWhere =
+  const where = targets
+    .flatMap((c) => search.map((_, i) => `strpos(${q(c)}::text, $${i + 1}) > 0`))
+    .join(' OR ');
+  const keySelect =
     keys.length > 0
-      ? keys.map((k, i) => `${q(k)} = $${i + 1}`)
-      : ['tableoid = $1::oid', 'ctid = $2::tid'];
+      ? keys.map((k, i) => `${q(k)}::text AS "k${i}"`)
+      : ['tableoid::oid::text AS "k0"', 'ctid::text AS "k1"'];
+  const keyWhere =
+    keys.length > 0 ? keys.map((k, i) => `${q(k)} = $${i + 1}`) : ['tableoid = $1::oid', 'ctid = $2::tid'];
   const select = `SELECT ${[...keySelect, ...targets.map((c, i) => `${q(c)}::text AS "c${i}"`)].join(', ')} FROM ${rel} WHERE ${where}`;
 
   await client.query(o.dryRun ? 'BEGIN READ ONLY' : 'BEGIN');
   await client.query(`DECLARE railclone_sr NO SCROLL CURSOR FOR ${select}`, params);
   for (;;) {
-    const { rows } = await client.query<Record<string, string | null>>(`FETCH ${o.batchSize} FROM railclone_sr`);
+    const { rows } = await client.query<Record<string, string | null>>(
+      `FETCH ${o.batchSize} FROM railclone_sr`,
+    );
     if (rows.length === 0) break;
     for (const row of rows) {
       const values: Record<string, unknown> = {};
@@ -92,7 +120,10 @@ async function rewriteTable(client: pg.Client, o: ResolvedSearchReplace, t: PgTa
       const keyVals = keySelect.map((_, i) => row[`k${i}`]);
       const sets = [...changes.keys()].map((c, i) => `${q(c)} = $${keyVals.length + i + 1}`);
       const whereKey = keyWhere.join(' AND ');
-      const res = await client.query(`UPDATE ${rel} SET ${sets.join(', ')} WHERE ${whereKey}`, [...keyVals, ...changes.values()]);
+      const res = await client.query(`UPDATE ${rel} SET ${sets.join(', ')} WHERE ${whereKey}`, [
+        ...keyVals,
+        ...changes.values(),
+      ]);
       if (res.rowCount !== 1) throw new Error(`expected to update 1 row, updated ${res.rowCount}`);
     }
   }

@@ -107,7 +107,12 @@ export async function searchReplace(opts: SearchReplaceOptions): Promise<SearchR
 }
 
 /** Text columns the rewrite may touch: not part of the key, not skipped. */
-export function rewritableColumns(table: string, columns: string[], keyColumns: string[], skip: string[]): string[] {
+export function rewritableColumns(
+  table: string,
+  columns: string[],
+  keyColumns: string[],
+  skip: string[],
+): string[] {
   return columns.filter((c) => !keyColumns.includes(c) && shouldRewriteColumn(table, c, skip));
 }
 

@@ -25,8 +25,18 @@ export function looksSerialized(value: string): boolean {
   if (b - a + 1 < 4 || value[a + 1] !== ':') return false;
   const last = value[b];
   if (last !== ';' && last !== '}') return false;
-  return first === 's' || first === 'a' || first === 'O' || first === 'C' || first === 'i' ||
-    first === 'd' || first === 'b' || first === 'E' || first === 'r' || first === 'R';
+  return (
+    first === 's' ||
+    first === 'a' ||
+    first === 'O' ||
+    first === 'C' ||
+    first === 'i' ||
+    first === 'd' ||
+    first === 'b' ||
+    first === 'E' ||
+    first === 'r' ||
+    first === 'R'
+  );
 }
 
 /**

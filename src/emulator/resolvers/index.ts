@@ -9,7 +9,10 @@ import { Query } from './query.js';
 import { typeResolvers } from './types.js';
 
 type AnyResolver = (parent: unknown, args: unknown, ctx: Ctx, info: unknown) => unknown;
-const maps = { Query, Mutation, ...typeResolvers } as unknown as Record<string, Record<string, AnyResolver | undefined>>;
+const maps = { Query, Mutation, ...typeResolvers } as unknown as Record<
+  string,
+  Record<string, AnyResolver | undefined>
+>;
 
 export function emulatorSchema(): GraphQLSchema {
   return buildSchema(emulatorSdl);

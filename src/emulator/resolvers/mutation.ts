@@ -4,14 +4,30 @@ import type { CreateEnvironmentInput, EnvironmentConfig } from '../../railway/ty
 import { missing } from '../auth.js';
 import { deploy } from '../deployments.js';
 import { addCustomDomain, addServiceDomain, addTcpProxy } from '../domains.js';
-import { commitPatch, commitStaged, createEnvironment, createProject, deleteEnvironment, deleteProject, stageChanges } from '../environments.js';
+import {
+  commitPatch,
+  commitStaged,
+  createEnvironment,
+  createProject,
+  deleteEnvironment,
+  deleteProject,
+  stageChanges,
+} from '../environments.js';
 import { EmuError, notAuthorized, problem } from '../errors.js';
 import { now } from '../ids.js';
-import { createService, createVolume, deleteService, deleteVariable, updateInstance, upsertVariables } from '../services.js';
+import {
+  createService,
+  createVolume,
+  deleteService,
+  deleteVariable,
+  updateInstance,
+  upsertVariables,
+} from '../services.js';
 import type { InstanceSettings } from '../state.js';
 import type { Ctx } from './context.js';
 
-const isConfig = (v: unknown): v is EnvironmentConfig => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isConfig = (v: unknown): v is EnvironmentConfig =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function instanceIn(ctx: Ctx, environmentId: string, serviceId: string) {
   ctx.access.environment(environmentId);
@@ -20,20 +36,38 @@ function instanceIn(ctx: Ctx, environmentId: string, serviceId: string) {
   return inst;
 }
 
-function variableScope(ctx: Ctx, i: { projectId: string; environmentId: string; serviceId?: string | null }): string | null {
+function variableScope(
+  ctx: Ctx,
+  i: { projectId: string; environmentId: string; serviceId?: string | null },
+): string | null {
   ctx.access.environment(i.environmentId, i.projectId);
   if (i.serviceId) instanceIn(ctx, i.environmentId, i.serviceId);
   return i.serviceId ?? null;
 }
 
 export const Mutation = {
-  projectCreate: (_p: unknown, a: { input: { name?: string | null; description?: string | null; workspaceId?: string | null; defaultEnvironmentName?: string | null } }, { world, access }: Ctx) => {
+  projectCreate: (
+    _p: unknown,
+    a: {
+      input: {
+        name?: string | null;
+        description?: string | null;
+        workspaceId?: string | null;
+        defaultEnvironmentName?: string | null;
+      };
+    },
+    { world, access }: Ctx,
+  ) => {
     const allowed = access.workspaceIds();
-    const workspaceId = a.input.workspaceId ?? (access.principal.kind === 'workspace' ? access.principal.workspaceId : allowed[0]);
+    const workspaceId =
+      a.input.workspaceId ??
+      (access.principal.kind === 'workspace' ? access.principal.workspaceId : allowed[0]);
     if (!workspaceId || !allowed.includes(workspaceId)) throw notAuthorized();
     return createProject(world, {
       name: a.input.name?.trim() || `project-${Math.random().toString(36).slice(2, 8)}`,
-      workspaceId, description: a.input.description ?? null, defaultEnvironmentName: a.input.defaultEnvironmentName ?? 'production',
+      workspaceId,
+      description: a.input.description ?? null,
+      defaultEnvironmentName: a.input.defaultEnvironmentName ?? 'production',
     });
   },
 
@@ -59,7 +93,11 @@ export const Mutation = {
     const env = access.manageEnvironment(a.id);
     const name = a.input.name.trim();
     if (!name) throw problem();
-    if (world.state.environmentsOf(env.projectId).some((e) => e.id !== env.id && e.name.toLowerCase() === name.toLowerCase())) {
+    if (
+      world.state
+        .environmentsOf(env.projectId)
+        .some((e) => e.id !== env.id && e.name.toLowerCase() === name.toLowerCase())
+    ) {
       throw new EmuError('environment with that name already exists');
     }
     env.name = name;
@@ -67,50 +105,127 @@ export const Mutation = {
     return env;
   },
 
-  environmentStageChanges: (_p: unknown, a: { environmentId: string; input: unknown; merge?: boolean | null }, { world, access }: Ctx) => {
+  environmentStageChanges: (
+    _p: unknown,
+    a: { environmentId: string; input: unknown; merge?: boolean | null },
+    { world, access }: Ctx,
+  ) => {
     access.environment(a.environmentId);
     if (!isConfig(a.input)) throw problem();
     return stageChanges(world, a.environmentId, a.input, a.merge === true);
   },
 
-  environmentPatchCommit: (_p: unknown, a: { environmentId: string; patch?: unknown; commitMessage?: string | null }, { world, access }: Ctx) => {
+  environmentPatchCommit: (
+    _p: unknown,
+    a: { environmentId: string; patch?: unknown; commitMessage?: string | null },
+    { world, access }: Ctx,
+  ) => {
     access.environment(a.environmentId);
     if (a.patch != null && !isConfig(a.patch)) throw problem();
     return commitPatch(world, a.environmentId, (a.patch ?? {}) as EnvironmentConfig, a.commitMessage ?? null);
   },
 
-  environmentPatchCommitStaged: (_p: unknown, a: { environmentId: string; skipDeploys?: boolean | null; commitMessage?: string | null }, { world, access }: Ctx) => {
+  environmentPatchCommitStaged: (
+    _p: unknown,
+    a: { environmentId: string; skipDeploys?: boolean | null; commitMessage?: string | null },
+    { world, access }: Ctx,
+  ) => {
     access.environment(a.environmentId);
-    return commitStaged(world, a.environmentId, { skipDeploys: a.skipDeploys === true, message: a.commitMessage });
+    return commitStaged(world, a.environmentId, {
+      skipDeploys: a.skipDeploys === true,
+      message: a.commitMessage,
+    });
   },
 
-  variableCollectionUpsert: async (_p: unknown, a: { input: { projectId: string; environmentId: string; serviceId?: string | null; variables: unknown; replace?: boolean | null; skipDeploys?: boolean | null } }, ctx: Ctx) => {
+  variableCollectionUpsert: async (
+    _p: unknown,
+    a: {
+      input: {
+        projectId: string;
+        environmentId: string;
+        serviceId?: string | null;
+        variables: unknown;
+        replace?: boolean | null;
+        skipDeploys?: boolean | null;
+      };
+    },
+    ctx: Ctx,
+  ) => {
     const i = a.input;
     const serviceId = variableScope(ctx, i);
-    if (!isConfig(i.variables) || Object.values(i.variables).some((v) => typeof v !== 'string')) throw problem();
-    await upsertVariables(ctx.world, { environmentId: i.environmentId, serviceId, variables: i.variables as Record<string, string>, replace: i.replace === true, skipDeploys: i.skipDeploys === true });
+    if (!isConfig(i.variables) || Object.values(i.variables).some((v) => typeof v !== 'string'))
+      throw problem();
+    await upsertVariables(ctx.world, {
+      environmentId: i.environmentId,
+      serviceId,
+      variables: i.variables as Record<string, string>,
+      replace: i.replace === true,
+      skipDeploys: i.skipDeploys === true,
+    });
     return true;
   },
 
-  variableUpsert: async (_p: unknown, a: { input: { projectId: string; environmentId: string; serviceId?: string | null; name: string; value: string; skipDeploys?: boolean | null } }, ctx: Ctx) => {
+  variableUpsert: async (
+    _p: unknown,
+    a: {
+      input: {
+        projectId: string;
+        environmentId: string;
+        serviceId?: string | null;
+        name: string;
+        value: string;
+        skipDeploys?: boolean | null;
+      };
+    },
+    ctx: Ctx,
+  ) => {
     const i = a.input;
     const serviceId = variableScope(ctx, i);
-    await upsertVariables(ctx.world, { environmentId: i.environmentId, serviceId, variables: { [i.name]: i.value }, skipDeploys: i.skipDeploys === true });
+    await upsertVariables(ctx.world, {
+      environmentId: i.environmentId,
+      serviceId,
+      variables: { [i.name]: i.value },
+      skipDeploys: i.skipDeploys === true,
+    });
     return true;
   },
 
-  variableDelete: async (_p: unknown, a: { input: { projectId: string; environmentId: string; serviceId?: string | null; name: string } }, ctx: Ctx) => {
+  variableDelete: async (
+    _p: unknown,
+    a: { input: { projectId: string; environmentId: string; serviceId?: string | null; name: string } },
+    ctx: Ctx,
+  ) => {
     const i = a.input;
     const serviceId = variableScope(ctx, i);
     await deleteVariable(ctx.world, { environmentId: i.environmentId, serviceId, name: i.name });
     return true;
   },
 
-  serviceCreate: (_p: unknown, a: { input: { projectId: string; name?: string | null; source?: { image?: string | null; repo?: string | null } | null; environmentId?: string | null; variables?: unknown; icon?: string | null } }, ctx: Ctx) => {
+  serviceCreate: (
+    _p: unknown,
+    a: {
+      input: {
+        projectId: string;
+        name?: string | null;
+        source?: { image?: string | null; repo?: string | null } | null;
+        environmentId?: string | null;
+        variables?: unknown;
+        icon?: string | null;
+      };
+    },
+    ctx: Ctx,
+  ) => {
     ctx.access.manageProject(a.input.projectId);
     if (a.input.environmentId) ctx.access.environment(a.input.environmentId, a.input.projectId);
-    if (a.input.variables != null && (!isConfig(a.input.variables) || Object.values(a.input.variables).some((v) => typeof v !== 'string'))) throw problem();
-    return createService(ctx.world, { ...a.input, variables: (a.input.variables ?? null) as Record<string, string> | null });
+    if (
+      a.input.variables != null &&
+      (!isConfig(a.input.variables) || Object.values(a.input.variables).some((v) => typeof v !== 'string'))
+    )
+      throw problem();
+    return createService(ctx.world, {
+      ...a.input,
+      variables: (a.input.variables ?? null) as Record<string, string> | null,
+    });
   },
 
   serviceDelete: async (_p: unknown, a: { id: string; environmentId?: string | null }, ctx: Ctx) => {
@@ -122,8 +237,18 @@ export const Mutation = {
     return true;
   },
 
-  serviceInstanceUpdate: async (_p: unknown, a: { environmentId?: string | null; serviceId: string; input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null } }, ctx: Ctx) => {
-    const envId = a.environmentId ?? (ctx.access.principal.kind === 'project' ? ctx.access.principal.environmentId : null);
+  serviceInstanceUpdate: async (
+    _p: unknown,
+    a: {
+      environmentId?: string | null;
+      serviceId: string;
+      input: Partial<InstanceSettings> & { source?: { image?: string | null; repo?: string | null } | null };
+    },
+    ctx: Ctx,
+  ) => {
+    const envId =
+      a.environmentId ??
+      (ctx.access.principal.kind === 'project' ? ctx.access.principal.environmentId : null);
     if (!envId) throw problem();
     instanceIn(ctx, envId, a.serviceId);
     await updateInstance(ctx.world, envId, a.serviceId, a.input);
@@ -136,7 +261,11 @@ export const Mutation = {
     return true;
   },
 
-  serviceInstanceDeployV2: (_p: unknown, a: { environmentId: string; serviceId: string; commitSha?: string | null }, ctx: Ctx) => {
+  serviceInstanceDeployV2: (
+    _p: unknown,
+    a: { environmentId: string; serviceId: string; commitSha?: string | null },
+    ctx: Ctx,
+  ) => {
     instanceIn(ctx, a.environmentId, a.serviceId);
     if (a.commitSha && !/^[0-9a-f]{7,40}$/i.test(a.commitSha)) throw new EmuError('Commit not found');
     return deploy(ctx.world, a.environmentId, a.serviceId, 'deploy').id;
@@ -149,7 +278,11 @@ export const Mutation = {
     return deploy(ctx.world, d.environmentId, d.serviceId, 'redeploy');
   },
 
-  serviceDomainCreate: (_p: unknown, a: { input: { environmentId: string; serviceId: string; targetPort?: number | null } }, ctx: Ctx) => {
+  serviceDomainCreate: (
+    _p: unknown,
+    a: { input: { environmentId: string; serviceId: string; targetPort?: number | null } },
+    ctx: Ctx,
+  ) => {
     instanceIn(ctx, a.input.environmentId, a.input.serviceId);
     return addServiceDomain(ctx.world, a.input.environmentId, a.input.serviceId, a.input.targetPort ?? null);
   },
@@ -162,10 +295,28 @@ export const Mutation = {
     return true;
   },
 
-  customDomainCreate: (_p: unknown, a: { input: { domain: string; environmentId: string; projectId: string; serviceId: string; targetPort?: number | null } }, ctx: Ctx) => {
+  customDomainCreate: (
+    _p: unknown,
+    a: {
+      input: {
+        domain: string;
+        environmentId: string;
+        projectId: string;
+        serviceId: string;
+        targetPort?: number | null;
+      };
+    },
+    ctx: Ctx,
+  ) => {
     ctx.access.environment(a.input.environmentId, a.input.projectId);
     instanceIn(ctx, a.input.environmentId, a.input.serviceId);
-    return addCustomDomain(ctx.world, a.input.environmentId, a.input.serviceId, a.input.domain, a.input.targetPort ?? null);
+    return addCustomDomain(
+      ctx.world,
+      a.input.environmentId,
+      a.input.serviceId,
+      a.input.domain,
+      a.input.targetPort ?? null,
+    );
   },
 
   customDomainDelete: (_p: unknown, a: { id: string }, ctx: Ctx) => {
@@ -176,7 +327,11 @@ export const Mutation = {
     return true;
   },
 
-  tcpProxyCreate: (_p: unknown, a: { input: { applicationPort: number; environmentId: string; serviceId: string } }, ctx: Ctx) => {
+  tcpProxyCreate: (
+    _p: unknown,
+    a: { input: { applicationPort: number; environmentId: string; serviceId: string } },
+    ctx: Ctx,
+  ) => {
     instanceIn(ctx, a.input.environmentId, a.input.serviceId);
     if (ctx.world.state.tcpProxiesOf(a.input.environmentId, a.input.serviceId).length > 0) {
       throw new EmuError('Only a single TCP proxy is allowed per service instance');
@@ -184,14 +339,38 @@ export const Mutation = {
     return addTcpProxy(ctx.world, a.input.environmentId, a.input.serviceId, a.input.applicationPort);
   },
 
-  volumeCreate: (_p: unknown, a: { input: { projectId: string; mountPath: string; serviceId?: string | null; region?: string | null; environmentId?: string | null } }, ctx: Ctx) => {
+  volumeCreate: (
+    _p: unknown,
+    a: {
+      input: {
+        projectId: string;
+        mountPath: string;
+        serviceId?: string | null;
+        region?: string | null;
+        environmentId?: string | null;
+      };
+    },
+    ctx: Ctx,
+  ) => {
     const i = a.input;
     ctx.access.manageProject(i.projectId);
     if (i.environmentId) ctx.access.environment(i.environmentId, i.projectId);
-    if (i.serviceId && ctx.world.state.services.get(i.serviceId)?.projectId !== i.projectId) throw missing(i.serviceId);
+    if (i.serviceId && ctx.world.state.services.get(i.serviceId)?.projectId !== i.projectId)
+      throw missing(i.serviceId);
     // Omitted environmentId: instances in every environment; explicit null: none.
-    const envs = 'environmentId' in i ? (i.environmentId ? [i.environmentId] : []) : ctx.world.state.environmentsOf(i.projectId).map((e) => e.id);
-    return createVolume(ctx.world, { projectId: i.projectId, mountPath: i.mountPath, serviceId: i.serviceId ?? null, region: i.region ?? null, environmentIds: envs });
+    const envs =
+      'environmentId' in i
+        ? i.environmentId
+          ? [i.environmentId]
+          : []
+        : ctx.world.state.environmentsOf(i.projectId).map((e) => e.id);
+    return createVolume(ctx.world, {
+      projectId: i.projectId,
+      mountPath: i.mountPath,
+      serviceId: i.serviceId ?? null,
+      region: i.region ?? null,
+      environmentIds: envs,
+    });
   },
 
   tcpProxyDelete: (_p: unknown, a: { id: string }, ctx: Ctx) => {

@@ -34,10 +34,16 @@ export const Query = {
 
   project: (_p: unknown, a: { id: string }, { access }: Ctx) => access.project(a.id),
 
-  projects: (_p: unknown, a: PageArgs & { workspaceId?: string | null; includeDeleted?: boolean | null; orderBy?: string | null }, { world, access }: Ctx) => {
+  projects: (
+    _p: unknown,
+    a: PageArgs & { workspaceId?: string | null; includeDeleted?: boolean | null; orderBy?: string | null },
+    { world, access }: Ctx,
+  ) => {
     const allowed = new Set(access.workspaceIds());
     if (a.workspaceId && !allowed.has(a.workspaceId)) throw notAuthorized();
-    let list = [...world.state.projects.values()].filter((p) => allowed.has(p.workspaceId) && (!a.workspaceId || p.workspaceId === a.workspaceId));
+    let list = [...world.state.projects.values()].filter(
+      (p) => allowed.has(p.workspaceId) && (!a.workspaceId || p.workspaceId === a.workspaceId),
+    );
     if (!a.includeDeleted) list = list.filter((p) => !p.deletedAt);
     if (a.orderBy === 'NAME_ASC') list.sort((x, y) => x.name.localeCompare(y.name));
     else if (a.orderBy === 'UPDATED_AT_DESC') list.sort((x, y) => y.updatedAt.localeCompare(x.updatedAt));
@@ -50,9 +56,14 @@ export const Query = {
     return world.state.workspaces.get(a.workspaceId);
   },
 
-  environment: (_p: unknown, a: { id: string; projectId?: string | null }, { access }: Ctx) => access.environment(a.id, a.projectId),
+  environment: (_p: unknown, a: { id: string; projectId?: string | null }, { access }: Ctx) =>
+    access.environment(a.id, a.projectId),
 
-  environments: (_p: unknown, a: PageArgs & { projectId: string; isEphemeral?: boolean | null }, { world, access }: Ctx) => {
+  environments: (
+    _p: unknown,
+    a: PageArgs & { projectId: string; isEphemeral?: boolean | null },
+    { world, access }: Ctx,
+  ) => {
     access.project(a.projectId);
     let envs = world.state.environmentsOf(a.projectId).filter((e) => access.canSeeEnvironment(e));
     if (typeof a.isEphemeral === 'boolean') envs = envs.filter((e) => e.isEphemeral === a.isEphemeral);
@@ -76,19 +87,32 @@ export const Query = {
     return connection(world.state.patchesOf(a.environmentId).reverse(), a);
   },
 
-  variables: (_p: unknown, a: { environmentId: string; projectId: string; serviceId?: string | null; unrendered?: boolean | null }, ctx: Ctx) => {
+  variables: (
+    _p: unknown,
+    a: { environmentId: string; projectId: string; serviceId?: string | null; unrendered?: boolean | null },
+    ctx: Ctx,
+  ) => {
     ctx.access.environment(a.environmentId, a.projectId);
     if (a.serviceId) instanceIn(ctx, a.environmentId, a.serviceId);
     const scope = a.serviceId ?? null;
-    return a.unrendered ? rawVariables(ctx.world.state, a.environmentId, scope) : renderedVariables(ctx.world.state, a.environmentId, scope);
+    return a.unrendered
+      ? rawVariables(ctx.world.state, a.environmentId, scope)
+      : renderedVariables(ctx.world.state, a.environmentId, scope);
   },
 
-  variablesForServiceDeployment: (_p: unknown, a: { environmentId: string; projectId: string; serviceId: string }, ctx: Ctx) => {
+  variablesForServiceDeployment: (
+    _p: unknown,
+    a: { environmentId: string; projectId: string; serviceId: string },
+    ctx: Ctx,
+  ) => {
     ctx.access.environment(a.environmentId, a.projectId);
     instanceIn(ctx, a.environmentId, a.serviceId);
     const s = ctx.world.state;
     // What a deployment sees: shared variables, then the service's own (which win).
-    return { ...renderedVariables(s, a.environmentId, null), ...renderedVariables(s, a.environmentId, a.serviceId) };
+    return {
+      ...renderedVariables(s, a.environmentId, null),
+      ...renderedVariables(s, a.environmentId, a.serviceId),
+    };
   },
 
   service: (_p: unknown, a: { id: string }, { world, access }: Ctx) => {
@@ -98,7 +122,8 @@ export const Query = {
     return s;
   },
 
-  serviceInstance: (_p: unknown, a: { environmentId: string; serviceId: string }, ctx: Ctx) => instanceIn(ctx, a.environmentId, a.serviceId),
+  serviceInstance: (_p: unknown, a: { environmentId: string; serviceId: string }, ctx: Ctx) =>
+    instanceIn(ctx, a.environmentId, a.serviceId),
 
   domains: (_p: unknown, a: { environmentId: string; projectId: string; serviceId: string }, ctx: Ctx) => {
     ctx.access.environment(a.environmentId, a.projectId);
@@ -121,14 +146,26 @@ export const Query = {
 
   deployments: (
     _p: unknown,
-    a: PageArgs & { input: { projectId?: string | null; environmentId?: string | null; serviceId?: string | null; status?: { in?: DeploymentStatus[] | null; notIn?: DeploymentStatus[] | null } | null } },
+    a: PageArgs & {
+      input: {
+        projectId?: string | null;
+        environmentId?: string | null;
+        serviceId?: string | null;
+        status?: { in?: DeploymentStatus[] | null; notIn?: DeploymentStatus[] | null } | null;
+      };
+    },
     { world, access }: Ctx,
   ) => {
     const i = a.input;
     if (i.environmentId) access.environment(i.environmentId, i.projectId);
     else if (i.projectId) access.project(i.projectId);
     else throw new EmuError('Problem processing request');
-    let list = world.state.deploymentsOf({ environmentId: i.environmentId ?? undefined, serviceId: i.serviceId ?? undefined, projectId: i.projectId ?? undefined })
+    let list = world.state
+      .deploymentsOf({
+        environmentId: i.environmentId ?? undefined,
+        serviceId: i.serviceId ?? undefined,
+        projectId: i.projectId ?? undefined,
+      })
       .filter((d) => {
         const e = world.state.environments.get(d.environmentId);
         return !!e && access.canSeeEnvironment(e);

@@ -44,7 +44,9 @@ function float(n: number): string {
   return `d:${String(n).replace('e+', 'E+').replace('e-', 'E-')};`;
 }
 
-function entries(value: Map<string | number, PhpValue> | Record<string, PhpValue>): [string | number, PhpValue][] {
+function entries(
+  value: Map<string | number, PhpValue> | Record<string, PhpValue>,
+): [string | number, PhpValue][] {
   return value instanceof Map ? [...value.entries()] : Object.entries(value);
 }
 
@@ -59,6 +61,8 @@ export function phpSerialize(value: PhpValue): string {
     const body = props.map(([k, v]) => `s:${bytes(String(k))}:"${k}";${phpSerialize(v)}`).join('');
     return `O:${bytes(value.className)}:"${value.className}":${props.length}:{${body}}`;
   }
-  const list: [string | number, PhpValue][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : entries(value);
+  const list: [string | number, PhpValue][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : entries(value);
   return `a:${list.length}:{${list.map(([k, v]) => key(k) + phpSerialize(v)).join('')}}`;
 }

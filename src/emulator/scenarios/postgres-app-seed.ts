@@ -82,7 +82,18 @@ CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE F
 
 const FIRST = ['Anna', 'Jürgen', 'Łukasz', 'さくら', 'Zoë', 'Mike', 'Émile', 'Ада', 'Chloé', 'Kenji'];
 const LAST = ['Müller', 'Schmidt', 'Nowak', '山田', 'O’Neil', 'Dubois', 'Smith', 'García', 'Rossi', 'Kim'];
-const PRODUCTS = ['Espresso beans', 'Filter roast', 'Decaf ☕', 'Mühle Pro', 'Kettle', 'Pour-over cone', 'Mug', 'Café crème blend', 'Cold brew kit', 'Gift card 🎁'];
+const PRODUCTS = [
+  'Espresso beans',
+  'Filter roast',
+  'Decaf ☕',
+  'Mühle Pro',
+  'Kettle',
+  'Pour-over cone',
+  'Mug',
+  'Café crème blend',
+  'Cold brew kit',
+  'Gift card 🎁',
+];
 const TAGS = ['vip', 'newsletter', 'b2b', 'wholesale', 'überweisung', 'first-order'];
 const STATUSES = ['pending', 'paid', 'shipped', 'cancelled', 'refunded'] as const;
 
@@ -99,14 +110,24 @@ async function insertRows(c: pg.Client, table: string, columns: string[], rows: 
 /** Replaces the shop schema in `db` with deterministic data mentioning `publicUrl` (e.g. `https://host`). */
 export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise<void> {
   if (db.engine !== 'postgres') {
-    throw new ValidationError('db.engine', `the postgres-app seed needs a PostgreSQL database, got ${db.engine}`, {
-      provided: db.engine,
-      allowed: ['postgres'],
-    });
+    throw new ValidationError(
+      'db.engine',
+      `the postgres-app seed needs a PostgreSQL database, got ${db.engine}`,
+      {
+        provided: db.engine,
+        allowed: ['postgres'],
+      },
+    );
   }
   const base = publicUrl.replace(/\/+$/, '');
   const rnd = createPrng(424242);
-  const client = new pg.Client({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  const client = new pg.Client({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+  });
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -122,7 +143,10 @@ export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise
           avatar: `${base}/avatars/${k + 1}.png`,
           locale: rnd.pick(['de-DE', 'en-GB', 'ja-JP', 'fr-FR']),
           marketing: rnd.chance(0.5),
-          address: { city: rnd.pick(['Berlin', 'Kraków', '東京', 'Lyon']), zip: String(rnd.int(10000, 99999)) },
+          address: {
+            city: rnd.pick(['Berlin', 'Kraków', '東京', 'Lyon']),
+            zip: String(rnd.int(10000, 99999)),
+          },
           ...(k % 7 === 0 ? { note: 'Bitte klingeln 🔔' } : {}),
         }),
         [...new Set([rnd.pick(TAGS), rnd.pick(TAGS)])],
@@ -130,7 +154,12 @@ export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise
         new Date(epoch + k * 86_400_000 + rnd.int(0, 86_399) * 1000),
       ];
     });
-    await insertRows(client, 'customers', ['email', 'name', 'profile', 'tags', 'avatar_thumb', 'created_at'], customers);
+    await insertRows(
+      client,
+      'customers',
+      ['email', 'name', 'profile', 'tags', 'avatar_thumb', 'created_at'],
+      customers,
+    );
 
     const products = PRODUCTS.flatMap((name, k) =>
       [250, 500, 1000].map((grams, g) => [
@@ -138,11 +167,20 @@ export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise
         k % 4 === 0 ? null : `${name} — see ${base}/products/${k * 3 + g + 1}`,
         (rnd.int(400, 6000) / 100).toFixed(2),
         `${base}/images/products/${k * 3 + g + 1}.jpg`,
-        JSON.stringify({ grams, origin: rnd.pick(['Ethiopia', 'Colombia', 'Brasil', 'Việt Nam']), links: { self: `${base}/api/products/${k * 3 + g + 1}` } }),
+        JSON.stringify({
+          grams,
+          origin: rnd.pick(['Ethiopia', 'Colombia', 'Brasil', 'Việt Nam']),
+          links: { self: `${base}/api/products/${k * 3 + g + 1}` },
+        }),
         g === 0 ? ['bestseller', 'coffee'] : g === 1 ? ['coffee'] : null,
       ]),
     );
-    await insertRows(client, 'products', ['name', 'description', 'price', 'image_url', 'attributes', 'tags'], products);
+    await insertRows(
+      client,
+      'products',
+      ['name', 'description', 'price', 'image_url', 'attributes', 'tags'],
+      products,
+    );
 
     const orders: unknown[][] = [];
     const items: unknown[][] = [];
@@ -153,7 +191,10 @@ export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise
         status,
         new Date(epoch + o * 3_600_000 * 7 + rnd.int(0, 3599) * 1000),
         o % 5 === 0 ? null : o % 11 === 0 ? 'Geschenk — bitte ohne Rechnung 🎁' : 'web',
-        JSON.stringify({ receipt_url: `${base}/orders/${o}/receipt`, utm: o % 3 === 0 ? { source: 'newsletter' } : null }),
+        JSON.stringify({
+          receipt_url: `${base}/orders/${o}/receipt`,
+          utm: o % 3 === 0 ? { source: 'newsletter' } : null,
+        }),
       ]);
       const lines = rnd.int(1, 4);
       for (let l = 1; l <= lines; l++) {
@@ -162,12 +203,22 @@ export async function seedShop(db: PhysicalDatabase, publicUrl: string): Promise
       }
     }
     await insertRows(client, 'orders', ['customer_id', 'status', 'placed_at', 'note', 'metadata'], orders);
-    await insertRows(client, 'order_items', ['order_id', 'line_no', 'product_id', 'quantity', 'unit_price'], items);
-    await insertRows(client, 'settings', ['key', 'value'], [
-      ['public_url', base],
-      ['webhook_url', `${base}/webhooks/stripe`],
-      ['email_footer', `Example Shop · ${base}/impressum · support@example-shop.com`],
-    ]);
+    await insertRows(
+      client,
+      'order_items',
+      ['order_id', 'line_no', 'product_id', 'quantity', 'unit_price'],
+      items,
+    );
+    await insertRows(
+      client,
+      'settings',
+      ['key', 'value'],
+      [
+        ['public_url', base],
+        ['webhook_url', `${base}/webhooks/stripe`],
+        ['email_footer', `Example Shop · ${base}/impressum · support@example-shop.com`],
+      ],
+    );
     // Fire the trigger on some rows, so updated_at holds real values next to NULLs.
     await client.query("UPDATE orders SET status = 'shipped' WHERE id % 10 = 0");
     await client.query('COMMIT');

@@ -28,7 +28,8 @@ export const postgresAppScenario: Scenario = {
         PGHOST: '${{RAILWAY_PRIVATE_DOMAIN}}',
         PGPORT: '5432',
         PGDATA: '/var/lib/postgresql/data/pgdata',
-        DATABASE_URL: 'postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{PGDATABASE}}',
+        DATABASE_URL:
+          'postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{PGDATABASE}}',
         DATABASE_PUBLIC_URL:
           'postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{PGDATABASE}}',
         SSL_CERT_DAYS: '820',

@@ -8,12 +8,20 @@ import { buildWordPressData } from './wordpress-data.js';
 const INSERT_BATCH = 100;
 
 /** Replaces any WordPress tables in `db` with the seed data for `siteUrl` (e.g. `https://host`). */
-export async function seedWordPress(db: PhysicalDatabase, siteUrl: string, tablePrefix = 'wp_'): Promise<void> {
+export async function seedWordPress(
+  db: PhysicalDatabase,
+  siteUrl: string,
+  tablePrefix = 'wp_',
+): Promise<void> {
   if (db.engine !== 'mariadb' && db.engine !== 'mysql') {
-    throw new ValidationError('db.engine', `the WordPress seed needs a MariaDB or MySQL database, got ${db.engine}`, {
-      provided: db.engine,
-      allowed: ['mariadb', 'mysql'],
-    });
+    throw new ValidationError(
+      'db.engine',
+      `the WordPress seed needs a MariaDB or MySQL database, got ${db.engine}`,
+      {
+        provided: db.engine,
+        allowed: ['mariadb', 'mysql'],
+      },
+    );
   }
   const data = buildWordPressData(siteUrl);
   const conn = await mysql.createConnection({

@@ -9,7 +9,10 @@ const mariadbUser = generated(12, LETTERS.toLowerCase().slice(0, 26));
 const mariadbPassword = generated(32);
 const mariadbRootPassword = generated(32);
 
-const SALT_NAMES = ['AUTH', 'SECURE_AUTH', 'LOGGED_IN', 'NONCE'].flatMap((n) => [`WORDPRESS_${n}_KEY`, `WORDPRESS_${n}_SALT`]);
+const SALT_NAMES = ['AUTH', 'SECURE_AUTH', 'LOGGED_IN', 'NONCE'].flatMap((n) => [
+  `WORDPRESS_${n}_KEY`,
+  `WORDPRESS_${n}_SALT`,
+]);
 
 export const wordpressScenario: Scenario = {
   name: 'wordpress',
@@ -33,7 +36,8 @@ export const wordpressScenario: Scenario = {
         MARIADB_PORT: '${{RAILWAY_TCP_PROXY_PORT}}',
         MARIADB_PRIVATE_HOST: '${{RAILWAY_PRIVATE_DOMAIN}}',
         MARIADB_PRIVATE_PORT: '3306',
-        MARIADB_URL: 'mariadb://${{MARIADB_USER}}:${{MARIADB_PASSWORD}}@${{MARIADB_HOST}}:${{MARIADB_PORT}}/${{MARIADB_DATABASE}}',
+        MARIADB_URL:
+          'mariadb://${{MARIADB_USER}}:${{MARIADB_PASSWORD}}@${{MARIADB_HOST}}:${{MARIADB_PORT}}/${{MARIADB_DATABASE}}',
         MARIADB_PRIVATE_URL:
           'mariadb://${{MARIADB_USER}}:${{MARIADB_PASSWORD}}@${{MARIADB_PRIVATE_HOST}}:${{MARIADB_PRIVATE_PORT}}/${{MARIADB_DATABASE}}',
       },

@@ -3,7 +3,13 @@
 // Reads use Kestra's basic-auth credentials, also held only here — a browser never sees either.
 import type { KestraClient } from '../../kestra/client.js';
 import type { Execution, LogEntry, TaskRun } from '../../kestra/types.js';
-import { type ExecutionQuery, type ExecutionRecord, type ExecutionStateName, type LogRecord, createdExecution } from '../execution.js';
+import {
+  type ExecutionQuery,
+  type ExecutionRecord,
+  type ExecutionStateName,
+  type LogRecord,
+  createdExecution,
+} from '../execution.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
 
@@ -17,7 +23,10 @@ export interface KestraBackendOptions {
 const WEBHOOK_FLOWS = new Set(['clone-staging-api']);
 
 function taskRun(t: TaskRun): ExecutionRecord['taskRuns'][number] {
-  const histories = (t.state.histories ?? []).map((h) => ({ state: h.state as ExecutionStateName, date: h.date }));
+  const histories = (t.state.histories ?? []).map((h) => ({
+    state: h.state as ExecutionStateName,
+    date: h.date,
+  }));
   return {
     id: t.id,
     taskId: t.taskId,
@@ -64,9 +73,14 @@ export class KestraBackend implements ExecutionBackend {
     const id = WEBHOOK_FLOWS.has(req.flowId)
       ? (await client.triggerWebhook(req.namespace, req.flowId, this.opts.webhookKey, req.inputs)).id
       : (
-          await client.createExecution(req.namespace, req.flowId, req.inputs as Record<string, string | number | boolean | object>, {
-            labels: { 'railclone-key': req.startedBy },
-          })
+          await client.createExecution(
+            req.namespace,
+            req.flowId,
+            req.inputs as Record<string, string | number | boolean | object>,
+            {
+              labels: { 'railclone-key': req.startedBy },
+            },
+          )
         ).id;
     await this.opts.store.saveExecution(createdExecution(id, req));
     return { executionId: id };
@@ -74,7 +88,10 @@ export class KestraBackend implements ExecutionBackend {
 
   async get(id: string): Promise<ExecutionRecord | null> {
     try {
-      const [e, origin] = await Promise.all([this.opts.client.getExecution(id), this.opts.store.getExecution(id)]);
+      const [e, origin] = await Promise.all([
+        this.opts.client.getExecution(id),
+        this.opts.store.getExecution(id),
+      ]);
       return fromKestra(e, origin);
     } catch (err) {
       if ((err as { status?: number }).status === 404) return null;

@@ -20,16 +20,29 @@ export interface FlowResult {
   error: ReturnType<typeof toErrorBody> | null;
 }
 
-type FlowRunner = (deps: LocalFlowDeps, inputs: Record<string, unknown>, rec: ExecutionRecorder) => Promise<FlowResult>;
+type FlowRunner = (
+  deps: LocalFlowDeps,
+  inputs: Record<string, unknown>,
+  rec: ExecutionRecorder,
+) => Promise<FlowResult>;
 
 function projectOf(deps: LocalFlowDeps, ref: ProjectRef): string {
   const id = ref.railway_project_id ?? deps.defaultProjectId;
-  if (!id) throw new ValidationError('railway_project_id', 'railway_project_id is required when RAILCLONE_PROJECT_ID is not set', { provided: null });
+  if (!id)
+    throw new ValidationError(
+      'railway_project_id',
+      'railway_project_id is required when RAILCLONE_PROJECT_ID is not set',
+      { provided: null },
+    );
   return id;
 }
 
 /** One task named `taskId`, recorded as a task run. */
-async function singleTask(rec: ExecutionRecorder, taskId: string, fn: () => Promise<Record<string, unknown>>): Promise<FlowResult> {
+async function singleTask(
+  rec: ExecutionRecorder,
+  taskId: string,
+  fn: () => Promise<Record<string, unknown>>,
+): Promise<FlowResult> {
   rec.onProgress({ kind: 'step', step: taskId, status: 'started' });
   try {
     const outputs = await fn();
@@ -54,7 +67,12 @@ const cloneFlow: FlowRunner = async (deps, inputs, rec) => {
     defaultProjectId: (inputs as CloneRequest).railway_project_id ?? deps.defaultProjectId,
   };
   const outcome = await runClone(ctx);
-  if (!outcome.ok) return { ok: false, outputs: null, error: (outcome.error ?? new RailcloneError('StepError', 'clone failed')).toBody() };
+  if (!outcome.ok)
+    return {
+      ok: false,
+      outputs: null,
+      error: (outcome.error ?? new RailcloneError('StepError', 'clone failed')).toBody(),
+    };
   const fin = outcome.outputs.finalize ?? {};
   const auth = outcome.outputs['configure-basic-auth'] ?? {};
   // The flow's declared outputs (flows/clone-staging-api.yml `outputs:`), nothing more.
@@ -82,7 +100,9 @@ export const LOCAL_FLOWS: Record<string, FlowRunner> = {
       return deleteEnvironment(deps.railway, projectOf(deps, ref), ref.environment, { force: ref.force });
     }),
   'list-environments': (deps, inputs, rec) =>
-    singleTask(rec, 'list', async () => ({ environments: await listEnvironments(deps.railway, projectOf(deps, inputs as ProjectRef)) })),
+    singleTask(rec, 'list', async () => ({
+      environments: await listEnvironments(deps.railway, projectOf(deps, inputs as ProjectRef)),
+    })),
   'get-environment': (deps, inputs, rec) =>
     singleTask(rec, 'get', async () => {
       const ref = inputs as EnvironmentRef;

@@ -3,7 +3,13 @@
 // Clones queue like the flow's `concurrency: {limit: 3, behavior: QUEUE}`.
 import type { RailwayApi } from '../../railway/types.js';
 import { ValidationError, toErrorBody } from '../../util/errors.js';
-import { type ExecutionQuery, type ExecutionRecord, type LogRecord, createdExecution, isTerminal } from '../execution.js';
+import {
+  type ExecutionQuery,
+  type ExecutionRecord,
+  type LogRecord,
+  createdExecution,
+  isTerminal,
+} from '../execution.js';
 import { executionId } from '../ids.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
@@ -33,7 +39,11 @@ export class LocalBackend implements ExecutionBackend {
 
   async start(req: StartRequest): Promise<{ executionId: string }> {
     const runner = LOCAL_FLOWS[req.flowId];
-    if (!runner) throw new ValidationError('flowId', `no flow "${req.flowId}"`, { provided: req.flowId, allowed: Object.keys(LOCAL_FLOWS) });
+    if (!runner)
+      throw new ValidationError('flowId', `no flow "${req.flowId}"`, {
+        provided: req.flowId,
+        allowed: Object.keys(LOCAL_FLOWS),
+      });
     const record = createdExecution(executionId(), req);
     const rec = new ExecutionRecorder(this.opts.store, record);
     // The 202 must never point at an execution the store does not know yet.
@@ -44,11 +54,19 @@ export class LocalBackend implements ExecutionBackend {
     return { executionId: record.id };
   }
 
-  private async run(rec: ExecutionRecorder, body: () => ReturnType<(typeof LOCAL_FLOWS)[string]>, limited: boolean): Promise<void> {
+  private async run(
+    rec: ExecutionRecorder,
+    body: () => ReturnType<(typeof LOCAL_FLOWS)[string]>,
+    limited: boolean,
+  ): Promise<void> {
     if (limited) await this.acquire();
     try {
       rec.setState('RUNNING');
-      const result = await body().catch((err: unknown) => ({ ok: false, outputs: null, error: toErrorBody(err) }));
+      const result = await body().catch((err: unknown) => ({
+        ok: false,
+        outputs: null,
+        error: toErrorBody(err),
+      }));
       rec.finish(result.ok ? 'SUCCESS' : 'FAILED', result.outputs, result.error);
     } finally {
       if (limited) this.release();

@@ -8,7 +8,12 @@ import type { GatewayStore } from '../store/types.js';
 
 // runStep (src/clone/pipeline.ts) announces a retry with this warning; it is the only place the delay is known.
 const RETRY_NOTICE = /retrying in ([\d.]+) s \(attempt (\d+) of (\d+)\)/;
-const LEVEL: Record<LogLevel, LogRecord['level']> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const LEVEL: Record<LogLevel, LogRecord['level']> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+};
 
 export class ExecutionRecorder {
   private writes: Promise<void> = Promise.resolve();
@@ -36,7 +41,11 @@ export class ExecutionRecorder {
     this.save();
   }
 
-  finish(state: ExecutionStateName, outputs: Record<string, unknown> | null, error: ExecutionRecord['error']): void {
+  finish(
+    state: ExecutionStateName,
+    outputs: Record<string, unknown> | null,
+    error: ExecutionRecord['error'],
+  ): void {
     this.record.outputs = outputs;
     this.record.error = error;
     this.record.endDate = this.stamp();
@@ -56,8 +65,10 @@ export class ExecutionRecorder {
   /** A task that is not a pipeline step (list, get, delete) runs through here. */
   onProgress = (ev: ProgressEvent): void => {
     // Copy and deploy progress become log lines of the running task, as a Kestra task's would.
-    const running = () => [...this.record.taskRuns].reverse().find((t) => t.state === 'RUNNING')?.taskId ?? null;
-    if (ev.kind === 'table' && ev.status === 'done') this.log('info', running(), `table ${ev.table}: ${ev.rows} rows, ${(ev.bytes / 1e6).toFixed(2)} MB`);
+    const running = () =>
+      [...this.record.taskRuns].reverse().find((t) => t.state === 'RUNNING')?.taskId ?? null;
+    if (ev.kind === 'table' && ev.status === 'done')
+      this.log('info', running(), `table ${ev.table}: ${ev.rows} rows, ${(ev.bytes / 1e6).toFixed(2)} MB`);
     if (ev.kind === 'service') this.log('info', running(), `service ${ev.service}: ${ev.status}`);
     if (ev.kind !== 'step') return;
     let run = this.lastRun(ev.step);
@@ -68,18 +79,37 @@ export class ExecutionRecorder {
         run.endDate = null;
         this.taskState(run, 'RUNNING');
       } else {
-        run = { id: `${this.record.id}-${++this.runSeq}`, taskId: ev.step, state: 'RUNNING', startDate: this.stamp(), endDate: null, attempts: 1, nextRetryDate: null, histories: [] };
+        run = {
+          id: `${this.record.id}-${++this.runSeq}`,
+          taskId: ev.step,
+          state: 'RUNNING',
+          startDate: this.stamp(),
+          endDate: null,
+          attempts: 1,
+          nextRetryDate: null,
+          histories: [],
+        };
         run.histories.push({ state: 'RUNNING', date: run.startDate! });
         this.record.taskRuns.push(run);
       }
     } else if (run) {
-      this.taskState(run, ev.status === 'succeeded' ? 'SUCCESS' : ev.status === 'failed' ? 'FAILED' : 'SKIPPED', true);
+      this.taskState(
+        run,
+        ev.status === 'succeeded' ? 'SUCCESS' : ev.status === 'failed' ? 'FAILED' : 'SKIPPED',
+        true,
+      );
     }
     this.save();
   };
 
   private log(level: LogLevel, taskId: string | null, message: string): void {
-    const line: LogRecord = { executionId: this.record.id, timestamp: this.stamp(), level: LEVEL[level], taskId, message: redact(message) };
+    const line: LogRecord = {
+      executionId: this.record.id,
+      timestamp: this.stamp(),
+      level: LEVEL[level],
+      taskId,
+      message: redact(message),
+    };
     const retry = level === 'warn' ? RETRY_NOTICE.exec(message) : null;
     if (retry) {
       const failed = [...this.record.taskRuns].reverse().find((t) => t.state === 'FAILED');

@@ -16,7 +16,17 @@ import { NAMESPACE_PATTERN } from '../config.js';
 import { executionView, historyView, logView } from '../views.js';
 import { type ExecutionRecord, isTerminal } from '../execution.js';
 
-const STATES = ['CREATED', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED'] as const;
+const STATES = [
+  'CREATED',
+  'QUEUED',
+  'RUNNING',
+  'RETRYING',
+  'SUCCESS',
+  'WARNING',
+  'FAILED',
+  'KILLED',
+  'CANCELLED',
+] as const;
 
 // Query parameters of the history (transport, not request fields: those live in src/inputs).
 const HistoryQuerySchema = z
@@ -38,13 +48,16 @@ export const historyQuerySchema = HistoryQuerySchema;
 /** Path segments are checked before they reach the engine or the store (no traversal, no odd bytes). */
 export function checkPath(namespace: string, flowId?: string, executionId?: string): void {
   if (!NAMESPACE_PATTERN.test(namespace)) throw notFound(`no namespace "${namespace.slice(0, 100)}"`);
-  if (flowId !== undefined && !FLOW_ID_PATTERN.test(flowId)) throw notFound(`no flow "${flowId.slice(0, 100)}"`);
-  if (executionId !== undefined && !EXECUTION_ID_PATTERN.test(executionId)) throw notFound(`no execution "${executionId.slice(0, 100)}"`);
+  if (flowId !== undefined && !FLOW_ID_PATTERN.test(flowId))
+    throw notFound(`no flow "${flowId.slice(0, 100)}"`);
+  if (executionId !== undefined && !EXECUTION_ID_PATTERN.test(executionId))
+    throw notFound(`no execution "${executionId.slice(0, 100)}"`);
 }
 
 export function requireFlow(deps: GatewayDeps, namespace: string, flowId: string) {
   const spec = flowSpec(flowId);
-  if (namespace !== deps.settings.namespace || !spec) throw notFound(`no flow ${namespace}/${flowId}`, { namespace, flow_id: flowId });
+  if (namespace !== deps.settings.namespace || !spec)
+    throw notFound(`no flow ${namespace}/${flowId}`, { namespace, flow_id: flowId });
   return spec;
 }
 
@@ -70,10 +83,18 @@ export async function startExecution(
   const { namespace, flowId, key } = target;
   const note = c.get('audit');
   const spec = requireFlow(deps, namespace, flowId);
-  Object.assign(note, { action: spec.action, always: spec.action === 'clone' || spec.action === 'delete', key_id: key.id, namespace, flow_id: flowId });
+  Object.assign(note, {
+    action: spec.action,
+    always: spec.action === 'clone' || spec.action === 'delete',
+    key_id: key.id,
+    namespace,
+    flow_id: flowId,
+  });
   requireScope(key, namespace, flowId);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError('body', 'the body must be a JSON object', { provided: Array.isArray(body) ? 'array' : typeof body });
+    throw new ValidationError('body', 'the body must be a JSON object', {
+      provided: Array.isArray(body) ? 'array' : typeof body,
+    });
   }
   const inputs = parseInput(spec.schema, body, flowId) as Record<string, unknown>;
   const redacted = redactInputs(inputs) as Record<string, unknown>;
@@ -81,7 +102,13 @@ export async function startExecution(
   const ticket = spec.rateLimited ? await takeStart(deps.store, key, deps.settings.rate) : null;
   let executionId: string;
   try {
-    ({ executionId } = await deps.backend.start({ namespace, flowId, inputs, redactedInputs: redacted, startedBy: key.id }));
+    ({ executionId } = await deps.backend.start({
+      namespace,
+      flowId,
+      inputs,
+      redactedInputs: redacted,
+      startedBy: key.id,
+    }));
   } catch (err) {
     if (ticket) await deps.store.refundRate(key.id, ticket.window);
     throw err;
@@ -104,7 +131,13 @@ export async function startExecution(
   );
 }
 
-async function loadScoped(c: Context<Env>, deps: GatewayDeps, namespace: string, flowId: string, id: string): Promise<ExecutionRecord> {
+async function loadScoped(
+  c: Context<Env>,
+  deps: GatewayDeps,
+  namespace: string,
+  flowId: string,
+  id: string,
+): Promise<ExecutionRecord> {
   const note = c.get('audit');
   note.action = 'read';
   note.namespace = namespace;
@@ -115,11 +148,17 @@ async function loadScoped(c: Context<Env>, deps: GatewayDeps, namespace: string,
   requireFlow(deps, namespace, flowId);
   requireScope(key, namespace, flowId);
   const exec = await deps.backend.get(id);
-  if (!exec || exec.namespace !== namespace || exec.flowId !== flowId) throw notFound(`no execution ${id} of ${namespace}/${flowId}`);
+  if (!exec || exec.namespace !== namespace || exec.flowId !== flowId)
+    throw notFound(`no execution ${id} of ${namespace}/${flowId}`);
   return exec;
 }
 
-export function executionRoutes(app: Hono<Env>, base: string, deps: GatewayDeps, est: CompletionEstimator): void {
+export function executionRoutes(
+  app: Hono<Env>,
+  base: string,
+  deps: GatewayDeps,
+  est: CompletionEstimator,
+): void {
   app.post(`${base}/executions/webhook/:namespace/:flowId/:key`, async (c) => {
     const { namespace, flowId, key } = c.req.param();
     const note = c.get('audit');
@@ -142,7 +181,9 @@ export function executionRoutes(app: Hono<Env>, base: string, deps: GatewayDeps,
     const { namespace, flowId, executionId } = c.req.param();
     const exec = await loadScoped(c, deps, namespace, flowId, executionId);
     // A finished execution shows no estimate, so it costs none.
-    const estimated = isTerminal(exec.state) ? null : await est.estimate(namespace, flowId, exec.startDate).catch(() => null);
+    const estimated = isTerminal(exec.state)
+      ? null
+      : await est.estimate(namespace, flowId, exec.startDate).catch(() => null);
     return c.json(executionView(exec, estimated));
   });
 
@@ -177,7 +218,8 @@ export function executionRoutes(app: Hono<Env>, base: string, deps: GatewayDeps,
     requireFlow(deps, namespace, flowId);
     requireScope(key, namespace, flowId);
     const q = parseInput(historyQuerySchema, c.req.query(), 'query');
-    if (q.from && q.to && q.from > q.to) throw new ValidationError('from', 'from must not be after to', { provided: q.from });
+    if (q.from && q.to && q.from > q.to)
+      throw new ValidationError('from', 'from must not be after to', { provided: q.from });
     const page = await deps.backend.search({
       namespace,
       flowId,

@@ -49,7 +49,11 @@ async function readLines<T>(path: string): Promise<T[]> {
     throw err;
   }
   // A line is complete only once its newline is written.
-  return text.split('\n').slice(0, -1).filter(Boolean).map((l) => JSON.parse(l) as T);
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 }
 
 export async function openFileStore(dir: string): Promise<GatewayStore> {
@@ -103,11 +107,19 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
   // What a history search filters and sorts on, for every execution: read from disk once (at the first
   // search), then kept current by saveExecution — a search reads only the records of its page, not every file.
   type Summary = Pick<ExecutionRecord, 'id' | 'namespace' | 'flowId' | 'state' | 'startDate'>;
-  const summaryOf = ({ id, namespace, flowId, state, startDate }: ExecutionRecord): Summary => ({ id, namespace, flowId, state, startDate });
+  const summaryOf = ({ id, namespace, flowId, state, startDate }: ExecutionRecord): Summary => ({
+    id,
+    namespace,
+    flowId,
+    state,
+    startDate,
+  });
   let index: Promise<Map<string, Summary>> | undefined;
   const loadIndex = async () => {
     const files = (await readdir(join(dir, 'executions'))).filter((f) => f.endsWith('.json'));
-    const all = await Promise.all(files.map((f) => readJson<ExecutionRecord | null>(join(dir, 'executions', f), null)));
+    const all = await Promise.all(
+      files.map((f) => readJson<ExecutionRecord | null>(join(dir, 'executions', f), null)),
+    );
     return new Map(all.filter((e): e is ExecutionRecord => e !== null).map((e) => [e.id, summaryOf(e)]));
   };
 
@@ -123,7 +135,8 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
 
   return withKeyCache({
     kind: 'file',
-    createKey: (key) => keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
+    createKey: (key) =>
+      keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
     getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,
     listKeys: keys,
     revokeKey: (id, at) =>
@@ -161,7 +174,8 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       if (index) (await index).set(exec.id, summaryOf(exec));
       remember(exec);
     },
-    getExecution: async (id) => (SAFE_ID.test(id) ? (finished.get(id) ?? readJson<ExecutionRecord | null>(execPath(id), null)) : null),
+    getExecution: async (id) =>
+      SAFE_ID.test(id) ? (finished.get(id) ?? readJson<ExecutionRecord | null>(execPath(id), null)) : null,
     searchExecutions: async (q: ExecutionQuery) => {
       index ??= loadIndex();
       const hits = [...(await index).values()]
@@ -170,7 +184,11 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
         .filter((e) => (!q.from || e.startDate >= q.from) && (!q.to || e.startDate <= q.to))
         .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
       // Only the page's records are read.
-      const page = await Promise.all(hits.slice((q.page - 1) * q.size, q.page * q.size).map((e) => finished.get(e.id) ?? readJson<ExecutionRecord | null>(execPath(e.id), null)));
+      const page = await Promise.all(
+        hits
+          .slice((q.page - 1) * q.size, q.page * q.size)
+          .map((e) => finished.get(e.id) ?? readJson<ExecutionRecord | null>(execPath(e.id), null)),
+      );
       return { results: page.filter((e): e is ExecutionRecord => e !== null), total: hits.length };
     },
     appendLogs: async (logs) => {
@@ -181,7 +199,8 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
         await appendFile(logPath(id), lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
       }
     },
-    getLogs: async (id, offset = 0) => (SAFE_ID.test(id) ? (await readLines<LogRecord>(logPath(id))).slice(offset) : []),
+    getLogs: async (id, offset = 0) =>
+      SAFE_ID.test(id) ? (await readLines<LogRecord>(logPath(id))).slice(offset) : [],
     close: async () => {
       await keysLock.run(async () => undefined);
       await Promise.all([ratesWriter.drain(), auditWriter.drain()]);

@@ -6,6 +6,10 @@ import type { GatewayStore } from './types.js';
 
 export type { GatewayStore } from './types.js';
 
-export function openStore(env: Pick<GatewayEnv, 'RAILCLONE_GATEWAY_DATABASE_URL' | 'RAILCLONE_GATEWAY_DIR'>): Promise<GatewayStore> {
-  return env.RAILCLONE_GATEWAY_DATABASE_URL ? openPostgresStore(env.RAILCLONE_GATEWAY_DATABASE_URL) : openFileStore(env.RAILCLONE_GATEWAY_DIR);
+export function openStore(
+  env: Pick<GatewayEnv, 'RAILCLONE_GATEWAY_DATABASE_URL' | 'RAILCLONE_GATEWAY_DIR'>,
+): Promise<GatewayStore> {
+  return env.RAILCLONE_GATEWAY_DATABASE_URL
+    ? openPostgresStore(env.RAILCLONE_GATEWAY_DATABASE_URL)
+    : openFileStore(env.RAILCLONE_GATEWAY_DIR);
 }

@@ -61,18 +61,26 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
   // read-then-write race, across instances too), but the takes waiting together go as one multi-statement
   // query: one round trip and one commit (one WAL flush) for the batch instead of one each. A simple query
   // takes no parameters: the key id is quoted by escapeLiteral, the numbers are checked integers.
-  const rateWriter = new GroupCommit<{ keyId: string; window: number; limit: number }, RateTake>(async (takes) => {
-    const sql = takes.map(({ keyId, window, limit }) => {
-      if (!Number.isSafeInteger(window) || !Number.isSafeInteger(limit)) throw new Error('rate window and limit must be integers');
-      return `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT ${pg.escapeLiteral(keyId)}, ${window}, 1 WHERE ${limit} > 0
+  const rateWriter = new GroupCommit<{ keyId: string; window: number; limit: number }, RateTake>(
+    async (takes) => {
+      const sql = takes.map(({ keyId, window, limit }) => {
+        if (!Number.isSafeInteger(window) || !Number.isSafeInteger(limit))
+          throw new Error('rate window and limit must be integers');
+        return `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT ${pg.escapeLiteral(keyId)}, ${window}, 1 WHERE ${limit} > 0
         ON CONFLICT (key_id, win) DO UPDATE SET count = railclone_gateway_rates.count + 1
         WHERE railclone_gateway_rates.count < ${limit} RETURNING count`;
-    });
-    const res = (await pool.query(sql.join(';\n'))) as unknown as pg.QueryResult<{ count: number }> | pg.QueryResult<{ count: number }>[];
-    const results = Array.isArray(res) ? res : [res];
-    // Refused: the window holds at least `limit` starts, so none remain — all the headers need.
-    return results.map((r, i) => (r.rows[0] ? { allowed: true, count: Number(r.rows[0].count) } : { allowed: false, count: takes[i]!.limit }));
-  });
+      });
+      const res = (await pool.query(sql.join(';\n'))) as unknown as
+        pg.QueryResult<{ count: number }> | pg.QueryResult<{ count: number }>[];
+      const results = Array.isArray(res) ? res : [res];
+      // Refused: the window holds at least `limit` starts, so none remain — all the headers need.
+      return results.map((r, i) =>
+        r.rows[0]
+          ? { allowed: true, count: Number(r.rows[0].count) }
+          : { allowed: false, count: takes[i]!.limit },
+      );
+    },
+  );
 
   // Group commit: requests that arrive while a batch is being written go together in the next transaction,
   // so twenty concurrent audited requests cost two transactions, not twenty in a queue behind the lock. No
@@ -122,19 +130,27 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       return (await pool.query('SELECT * FROM railclone_gateway_keys ORDER BY created_at')).rows.map(toKey);
     },
     async revokeKey(id, at) {
-      const r = await pool.query('UPDATE railclone_gateway_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
+      const r = await pool.query(
+        'UPDATE railclone_gateway_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
+        [id, at],
+      );
       return (r.rowCount ?? 0) > 0;
     },
 
     takeRate: (keyId, window, limit) => rateWriter.submit({ keyId, window, limit }),
     async refundRate(keyId, window) {
-      await pool.query('UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0', [keyId, window]);
+      await pool.query(
+        'UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0',
+        [keyId, window],
+      );
     },
 
     appendAudit: (input: AuditInput) => auditWriter.submit(input),
     async listAudit() {
       // Stored order is physical order of seq; verify checks the seq numbers themselves.
-      return (await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')).rows.map((r) => r.entry);
+      return (
+        await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')
+      ).rows.map((r) => r.entry);
     },
 
     async saveExecution(e: ExecutionRecord) {
@@ -145,7 +161,10 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       );
     },
     async getExecution(id) {
-      const r = await pool.query<{ record: ExecutionRecord }>('SELECT record FROM railclone_gateway_executions WHERE id = $1', [id]);
+      const r = await pool.query<{ record: ExecutionRecord }>(
+        'SELECT record FROM railclone_gateway_executions WHERE id = $1',
+        [id],
+      );
       return r.rows[0]?.record ?? null;
     },
     async searchExecutions(q: ExecutionQuery) {
@@ -157,7 +176,10 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       const w = where.join(' AND ');
       // The count and the page on two pooled connections at once: one round trip of waiting, not two.
       const [total, rows] = await Promise.all([
-        pool.query<{ n: string }>(`SELECT count(*) AS n FROM railclone_gateway_executions WHERE ${w}`, params),
+        pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM railclone_gateway_executions WHERE ${w}`,
+          params,
+        ),
         pool.query<{ record: ExecutionRecord }>(
           `SELECT record FROM railclone_gateway_executions WHERE ${w} ORDER BY start_date DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
           [...params, q.size, (q.page - 1) * q.size],
@@ -168,12 +190,15 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
     async appendLogs(logs: LogRecord[]) {
       if (logs.length === 0) return;
       await pool.query(
-        'INSERT INTO railclone_gateway_logs (execution_id, record) SELECT x->>\'executionId\', x FROM jsonb_array_elements($1::jsonb) AS x',
+        "INSERT INTO railclone_gateway_logs (execution_id, record) SELECT x->>'executionId', x FROM jsonb_array_elements($1::jsonb) AS x",
         [JSON.stringify(logs)],
       );
     },
     async getLogs(id, offset = 0) {
-      const r = await pool.query<{ record: LogRecord }>('SELECT record FROM railclone_gateway_logs WHERE execution_id = $1 ORDER BY seq OFFSET $2', [id, offset]);
+      const r = await pool.query<{ record: LogRecord }>(
+        'SELECT record FROM railclone_gateway_logs WHERE execution_id = $1 ORDER BY seq OFFSET $2',
+        [id, offset],
+      );
       return r.rows.map((x) => x.record);
     },
     close: async () => {
