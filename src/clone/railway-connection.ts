@@ -3,6 +3,7 @@
 import { railwayClientFromEnv } from '../railway/client.js';
 import type { RailwayApi } from '../railway/types.js';
 import { createLogger } from '../util/log.js';
+import type { ScenarioName } from '../emulator/index.js';
 
 export interface RailwayConnection {
   railway: RailwayApi;
@@ -27,7 +28,7 @@ export async function connectRailway(
   }
   const log = createLogger('railway');
   const { startEmulator } = await import('../emulator/index.js');
-  const scenario = (opts.scenario ?? 'wordpress') as 'wordpress' | 'postgres-app' | 'empty';
+  const scenario = (opts.scenario ?? 'wordpress') as ScenarioName;
   const emulator = await startEmulator({ port: 0, scenario });
   log.info(
     `no RAILWAY_API_TOKEN: using the built-in Railway emulator (scenario ${scenario}) at ${emulator.url}`,

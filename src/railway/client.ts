@@ -64,6 +64,8 @@ export interface RailwayClientOptions {
 }
 
 const log = createLogger('railway');
+/** TCPProxySyncStatus values of a proxy that is going or gone. */
+export const DEAD_PROXY = new Set(['DELETED', 'DELETING']);
 let warnedBothTokens = false;
 /** Tolerated clock difference between us and Railway when deciding "created by this call". */
 const CLOCK_SKEW_MS = 120_000;
@@ -263,13 +265,29 @@ export class RailwayClient implements RailwayApi {
 
   private async findRecentProject(name: string, workspaceId: string | undefined, since: number) {
     type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
-    // Newest first; one page is plenty to find something created seconds ago.
-    const r = await this.transport.call<R>(
-      ops.Projects,
-      { workspaceId, first: 50 },
-      { resource: 'the project list' },
-    );
-    return nodes(r.projects).find((p) => p.name === name && Date.parse(p.createdAt) >= since - CLOCK_SKEW_MS);
+    // Without workspaceId an account token lists nothing: look in each workspace the token reaches.
+    const workspaces = workspaceId
+      ? [workspaceId]
+      : (
+          await this.transport.call<{ apiToken: { workspaces: { id: string }[] } }>(
+            ops.ApiTokenWorkspaces,
+            {},
+            { resource: 'the workspaces of the token' },
+          )
+        ).apiToken.workspaces.map((w) => w.id);
+    for (const id of workspaces) {
+      // Newest first; one page is plenty to find something created seconds ago.
+      const r = await this.transport.call<R>(
+        ops.Projects,
+        { workspaceId: id, first: 50 },
+        { resource: 'the project list' },
+      );
+      const found = nodes(r.projects).find(
+        (p) => p.name === name && Date.parse(p.createdAt) >= since - CLOCK_SKEW_MS,
+      );
+      if (found) return found;
+    }
+    return undefined;
   }
 
   async deleteProject(projectId: string): Promise<void> {
@@ -283,9 +301,10 @@ export class RailwayClient implements RailwayApi {
     );
   }
 
-  async listProjects(
-    opts: { workspaceId?: string } = {},
-  ): Promise<{ id: string; name: string; createdAt: string }[]> {
+  /** `projects` without workspaceId is empty for an account token: the workspace is always named. */
+  async listProjects(opts: {
+    workspaceId: string;
+  }): Promise<{ id: string; name: string; createdAt: string }[]> {
     type R = { projects: Connection<{ id: string; name: string; createdAt: string }> };
     const out: { id: string; name: string; createdAt: string }[] = [];
     let after: string | null | undefined;
@@ -772,7 +791,9 @@ export class RailwayClient implements RailwayApi {
     applicationPort: number;
   }): Promise<TcpProxyInfo> {
     const scope = { environmentId: input.environmentId, serviceId: input.serviceId };
-    const matching = (list: TcpProxyInfo[]) => list.find((p) => p.applicationPort === input.applicationPort);
+    // A proxy being deleted is no proxy (the CLI skips DELETED/DELETING ones too).
+    const matching = (list: TcpProxyInfo[]) =>
+      list.find((p) => p.applicationPort === input.applicationPort && !DEAD_PROXY.has(p.syncStatus));
     const existing = matching(await this.listTcpProxies(scope));
     if (existing) return existing;
 
@@ -797,11 +818,14 @@ export class RailwayClient implements RailwayApi {
         `railclone: TCP proxy for port ${input.applicationPort}`,
       );
 
-    const polls = Math.max(1, Math.ceil(this.tcpPoll.timeoutMs / this.tcpPoll.intervalMs));
-    for (let i = 0; i < polls; i++) {
+    // Usually there at once; polled with a growing interval so a slow one costs few requests.
+    const deadline = Date.now() + this.tcpPoll.timeoutMs;
+    for (let wait = this.tcpPoll.intervalMs, waited = 0; ; wait = Math.min(wait * 2, 15_000)) {
       const found = matching(await this.listTcpProxies(scope));
       if (found) return found;
-      await this.sleep(this.tcpPoll.intervalMs);
+      if (waited >= this.tcpPoll.timeoutMs || Date.now() >= deadline) break;
+      await this.sleep(wait);
+      waited += wait;
     }
     throw new RailwayApiError(
       `The TCP proxy for port ${input.applicationPort} of service ${input.serviceId} did not appear within ` +
@@ -846,10 +870,32 @@ export class RailwayClient implements RailwayApi {
     return out.slice(0, limit);
   }
 
-  async redeployService(input: { environmentId: string; serviceId: string }): Promise<void> {
-    await this.transport.call(ops.ServiceInstanceRedeploy, input, {
-      resource: `service ${input.serviceId} in environment ${input.environmentId}`,
-    });
+  async deployService(input: { environmentId: string; serviceId: string }): Promise<string> {
+    const startedAt = Date.now();
+    const r = await this.transport.call<{ serviceInstanceDeployV2: string }>(
+      ops.ServiceInstanceDeployV2,
+      input,
+      {
+        resource: `service ${input.serviceId} in environment ${input.environmentId}`,
+        // A deploy whose answer was lost shows up as a deployment created since we asked.
+        recover: async () => {
+          const [latest] = await this.listDeployments({ ...input, limit: 1 });
+          return latest && Date.parse(latest.createdAt) >= startedAt - CLOCK_SKEW_MS
+            ? { serviceInstanceDeployV2: latest.id }
+            : undefined;
+        },
+      },
+    );
+    return r.serviceInstanceDeployV2;
+  }
+
+  async getDeployment(id: string): Promise<DeploymentInfo> {
+    const r = await this.transport.call<{ deployment: RawDeployment }>(
+      ops.Deployment,
+      { id },
+      { resource: `deployment ${id}` },
+    );
+    return toDeployment(r.deployment);
   }
 }
 

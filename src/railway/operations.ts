@@ -508,14 +508,24 @@ query Deployments($input: DeploymentListInput!, $first: Int, $after: String) {
 }`,
 );
 
-export const ServiceInstanceRedeploy = mutation(
-  'ServiceInstanceRedeploy',
+export const Deployment = query(
+  'Deployment',
   `
-mutation ServiceInstanceRedeploy($environmentId: String!, $serviceId: String!) {
-  serviceInstanceRedeploy(environmentId: $environmentId, serviceId: $serviceId)
+query Deployment($id: String!) {
+  deployment(id: $id) {${DEPLOYMENT}
+  }
 }`,
-  // A second redeploy of the same commit is wasteful but harmless.
-  { idempotent: true },
+);
+
+/** The first deploy of a service made with skipInitialDeploys: a redeploy would find nothing to redeploy. */
+export const ServiceInstanceDeployV2 = mutation(
+  'ServiceInstanceDeployV2',
+  `
+mutation ServiceInstanceDeployV2($environmentId: String!, $serviceId: String!) {
+  serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId)
+}`,
+  // Not resent blindly: a second deploy can cut a first MySQL/MariaDB initialisation short.
+  { idempotent: false },
 );
 
 export const ALL_OPERATIONS: readonly Operation[] = [
@@ -552,7 +562,8 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   EnvironmentUnmergedChanges,
   TcpProxyDelete,
   Deployments,
-  ServiceInstanceRedeploy,
+  Deployment,
+  ServiceInstanceDeployV2,
   ProjectServicesCreated,
   ServiceCreate,
   ServiceInstanceUpdate,
@@ -587,8 +598,9 @@ export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> =
   enableTcpProxy: [TcpProxies, EnvironmentUnmergedChanges, EnvironmentPatchCommit, EnvironmentStageChanges],
   deleteTcpProxy: [TcpProxyDelete],
   listDeployments: [Deployments],
-  redeployService: [ServiceInstanceRedeploy],
-  createProject: [ProjectCreate, Projects],
+  deployService: [ServiceInstanceDeployV2, Deployments],
+  getDeployment: [Deployment],
+  createProject: [ProjectCreate, Projects, ApiTokenWorkspaces],
   deleteProject: [ProjectDelete],
   listProjects: [Projects],
   createService: [ServiceCreate, ProjectServicesCreated],

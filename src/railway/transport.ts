@@ -216,7 +216,9 @@ export class Transport {
     };
     if (f.kind === 'rate-limit') {
       const wait =
-        f.retryAfterMs === null ? '' : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s.`;
+        f.retryAfterMs === null
+          ? ' Retry the step later.'
+          : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s; retry the step after that.`;
       const tries =
         why === 'wait-too-long'
           ? 'not retried: the wait is longer than the retry cap'

@@ -46,7 +46,7 @@ async function varsIn(
 }
 
 async function projectNames(h: Harness): Promise<string[]> {
-  return (await api(h).listProjects()).map((p) => p.name).sort();
+  return (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).map((p) => p.name).sort();
 }
 
 /** Rows of the source and the clone, compared as clone-wordpress does: every source host rewritten, everything else equal. */
@@ -272,7 +272,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     await expect(runStep('create-environment', ALL_STEPS['create-environment']!, ctx)).rejects.toThrow(
       /create-environment/,
     );
-    const created = (await api(h).listProjects()).filter((p) => p.name === name);
+    const created = (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).filter(
+      (p) => p.name === name,
+    );
     expect(created).toHaveLength(1);
     expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name)).toEqual(['r-MariaDB']);
     // The same state again (as Kestra retries a task): the project, environment and first service are reused.
@@ -283,7 +285,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
       'r-MariaDB',
       'r-Primary',
     ]);
-    expect((await api(h).listProjects()).filter((p) => p.name === name)).toHaveLength(1);
+    expect(
+      (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).filter((p) => p.name === name),
+    ).toHaveLength(1);
     const db = await varsIn(h, created[0]!.id, again.state.environment_id!, 'r-MariaDB');
     expect(publicDatabaseUrl('mariadb', db)).toBeTruthy();
     const rolled = await runStep('rollback', ALL_STEPS.rollback!, { ...ctx, state: again.state });
@@ -550,13 +554,13 @@ describe('validation of the new fields', () => {
   });
 
   it('fails preflight, creating nothing, when the target project cannot be read', async () => {
-    const projects = (await api(h).listProjects()).length;
+    const projects = (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).length;
     const outcome = await runClone(
       h.context({ client_name: 'x', environment_name: 'qa-nowhere', target_project_id: randomUUID() }),
     );
     expect(outcome.ok).toBe(false);
     expect(outcome.failedStep).toBe('preflight');
     expect(outcome.error?.message).toMatch(/target project .* cannot be read/);
-    expect((await api(h).listProjects()).length).toBe(projects);
+    expect((await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).length).toBe(projects);
   });
 });
