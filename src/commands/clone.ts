@@ -21,6 +21,7 @@ import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
 import { noProgress } from '../util/progress.js';
 import { registerTaskCommand } from './task.js';
+import { SCENARIO_NAMES } from '../emulator/index.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const list = (value: string) =>
@@ -142,7 +143,7 @@ export function registerCloneCommands(program: Command): void {
     .option('--requested-by <who>', 'recorded in the clone metadata')
     .addOption(
       new Option('--scenario <name>', 'emulator scenario when no RAILWAY_API_TOKEN is set')
-        .choices(['wordpress', 'postgres-app'])
+        .choices(SCENARIO_NAMES.filter((n) => n !== 'empty'))
         .default('wordpress'),
     )
     .option('--json', 'print the outcome as JSON on stdout')

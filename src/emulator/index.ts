@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ValidationError } from '../util/errors.js';
 import { registerSecret } from '../util/secrets.js';
 import { explainListenError } from '../util/listen-error.js';
-import { DatabaseHost, engineForImage } from './databases.js';
+import { DatabaseHost, engineForImage, type PhysicalDatabase } from './databases.js';
 import { createProject } from './environments.js';
 import { Faults, type FaultInjector } from './faults.js';
 import { hex, newId, now } from './ids.js';
@@ -13,7 +13,7 @@ import { emulatorSchema } from './resolvers/index.js';
 import { scenarios } from './scenarios/index.js';
 import { seedEnvironment } from './seed.js';
 import { createApp } from './server.js';
-import type { EmulatorState } from './state.js';
+import { scopeKey, type EmulatorState } from './state.js';
 import { World } from './world.js';
 
 export type { FaultInjector } from './faults.js';
@@ -63,6 +63,8 @@ export interface RunningEmulator {
   faults: FaultInjector;
   /** Read access for tests. */
   state: EmulatorState;
+  /** The physical database behind a database service (tests read and compare data through it). */
+  database(environmentId: string, serviceName: string): PhysicalDatabase | undefined;
   /** Requests received so far: in all, and per root field (a request may select several). */
   requests(): { total: number; byField: Record<string, number> };
   /** Closes the server and drops every physical database the emulator created. */
@@ -185,6 +187,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       productionEnvironmentId: production.id,
       faults,
       state: s,
+      database: (environmentId, serviceName) => {
+        const svc = [...s.services.values()].find(
+          (x) => x.name === serviceName && s.instance(environmentId, x.id),
+        );
+        const db = svc && world.physical.get(scopeKey(environmentId, svc.id));
+        return db ? ({ ...db } as PhysicalDatabase) : undefined;
+      },
       requests: () => ({ total: http.requests(), byField: faults.callCounts() }),
       stop: () =>
         (stopped ??= (async () => {

@@ -15,7 +15,7 @@ import { parseMeta, META_VARIABLE } from '../../src/clone/metadata.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { RailwayClient } from '../../src/railway/client.js';
 import type { RailwayApi } from '../../src/railway/types.js';
-import { dumpDatabase, physicalDatabases, startHarness, type Harness } from './helpers.js';
+import { dumpDatabase, physicalDatabases, physicalUrl, startHarness, type Harness } from './helpers.js';
 
 const id = randomUUID().slice(0, 6);
 const wpPrefix = `rcxw${id}`;
@@ -194,13 +194,10 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   });
 
   it('copies the data with the production URLs rewritten to the staging host', async () => {
-    const [srcVars, cloneVars] = await Promise.all([
-      varsIn(h, sourceProjectId, productionId, 'MariaDB'),
-      varsIn(h, newProjectId, envId, 'stg-MariaDB'),
-    ]);
+    // The clone's temporary proxy is closed again: read its database directly.
     const [source, target] = await Promise.all([
-      dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!),
-      dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!),
+      dumpDatabase(physicalUrl(h.emulator, productionId, 'MariaDB')),
+      dumpDatabase(physicalUrl(h.emulator, envId, 'stg-MariaDB')),
     ]);
     const sourceHosts = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances
       .filter((s) => s.serviceName === 'Primary')
@@ -412,8 +409,8 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
 
   it('copies every table with the public URL rewritten', async () => {
     const [srcUrl, dstUrl] = [
-      publicDatabaseUrl('postgres', await varsIn(h, sourceProjectId, productionId, 'Postgres'))!,
-      publicDatabaseUrl('postgres', await varsIn(h, targetProjectId, envId, 'Postgres-qa'))!,
+      physicalUrl(h.emulator, productionId, 'Postgres'),
+      physicalUrl(h.emulator, envId, 'Postgres-qa'),
     ];
     const [source, target] = await Promise.all([dumpDatabase(srcUrl), dumpDatabase(dstUrl)]);
     const sourceHost = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances.find(
