@@ -3,6 +3,7 @@
 // variables, only `DATABASE_URL` / `MYSQL_URL` / `MARIADB_PRIVATE_URL` on `*.railway.internal` and
 // the PG* / MYSQL* / MARIADB_* parts. Their user, password and database are what we need; the host
 // and port come from the proxy (FACTS §3.10, §5; railwayapp/docs@e8cd2c1b).
+import { parseDatabaseUrl, type DatabaseUrl } from '../data/common/database-url.js';
 import type { VariableMap } from '../railway/types.js';
 import { RailcloneError } from '../util/errors.js';
 import { registerSecret } from '../util/secrets.js';
@@ -31,12 +32,6 @@ const PART_VARIABLES: Record<DbEngine, [string[], string[], string[]][]> = {
   ],
 };
 
-const SCHEMES: Record<DbEngine, string[]> = {
-  postgres: ['postgres:', 'postgresql:'],
-  mysql: ['mysql:'],
-  mariadb: ['mariadb:', 'mysql:'],
-};
-
 interface Credentials {
   user: string;
   password: string;
@@ -47,21 +42,15 @@ interface Credentials {
 
 function fromUrl(engine: DbEngine, value: string | undefined): Credentials | null {
   if (!value || value.includes('${{')) return null;
-  let u: URL;
+  let u: DatabaseUrl;
   try {
-    u = new URL(value);
+    u = parseDatabaseUrl(value, 'url', { engine: engine === 'postgres' ? 'postgres' : 'mysql' });
   } catch {
     return null;
   }
-  if (!SCHEMES[engine].includes(u.protocol.toLowerCase())) return null;
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!u.username || !u.password || !database) return null;
-  return {
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database,
-    search: u.search,
-  };
+  if (!u.user || !u.password) return null;
+  const search = u.params.toString();
+  return { user: u.user, password: u.password, database: u.database, search: search ? `?${search}` : '' };
 }
 
 function fromParts(engine: DbEngine, vars: VariableMap): Credentials | null {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { DEAD_PROXY } from '../railway/client.js';
 import type { RailwayApi, TcpProxyInfo } from '../railway/types.js';
+import { parseDatabaseUrl } from '../data/common/database-url.js';
 import { RailcloneError } from '../util/errors.js';
 import type { ProgressListener } from '../util/progress.js';
 import { databaseUrlVia } from './database-credentials.js';
@@ -147,8 +148,13 @@ async function ping(url: string, engine: DbEngine): Promise<void> {
     }
     return;
   }
+  const u = parseDatabaseUrl(url, 'url', { engine: 'mysql' });
   const conn = await mysql.createConnection({
-    uri: url.replace(/^mariadb:/i, 'mysql:'),
+    host: u.host,
+    port: u.port,
+    user: u.user,
+    password: u.password,
+    database: u.database,
     connectTimeout: 5_000,
   });
   // A server that drops the connection must fail the ping, not crash the process with an 'error' event.
