@@ -13,7 +13,7 @@ import {
   validationError,
   type RailwayErrorContext,
 } from './errors.js';
-import type { Operation } from './operations.js';
+import type { Operation } from './resources/operation.js';
 import { parseRetryAfter, TransientFailure, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 
 const log = createLogger('railway');
