@@ -15,6 +15,7 @@ export const KeyRequestSchema = z
       .min(1),
     flows: z.array(z.string().regex(FLOW_ID_PATTERN, 'a flow id like clone-staging-api')).default([]),
     rate_limit: z.number().int().min(1).max(100_000).nullable().default(null),
+    admin: z.boolean().default(false),
   })
   .strict();
 
@@ -33,6 +34,7 @@ export async function createApiKey(
     namespaces: req.namespaces,
     flows: req.flows,
     rate_limit: req.rate_limit,
+    admin: req.admin,
     created_at: now.toISOString(),
     revoked_at: null,
   };

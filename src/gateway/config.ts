@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseEnvironment } from '../config/env.js';
 import { registerSecret } from '../util/secrets.js';
+import { trustedProxyList } from './client-address.js';
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const origin = z
@@ -35,6 +36,33 @@ export const GatewayEnvSchema = z.object({
     .regex(NAMESPACE, 'a Kestra namespace: lowercase letters, digits, ., _ and -')
     .default('railclone'),
   RAILCLONE_PUBLIC_URL: z.url().optional(),
+  RAILCLONE_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine(
+          (entry) => {
+            try {
+              trustedProxyList([entry]);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          {
+            message: 'an IP address or CIDR range like 10.0.0.0/8',
+            params: { allowed: 'IP addresses or CIDR ranges, comma separated' },
+          },
+        ),
+      ),
+    )
+    .default([]),
   KESTRA_URL: z.url().optional(),
   KESTRA_USER: z.string().optional(),
   KESTRA_PASSWORD: z.string().optional(),

@@ -32,6 +32,7 @@ export function settingsFrom(env: GatewayEnv): GatewaySettings {
     bodyLimit: env.RAILCLONE_GATEWAY_BODY_LIMIT,
     rate: { defaultLimit: env.RAILCLONE_RATE_LIMIT, windowSeconds: env.RAILCLONE_RATE_WINDOW_SECONDS },
     publicUrl: env.RAILCLONE_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustedProxies: env.RAILCLONE_TRUSTED_PROXIES,
   };
 }
 

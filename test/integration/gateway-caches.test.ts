@@ -134,13 +134,14 @@ describe('audit group commit', () => {
     const b = await openPostgresStore(db.url);
     try {
       const takes = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeRate("k'ey", 42, 7)),
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeRate("k'ey", 7, 3_600_000)),
       );
       const allowed = takes.filter((t) => t.allowed);
       expect(allowed.map((t) => t.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(takes.filter((t) => !t.allowed).every((t) => t.count === 7)).toBe(true);
-      await a.refundRate("k'ey", 42);
-      expect(await b.takeRate("k'ey", 42, 7)).toEqual({ allowed: true, count: 7 });
+      await a.refundRate("k'ey", allowed[3]!.stamp!);
+      expect(await b.takeRate("k'ey", 7, 3_600_000)).toMatchObject({ allowed: true, count: 7 });
+      expect(await b.takeRate("k'ey", 7, 3_600_000)).toMatchObject({ allowed: false, count: 7 });
     } finally {
       await a.close();
       await b.close();

@@ -22,7 +22,12 @@ export const ADMIN_PG = 'postgresql://postgres@127.0.0.1:5432/postgres';
 export interface TestGateway {
   url: string;
   deps: GatewayDeps;
-  key(opts?: { namespaces?: string[]; flows?: string[]; rate_limit?: number | null }): Promise<string>;
+  key(opts?: {
+    namespaces?: string[];
+    flows?: string[];
+    rate_limit?: number | null;
+    admin?: boolean;
+  }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +110,7 @@ export async function startTestGateway(opts: {
           namespaces: k.namespaces ?? ['railclone'],
           flows: k.flows ?? [],
           rate_limit: k.rate_limit ?? null,
+          admin: k.admin ?? false,
         })
       ).key,
     stop: async () => {

@@ -56,6 +56,16 @@ async function readLines<T>(path: string): Promise<T[]> {
     .map((l) => JSON.parse(l) as T);
 }
 
+/** rate-limits.json; a file from the fixed-window version (objects, not arrays) starts empty. */
+async function readRates(path: string): Promise<Record<string, number[]>> {
+  const raw = await readJson<Record<string, unknown>>(path, {});
+  const out: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(raw))
+    if (Array.isArray(v))
+      Object.defineProperty(out, k, { value: v.map(Number), enumerable: true, writable: true });
+  return out;
+}
+
 export async function openFileStore(dir: string): Promise<GatewayStore> {
   await mkdir(join(dir, 'executions'), { recursive: true, mode: 0o700 });
   await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });
@@ -67,14 +77,16 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     return join(dir, 'executions', `${id}.json`);
   };
   const logPath = (id: string) => join(dir, 'logs', `${id}.jsonl`);
-  const keys = () => readJson<ApiKeyRecord[]>(keysPath, []);
+  // Keys written before `admin` existed are ordinary keys.
+  const keys = async () =>
+    (await readJson<ApiKeyRecord[]>(keysPath, [])).map((k) => ({ ...k, admin: k.admin === true }));
   // Keys: one mutex. Execution records and their logs need none: each is written by one recorder, one write after another, atomically.
   const keysLock = new Mutex();
   // This process owns the directory, so the chain's head and the rate counters are read once and then
   // kept in memory; every change is on disk before the caller hears of it (group commit).
   let auditHead: { seq: number; hash: string } | null | undefined;
-  type Rates = Record<string, { window: number; count: number }>;
-  const rates = await readJson<Rates>(ratesPath, {});
+  // Per key, the instants (ms) of its starts in the current sliding window, oldest first.
+  const rates = await readRates(ratesPath);
   const ratesWriter = new GroupCommit<null, void>(async (items) => {
     await writeAtomic(ratesPath, JSON.stringify(rates));
     return items.map(() => undefined);
@@ -150,17 +162,25 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       }),
 
     // Decided synchronously in memory (exact: one event loop), then persisted before answering.
-    takeRate: async (keyId, window, limit): Promise<RateTake> => {
-      const cur = rates[keyId]?.window === window ? rates[keyId]!.count : 0;
-      if (cur >= limit) return { allowed: false, count: cur };
-      rates[keyId] = { window, count: cur + 1 };
+    takeRate: async (keyId, limit, windowMs): Promise<RateTake> => {
+      const now = Date.now();
+      const kept = (rates[keyId] ?? []).filter((t) => t > now - windowMs);
+      rates[keyId] = kept;
+      if (kept.length >= limit) {
+        const frees = kept[kept.length - limit] ?? now;
+        return { allowed: false, count: kept.length, resetMs: frees + windowMs - now, stamp: null };
+      }
+      // Strictly increasing per key, so a refund removes exactly this start.
+      const stamp = Math.max(now, (kept[kept.length - 1] ?? 0) + 1);
+      kept.push(stamp);
       await ratesWriter.submit(null);
-      return { allowed: true, count: cur + 1 };
+      return { allowed: true, count: kept.length, resetMs: kept[0]! + windowMs - now, stamp };
     },
-    refundRate: async (keyId, window) => {
-      const r = rates[keyId];
-      if (r?.window === window && r.count > 0) {
-        r.count -= 1;
+    refundRate: async (keyId, stamp) => {
+      const kept = rates[keyId];
+      const i = kept?.indexOf(stamp) ?? -1;
+      if (i >= 0) {
+        kept!.splice(i, 1);
         await ratesWriter.submit(null);
       }
     },

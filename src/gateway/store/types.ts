@@ -6,8 +6,12 @@ import type { ApiKeyRecord } from '../keys.js';
 
 export interface RateTake {
   allowed: boolean;
-  /** Starts counted in this window after the take. */
+  /** Starts in the sliding window after the take (refused: the starts already there). */
   count: number;
+  /** When the oldest start that keeps the window full leaves it (ms from now). */
+  resetMs: number;
+  /** Identifies this start for a refund (allowed takes only). */
+  stamp: number | null;
 }
 
 export interface GatewayStore {
@@ -17,10 +21,13 @@ export interface GatewayStore {
   listKeys(): Promise<ApiKeyRecord[]>;
   revokeKey(id: string, at: string): Promise<boolean>;
 
-  /** Atomically counts one start in (key, window) unless `limit` is reached; exact under concurrency. */
-  takeRate(keyId: string, window: number, limit: number): Promise<RateTake>;
+  /**
+   * Atomically records one start of `keyId` unless `limit` starts already happened in the last `windowMs`
+   * (a sliding window); exact under concurrency, across instances for PostgreSQL.
+   */
+  takeRate(keyId: string, limit: number, windowMs: number): Promise<RateTake>;
   /** Gives back a start that did not happen (the engine refused it). */
-  refundRate(keyId: string, window: number): Promise<void>;
+  refundRate(keyId: string, stamp: number): Promise<void>;
 
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   listAudit(): Promise<AuditEntry[]>;
