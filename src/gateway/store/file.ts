@@ -4,7 +4,7 @@
 // Why not an embedded SQL engine: PGlite needs its .wasm/.data files next to the esbuild bundle and
 // SQLite needs a native addon or Node 22; plain files keep `dist/railclone.mjs` self-contained.
 import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
 import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
@@ -147,6 +147,7 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
 
   return withKeyCache({
     kind: 'file',
+    where: `the file store at ${resolve(dir)}`,
     createKey: (key) =>
       keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
     getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,

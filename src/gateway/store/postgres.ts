@@ -72,6 +72,16 @@ const toKey = (r: Record<string, unknown>): ApiKeyRecord => ({
   revoked_at: r.revoked_at ? new Date(r.revoked_at as string).toISOString() : null,
 });
 
+/** host:port/database of a PostgreSQL URL: no user, no password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'RAILCLONE_GATEWAY_DATABASE_URL';
+  }
+}
+
 export async function openPostgresStore(url: string): Promise<GatewayStore> {
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // An idle connection dropped by the server (restart, failover) must not end the gateway: the pool replaces
@@ -157,6 +167,7 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
 
   return withKeyCache({
     kind: 'postgres',
+    where: `the PostgreSQL store at ${describeUrl(url)}`,
     async createKey(k) {
       await pool.query(
         'INSERT INTO railclone_gateway_keys (id, name, hash, namespaces, flows, rate_limit, created_at, revoked_at, admin) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',

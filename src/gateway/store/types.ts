@@ -16,6 +16,8 @@ export interface RateTake {
 
 export interface GatewayStore {
   readonly kind: 'postgres' | 'file';
+  /** Where it keeps its data, for messages: the folder, or PostgreSQL host/database (never a password). */
+  readonly where: string;
   createKey(key: ApiKeyRecord): Promise<void>;
   getKey(id: string): Promise<ApiKeyRecord | null>;
   listKeys(): Promise<ApiKeyRecord[]>;
