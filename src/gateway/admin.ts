@@ -46,6 +46,8 @@ export async function listApiKeys(store: GatewayStore) {
   return (await store.listKeys()).map(({ hash: _hash, ...rest }) => rest);
 }
 
+/** The trail against its checkpoint, with the store's audit key. */
 export async function verifyAudit(store: GatewayStore): Promise<AuditVerdict> {
-  return verifyChain(await store.listAudit());
+  const [entries, checkpoint] = await Promise.all([store.listAudit(), store.auditCheckpoint()]);
+  return verifyChain(entries, checkpoint, store.auditSigner);
 }

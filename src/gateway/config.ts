@@ -18,6 +18,8 @@ export const GatewayEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL')
     .optional(),
   RAILCLONE_GATEWAY_DIR: z.string().min(1).default('.railclone/gateway'),
+  /** Authenticates the audit trail and its checkpoint (HMAC-SHA256). Required with the PostgreSQL store. */
+  RAILCLONE_AUDIT_KEY: z.string().min(32, 'at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   RAILCLONE_CORS_ORIGINS: z
     .string()
     .transform((v) =>
@@ -83,6 +85,7 @@ export function readGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv
   const parsed = parseEnvironment(GatewayEnvSchema, env);
   registerSecret(parsed.KESTRA_PASSWORD);
   registerSecret(parsed.KESTRA_WEBHOOK_KEY);
+  registerSecret(parsed.RAILCLONE_AUDIT_KEY);
   if (parsed.RAILCLONE_GATEWAY_DATABASE_URL) {
     const pw = safePassword(parsed.RAILCLONE_GATEWAY_DATABASE_URL);
     registerSecret(pw);

@@ -1,9 +1,8 @@
 // Issue 11.7: the rate limit is a sliding window — no burst of 2×limit across a window edge, as fixed windows
 // allowed — on the embedded store and on PostgreSQL (exact across instances: gateway-concurrency.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/gateway/store/postgres.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
-import { tempDatabase, tempFileStore } from './gateway-helpers.js';
+import { openTestPgStore, tempDatabase, tempFileStore } from './gateway-helpers.js';
 
 const LIMIT = 3;
 const WINDOW_MS = 1_500;
@@ -51,7 +50,7 @@ describe('sliding-window rate limit', () => {
   }, 20_000);
 
   it('PostgreSQL store: no boundary burst', async () => {
-    const store = await openPostgresStore(db.url);
+    const store = await openTestPgStore(db.url);
     try {
       await checkSliding(store);
     } finally {

@@ -6,7 +6,17 @@
 import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditInput,
+  type AuditSigner,
+  auditSigner,
+  chainEntry,
+  makeCheckpoint,
+} from '../audit.js';
+import { createLogger } from '../../util/log.js';
+import { registerSecret } from '../../util/secrets.js';
 import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
@@ -66,12 +76,37 @@ async function readRates(path: string): Promise<Record<string, number[]>> {
   return out;
 }
 
-export async function openFileStore(dir: string): Promise<GatewayStore> {
+/**
+ * RAILCLONE_AUDIT_KEY, or — for a first run with no configuration — a key generated once into the folder
+ * (mode 0600). The latter guards against edits, not against whoever can write the folder: production sets
+ * the variable (and the PostgreSQL store requires it).
+ */
+async function fileAuditSigner(dir: string, key: string | undefined): Promise<AuditSigner> {
+  if (key) return auditSigner(key);
+  const path = join(dir, 'audit.key');
+  let stored = (await readFile(path, 'utf8').catch(() => '')).trim();
+  if (!stored) {
+    stored = randomBytes(32).toString('hex');
+    await writeFile(path, `${stored}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => {
+      stored = (await readFile(path, 'utf8')).trim(); // another process made it first
+    });
+    createLogger('gateway-store').warn(
+      `RAILCLONE_AUDIT_KEY is not set: generated an audit key in ${resolve(path)}; set RAILCLONE_AUDIT_KEY (kept away from the store) so that whoever can write the store cannot rewrite the audit trail`,
+    );
+  }
+  registerSecret(stored);
+  return auditSigner(stored);
+}
+
+export async function openFileStore(dir: string, opts: { auditKey?: string } = {}): Promise<GatewayStore> {
   await mkdir(join(dir, 'executions'), { recursive: true, mode: 0o700 });
   await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });
   const keysPath = join(dir, 'keys.json');
   const ratesPath = join(dir, 'rate-limits.json');
   const auditPath = join(dir, 'audit.jsonl');
+  // Apart from the trail: cutting audit.jsonl short leaves this naming an entry that is gone.
+  const checkpointPath = join(dir, 'audit-checkpoint.json');
+  const signer = await fileAuditSigner(dir, opts.auditKey);
   const execPath = (id: string) => {
     if (!SAFE_ID.test(id)) throw new Error(`not an execution id: ${JSON.stringify(id).slice(0, 80)}`);
     return join(dir, 'executions', `${id}.json`);
@@ -99,7 +134,7 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     }
     let head = auditHead;
     const entries = inputs.map((input) => {
-      const entry = chainEntry(input, head);
+      const entry = chainEntry(input, head, signer);
       head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
@@ -112,6 +147,9 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     } finally {
       await file.close();
     }
+    // After the entries are durable: a crash in between leaves entries past the checkpoint (each with a valid
+    // MAC, reported as unanchored), never a checkpoint naming an entry that is not there.
+    if (head) await writeAtomic(checkpointPath, JSON.stringify(makeCheckpoint(head, signer)));
     auditHead = head;
     return entries;
   });
@@ -188,6 +226,8 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
 
     appendAudit: (input: AuditInput) => auditWriter.submit(input),
     listAudit: () => readLines<AuditEntry>(auditPath),
+    auditCheckpoint: () => readJson<AuditCheckpoint | null>(checkpointPath, null),
+    auditSigner: signer,
 
     saveExecution: async (exec) => {
       await writeAtomic(execPath(exec.id), JSON.stringify(exec));

@@ -2,7 +2,15 @@
 // one atomic statement and the audit chain is appended under a transaction-scoped advisory lock.
 import pg from 'pg';
 import { createLogger } from '../../util/log.js';
-import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditInput,
+  auditSigner,
+  chainEntry,
+  makeCheckpoint,
+} from '../audit.js';
+import { ValidationError } from '../../util/errors.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
@@ -39,6 +47,8 @@ BEGIN
   RETURN QUERY SELECT true, cardinality(kept), kept[1] + win_us - now_us, now_us;
 END $$;
 CREATE TABLE IF NOT EXISTS railclone_gateway_audit (seq bigint PRIMARY KEY, entry jsonb NOT NULL);
+-- The head checkpoint, apart from the trail (grant the audit table INSERT only, if you like: this one is UPDATEd).
+CREATE TABLE IF NOT EXISTS railclone_gateway_audit_checkpoint (id integer PRIMARY KEY CHECK (id = 1), checkpoint jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS railclone_gateway_executions (
   id text PRIMARY KEY, namespace text NOT NULL, flow_id text NOT NULL, state text NOT NULL,
   start_date timestamptz NOT NULL, record jsonb NOT NULL);
@@ -82,7 +92,18 @@ function describeUrl(url: string): string {
   }
 }
 
-export async function openPostgresStore(url: string): Promise<GatewayStore> {
+export async function openPostgresStore(
+  url: string,
+  opts: { auditKey?: string } = {},
+): Promise<GatewayStore> {
+  // Instances share the trail, so they must share the key; a generated one would differ per instance.
+  if (!opts.auditKey)
+    throw new ValidationError(
+      'RAILCLONE_AUDIT_KEY',
+      'RAILCLONE_AUDIT_KEY is required with the PostgreSQL store (RAILCLONE_GATEWAY_DATABASE_URL): the same secret on every instance, e.g. openssl rand -hex 32',
+      { provided: null, missing: true, allowed: 'at least 32 characters' },
+    );
+  const signer = auditSigner(opts.auditKey);
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // An idle connection dropped by the server (restart, failover) must not end the gateway: the pool replaces
   // it, and requests meanwhile fail with 503 (audit) or 500.
@@ -147,14 +168,16 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       const last = opened[2]!.rows[0]?.entry;
       let head = last ? { seq: last.seq, hash: last.hash } : null;
       const entries = inputs.map((input) => {
-        const entry = chainEntry(input, head);
+        const entry = chainEntry(input, head, signer);
         head = { seq: entry.seq, hash: entry.hash };
         return entry;
       });
       // INSERT and COMMIT in one round trip too: a simple query takes no parameters, so the JSON goes in as a
       // literal quoted by pg's escapeLiteral (the lock is held for two round trips, not three).
       await client.query(
-        `INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements(${client.escapeLiteral(JSON.stringify(entries))}::jsonb) AS x; COMMIT`,
+        `INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements(${client.escapeLiteral(JSON.stringify(entries))}::jsonb) AS x;
+         INSERT INTO railclone_gateway_audit_checkpoint (id, checkpoint) VALUES (1, ${client.escapeLiteral(JSON.stringify(makeCheckpoint(head!, signer)))}::jsonb)
+           ON CONFLICT (id) DO UPDATE SET checkpoint = EXCLUDED.checkpoint; COMMIT`,
       );
       return entries;
     } catch (err) {
@@ -204,6 +227,14 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
         await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')
       ).rows.map((r) => r.entry);
     },
+
+    async auditCheckpoint() {
+      const r = await pool.query<{ checkpoint: AuditCheckpoint }>(
+        'SELECT checkpoint FROM railclone_gateway_audit_checkpoint WHERE id = 1',
+      );
+      return r.rows[0]?.checkpoint ?? null;
+    },
+    auditSigner: signer,
 
     async saveExecution(e: ExecutionRecord) {
       await pool.query(

@@ -1,6 +1,6 @@
 // Where the gateway keeps keys, rate-limit counters, the audit chain and (local backend) executions and
 // logs. Two implementations: PostgreSQL (shared by many gateway instances) and files on disk (one process).
-import type { AuditEntry, AuditInput } from '../audit.js';
+import type { AuditCheckpoint, AuditEntry, AuditInput, AuditSigner } from '../audit.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 
@@ -31,8 +31,13 @@ export interface GatewayStore {
   /** Gives back a start that did not happen (the engine refused it). */
   refundRate(keyId: string, stamp: number): Promise<void>;
 
+  /** Appends (chained, MAC'd) and moves the checkpoint; resolves once both are durable. */
   appendAudit(entry: AuditInput): Promise<AuditEntry>;
   listAudit(): Promise<AuditEntry[]>;
+  /** The last head checkpoint, kept apart from the trail (file store: its own file; PostgreSQL: its own table). */
+  auditCheckpoint(): Promise<AuditCheckpoint | null>;
+  /** Signs with RAILCLONE_AUDIT_KEY; `audit verify` checks with it. */
+  readonly auditSigner: AuditSigner;
 
   saveExecution(exec: ExecutionRecord): Promise<void>;
   getExecution(id: string): Promise<ExecutionRecord | null>;
