@@ -87,3 +87,6 @@ export function executionRoutes(
     return c.json({ results: page.results.map(historyView), total: page.total, page: q.page, size: q.size });
   });
 }
+
+/** Kept for route files written before access.ts; new routes use the access middleware. */
+export { checkPath } from '../access.js';
