@@ -9,14 +9,16 @@ import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { redact } from '../util/secrets.js';
+import { environmentDiff } from './environment-diff.js';
 import { executionId } from './ids.js';
 
 export interface EnvironmentService {
-  list(ref: ProjectRef): Promise<unknown>;
+  list(ref: ProjectRef, opts?: { all?: boolean }): Promise<unknown>;
   get(ref: EnvironmentRef): Promise<unknown>;
   preview(req: CloneRequest): Promise<unknown>;
   lineage(ref: EnvironmentRef): Promise<unknown>;
   clonesOf(ref: EnvironmentRef): Promise<unknown>;
+  diff(ref: EnvironmentRef, against?: string): Promise<unknown>;
 }
 
 const PREVIEW_STEPS = new Set(['validate-inputs', 'preflight', 'plan']);
@@ -45,9 +47,10 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
     return id;
   };
   return {
-    list: async (ref) => ({ environments: await listEnvironments(railway, project(ref)) }),
+    list: async (ref, opts) => ({ environments: await listEnvironments(railway, project(ref), opts) }),
     get: (ref) => getEnvironment(railway, project(ref), ref.environment),
     lineage: (ref) => lineage(railway, project(ref), ref.environment),
+    diff: (ref, against) => environmentDiff(railway, project(ref), ref.environment, against),
     clonesOf: async (ref) => {
       const l = await lineage(railway, project(ref), ref.environment);
       return {
