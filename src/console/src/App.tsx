@@ -1,15 +1,15 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { SIGNED_OUT, apiKey, signOut } from './api';
-import { Link, match, usePath } from './router';
-import { SignIn } from './pages/SignIn';
-import { Environments } from './pages/Environments';
-import { EnvironmentPage } from './pages/EnvironmentPage';
-import { ExecutionPage } from './pages/ExecutionPage';
-import { LineagePage } from './pages/LineagePage';
-import { DiffPage } from './pages/DiffPage';
-import { HistoryPage } from './pages/HistoryPage';
-import { Wizard } from './wizard/Wizard';
+import { SIGNED_OUT, apiKey, signOut } from './api.js';
+import { Link, match, usePath } from './router.js';
+import { SignIn } from './pages/SignIn.js';
+import { Environments } from './pages/Environments.js';
+import { EnvironmentPage } from './pages/EnvironmentPage.js';
+import { ExecutionPage } from './pages/ExecutionPage.js';
+import { LineagePage } from './pages/LineagePage.js';
+import { DiffPage } from './pages/DiffPage.js';
+import { HistoryPage } from './pages/HistoryPage.js';
+import { Wizard } from './wizard/Wizard.js';
 
 function Page({ path }: { path: string }) {
   let m: Record<string, string> | null;

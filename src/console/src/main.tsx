@@ -2,8 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { config as zodConfig } from 'zod';
-import { ApiError } from './api';
-import { App } from './App';
+import { ApiError } from './api.js';
+import { App } from './App.js';
 import './styles.css';
 
 // The page's CSP allows no eval: zod must not probe for it.

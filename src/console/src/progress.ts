@@ -1,6 +1,6 @@
 // What the execution's logs say about each service and table (the recorder writes `service <name>:
 // <status>` and `table <name>: <rows> rows, <MB> MB`), and the clone's steps in order.
-import type { LogLine } from './types';
+import type { LogLine } from './types.js';
 
 /** The clone flow's steps in order (src/clone/steps/index.ts CLONE_STEPS; a unit test keeps them equal). */
 export const CLONE_STEP_NAMES = [

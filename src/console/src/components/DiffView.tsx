@@ -1,6 +1,6 @@
 // Source | Target, side by side, one collapsible section per service: green added, yellow modified, red
 // removed, grey unchanged — each also said in words, never by colour alone. Variable values never appear.
-import type { ChangeStatus } from '../types';
+import type { ChangeStatus } from '../types.js';
 
 export interface DiffRow {
   name: string;

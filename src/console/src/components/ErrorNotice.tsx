@@ -1,8 +1,8 @@
 // API errors said as what they mean: 401 sign in again, 403 not allowed for this key, 429 wait (counted
 // down from Retry-After), 400/422 the field and why.
 import { useState } from 'react';
-import { ApiError, signOut } from '../api';
-import { useNow } from './time';
+import { ApiError, signOut } from '../api.js';
+import { useNow } from './time.js';
 
 function RetryCountdown({ seconds }: { seconds: number }) {
   const [until] = useState(() => Date.now() + seconds * 1000);

@@ -1,4 +1,4 @@
-import type { EnvironmentListing } from '../types';
+import type { EnvironmentListing } from '../types.js';
 
 export function CloneBadge({ env }: { env: Pick<EnvironmentListing, 'status'> }) {
   return env.status === 'not-railclone' ? null : <span className="badge clone">clone</span>;

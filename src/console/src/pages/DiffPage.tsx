@@ -1,11 +1,11 @@
 // A clone against its source: the same Source | Target view as the wizard's review, from the API's diff
 // (names and statuses; values are compared on the server and never sent).
 import { useQuery } from '@tanstack/react-query';
-import { api, paths } from '../api';
-import { DiffView, type DiffSection } from '../components/DiffView';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { Link, envPath } from '../router';
-import type { EnvironmentDiff } from '../types';
+import { api, paths } from '../api.js';
+import { DiffView, type DiffSection } from '../components/DiffView.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Link, envPath } from '../router.js';
+import type { EnvironmentDiff } from '../types.js';
 
 export function diffSections(d: EnvironmentDiff): DiffSection[] {
   const shared: DiffSection = {

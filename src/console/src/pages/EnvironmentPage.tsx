@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, paths } from '../api';
-import { CloneBadge, StateBadge } from '../components/badges';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { Expiry, when } from '../components/time';
-import { WithTooltip } from '../components/Tooltip';
-import { Link, envPath, navigate } from '../router';
-import type { EnvironmentDetail } from '../types';
+import { api, paths } from '../api.js';
+import { CloneBadge, StateBadge } from '../components/badges.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Expiry, when } from '../components/time.js';
+import { WithTooltip } from '../components/Tooltip.js';
+import { Link, envPath, navigate } from '../router.js';
+import type { EnvironmentDetail } from '../types.js';
 
 /** Why this environment cannot be cloned now, or null when every service is deployed. */
 export function unhealthyReason(env: EnvironmentDetail): string | null {

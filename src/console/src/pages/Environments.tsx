@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, paths } from '../api';
-import { CloneBadge, StateBadge } from '../components/badges';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { Expiry } from '../components/time';
-import { Link, envPath } from '../router';
-import type { EnvironmentListing } from '../types';
+import { api, paths } from '../api.js';
+import { CloneBadge, StateBadge } from '../components/badges.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Expiry } from '../components/time.js';
+import { Link, envPath } from '../router.js';
+import type { EnvironmentListing } from '../types.js';
 
 export function Environments() {
   const q = useQuery({

@@ -3,15 +3,15 @@
 // succeeded, what failed and why, Retry and Roll back (both through the API), and the logs.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { ApiError, api, paths } from '../api';
-import { StateBadge } from '../components/badges';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { formatDuration, when } from '../components/time';
-import { CLONE_STEP_NAMES, readProgress } from '../progress';
-import { rememberRequest, rememberedRequest } from '../requests';
-import { Link, envPath, navigate } from '../router';
-import type { Accepted, EnvironmentDetail, ExecutionView, LogLine, TaskView } from '../types';
-import { TERMINAL } from '../types';
+import { ApiError, api, paths } from '../api.js';
+import { StateBadge } from '../components/badges.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { formatDuration, when } from '../components/time.js';
+import { CLONE_STEP_NAMES, readProgress } from '../progress.js';
+import { rememberRequest, rememberedRequest } from '../requests.js';
+import { Link, envPath, navigate } from '../router.js';
+import type { Accepted, EnvironmentDetail, ExecutionView, LogLine, TaskView } from '../types.js';
+import { TERMINAL } from '../types.js';
 
 const POLL_MS = 700;
 
@@ -85,7 +85,21 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
   const lines = logs.data ?? [];
   const progress = readProgress(lines);
   const request = rememberedRequest(id);
-  const envName = (request?.environment_name as string | undefined) ?? progress.environment;
+  // The plan's log line has the name as the API made it (lowercased, slugified); the request's is raw.
+  const envName = progress.environment ?? (request?.environment_name as string | undefined) ?? null;
+  // Services not heard from yet are listed as waiting, when this tab knows the request.
+  const source = useQuery({
+    queryKey: ['environment', request?.source_environment],
+    queryFn: () => api<EnvironmentDetail>(paths.environment(String(request!.source_environment))),
+    enabled: Boolean(request?.source_environment),
+  });
+  for (const s of source.data?.services ?? []) {
+    const skipped =
+      request?.exclude_services?.includes(s.name) ||
+      (request?.include_services && !request.include_services.includes(s.name));
+    if (!skipped && !progress.services.some((p) => p.name === s.name))
+      progress.services.push({ name: s.name, status: 'waiting', updates: 0 });
+  }
   const failed = e?.state === 'FAILED' || e?.state === 'KILLED';
   const created = e?.state === 'SUCCESS' ? (e.outputs?.environment_name as string | undefined) : undefined;
   // Once the clone exists, its services' deployments are read from Railway, as on its own page.
@@ -93,6 +107,11 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
     queryKey: ['environment', created],
     queryFn: () => api<EnvironmentDetail>(paths.environment(created!)),
     enabled: Boolean(created),
+    // Until every service's deployment has ended (the app's starts last, in finalize).
+    refetchInterval: (q) =>
+      q.state.data?.services.every((s) => s.deployment && !/BUILD|DEPLOY|QUEUED|INITIAL/.test(s.deployment))
+        ? false
+        : 1500,
   });
   for (const s of progress.services) {
     const deployed = clone.data?.services.find((c) => c.name === s.name)?.deployment;
@@ -235,7 +254,8 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
           <dialog ref={dialog} aria-labelledby="fail-h" className="failure">
             <h2 id="fail-h">The clone failed</h2>
             <p>
-              <strong>Failed:</strong> {failedTask?.name ?? 'the run'} — {e.error?.message ?? 'no message'}
+              <strong>Failed:</strong> {failedTask?.name ?? 'the run'} —{' '}
+              {(e.error?.message ?? 'no message').replace(`${failedTask?.name ?? ''}: `, '')}
             </p>
             <p>
               <strong>Succeeded before it:</strong>{' '}

@@ -2,12 +2,12 @@
 // Flow and state filter on the server; client and who-started filter the page shown.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, paths } from '../api';
-import { StateBadge } from '../components/badges';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { formatDuration, when } from '../components/time';
-import { Link } from '../router';
-import type { HistoryPage as Page } from '../types';
+import { api, paths } from '../api.js';
+import { StateBadge } from '../components/badges.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { formatDuration, when } from '../components/time.js';
+import { Link } from '../router.js';
+import type { HistoryPage as Page } from '../types.js';
 
 const FLOWS = ['clone-staging-api', 'delete-environment', 'list-environments', 'get-environment'];
 const STATES = ['', 'RUNNING', 'SUCCESS', 'FAILED', 'KILLED'];

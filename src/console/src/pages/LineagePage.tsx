@@ -2,12 +2,12 @@
 // every clone of it and clones of those. Each card shows the clone time; more on hover and focus.
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { api, paths } from '../api';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { Expiry, when } from '../components/time';
-import { WithTooltip } from '../components/Tooltip';
-import { Link, envPath } from '../router';
-import type { EnvironmentListing, Lineage } from '../types';
+import { api, paths } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Expiry, when } from '../components/time.js';
+import { WithTooltip } from '../components/Tooltip.js';
+import { Link, envPath } from '../router.js';
+import type { EnvironmentListing, Lineage } from '../types.js';
 
 function Card({ name, env, current }: { name: string; env?: EnvironmentListing; current?: boolean }) {
   return (

@@ -1,8 +1,8 @@
 // The key is pasted once and kept in sessionStorage (gone when the tab closes); it is checked with one
 // read before it is kept, so a wrong key is said at once.
 import { useState, type FormEvent } from 'react';
-import { ApiError, api, apiKey, paths } from '../api';
-import { ErrorNotice } from '../components/ErrorNotice';
+import { ApiError, api, apiKey, paths } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [key, setKey] = useState('');

@@ -2,14 +2,21 @@
 // shared link keeps following the run). Back / Next / Cancel; Next refuses what the API would refuse.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, paths } from '../api';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { useEnvironment } from '../pages/EnvironmentPage';
-import { envPath, navigate } from '../router';
-import { rememberRequest } from '../requests';
-import type { Accepted, EnvironmentListing, Preview } from '../types';
-import { StepCustomise, StepReview, StepSource, StepTarget } from './steps';
-import { STEP_FIELDS, checkEnvironmentName, checkTtl, fieldErrors, initialState, toRequest } from './state';
+import { api, paths } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useEnvironment } from '../pages/EnvironmentPage.js';
+import { envPath, navigate } from '../router.js';
+import { rememberRequest } from '../requests.js';
+import type { Accepted, EnvironmentListing, Preview } from '../types.js';
+import { StepCustomise, StepReview, StepSource, StepTarget } from './steps.js';
+import {
+  STEP_FIELDS,
+  checkEnvironmentName,
+  checkTtl,
+  fieldErrors,
+  initialState,
+  toRequest,
+} from './state.js';
 
 export const STEP_TITLES = ['Source', 'Target', 'Customisation', 'Review', 'Execution'];
 

@@ -1,8 +1,8 @@
 // The review's Source | Target sections, from two previews of the API (the source as it is, and the
 // request): which services go, which variables change, are added or stay. Names only, never values.
-import type { DiffRow, DiffSection } from '../components/DiffView';
-import type { ChangeStatus, PlanChange, PlanService, Preview } from '../types';
-import { toRequest, type WizardState } from './state';
+import type { DiffRow, DiffSection } from '../components/DiffView.js';
+import type { ChangeStatus, PlanChange, PlanService, Preview } from '../types.js';
+import { toRequest, type WizardState } from './state.js';
 
 function variableRow(name: string, from: PlanChange | undefined, to: PlanChange | undefined): DiffRow {
   if (!to) return { name, status: 'removed' };

@@ -11,7 +11,7 @@ import {
   sanitizeEnvironmentName,
   type CloneRequestInput,
   type EnvironmentType,
-} from '../../../inputs/index';
+} from '../../../inputs/index.js';
 
 export { ENVIRONMENT_TYPES, DEFAULT_TTL };
 export type TargetKind = 'same' | 'existing' | 'new';

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { Dispatch, ReactNode, SetStateAction } from 'react';
-import { api, paths } from '../api';
-import { DiffView } from '../components/DiffView';
-import { ErrorNotice } from '../components/ErrorNotice';
-import { StateBadge } from '../components/badges';
-import type { EnvironmentDetail, Preview } from '../types';
-import { reviewSections } from './review-model';
+import { api, paths } from '../api.js';
+import { DiffView } from '../components/DiffView.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { StateBadge } from '../components/badges.js';
+import type { EnvironmentDetail, Preview } from '../types.js';
+import { reviewSections } from './review-model.js';
 import {
   DEFAULT_TTL,
   ENVIRONMENT_TYPES,
@@ -13,7 +13,7 @@ import {
   toRequest,
   type TargetKind,
   type WizardState,
-} from './state';
+} from './state.js';
 
 type SetState = Dispatch<SetStateAction<WizardState>>;
 interface FormProps {
@@ -60,7 +60,7 @@ export function StepSource({ env, preview }: { env?: EnvironmentDetail; preview?
   const vars = (name: string) =>
     Object.keys(preview?.plan.find((p) => p.service === name)?.variables ?? {}).length;
   return (
-    <section aria-labelledby="source-h">
+    <section aria-labelledby="source-h" data-ready={preview ? 'true' : 'false'}>
       <h2 id="source-h">Source environment: {env.name}</h2>
       <table className="list">
         <thead>
