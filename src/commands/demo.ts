@@ -109,6 +109,7 @@ export function registerDemoCommand(program: Command): void {
             name: 'demo',
             namespaces: ['railclone'],
           });
+          say(`Console        ${gateway.url}/ui/`);
           say(
             `Demo API key   ${record.id} (scoped to namespace railclone; the key itself is only in this process)`,
           );
@@ -164,6 +165,9 @@ export function registerDemoCommand(program: Command): void {
             say(
               `\nThe clone API keeps running at ${gateway.url}; Ctrl-C stops it${real ? '' : ' and the emulator'}.`,
             );
+            // The demo's own key stays in this process; a person makes their own, printed once to them.
+            say(`The console:   ${gateway.url}/ui/  — sign in with a key made by`);
+            say(`  RAILCLONE_GATEWAY_DIR=${dir} node dist/railclone.mjs keys create --name console`);
             await new Promise(() => {});
           }
         } finally {
