@@ -10,6 +10,7 @@ import {
   startConsoleRig,
   type ConsoleRig,
 } from './console-helpers.js';
+import { CLONE, bearer, pollUntilDone, post } from '../integration/gateway-helpers.js';
 
 let rig: ConsoleRig;
 
@@ -72,4 +73,51 @@ it('shows the failure dialog and rolls back through the API, leaving nothing', a
   expect(await keyLeaks(page, requests, key)).toEqual([]);
   // Roll back went through the public API: a DELETE of the environment, then its execution was polled.
   expect(requests.some((r) => r.url.endsWith('/environments/railclone/staging-broken'))).toBe(true);
+}, 300_000);
+
+it('says 401, 403 and 429 as what they mean, with a Retry-After countdown', async () => {
+  // 401: a wrong key is refused at sign-in and not kept
+  const context = await rig.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${rig.gw.url}/ui/`);
+  await page.getByLabel('API key').fill('rck_000000000000_wrong');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.getByRole('alert').textContent()).toContain('Not signed in');
+  expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+  // 403: a key that may clone but not list environments
+  const narrow = await rig.gw.key({ flows: ['clone-staging-api'] });
+  const p403 = await context.newPage();
+  await p403.goto(`${rig.gw.url}/ui/`);
+  await p403.getByLabel('API key').fill(narrow);
+  await p403.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => p403.getByRole('alert').textContent()).toContain('Not allowed');
+  await context.close();
+
+  // 429: a key with one clone start per window, used up by another client
+  const once = await rig.gw.key({ rate_limit: 1 });
+  const first = await post(
+    `${rig.gw.url}${CLONE}`,
+    { client_name: 'other', environment_name: 'staging-other' },
+    bearer(once),
+  );
+  expect(first.status).toBe(202);
+  const { page: tab } = await signedInTab(rig, once);
+  await tab.goto(`${rig.gw.url}/ui/env/production/clone`);
+  await tab.locator('section[data-ready="true"]').waitFor();
+  await tab.getByRole('button', { name: 'Next' }).click();
+  await tab.getByLabel('Client name').fill('limited');
+  await tab.getByRole('button', { name: 'Next' }).click();
+  await tab.getByRole('button', { name: 'Next' }).click();
+  await tab.getByText(/^Creates staging-limited-/).waitFor();
+  await tab.getByLabel(/I have reviewed the changes/).check();
+  await tab.getByRole('button', { name: 'Start clone' }).click();
+  const alert = tab.getByRole('alert');
+  await expect.poll(() => alert.textContent()).toContain('Too many clone starts');
+  const seconds = async () =>
+    Number((await tab.getByTestId('retry-after').textContent())?.replace(/\D/g, ''));
+  const before = await seconds();
+  expect(before).toBeGreaterThan(3000); // the window is an hour
+  await expect.poll(seconds, { timeout: 5_000 }).toBeLessThan(before);
+  await pollUntilDone(rig.gw.url, ((await first.json()) as { polling_url: string }).polling_url, once);
 }, 300_000);
