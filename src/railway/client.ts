@@ -380,6 +380,21 @@ export class RailwayClient implements RailwayApi {
     );
   }
 
+  async updateServiceInstanceLimits(input: {
+    environmentId: string;
+    serviceId: string;
+    vCPUs?: number;
+    memoryGB?: number;
+  }): Promise<void> {
+    await this.transport.call(
+      ops.ServiceInstanceLimitsUpdate,
+      { input: definedOnly({ ...input }) },
+      {
+        resource: `service ${input.serviceId} in environment ${input.environmentId}`,
+      },
+    );
+  }
+
   async createVolume(input: {
     projectId: string;
     environmentId: string;

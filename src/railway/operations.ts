@@ -170,6 +170,16 @@ mutation ServiceCreate($input: ServiceCreateInput!) {
   { idempotent: false },
 );
 
+export const ServiceInstanceLimitsUpdate = mutation(
+  'ServiceInstanceLimitsUpdate',
+  `
+mutation ServiceInstanceLimitsUpdate($input: ServiceInstanceLimitsUpdateInput!) {
+  serviceInstanceLimitsUpdate(input: $input)
+}`,
+  // Setting the same limits twice leaves the same limits.
+  { idempotent: true },
+);
+
 export const ServiceInstanceUpdate = mutation(
   'ServiceInstanceUpdate',
   `
@@ -556,6 +566,7 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   ProjectServicesCreated,
   ServiceCreate,
   ServiceInstanceUpdate,
+  ServiceInstanceLimitsUpdate,
   ServiceDelete,
   VolumeCreate,
 ];
@@ -593,6 +604,7 @@ export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> =
   listProjects: [Projects],
   createService: [ServiceCreate, ProjectServicesCreated],
   updateServiceInstance: [ServiceInstanceUpdate],
+  updateServiceInstanceLimits: [ServiceInstanceLimitsUpdate],
   createVolume: [Environment, EnvironmentVolumeInstancesPage, VolumeCreate],
   deleteService: [ServiceDelete],
 };

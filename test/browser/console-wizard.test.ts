@@ -116,6 +116,14 @@ describe('the clone console', () => {
     await page.getByLabel('Service 2').selectOption('Primary');
     await page.getByLabel('Name 2').fill('NEW_FLAG');
     await page.getByLabel('Value 2').fill('on');
+    await page.getByLabel('Primary replicas').fill('2');
+    await page.getByLabel('Primary vCPU').fill('1.5');
+    await page.getByLabel('Primary memory in GB').fill('0'); // below Railway's minimum: said inline
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect
+      .poll(() => page.locator('.field-error').allTextContents())
+      .toContain('Primary: memory_gb is 0.25 to 32');
+    await page.getByLabel('Primary memory in GB').fill('2');
     await shot(page, 'wizard-3-customisation');
     await audit(page, 'wizard-3');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -131,6 +139,7 @@ describe('the clone console', () => {
     expect(await rowColour(page, 'Primary', 'NEW_FLAG')).toBe(GREEN);
     expect(await rowColour(page, 'Primary', 'STRIPE_SECRET_KEY')).toBe(RED);
     expect(await rowColour(page, 'Primary', 'PORT')).toBe(GREY);
+    expect(await rowStatus(page, 'Primary', '(resources)')).toBe('modified');
     expect(await page.locator('main').innerText()).not.toContain('WP_DEBUG');
     expect(await page.getByRole('button', { name: 'Start clone' }).isDisabled()).toBe(true);
     await page.getByLabel(/I have reviewed the changes/).check();
@@ -161,6 +170,11 @@ describe('the clone console', () => {
     await page.getByRole('link', { name: 'staging-acme', exact: true }).waitFor();
     await page.getByRole('link', { name: /^https:\/\/.*\.up\.railway\.app$/ }).waitFor();
     await shot(page, 'wizard-5-execution');
+    // the resources reached Railway (the emulator) on the clone's Primary
+    const env = [...rig.emulator.state.environments.values()].find((e) => e.name === 'staging-acme')!;
+    const primary = [...rig.emulator.state.services.values()].find((s) => s.name === 'Primary')!;
+    const inst = rig.emulator.state.instance(env.id, primary.id)!;
+    expect([inst.numReplicas, inst.limits]).toEqual([2, { vCPUs: 1.5, memoryGB: 2 }]);
     await audit(page, 'wizard-5');
 
     await page.getByRole('link', { name: 'History' }).click();

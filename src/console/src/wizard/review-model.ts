@@ -2,7 +2,12 @@
 // request): which services go, which variables change, are added or stay. Names only, never values.
 import type { DiffRow, DiffSection } from '../components/DiffView.js';
 import type { ChangeStatus, PlanChange, PlanService, Preview } from '../types.js';
-import { toRequest, type WizardState } from './state.js';
+import { resourcesOf, toRequest, type WizardState } from './state.js';
+
+const describe = (r: Record<string, unknown>) =>
+  Object.entries(r)
+    .map(([k, v]) => `${k} ${typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v)}`)
+    .join(', ');
 
 function variableRow(name: string, from: PlanChange | undefined, to: PlanChange | undefined): DiffRow {
   if (!to) return { name, status: 'removed' };
@@ -73,10 +78,22 @@ export function reviewSections(source: Preview, target: Preview, s: WizardState)
     ],
   };
   const byName = new Map(target.plan.map((p) => [p.service, p]));
+  const resources = resourcesOf(s);
   const services = source.plan.map((sp) => {
     const excluded = s.excluded.includes(sp.service);
     const tp = excluded ? undefined : (byName.get(sp.service) ?? byName.get(rename(sp.service)));
-    return serviceSection(sp, tp, rename(sp.service));
+    const section = serviceSection(sp, tp, rename(sp.service));
+    const r = resources[sp.service];
+    if (r && tp) {
+      section.rows.unshift({
+        name: '(resources)',
+        status: 'modified',
+        source: 'resources: as source',
+        target: `resources: ${describe(r)}`,
+      });
+      section.status = 'modified';
+    }
+    return section;
   });
   const shared = s.overrides.filter((o) => o.service === 'shared' && o.name);
   const sections = [settings, ...services];

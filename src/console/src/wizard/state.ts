@@ -23,6 +23,22 @@ export interface Override {
   value: string;
 }
 
+/** One service's resource fields as typed (strings; empty = as in the source). */
+export interface ResourceDraft {
+  replicas: string;
+  region: string;
+  sleep: '' | 'on' | 'off';
+  vcpus: string;
+  memory_gb: string;
+}
+export const EMPTY_RESOURCES: ResourceDraft = {
+  replicas: '',
+  region: '',
+  sleep: '',
+  vcpus: '',
+  memory_gb: '',
+};
+
 export interface WizardState {
   source: string;
   clientName: string;
@@ -39,6 +55,7 @@ export interface WizardState {
   wordpressUrlReplace: boolean;
   basicAuth: boolean;
   customDomain: string;
+  resources: Record<string, ResourceDraft>;
   confirmed: boolean;
 }
 
@@ -59,8 +76,30 @@ export function initialState(source: string): WizardState {
     wordpressUrlReplace: true,
     basicAuth: true,
     customDomain: '',
+    resources: {},
     confirmed: false,
   };
+}
+
+const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** The request's `resources`: only services (still cloned) with at least one field set. */
+export function resourcesOf(s: WizardState): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [service, d] of Object.entries(s.resources)) {
+    if (s.excluded.includes(service)) continue;
+    const r = Object.fromEntries(
+      Object.entries({
+        replicas: num(d.replicas),
+        region: d.region.trim() || undefined,
+        sleep: d.sleep === '' ? undefined : d.sleep === 'on',
+        vcpus: num(d.vcpus),
+        memory_gb: num(d.memory_gb),
+      }).filter(([, v]) => v !== undefined),
+    );
+    if (Object.keys(r).length) out[service] = r;
+  }
+  return out;
 }
 
 export function toRequest(s: WizardState): CloneRequestInput {
@@ -82,6 +121,7 @@ export function toRequest(s: WizardState): CloneRequestInput {
     ...(other && s.suffix ? { service_name_suffix: s.suffix } : {}),
     ...(s.excluded.length ? { exclude_services: s.excluded } : {}),
     variable_overrides: overrides,
+    ...(Object.keys(resourcesOf(s)).length ? { resources: resourcesOf(s) } : {}),
     ...(s.customDomain.trim() ? { custom_domain: s.customDomain.trim() } : {}),
     wordpress_url_replace: s.wordpressUrlReplace,
     enable_basic_auth: s.basicAuth,
@@ -115,9 +155,10 @@ export function fieldErrors(s: WizardState): Record<string, string> {
   const parsed = CloneRequestSchema.safeParse(toRequest(s));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const field =
-        issue.path[0] === 'variable_overrides' ? 'variable_overrides' : String(issue.path[0] ?? '');
-      out[field] ??= issue.message;
+      const field = String(issue.path[0] ?? '');
+      // resources.<service>.<field>: said with the service, so the message finds its row
+      const where = field === 'resources' && issue.path[1] ? `${String(issue.path[1])}: ` : '';
+      out[field] ??= `${where}${issue.message}`;
     }
   }
   return out;
@@ -133,6 +174,7 @@ export const STEP_FIELDS: string[][] = [
     'service_name_prefix',
     'service_name_suffix',
     'custom_domain',
+    'resources',
   ],
   [],
 ];

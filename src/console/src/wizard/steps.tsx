@@ -8,9 +8,11 @@ import type { EnvironmentDetail, Preview } from '../types.js';
 import { reviewSections } from './review-model.js';
 import {
   DEFAULT_TTL,
+  EMPTY_RESOURCES,
   ENVIRONMENT_TYPES,
   checkEnvironmentName,
   toRequest,
+  type ResourceDraft,
   type TargetKind,
   type WizardState,
 } from './state.js';
@@ -295,6 +297,87 @@ export function StepCustomise({
         >
           Add override
         </button>
+      </fieldset>
+      <fieldset>
+        <legend>Resource allocation (empty = as in the source)</legend>
+        <table className="list compact resources">
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Replicas</th>
+              <th scope="col">Region</th>
+              <th scope="col">App sleeping</th>
+              <th scope="col">vCPU</th>
+              <th scope="col">Memory (GB)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {services
+              .filter((n) => !state.excluded.includes(n))
+              .map((n) => {
+                const d = state.resources[n] ?? EMPTY_RESOURCES;
+                const edit = (patch: Partial<ResourceDraft>) =>
+                  setState((s) => ({ ...s, resources: { ...s.resources, [n]: { ...d, ...patch } } }));
+                return (
+                  <tr key={n}>
+                    <th scope="row">{n}</th>
+                    <td>
+                      <input
+                        aria-label={`${n} replicas`}
+                        type="number"
+                        min={1}
+                        max={50}
+                        value={d.replicas}
+                        onChange={(e) => edit({ replicas: e.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`${n} region`}
+                        value={d.region}
+                        placeholder="us-west2"
+                        onChange={(e) => edit({ region: e.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`${n} app sleeping`}
+                        value={d.sleep}
+                        onChange={(e) => edit({ sleep: e.target.value as ResourceDraft['sleep'] })}
+                      >
+                        <option value="">as source</option>
+                        <option value="on">on</option>
+                        <option value="off">off</option>
+                      </select>
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`${n} vCPU`}
+                        type="number"
+                        step="0.1"
+                        min={0.1}
+                        max={32}
+                        value={d.vcpus}
+                        onChange={(e) => edit({ vcpus: e.target.value })}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`${n} memory in GB`}
+                        type="number"
+                        step="0.25"
+                        min={0.25}
+                        max={32}
+                        value={d.memory_gb}
+                        onChange={(e) => edit({ memory_gb: e.target.value })}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+          </tbody>
+        </table>
+        {err('resources') ? <p className="field-error">{err('resources')}</p> : null}
       </fieldset>
       {other ? (
         <fieldset>
