@@ -164,7 +164,7 @@ export function StepTarget({ state, setState, errors, showErrors, taken }: FormP
         label="Environment name"
         error={err('environment_name')}
         hint={
-          name.ok
+          name.ok && !errors.environment_name
             ? name.name
               ? `Will be created as “${name.name}”.`
               : 'Leave empty for staging-<client>-<date>.'
