@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collect, emulatorOption, list, scenarioOption } from './options.js';
 import { readRailcloneEnv } from '../config/env.js';
-import { CloneRequestSchema, ENVIRONMENT_TYPES, parseInput } from '../inputs/index.js';
+import { CloneRequestSchema, ENVIRONMENT_TYPES, RESOURCE_FIELDS, parseInput } from '../inputs/index.js';
 import type { StepContext } from '../clone/context.js';
 import { runClone } from '../clone/pipeline.js';
 import { connectRailway } from '../clone/railway-connection.js';
@@ -19,7 +19,7 @@ const positiveInt = (flag: string) => (value: string) => {
   return Number(value);
 };
 
-interface CloneFlags {
+export interface CloneFlags {
   request?: string;
   client?: string;
   project?: string;
@@ -34,6 +34,7 @@ interface CloneFlags {
   include?: string[];
   exclude?: string[];
   var?: string[];
+  resources?: string[];
   customDomain?: string;
   rewrite: boolean;
   basicAuth: boolean;
@@ -45,8 +46,35 @@ interface CloneFlags {
   json?: boolean;
 }
 
+// --resources SERVICE:replicas=2,region=us-west2,sleep=true,vcpus=1,memory_gb=2 (the schema checks values).
+const RESOURCE_FLAG = /^([^:]+):(.+)$/s;
+function resourceService(flag: string): string {
+  const m = RESOURCE_FLAG.exec(flag);
+  if (!m)
+    throw new ValidationError(
+      '--resources',
+      `--resources must look like SERVICE:${RESOURCE_FIELDS.map((f) => `${f}=…`).join(',')}`,
+      { provided: flag, allowed: [...RESOURCE_FIELDS] },
+    );
+  return m[1]!;
+}
+function resourceFields(flag: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of RESOURCE_FLAG.exec(flag)![2]!.split(',')) {
+    const [k, v = ''] = pair.split('=');
+    if (!(RESOURCE_FIELDS as readonly string[]).includes(k!))
+      throw new ValidationError('--resources', `--resources: unknown field "${k}"`, {
+        provided: k,
+        allowed: [...RESOURCE_FIELDS],
+      });
+    out[k!] =
+      k === 'region' ? v : k === 'sleep' ? (v === 'true' ? true : v === 'false' ? false : v) : Number(v);
+  }
+  return out;
+}
+
 /** Flags → the request object the schema checks. `--request` (JSON or @file) is the base. */
-function requestFromFlags(flags: CloneFlags): unknown {
+export function requestFromFlags(flags: CloneFlags): unknown {
   const base = flags.request
     ? JSON.parse(flags.request.startsWith('@') ? readFileSync(flags.request.slice(1), 'utf8') : flags.request)
     : {};
@@ -59,9 +87,13 @@ function requestFromFlags(flags: CloneFlags): unknown {
       });
     (overrides[m[1]!] ??= {})[m[2]!] = m[3]!;
   }
+  const resources: Record<string, Record<string, unknown>> = { ...(base.resources ?? {}) };
+  for (const r of flags.resources ?? [])
+    Object.assign((resources[resourceService(r)] ??= {}), resourceFields(r));
   const set = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
   return {
     ...base,
+    ...(Object.keys(resources).length ? { resources } : {}),
     ...set('client_name', flags.client),
     ...set('railway_project_id', flags.project),
     ...set('target_project_id', flags.targetProject),
@@ -119,6 +151,11 @@ export function registerCloneCommand(program: Command): void {
     .option(
       '--var <SERVICE.NAME=VALUE>',
       'set a variable in the clone (repeatable; shared.NAME for shared)',
+      collect,
+    )
+    .option(
+      '--resources <SERVICE:replicas=N,region=R,sleep=B,vcpus=N,memory_gb=N>',
+      "a cloned service's replicas, region, app sleeping and vCPU/memory limits (repeatable)",
       collect,
     )
     .option('--custom-domain <host>', 'serve the clone on this domain')

@@ -114,6 +114,7 @@ export function registerDemoCommand(program: Command): void {
             name: 'demo',
             namespaces: ['railclone'],
           });
+          say(`Console        ${gateway.url}/ui/`);
           say(
             `Demo API key   ${record.id} (scoped to namespace railclone; the key itself is only in this process)`,
           );
@@ -178,6 +179,7 @@ export function registerDemoCommand(program: Command): void {
             say(
               `  curl -s ${gateway.url}/api/v1/main/environments/railclone -H "Authorization: Bearer $KEY"`,
             );
+            say(`The console: ${gateway.url}/ui/ — sign in with that $KEY (it stays in the browser tab).`);
             await new Promise(() => {});
           }
         } finally {

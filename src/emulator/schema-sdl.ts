@@ -86,6 +86,7 @@ export const emulatorSdl = /* GraphQL */ `
       input: ServiceInstanceUpdateInput!
       serviceId: String!
     ): Boolean!
+    serviceInstanceLimitsUpdate(input: ServiceInstanceLimitsUpdateInput!): Boolean!
     serviceInstanceRedeploy(environmentId: String!, serviceId: String!): Boolean!
     serviceInstanceDeployV2(commitSha: String, environmentId: String!, serviceId: String!): String!
     serviceDomainCreate(input: ServiceDomainCreateInput!): ServiceDomain!
@@ -637,6 +638,13 @@ export const emulatorSdl = /* GraphQL */ `
     templateId: String
     templateServiceId: String
     variables: EnvironmentVariables
+  }
+
+  input ServiceInstanceLimitsUpdateInput {
+    environmentId: String!
+    memoryGB: Float
+    serviceId: String!
+    vCPUs: Float
   }
 
   input ServiceInstanceUpdateInput {

@@ -76,6 +76,8 @@ export interface ServiceInstanceRec extends InstanceSettings {
   serviceId: string;
   environmentId: string;
   source: { image: string | null; repo: string | null; branch: string | null } | null;
+  /** serviceInstanceLimitsUpdate: per replica; null = the plan's default. */
+  limits?: { vCPUs: number | null; memoryGB: number | null };
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

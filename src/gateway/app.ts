@@ -8,6 +8,9 @@ import type { AuditNote, Env, GatewayDeps } from './context.js';
 import { CompletionEstimator } from './estimate.js';
 import { HttpError, statusOf } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
+import { consoleRoutes } from './routes/console-ui.js';
+import { environmentDiffRoutes } from './routes/environment-diff.js';
+import { environmentListAllRoute } from './routes/environment-list-all.js';
 import { environmentRoutes } from './routes/environments.js';
 import { executionRoutes } from './routes/executions.js';
 import { createLogger } from '../util/log.js';
@@ -135,7 +138,10 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
 
   for (const base of BASES) {
     executionRoutes(app, base, deps, est);
+    environmentListAllRoute(app, base, deps);
     environmentRoutes(app, base, deps, est);
+    environmentDiffRoutes(app, base, deps);
   }
+  consoleRoutes(app);
   return app;
 }

@@ -11,6 +11,7 @@ import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { redact } from '../util/secrets.js';
+import { environmentDiff } from './environment-diff.js';
 import { notFound } from './http-errors.js';
 import { executionId } from './ids.js';
 
@@ -30,11 +31,12 @@ export interface EnvironmentService {
   exists(projectId: string, name: string): Promise<boolean>;
   /** Names of the railclone clones made from this environment (same project). */
   clonesMadeFrom(env: FoundEnvironment): Promise<string[]>;
-  list(ref: ProjectRef): Promise<unknown>;
+  list(ref: ProjectRef, opts?: { all?: boolean }): Promise<unknown>;
   get(ref: EnvironmentRef): Promise<unknown>;
   preview(req: CloneRequest): Promise<unknown>;
   lineage(ref: EnvironmentRef): Promise<unknown>;
   clonesOf(ref: EnvironmentRef): Promise<unknown>;
+  diff(ref: EnvironmentRef, against?: string): Promise<unknown>;
 }
 
 const PREVIEW_STEPS = new Set(['validate-inputs', 'preflight', 'plan']);
@@ -87,7 +89,11 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
       (await lineage(railway, env.projectId, env.id)).descendants
         .filter((d) => d.parent === env.name)
         .map((d) => d.name),
-    list: async (ref) => ({ environments: await listEnvironments(railway, projectOf(ref)) }),
+    list: async (ref, opts) => ({ environments: await listEnvironments(railway, projectOf(ref), opts) }),
+    diff: async (ref, against) => {
+      const env = await resolve(ref);
+      return environmentDiff(railway, env.projectId, env.id, against);
+    },
     get: async (ref) => {
       const env = await resolve(ref);
       return getEnvironment(railway, env.projectId, env.id);

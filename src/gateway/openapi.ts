@@ -126,8 +126,8 @@ export function openApiDocument(namespace: string) {
       },
       [`${base}/environments/{namespace}`]: {
         get: {
-          summary: 'List railclone environments',
-          parameters: [p('namespace'), p('railway_project_id', 'query')],
+          summary: 'List railclone environments (every environment with all=true)',
+          parameters: [p('namespace'), p('railway_project_id', 'query'), p('all', 'query')],
           responses: { '200': { description: 'environments' }, ...errors(400, 401, 403, 404) },
         },
       },
@@ -174,6 +174,18 @@ export function openApiDocument(namespace: string) {
           summary: 'Direct clones of an environment',
           parameters: [p('namespace'), p('environment')],
           responses: { '200': { description: 'clones' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      [`${base}/environments/{namespace}/{environment}/diff`]: {
+        get: {
+          summary: 'Variables added, removed, modified or unchanged against the source (names only)',
+          parameters: [
+            p('namespace'),
+            p('environment'),
+            p('railway_project_id', 'query'),
+            p('against', 'query'),
+          ],
+          responses: { '200': { description: 'diff' }, ...errors(400, 401, 403, 404) },
         },
       },
       '/health': {

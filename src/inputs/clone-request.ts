@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../util/errors.js';
 import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from './names.js';
 import { MAX_TTL_MS, MIN_TTL_MS, TTL_FORMAT, parseDuration } from './duration.js';
+import { ServiceResourcesSchema } from './resources.js';
 
 const HOSTNAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -89,6 +90,8 @@ export const CloneRequestSchema = z
     exclude_services: z.array(z.string().regex(SERVICE_NAME)).max(100).default([]),
     /** Per service name, or `shared`, the variables to set in the clone. */
     variable_overrides: z.record(z.string().regex(SERVICE_NAME), variables).default({}),
+    /** Per source service name: replicas, region, sleeping, vCPU and memory limits in the clone. */
+    resources: z.record(z.string().regex(SERVICE_NAME), ServiceResourcesSchema).default({}),
     custom_domain: z
       .string()
       .toLowerCase()

@@ -1,4 +1,5 @@
 export * from './clone-request.js';
 export * from './names.js';
 export * from './duration.js';
+export * from './resources.js';
 export { parseInput } from './parse.js';

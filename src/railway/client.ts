@@ -149,6 +149,10 @@ export class RailwayClient implements RailwayApi {
     return services.updateServiceInstance(this.ctx, ...a);
   }
 
+  updateServiceInstanceLimits(...a: Rest<typeof services.updateServiceInstanceLimits>) {
+    return services.updateServiceInstanceLimits(this.ctx, ...a);
+  }
+
   createVolume(...a: Rest<typeof services.createVolume>) {
     return services.createVolume(this.ctx, ...a);
   }

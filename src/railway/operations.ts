@@ -40,6 +40,7 @@ import {
   ProjectServicesCreated,
   ServiceCreate,
   ServiceDelete,
+  ServiceInstanceLimitsUpdate,
   ServiceInstanceUpdate,
   VolumeCreate,
 } from './resources/services.js';
@@ -89,6 +90,7 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   ProjectServicesCreated,
   ServiceCreate,
   ServiceInstanceUpdate,
+  ServiceInstanceLimitsUpdate,
   ServiceDelete,
   VolumeCreate,
 ];
@@ -127,6 +129,7 @@ export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> =
   listProjects: [Projects],
   createService: [ServiceCreate, ProjectServicesCreated],
   updateServiceInstance: [ServiceInstanceUpdate],
+  updateServiceInstanceLimits: [ServiceInstanceLimitsUpdate],
   createVolume: [Environment, EnvironmentVolumeInstancesPage, VolumeCreate],
   deleteService: [ServiceDelete],
 };

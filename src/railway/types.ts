@@ -258,6 +258,13 @@ export interface RailwayApi {
     serviceId: string;
     settings: ServiceInstanceSettings;
   }): Promise<void>;
+  /** vCPUs and memory (GB) per replica of a service in one environment (serviceInstanceLimitsUpdate). */
+  updateServiceInstanceLimits?(input: {
+    environmentId: string;
+    serviceId: string;
+    vCPUs?: number;
+    memoryGB?: number;
+  }): Promise<void>;
   /** A new, empty volume for one service in one environment. */
   createVolume?(input: {
     projectId: string;

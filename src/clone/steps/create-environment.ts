@@ -11,6 +11,7 @@ import { registerPublic } from '../../util/secrets.js';
 import type { Step, StepContext, StepResult } from '../context.js';
 import { initialMeta, readMeta, writeMeta } from '../metadata.js';
 import { createInOtherProject } from '../other-project.js';
+import { applyResources } from '../resources.js';
 import { DEFAULT_PORT, rotatedPasswords } from '../services.js';
 import type { CloneState } from '../state.js';
 
@@ -90,6 +91,7 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
   const { environment, state } = created;
   const projectId = state.target_project_id ?? state.project_id!;
   const envId = environment.id;
+  await applyResources(ctx, envId, state.services ?? []);
   let stagingHost: string | undefined;
   for (const service of (state.services ?? []).filter((s) => !s.engine && s.sourceHosts.length > 0)) {
     const domains = await railway.listDomains({ projectId, environmentId: envId, serviceId: service.id });

@@ -3,6 +3,7 @@
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { RailcloneError, StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
+import { unknownResourceServices } from '../resources.js';
 import type { Step } from '../context.js';
 import { readMeta } from '../metadata.js';
 import { planOtherProject } from '../other-project.js';
@@ -70,6 +71,16 @@ export const preflight: Step = async (ctx) => {
       );
     }
   }
+  const unknown = unknownResourceServices(
+    request.resources ?? {},
+    details.serviceInstances.map((s) => s.serviceName).filter(wanted),
+  );
+  if (unknown.length)
+    throw new StepError(
+      'preflight',
+      `resources name ${unknown.map((n) => `"${n}"`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not cloned from ${source.name}`,
+      { available: details.serviceInstances.map((s) => s.serviceName).filter(wanted) },
+    );
   let services: ServicePlan[] = details.serviceInstances
     .filter((s) => wanted(s.serviceName))
     .map((s) => ({

@@ -261,6 +261,29 @@ export const Mutation = {
     return true;
   },
 
+  serviceInstanceLimitsUpdate: (
+    _p: unknown,
+    a: {
+      input: { environmentId: string; serviceId: string; vCPUs?: number | null; memoryGB?: number | null };
+    },
+    ctx: Ctx,
+  ) => {
+    const inst = instanceIn(ctx, a.input.environmentId, a.input.serviceId);
+    // Railway refuses limits outside the plan (Pro: 32 vCPU, 32 GB per replica) or not above zero.
+    for (const [field, v] of [
+      ['vCPUs', a.input.vCPUs],
+      ['memoryGB', a.input.memoryGB],
+    ] as const) {
+      if (v !== undefined && v !== null && (!(v > 0) || v > 32))
+        throw new EmuError(`${field} must be above 0 and at most 32 on this plan`);
+    }
+    inst.limits = {
+      vCPUs: a.input.vCPUs ?? inst.limits?.vCPUs ?? null,
+      memoryGB: a.input.memoryGB ?? inst.limits?.memoryGB ?? null,
+    };
+    return true;
+  },
+
   serviceInstanceRedeploy: (_p: unknown, a: { environmentId: string; serviceId: string }, ctx: Ctx) => {
     instanceIn(ctx, a.environmentId, a.serviceId);
     // "Redeploy" re-runs the latest deployment: a service that was never deployed (an environment

@@ -41,6 +41,16 @@ mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String, $inp
   { idempotent: true },
 );
 
+export const ServiceInstanceLimitsUpdate = mutation(
+  'ServiceInstanceLimitsUpdate',
+  `
+mutation ServiceInstanceLimitsUpdate($input: ServiceInstanceLimitsUpdateInput!) {
+  serviceInstanceLimitsUpdate(input: $input)
+}`,
+  // Setting the same limits twice leaves the same limits.
+  { idempotent: true },
+);
+
 export const ServiceDelete = mutation(
   'ServiceDelete',
   `
@@ -135,6 +145,18 @@ export async function updateServiceInstance(
     {
       resource: `service ${input.serviceId} in environment ${input.environmentId}`,
     },
+  );
+}
+
+/** vCPUs and memory (GB) per replica of a service in one environment. */
+export async function updateServiceInstanceLimits(
+  ctx: ApiContext,
+  input: { environmentId: string; serviceId: string; vCPUs?: number; memoryGB?: number },
+): Promise<void> {
+  await ctx.transport.call(
+    ServiceInstanceLimitsUpdate,
+    { input: definedOnly({ ...input }) },
+    { resource: `service ${input.serviceId} in environment ${input.environmentId}` },
   );
 }
 

@@ -1,0 +1,82 @@
+// The one way the console talks to the clone API: same origin, the key from sessionStorage as a Bearer
+// header (never a URL, never localStorage), errors as ApiError with the API's {error, message, details}.
+export const NAMESPACE = 'railclone';
+const BASE = '/api/v1/main';
+const KEY_ITEM = 'railclone.api-key';
+
+export const apiKey = {
+  get: (): string | null => sessionStorage.getItem(KEY_ITEM),
+  set: (key: string) => sessionStorage.setItem(KEY_ITEM, key),
+  clear: () => sessionStorage.removeItem(KEY_ITEM),
+};
+
+export const SIGNED_OUT = 'railclone-signed-out';
+export function signOut(): void {
+  apiKey.clear();
+  window.dispatchEvent(new Event(SIGNED_OUT));
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    /** Seconds, from Retry-After (429). */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export async function api<T>(
+  path: string,
+  init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  const key = apiKey.get();
+  if (!key) throw new ApiError(401, 'Unauthorized', 'not signed in');
+  const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${BASE}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const e = (body ?? {}) as { error?: string; message?: string; details?: Record<string, unknown> };
+    const retry = Number(res.headers.get('Retry-After'));
+    throw new ApiError(
+      res.status,
+      e.error ?? res.statusText,
+      e.message ?? `${res.status} ${res.statusText}`,
+      e.details ?? {},
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
+  }
+  return body as T;
+}
+
+const enc = encodeURIComponent;
+export const paths = {
+  environments: (all = false) => `/environments/${NAMESPACE}${all ? '?all=true' : ''}`,
+  environment: (env: string) => `/environments/${NAMESPACE}/${enc(env)}`,
+  lineage: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/lineage`,
+  clones: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/clones`,
+  diff: (env: string, against?: string) =>
+    `/environments/${NAMESPACE}/${enc(env)}/diff${against ? `?against=${enc(against)}` : ''}`,
+  preview: () => `/environments/${NAMESPACE}/preview`,
+  startClone: () => `/executions/webhook/${NAMESPACE}/clone-staging-api/console`,
+  execution: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}`,
+  logs: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}/logs`,
+  history: (flow: string, q: URLSearchParams) => `/executions/${NAMESPACE}/${enc(flow)}?${q.toString()}`,
+};

@@ -1,0 +1,23 @@
+// The console lists the clone's steps before they run; its list must be the pipeline's.
+import { describe, expect, it } from 'vitest';
+import { CLONE_STEPS } from '../../src/clone/steps/index.js';
+import { CLONE_STEP_NAMES, readProgress } from '../../src/console/src/progress.js';
+
+describe('console progress', () => {
+  it('names the clone steps in the pipeline order', () => {
+    expect([...CLONE_STEP_NAMES]).toEqual(CLONE_STEPS.map(([name]) => name));
+  });
+
+  it('reads services, tables and the environment name from the recorder’s log lines', () => {
+    const line = (message: string) => ({ timestamp: '', level: 'INFO', task: null, message });
+    const p = readProgress([
+      line('plan: create environment "staging-x" from "production" with 2 service(s)'),
+      line('service MariaDB: BUILDING'),
+      line('service MariaDB: SUCCESS'),
+      line('table wp_posts: 138 rows, 0.17 MB'),
+    ]);
+    expect(p.environment).toBe('staging-x');
+    expect(p.services).toEqual([{ name: 'MariaDB', status: 'SUCCESS', updates: 2 }]);
+    expect(p.tables).toEqual([{ name: 'wp_posts', rows: 138, mb: 0.17 }]);
+  });
+});
