@@ -8,13 +8,23 @@ import {
   parseColumnList,
   searchReplace,
   skipList,
+  validateHostPairs,
 } from '../data/rewrite/index.js';
 import { rewriteJsonLines } from '../data/rewrite/stream.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Pairs from `--from/--to` (matched by position) and `--pair OLD=NEW`. */
-export function pairsFromFlags(from: string[], to: string[], pair: string[]): Replacement[] {
+/** `OLD=NEW` values of a repeatable flag (split at the first `=`). */
+export function parseEqualsPairs(values: readonly string[], flag: string): Replacement[] {
+  return values.map((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 0) throw new ValidationError(flag, `${flag} must look like OLD=NEW`, { provided: p });
+    return { from: p.slice(0, eq), to: p.slice(eq + 1) };
+  });
+}
+
+/** Pairs from `--from/--to` (matched by position) and `--pair OLD=NEW`; `hosts` counts as replacements too. */
+export function pairsFromFlags(from: string[], to: string[], pair: string[], hosts = 0): Replacement[] {
   if (from.length !== to.length) {
     throw new ValidationError(
       '--from/--to',
@@ -22,15 +32,11 @@ export function pairsFromFlags(from: string[], to: string[], pair: string[]): Re
     );
   }
   const pairs: Replacement[] = from.map((f, i) => ({ from: f, to: to[i] as string }));
-  for (const p of pair) {
-    const eq = p.indexOf('=');
-    if (eq < 0) throw new ValidationError('--pair', '--pair must look like OLD=NEW', { provided: p });
-    pairs.push({ from: p.slice(0, eq), to: p.slice(eq + 1) });
-  }
-  if (pairs.length === 0)
+  pairs.push(...parseEqualsPairs(pair, '--pair'));
+  if (pairs.length + hosts === 0)
     throw new ValidationError(
       '--from',
-      'give at least one replacement: --from OLD --to NEW or --pair OLD=NEW',
+      'give at least one replacement: --from OLD --to NEW, --pair OLD=NEW or --host OLD=NEW',
     );
   pairs.forEach((p, i) => {
     if (p.from === '')
@@ -48,11 +54,23 @@ export function registerRewriteCommands(program: Command, db: Command): void {
     .option('--from <old>', 'search string (repeatable, paired with --to by position)', collect, [])
     .option('--to <new>', 'replacement (repeatable)', collect, [])
     .option('--pair <old=new>', 'search=replacement (repeatable)', collect, [])
-    .option('--ignore-case', 'fold ASCII letters when searching', false)
-    .action(async (o: { from: string[]; to: string[]; pair: string[]; ignoreCase: boolean }) => {
-      const rewriter = createRewriter(pairsFromFlags(o.from, o.to, o.pair), { caseSensitive: !o.ignoreCase });
-      await rewriteJsonLines(process.stdin, process.stdout, rewriter);
-    });
+    .option(
+      '--host <old=new>',
+      'host mode: replace host OLD by NEW only as a whole host, any case, never an e-mail domain (repeatable)',
+      collect,
+      [],
+    )
+    .option('--ignore-case', 'fold ASCII letters when searching (literal pairs; hosts always are)', false)
+    .action(
+      async (o: { from: string[]; to: string[]; pair: string[]; host: string[]; ignoreCase: boolean }) => {
+        const hosts = validateHostPairs(parseEqualsPairs(o.host, '--host'), '--host');
+        const rewriter = createRewriter(pairsFromFlags(o.from, o.to, o.pair, hosts.length), {
+          caseSensitive: !o.ignoreCase,
+          hosts,
+        });
+        await rewriteJsonLines(process.stdin, process.stdout, rewriter);
+      },
+    );
 
   db.command('search-replace')
     .description(
@@ -67,6 +85,11 @@ export function registerRewriteCommands(program: Command, db: Command): void {
       'columns never rewritten: column or table.column, comma-separated (user_pass always)',
     )
     .option('--skip-guid', 'also leave WordPress guid columns alone', false)
+    .option(
+      '--host',
+      'OLD and NEW are host names: replace whole hosts only, any case, never e-mail domains',
+      false,
+    )
     .option('--tables <list>', 'only these tables (names or globs, comma-separated)')
     .option('--report <format>', 'table or json', 'table')
     .action(
@@ -80,6 +103,7 @@ export function registerRewriteCommands(program: Command, db: Command): void {
           skipGuid: boolean;
           tables?: string;
           report: string;
+          host: boolean;
         },
       ) => {
         if (o.report !== 'table' && o.report !== 'json') {
@@ -89,9 +113,10 @@ export function registerRewriteCommands(program: Command, db: Command): void {
           });
         }
         if (oldValue === '') throw new ValidationError('old', 'the search string must not be empty');
+        const pair = { from: oldValue, to: newValue };
         const report = await searchReplace({
           url: o.url,
-          pairs: [{ from: oldValue, to: newValue }],
+          ...(o.host ? { pairs: [], hosts: validateHostPairs([pair], '<old>/<new>') } : { pairs: [pair] }),
           dryRun: o.dryRun,
           skipColumns: skipList(parseColumnList(o.skipColumns), { skipGuid: o.skipGuid }),
           tables: parseColumnList(o.tables),

@@ -42,7 +42,7 @@ export function validateHostPairs(pairs: readonly Replacement[], field = 'hosts'
       if (typeof v !== 'string' || !isHostName(v)) {
         throw new ValidationError(
           `${field}[${i}].${side}`,
-          'a host rewrite maps one host name to another (like www.example.com=staging.up.railway.app): no scheme, path, port or @',
+          `${field}[${i}].${side} must be a host name: a host rewrite maps one host to another (like www.example.com=staging.up.railway.app), no scheme, path, port or @`,
           { provided: v },
         );
       }
