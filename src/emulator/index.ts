@@ -19,7 +19,7 @@ import { World } from './world.js';
 export type { FaultInjector } from './faults.js';
 export type { EmulatorState } from './state.js';
 
-export const SCENARIO_NAMES = ['wordpress', 'postgres-app', 'empty'] as const;
+export const SCENARIO_NAMES = ['wordpress', 'postgres-app', 'frontend-api', 'empty'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface EmulatorOptions {

@@ -23,7 +23,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  scenario: 'wordpress' | 'postgres-app',
+  scenario: 'wordpress' | 'postgres-app' | 'frontend-api',
   dbPrefix: string,
 ): Promise<Harness> {
   const emulator = await startEmulator({ port: 0, scenario, dbPrefix, deploymentStepMs: 20 });

@@ -3,6 +3,7 @@ import type { Scenario } from './types.js';
 import { wordpressScenario } from './wordpress.js';
 import { postgresAppScenario } from './postgres-app.js';
 import { emptyScenario } from './empty.js';
+import { frontendApiScenario } from './frontend-api.js';
 
 export type { Scenario, ScenarioService, SeedContext } from './types.js';
 export { seedWordPress } from './wordpress-seed.js';
@@ -12,4 +13,5 @@ export const scenarios: Record<string, Scenario> = {
   wordpress: wordpressScenario,
   'postgres-app': postgresAppScenario,
   empty: emptyScenario,
+  'frontend-api': frontendApiScenario,
 };
