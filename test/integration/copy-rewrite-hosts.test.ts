@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyDatabase } from '../../src/data/copy.js';
 import { countLeftovers, createRewriter, formatLeftovers } from '../../src/data/rewrite/index.js';
+import { inspectWordPress } from '../../src/data/wordpress/inspect.js';
 import { databases } from './pg-helpers.js';
 import { createDb, dropAll, type TestDb } from './mysql-helpers.js';
 
@@ -210,4 +211,65 @@ describe.each(['postgres', 'mysql'] as const)('host mode copy (%s): subdirectory
     const srcLeft = await countLeftovers(source, ['example-shop.com']);
     expect(srcLeft.total).toBeGreaterThan(10);
   }, 120_000);
+});
+
+describe.each(['postgres', 'mysql'] as const)('WordPress multisite detection (%s)', (engine) => {
+  it('tells a subdirectory network from one whose sites have their own hosts', async () => {
+    const make = async (label: string) => {
+      if (engine === 'postgres') return pgDbs.create(label);
+      const d = await createDb(label);
+      myDbs.push(d);
+      return d.url;
+    };
+    const exec = async (url: string, sqlText: string) => {
+      if (engine === 'postgres') {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(sqlText);
+        await c.end();
+      } else {
+        const c = await mysql.createConnection({ uri: url, multipleStatements: true });
+        await c.query(sqlText);
+        await c.end();
+      }
+    };
+    const base = `CREATE TABLE wp_options (option_id int PRIMARY KEY, option_value text);
+      CREATE TABLE wp_posts (id int PRIMARY KEY); CREATE TABLE wp_users (id int PRIMARY KEY);
+      CREATE TABLE wp_2_options (option_id int PRIMARY KEY);
+      CREATE TABLE wp_site (id int PRIMARY KEY, domain varchar(200), path varchar(100));
+      CREATE TABLE wp_blogs (blog_id int PRIMARY KEY, domain varchar(200), path varchar(100));
+      INSERT INTO wp_site VALUES (1, 'example-shop.com', '/');`;
+    const subdir = await make('msdir');
+    await exec(
+      subdir,
+      `${base} INSERT INTO wp_blogs VALUES (1, 'example-shop.com', '/'), (2, 'example-shop.com', '/de/');`,
+    );
+    const subdomain = await make('msdom');
+    await exec(
+      subdomain,
+      `${base} INSERT INTO wp_blogs VALUES (1, 'example-shop.com', '/'), (2, 'de.example-shop.com', '/');`,
+    );
+    const single = await make('single');
+    await exec(
+      single,
+      'CREATE TABLE wp_options (option_id int PRIMARY KEY); CREATE TABLE wp_posts (id int PRIMARY KEY); CREATE TABLE wp_users (id int PRIMARY KEY);',
+    );
+    const none = await make('none');
+
+    expect(await inspectWordPress(subdir)).toEqual({
+      prefix: 'wp_',
+      multisite: { kind: 'subdirectory', network: 'example-shop.com', sites: 2, otherHosts: [] },
+    });
+    expect(await inspectWordPress(subdomain)).toEqual({
+      prefix: 'wp_',
+      multisite: {
+        kind: 'subdomain',
+        network: 'example-shop.com',
+        sites: 2,
+        otherHosts: ['de.example-shop.com'],
+      },
+    });
+    expect(await inspectWordPress(single)).toEqual({ prefix: 'wp_' });
+    expect(await inspectWordPress(none)).toBeUndefined();
+  }, 60_000);
 });
