@@ -18,6 +18,8 @@ export const RailcloneEnvSchema = z.object({
     .regex(/^[a-z-]+$/, 'a step name like sync-database')
     .optional(),
   RAILCLONE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** 1: use the built-in Railway emulator (as --emulator does); never implied by a missing token. */
+  RAILCLONE_EMULATOR: z.enum(['0', '1']).optional(),
   RAILCLONE_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
 });
 

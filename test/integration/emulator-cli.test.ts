@@ -56,6 +56,10 @@ describe('railclone emulator', () => {
     expect(out).toMatch(/production environment id:\s+[0-9a-f-]{36}/);
     expect(out).toMatch(/project\s+\(Project-Access-Token\)\s+rcemu_proj_/);
     expect(out).toContain('not Railway credentials');
+    // Every variable a railclone client needs, ready to paste.
+    expect(out).toContain(
+      `export RAILWAY_API_URL=${url} RAILWAY_API_TOKEN=${token} RAILCLONE_PROJECT_ID=${projectId}`,
+    );
 
     const post = (query: string, variables = {}) =>
       fetch(url, {
