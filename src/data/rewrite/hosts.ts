@@ -96,14 +96,17 @@ export function needleRegex(needles: readonly string[], flags: string): RegExp {
   return new RegExp(needles.map(escapeRe).join('|'), flags);
 }
 
+/** Longer values are searched with the case-insensitive RegExp: its scan skips ahead (Boyer-Moore). */
+const LONG = 128;
+
 /**
- * Whether `value` holds a needle in any letter case. A dot never changes case, and every needle with
- * one has it at a known offset: so `indexOf('.')` (memchr speed, like `includes`) finds the only
- * places a needle can start, each checked in JS. A case-insensitive RegExp scans 1.5–2x slower.
- * Single-label hosts (`localhost`) have no dot: the RegExp then.
+ * Whether `value` holds a needle in any letter case. Short values: a dot never changes case, and
+ * every needle with one has it at a known offset, so `indexOf('.')` finds the only places a needle
+ * can start, each checked in JS (a RegExp call costs more than that on a short value). Long values
+ * and single-label hosts (`localhost`): the case-insensitive RegExp, whose scan skips ahead.
  */
 export function mayHoldHost(value: string, c: HostSearch): boolean {
-  if (c.dotAt === undefined) return c.probe.test(value);
+  if (c.dotAt === undefined || value.length > LONG) return c.probe.test(value);
   const { needles, dotAt } = c;
   for (let p = value.indexOf('.', c.minDot); p !== -1; p = value.indexOf('.', p + 1)) {
     for (let k = 0; k < needles.length; k++) {
@@ -189,7 +192,7 @@ interface Hit {
 function wholeHits(value: string, c: HostSearch): Hit[] {
   const hits: Hit[] = [];
   const { needles, dotAt } = c;
-  if (dotAt === undefined) {
+  if (dotAt === undefined || value.length > LONG) {
     const find = c.finder;
     find.lastIndex = 0;
     for (let m = find.exec(value); m !== null; m = find.exec(value)) {
@@ -219,24 +222,14 @@ export function countHost(value: string, search: HostSearch): number {
 }
 
 /**
- * For a stream scanning a whole block (one char per byte): a position ≥ `from` inside the first
- * occurrence of a needle, any case (its anchoring dot), or -1. A needle never spans a field
- * separator, so the position names the field it is in. Without dots: where the RegExp finds one.
+ * For a stream scanning a whole block (one char per byte): where the first occurrence of a needle
+ * (any case) at or after `from` starts, or -1. A needle never spans a field separator, so the
+ * position names the field it is in. The RegExp's skipping scan: a block is long and dotted.
  */
 export function nextHostIn(text: string, from: number, c: HostSearch): number {
-  const { needles, dotAt } = c;
-  if (dotAt === undefined) {
-    const find = c.finder;
-    find.lastIndex = from;
-    return find.exec(text)?.index ?? -1;
-  }
-  for (let p = text.indexOf('.', from); p !== -1; p = text.indexOf('.', p + 1)) {
-    for (let k = 0; k < needles.length; k++) {
-      const at = p - (dotAt[k] as number);
-      if (at >= from && foldedAt(text, at, needles[k] as string)) return p;
-    }
-  }
-  return -1;
+  const find = c.finder;
+  find.lastIndex = from;
+  return find.exec(text)?.index ?? -1;
 }
 
 /** `mayHoldHost` on raw bytes: short values in a JS loop (a Buffer method call costs ~150 ns). */
