@@ -5,6 +5,7 @@ import { railwayClientFromEnv } from '../railway/client.js';
 import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import { createLogger } from '../util/log.js';
+import type { ScenarioName } from '../emulator/index.js';
 
 export interface RailwayConnection {
   railway: RailwayApi;
@@ -47,7 +48,7 @@ export async function connectRailway(
     );
   const log = createLogger('railway');
   const { startEmulator } = await import('../emulator/index.js');
-  const scenario = (opts.scenario ?? 'wordpress') as 'wordpress' | 'postgres-app' | 'empty';
+  const scenario = (opts.scenario ?? 'wordpress') as ScenarioName;
   const started = await startEmulator({ port: 0, scenario });
   log.info(`using the built-in Railway emulator (scenario ${scenario}) at ${started.url}, as asked`);
   const railway = railwayClientFromEnv({

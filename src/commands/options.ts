@@ -22,7 +22,9 @@ export const emulatorOption = () =>
     'use the built-in Railway emulator instead of Railway (also RAILCLONE_EMULATOR=1); without it RAILWAY_API_TOKEN is required',
   );
 
-export const scenarioOption = (choices: string[] = ['wordpress', 'postgres-app']) =>
+export const scenarioOption = (
+  choices: string[] = ['wordpress', 'postgres-app', 'wordpress-private', 'postgres-app-private'],
+) =>
   new Option('--scenario <name>', 'scenario of the built-in emulator (with --emulator)')
     .choices(choices)
     .default('wordpress');

@@ -74,7 +74,16 @@ describe('railclone emulator', () => {
     expect((await post('{ projects { edges { node { id } } } }')).errors[0].message).toBe(
       'Problem processing request',
     );
-    expect((await post('{ projects { edges { node { id } } } }')).data.projects.edges).toHaveLength(1);
+    // An account token lists projects per workspace (without one, the list is empty, as on Railway).
+    expect((await post('{ projects { edges { node { id } } } }')).data.projects.edges).toEqual([]);
+    const workspace = (await post('{ apiToken { workspaces { id } } }')).data.apiToken.workspaces[0].id;
+    expect(
+      (
+        await post('query($w: String) { projects(workspaceId: $w) { edges { node { id } } } }', {
+          w: workspace,
+        })
+      ).data.projects.edges,
+    ).toHaveLength(1);
 
     expect((await databasesWithPrefix(prefix)).length).toBe(1);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -93,6 +102,8 @@ describe('railclone emulator', () => {
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(err).toContain('--scenario must be one of wordpress, postgres-app, empty');
+    expect(err).toContain(
+      '--scenario must be one of wordpress, postgres-app, wordpress-private, postgres-app-private, empty',
+    );
   });
 });

@@ -4,7 +4,6 @@
 // per-row logic both share.
 import { parseDatabaseUrl } from '../common/same-target.js';
 import { createTableFilter, splitList } from '../common/table-filter.js';
-import { registerSecret } from '../../util/secrets.js';
 import { ValidationError } from '../../util/errors.js';
 import type { Replacement } from '../types.js';
 import { shouldRewriteColumn } from './columns.js';
@@ -71,12 +70,8 @@ export interface ResolvedSearchReplace {
 }
 
 export async function searchReplace(opts: SearchReplaceOptions): Promise<SearchReplaceReport> {
+  // Also registers the password as a secret.
   const endpoint = parseDatabaseUrl(opts.url, 'url');
-  try {
-    registerSecret(decodeURIComponent(new URL(opts.url).password));
-  } catch {
-    // parseDatabaseUrl already validated the URL
-  }
   const hosts = validateHostPairs(opts.hosts ?? [], 'hosts');
   if (!Array.isArray(opts.pairs) || opts.pairs.length + hosts.length === 0) {
     throw new ValidationError('pairs', 'give at least one OLD → NEW replacement');
