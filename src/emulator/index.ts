@@ -24,8 +24,8 @@ export const SCENARIO_NAMES = [
   'postgres-app',
   'wordpress-private',
   'postgres-app-private',
-  'frontend-api',
   'empty',
+  'frontend-api',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
