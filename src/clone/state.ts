@@ -27,6 +27,11 @@ export interface DatabaseSync {
   rewritten: number;
   durationMs: number;
   databaseSizeBytes: number;
+  /** What is left of the source hosts after the copy (set when hosts were rewritten). */
+  hosts_left?: {
+    total: number;
+    leftovers: { table: string; column: string; host: string; encoding: string; count: number }[];
+  };
 }
 
 export interface CloneState {
@@ -46,8 +51,10 @@ export interface CloneState {
   services?: ServicePlan[];
   /** The host the staging site answers on; set when the environment exists. */
   staging_host?: string;
-  /** OLD=NEW host pairs rewritten in the copied data. */
+  /** OLD=NEW host pairs rewritten in the copied data (host mode: whole hosts only). */
   rewrites?: { from: string; to: string }[];
+  /** Per web service: its source hosts and the clone host they become. */
+  host_map?: { service: string; from: string[]; to: string }[];
   /** TCP proxies railclone opened on the SOURCE to read its databases; closed when the clone ends. */
   opened_source_proxies?: { serviceId: string; proxyId: string }[];
   /** TCP proxies railclone opened on the clone's databases to copy data in; closed likewise. */

@@ -11,6 +11,8 @@ import {
   validateReplacements,
 } from '../data/common/index.js';
 import type { CopyOptions, CopyReport, Replacement } from '../data/types.js';
+import { countLeftovers, formatLeftovers, validateHostPairs } from '../data/rewrite/index.js';
+import { parseEqualsPairs } from './rewrite.js';
 import { ValidationError } from '../util/errors.js';
 import type { ProgressEvent, ProgressListener } from '../util/progress.js';
 import { registerSecret } from '../util/secrets.js';
@@ -19,6 +21,7 @@ interface Flags {
   source: string;
   target: string;
   rewrite: string[];
+  rewriteHost?: string[];
   jobs?: string;
   include: string[];
   exclude: string[];
@@ -77,6 +80,10 @@ export function copyOptionsFromFlags(f: Flags): CopyOptions {
     source: f.source,
     target: f.target,
     rewrite: parseRewriteFlag(f.rewrite),
+    rewriteHosts: validateHostPairs(
+      parseEqualsPairs(f.rewriteHost ?? [], '--rewrite-host'),
+      '--rewrite-host',
+    ),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(include.length ? { include } : {}),
     ...(exclude.length ? { exclude } : {}),
@@ -102,6 +109,12 @@ export function registerDbCopyCommand(db: Command): void {
     .option(
       '--rewrite <old=new>',
       'replace OLD with NEW in text columns while copying (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--rewrite-host <old=new>',
+      'replace host OLD by host NEW only as a whole host (any case, never an e-mail domain) while copying; then count what is left (repeatable)',
       collect,
       [],
     )
@@ -142,8 +155,13 @@ export function registerDbCopyCommand(db: Command): void {
           ...(view ? { onProgress: view.listener } : {}),
         });
         view?.stop();
+        // The proof: what is left of each source host in the copy (0 is the normal ending).
+        const hosts = (opts.rewriteHosts ?? []).map((h) => h.from);
+        const leftovers = hosts.length > 0 ? await countLeftovers(opts.target, hosts) : undefined;
         process.stdout.write(
-          flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCopyReport(report)}\n`,
+          flags.json
+            ? `${JSON.stringify(leftovers ? { ...report, leftovers } : report, null, 2)}\n`
+            : `${formatCopyReport(report)}\n${leftovers ? `hosts left: ${formatLeftovers(leftovers)}\n` : ''}`,
         );
       } finally {
         view?.stop();

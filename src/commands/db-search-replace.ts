@@ -6,6 +6,7 @@ import {
   parseColumnList,
   searchReplace,
   skipList,
+  validateHostPairs,
 } from '../data/rewrite/index.js';
 
 export function registerDbSearchReplaceCommand(db: Command): void {
@@ -22,6 +23,11 @@ export function registerDbSearchReplaceCommand(db: Command): void {
       'columns never rewritten: column or table.column, comma-separated (user_pass always)',
     )
     .option('--skip-guid', 'also leave WordPress guid columns alone', false)
+    .option(
+      '--host',
+      'OLD and NEW are host names: replace whole hosts only, any case, never e-mail domains',
+      false,
+    )
     .option('--tables <list>', 'only these tables (names or globs, comma-separated)')
     .option('--report <format>', 'table or json', 'table')
     .action(
@@ -35,6 +41,7 @@ export function registerDbSearchReplaceCommand(db: Command): void {
           skipGuid: boolean;
           tables?: string;
           report: string;
+          host: boolean;
         },
       ) => {
         if (o.report !== 'table' && o.report !== 'json') {
@@ -44,9 +51,10 @@ export function registerDbSearchReplaceCommand(db: Command): void {
           });
         }
         if (oldValue === '') throw new ValidationError('old', 'the search string must not be empty');
+        const pair = { from: oldValue, to: newValue };
         const report = await searchReplace({
           url: o.url,
-          pairs: [{ from: oldValue, to: newValue }],
+          ...(o.host ? { pairs: [], hosts: validateHostPairs([pair], '<old>/<new>') } : { pairs: [pair] }),
           dryRun: o.dryRun,
           skipColumns: skipList(parseColumnList(o.skipColumns), { skipGuid: o.skipGuid }),
           tables: parseColumnList(o.tables),

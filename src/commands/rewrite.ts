@@ -2,13 +2,22 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../util/errors.js';
 import type { Replacement } from '../data/types.js';
-import { createRewriter } from '../data/rewrite/index.js';
+import { createRewriter, validateHostPairs } from '../data/rewrite/index.js';
 import { rewriteJsonLines } from '../data/rewrite/stream.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Pairs from `--from/--to` (matched by position) and `--pair OLD=NEW`. */
-export function pairsFromFlags(from: string[], to: string[], pair: string[]): Replacement[] {
+/** `OLD=NEW` values of a repeatable flag (split at the first `=`). */
+export function parseEqualsPairs(values: readonly string[], flag: string): Replacement[] {
+  return values.map((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 0) throw new ValidationError(flag, `${flag} must look like OLD=NEW`, { provided: p });
+    return { from: p.slice(0, eq), to: p.slice(eq + 1) };
+  });
+}
+
+/** Pairs from `--from/--to` (matched by position) and `--pair OLD=NEW`; `hosts` counts as replacements too. */
+export function pairsFromFlags(from: string[], to: string[], pair: string[], hosts = 0): Replacement[] {
   if (from.length !== to.length) {
     throw new ValidationError(
       '--from/--to',
@@ -16,15 +25,11 @@ export function pairsFromFlags(from: string[], to: string[], pair: string[]): Re
     );
   }
   const pairs: Replacement[] = from.map((f, i) => ({ from: f, to: to[i] as string }));
-  for (const p of pair) {
-    const eq = p.indexOf('=');
-    if (eq < 0) throw new ValidationError('--pair', '--pair must look like OLD=NEW', { provided: p });
-    pairs.push({ from: p.slice(0, eq), to: p.slice(eq + 1) });
-  }
-  if (pairs.length === 0)
+  pairs.push(...parseEqualsPairs(pair, '--pair'));
+  if (pairs.length + hosts === 0)
     throw new ValidationError(
       '--from',
-      'give at least one replacement: --from OLD --to NEW or --pair OLD=NEW',
+      'give at least one replacement: --from OLD --to NEW, --pair OLD=NEW or --host OLD=NEW',
     );
   pairs.forEach((p, i) => {
     if (p.from === '')
@@ -42,9 +47,21 @@ export function registerRewriteCommand(program: Command): void {
     .option('--from <old>', 'search string (repeatable, paired with --to by position)', collect, [])
     .option('--to <new>', 'replacement (repeatable)', collect, [])
     .option('--pair <old=new>', 'search=replacement (repeatable)', collect, [])
-    .option('--ignore-case', 'fold ASCII letters when searching', false)
-    .action(async (o: { from: string[]; to: string[]; pair: string[]; ignoreCase: boolean }) => {
-      const rewriter = createRewriter(pairsFromFlags(o.from, o.to, o.pair), { caseSensitive: !o.ignoreCase });
-      await rewriteJsonLines(process.stdin, process.stdout, rewriter);
-    });
+    .option(
+      '--host <old=new>',
+      'host mode: replace host OLD by NEW only as a whole host, any case, never an e-mail domain (repeatable)',
+      collect,
+      [],
+    )
+    .option('--ignore-case', 'fold ASCII letters when searching (literal pairs; hosts always are)', false)
+    .action(
+      async (o: { from: string[]; to: string[]; pair: string[]; host: string[]; ignoreCase: boolean }) => {
+        const hosts = validateHostPairs(parseEqualsPairs(o.host, '--host'), '--host');
+        const rewriter = createRewriter(pairsFromFlags(o.from, o.to, o.pair, hosts.length), {
+          caseSensitive: !o.ignoreCase,
+          hosts,
+        });
+        await rewriteJsonLines(process.stdin, process.stdout, rewriter);
+      },
+    );
 }

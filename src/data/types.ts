@@ -12,6 +12,8 @@ export interface CopyOptions {
   target: string;
   /** URL rewrites applied inside the stream, on text columns only. */
   rewrite?: Replacement[];
+  /** Host mode: OLD=NEW host names, rewritten only as whole hosts, any letter case (after `rewrite`). */
+  rewriteHosts?: Replacement[];
   /** Columns never rewritten, as `column` or `table.column`. `user_pass` is always skipped. */
   skipColumns?: string[];
   /** Parallel table streams. */

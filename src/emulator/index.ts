@@ -25,6 +25,7 @@ export const SCENARIO_NAMES = [
   'wordpress-private',
   'postgres-app-private',
   'empty',
+  'frontend-api',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

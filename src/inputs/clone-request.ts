@@ -98,6 +98,24 @@ export const CloneRequestSchema = z
       .regex(HOSTNAME, 'custom_domain must be a hostname like staging.example.com')
       .optional(),
     wordpress_url_replace: z.boolean().default(true),
+    /** Host pairs added to (or overriding) the automatic per-service mapping; from = to keeps a host. */
+    host_rewrites: z
+      .array(
+        z
+          .object({
+            from: z
+              .string()
+              .toLowerCase()
+              .regex(HOSTNAME, 'host_rewrites[].from must be a host name like cdn.example.com'),
+            to: z
+              .string()
+              .toLowerCase()
+              .regex(HOSTNAME, 'host_rewrites[].to must be a host name like cdn.example.com'),
+          })
+          .strict(),
+      )
+      .max(50)
+      .default([]),
     enable_basic_auth: z.boolean().default(true),
     database: DatabaseOptionsSchema.default(DatabaseOptionsSchema.parse({})),
     requested_by: z.string().min(1).max(120).optional(),

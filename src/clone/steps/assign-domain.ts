@@ -2,13 +2,12 @@
 // else the clone's Railway domain.
 import { StepError } from '../../util/errors.js';
 import type { Step } from '../context.js';
+import { primaryWebService } from '../host-map.js';
 import { cloneProjectId } from '../state.js';
 
 export const assignDomain: Step = async (ctx) => {
   const { railway, request, state, log } = ctx;
-  const web =
-    (state.services ?? []).find((s) => !s.engine && s.sourceHosts.length > 0) ??
-    (state.services ?? []).find((s) => !s.engine);
+  const web = primaryWebService(state.services ?? []);
   if (!web) {
     log.info('no web service: no domain to assign');
     return { state, outputs: { staging_url: null } };

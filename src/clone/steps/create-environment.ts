@@ -10,6 +10,7 @@ import { StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
 import type { Step, StepContext, StepResult } from '../context.js';
 import { initialMeta, readMeta, writeMeta } from '../metadata.js';
+import { mapHosts } from '../host-map.js';
 import { createInOtherProject } from '../other-project.js';
 import { applyResources } from '../resources.js';
 import { DEFAULT_PORT, rotatedPasswords } from '../services.js';
@@ -93,12 +94,14 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
   const envId = environment.id;
   await applyResources(ctx, envId, state.services ?? []);
   let stagingHost: string | undefined;
+  const cloneDomainOf = new Map<string, string>();
   for (const service of (state.services ?? []).filter((s) => !s.engine && s.sourceHosts.length > 0)) {
     const domains = await railway.listDomains({ projectId, environmentId: envId, serviceId: service.id });
     const domain =
       domains.serviceDomains[0] ??
       (await railway.createServiceDomain({ environmentId: envId, serviceId: service.id }));
     registerPublic(domain.domain);
+    cloneDomainOf.set(service.id, domain.domain);
     stagingHost ??= request.custom_domain ?? domain.domain;
   }
 
@@ -117,11 +120,14 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
     // Deployed once, in wait-for-databases (a second deploy can cut a MySQL first start short).
   }
 
-  const rewrites = stagingHost
-    ? [...new Set((state.services ?? []).filter((s) => !s.engine).flatMap((s) => s.sourceHosts))]
-        .filter((h) => h !== stagingHost)
-        .map((from) => ({ from, to: stagingHost! }))
-    : [];
+  // Each web service's hosts become that service's clone host (see ../host-map.ts).
+  const { mappings, rewrites } = mapHosts(
+    state.services ?? [],
+    cloneDomainOf,
+    request.custom_domain,
+    request.host_rewrites,
+  );
+  for (const m of mappings) log.info(`hosts of ${m.service}: ${m.from.join(', ') || '(none)'} → ${m.to}`);
   log.info(
     `environment "${environment.name}" (${envId}) ready for data${stagingHost ? `; staging host ${stagingHost}` : ''}`,
   );
@@ -131,6 +137,7 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
       environment_id: envId,
       staging_host: stagingHost,
       rewrites,
+      host_map: mappings,
       opened_target_proxies: openedTarget,
     },
     outputs: {

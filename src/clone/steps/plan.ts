@@ -4,6 +4,7 @@
 import type { Step } from '../context.js';
 import { sourceServiceId } from '../state.js';
 import { PASSWORD_VARIABLES } from '../services.js';
+import { plannedHostMap } from '../host-map.js';
 
 type VariableChange =
   'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
@@ -70,11 +71,22 @@ export const plan: Step = async (ctx) => {
     ctx.log.warn(
       `sealed variable ${w} cannot be read through the API and will not be copied; set it in the clone by hand or via variable_overrides`,
     );
+  // Hosts rewritten in the data: whole hosts only, each web service's to its own clone host.
+  const hostMap = request.wordpress_url_replace
+    ? plannedHostMap(state.services ?? [], request.custom_domain, request.host_rewrites)
+    : [];
+  for (const m of hostMap) ctx.log.info(`plan: hosts ${m.from.join(', ')} → ${m.to}`);
   ctx.log.info(
     `plan: create environment "${state.environment_name}" from "${state.source_environment_name}" with ${views.length} service(s)`,
   );
   return {
     state: { ...state, sealed_variables_not_copied: sealed },
-    outputs: { plan: views, sealed_variables_not_copied: sealed },
+    outputs: {
+      plan: views,
+      sealed_variables_not_copied: sealed,
+      host_rewrites: hostMap,
+      wordpress_multisite:
+        'checked before the copy: a subdirectory network is cloned (wp_blogs, wp_site, wp_sitemeta, every wp_N_options rewritten); a network whose sites have their own hosts (subdomains or mapped domains) needs a wildcard custom domain and is refused before any data is copied',
+    },
   };
 };

@@ -1,6 +1,11 @@
-// sync-database: each source database streams into its clone under one snapshot, URLs rewritten in flight.
-// The source is only read. A retry re-runs the copy: the engines treat a target they marked failed as replaceable.
+// sync-database: each source database streams into its clone under one snapshot, hosts rewritten in flight
+// (whole hosts only, each web service's to its own clone host), then the clone is searched for what is
+// left of the source hosts. The source is only read. A retry re-runs the copy: the engines treat a
+// target they marked failed as replaceable.
 import { copyDatabase } from '../../data/copy.js';
+import { countLeftovers, formatLeftovers, type LeftoverReport } from '../../data/rewrite/index.js';
+import { inspectWordPress } from '../../data/wordpress/inspect.js';
+import { StepError } from '../../util/errors.js';
 import { kestra } from '../../util/kestra-protocol.js';
 import type { Step, StepContext } from '../context.js';
 import { databaseEndpoint } from '../db-access.js';
@@ -24,13 +29,14 @@ export const syncDatabase: Step = async (ctx) => {
       await updateMeta(ctx.railway, cloneProjectId(state), state.environment_id!, { source_proxies: opened });
     }
     const rewrite = request.wordpress_url_replace ? (state.rewrites ?? []) : [];
+    if (rewrite.length > 0) await refuseSubdomainMultisite(db.name, source);
     log.info(
-      `${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`,
+      `${db.name}: copying ${db.engine} data${rewrite.length ? ` and rewriting hosts ${rewrite.map((r) => `${r.from} → ${r.to}`).join(', ')}` : ''}`,
     );
     const report = await copyDatabase({
       source,
       target,
-      rewrite,
+      rewriteHosts: rewrite,
       jobs: request.database.jobs,
       exclude: request.database.exclude_tables,
       skipColumns: request.database.skip_columns,
@@ -47,6 +53,18 @@ export const syncDatabase: Step = async (ctx) => {
       durationMs: report.durationMs,
       databaseSizeBytes: report.databaseSizeBytes,
     };
+    if (rewrite.length > 0) {
+      // The proof: whole-host matches of every source host left in the clone's text columns.
+      const left: LeftoverReport = await countLeftovers(
+        target,
+        rewrite.map((r) => r.from),
+      );
+      sync.hosts_left = { total: left.total, leftovers: left.leftovers };
+      kestra.counter('hosts_left', left.total, { service: db.name });
+      const line = `${db.name}: source hosts ${formatLeftovers(left)}`;
+      if (left.total === 0) log.info(line);
+      else log.warn(line);
+    }
     results.push(sync);
     kestra.counter('rows', sync.rows, { service: db.name });
     kestra.counter('bytes', sync.bytes, { service: db.name });
@@ -66,6 +84,7 @@ export const syncDatabase: Step = async (ctx) => {
       bytes: results.reduce((n, r) => n + r.bytes, 0),
       duration_ms: results.reduce((n, r) => n + r.durationMs, 0),
       databases: results,
+      hosts_left: results.reduce((n, r) => n + (r.hosts_left?.total ?? 0), 0),
     },
   };
 };
@@ -91,4 +110,16 @@ async function endpoints(ctx: StepContext, db: ServicePlan) {
     { openProxy: false },
   );
   return { source: source.url, target: target.url, openedProxyId: source.openedProxyId };
+}
+
+/** A network whose sites have their own hosts cannot be served by one clone host: say so before copying. */
+async function refuseSubdomainMultisite(service: string, source: string): Promise<void> {
+  const wp = await inspectWordPress(source);
+  const ms = wp?.multisite;
+  if (ms?.kind !== 'subdomain') return;
+  throw new StepError(
+    'sync-database',
+    `${service}: WordPress multisite network ${ms.network} has sites on their own hosts (${ms.otherHosts.slice(0, 5).join(', ')}${ms.otherHosts.length > 5 ? ', …' : ''}); a clone of it needs a wildcard custom domain (one host per site), which railclone cannot set up — clone a subdirectory network, or convert it first. Nothing was copied.`,
+    { service, multisite: ms.kind, sites: ms.sites },
+  );
 }

@@ -30,7 +30,8 @@ export const wordpressSearchReplace: Step = async (ctx) => {
     );
     const report = await searchReplace({
       url: target.url,
-      pairs: rewrites,
+      pairs: [],
+      hosts: rewrites,
       skipColumns: request.database.skip_columns,
     });
     replaced += report.totalChanged;

@@ -1,4 +1,5 @@
 // CopyOptions checked once, with defaults applied, for both engines and the CLI.
+import { validateHostPairs } from '../rewrite/hosts.js';
 import { ValidationError } from '../../util/errors.js';
 import type { CopyOptions, Replacement } from '../types.js';
 import { createTableFilter, type TableFilter } from './table-filter.js';
@@ -9,6 +10,7 @@ export const MAX_JOBS = 64;
 export interface ResolvedCopyOptions {
   jobs: number;
   rewrite: Replacement[];
+  rewriteHosts: Replacement[];
   skipColumns: string[];
   filter: TableFilter;
   replaceTarget: boolean;
@@ -50,6 +52,7 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
   return {
     jobs: validateJobs(opts.jobs),
     rewrite: validateReplacements(opts.rewrite),
+    rewriteHosts: validateHostPairs(opts.rewriteHosts ?? [], 'rewriteHosts'),
     skipColumns: (opts.skipColumns ?? []).map((c) => c.trim()).filter((c) => c.length > 0),
     filter: createTableFilter(opts.include, opts.exclude),
     replaceTarget: opts.replaceTarget === true,

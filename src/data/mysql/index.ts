@@ -222,7 +222,10 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     for (const t of ddl) await query(tmeta, t.sql);
     throwIfAborted(opts.signal);
 
-    const rewriter = o.rewrite.length > 0 ? createRewriter(o.rewrite) : undefined;
+    const rewriter =
+      o.rewrite.length > 0 || o.rewriteHosts.length > 0
+        ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
+        : undefined;
     const reports = await copyAllTables(catalog.tables, snap.workers, targets, {
       method: loadMethod,
       ...(rewriter && !rewriter.isNoop

@@ -6,7 +6,7 @@
 // cost; a plain JS loop over a short Buffer costs a few ns. Long values still go to indexOf (memmem).
 // Values that do hold one are rewritten as latin1 strings (one char per byte) with the rewriter's
 // `rewriteLatin1`: V8's string builtins instead of a Buffer per piece.
-import type { Rewriter } from '../rewrite/index.js';
+import { bytesMayHoldHost, type Rewriter } from '../rewrite/index.js';
 
 /** Up to this many bytes a value is scanned in JS; longer ones with Buffer.indexOf. */
 const SHORT = 256;
@@ -27,6 +27,15 @@ export function createValueRewrite(
     const out = rewriter.rewriteLatin1(text);
     return out === text ? value : Buffer.from(out, 'latin1');
   };
+  const hosts = rewriter.hostSearch;
+  if (hosts) {
+    // Host mode: hosts in any letter case; literal pairs (if any) through their common core.
+    if (needles.length > 0 && !core) return (value) => rewriter.rewriteBuffer(value);
+    return (value) =>
+      (core !== undefined && contains(value, core)) || bytesMayHoldHost(value, hosts)
+        ? rewrite(value)
+        : value;
+  }
   if (!core) return (value) => rewriter.rewriteBuffer(value);
   return (value) => (contains(value, core) ? rewrite(value) : value);
 }

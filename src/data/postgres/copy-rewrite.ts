@@ -5,6 +5,7 @@
 // slice and replaceAll cost a few nanoseconds a call, where each Buffer method call or subarray
 // costs ~100 ns — on short rows (comments, postmeta) that per-call cost was the whole budget.
 // Char offsets are byte offsets, so untouched ranges are copied from the Buffer itself.
+import { nextHostIn, type HostSearch } from '../rewrite/index.js';
 import { decodeLatin1, encodeLatin1 } from './copy-text.js';
 
 export interface ValueRewriter {
@@ -12,24 +13,35 @@ export interface ValueRewriter {
   rewriteBuffer(value: Buffer): Buffer;
   /** Optional: the same on bytes held one char per byte; the SAME string when nothing changed. */
   rewriteLatin1?(value: string): string;
+  /** Host mode: hosts found in any letter case, so not by the byte needles. */
+  readonly hostSearch?: HostSearch;
 }
+
+/** Finds the next position ≥ `from` in the block inside a value that may change, or -1. */
+type Finder = (text: string, from: number) => number;
 
 export class BlockRewriter {
   /** Values the rewriter changed. */
   rewritten = 0;
-  private readonly needles: string[];
+  private readonly finders: Finder[];
   private readonly rewriteValue: (value: string) => string;
 
   /**
    * @param columns indexes of the fields the rewrite may touch
-   * @param needles byte strings (COPY-escaped) a changeable value must contain; empty = every field
+   * @param needles byte strings (COPY-escaped) a changeable value must contain; empty (and no host
+   *   search on the rewriter) = every field
    */
   constructor(
     private readonly columns: ReadonlySet<number>,
     rewriter: ValueRewriter,
     needles: readonly Buffer[],
   ) {
-    this.needles = needles.map((n) => n.toString('latin1'));
+    this.finders = needles.map((n) => {
+      const needle = n.toString('latin1');
+      return (text: string, from: number) => text.indexOf(needle, from);
+    });
+    const hosts = rewriter.hostSearch;
+    if (hosts) this.finders.push((text, from) => nextHostIn(text, from, hosts));
     this.rewriteValue = rewriter.rewriteLatin1 ? rewriter.rewriteLatin1.bind(rewriter) : viaBuffer(rewriter);
   }
 
@@ -37,7 +49,7 @@ export class BlockRewriter {
   rewrite(block: Buffer): Buffer {
     const text = block.toString('latin1');
     const out = new Splicer(block, text);
-    const scan = new Scan(text, this.needles);
+    const scan = new Scan(text, this.finders);
     while (scan.nextField()) {
       if (this.columns.has(scan.field)) this.rewriteField(text, scan.start, scan.end, out);
     }
@@ -80,9 +92,9 @@ class Scan {
 
   constructor(
     private readonly text: string,
-    private readonly needles: string[],
+    private readonly finders: Finder[],
   ) {
-    this.hits = needles.map(() => -2); // -2: not searched yet
+    this.hits = finders.map(() => -2); // -2: not searched yet
   }
 
   /** Moves to the next field to look at; false at the end of the block. */
@@ -118,13 +130,13 @@ class Scan {
     return true;
   }
 
-  /** First position ≥ `from` where a needle starts (`from` itself when there are no needles), or -1. */
+  /** First position ≥ `from` inside a needle's match (`from` itself when there are no finders), or -1. */
   private nextHit(from: number): number {
-    if (this.needles.length === 0) return from;
+    if (this.finders.length === 0) return from;
     let hit = -1;
-    for (let k = 0; k < this.needles.length; k++) {
+    for (let k = 0; k < this.finders.length; k++) {
       let p = this.hits[k] as number;
-      if (p !== -1 && p < from) this.hits[k] = p = this.text.indexOf(this.needles[k] as string, from);
+      if (p !== -1 && p < from) this.hits[k] = p = (this.finders[k] as Finder)(this.text, from);
       if (p !== -1 && (hit === -1 || p < hit)) hit = p;
     }
     return hit;

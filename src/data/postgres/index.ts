@@ -174,7 +174,10 @@ async function copyTables(
   tables: TableInfo[],
   stop: AbortController,
 ): Promise<TableReport[]> {
-  const rewriter = o.rewrite.length > 0 ? createRewriter(o.rewrite) : undefined;
+  const rewriter =
+    o.rewrite.length > 0 || o.rewriteHosts.length > 0
+      ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
+      : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
   const queue = [...tables];
   const reports: TableReport[] = [];

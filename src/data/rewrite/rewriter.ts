@@ -3,6 +3,7 @@
 // `includes` calls and no allocation.
 import { isUtf8 } from 'node:buffer';
 import type { Replacement } from '../types.js';
+import { compileHosts, mayHoldHost, replaceHosts, type CompiledHosts, type HostSearch } from './hosts.js';
 import { compilePairs, type CompiledPairs } from './patterns.js';
 import { mayMatch, replaceBytes, replaceText, type ByteStep } from './plain.js';
 import { looksSerialized, looksSerializedBytes, rewriteSerialized, type ByteMode } from './serialized.js';
@@ -10,6 +11,8 @@ import { looksSerialized, looksSerializedBytes, rewriteSerialized, type ByteMode
 export interface RewriterOptions {
   /** Default true, like wp-cli. False folds ASCII letters only (host names and schemes). */
   caseSensitive?: boolean;
+  /** Host mode: OLD=NEW host names, replaced only as whole hosts, any letter case, after the literal pairs. */
+  hosts?: Replacement[];
 }
 
 export interface RewriteStats {
@@ -35,6 +38,12 @@ export interface Rewriter {
   readonly pairs: Replacement[];
   /** Every form searched for (plain and JSON-escaped): a value can only change if it contains one. */
   readonly searchStrings: string[];
+  /** Lower-cased source hosts of host mode: a value can only change through them if it holds one in any case. */
+  readonly hostNeedles: string[];
+  /** Host mode's search (any case), for streams that pre-scan whole blocks; absent without hosts. */
+  readonly hostSearch?: HostSearch;
+  /** Cheap pre-check on a JS string: false means rewrite() would return it unchanged. */
+  mayChange(value: string): boolean;
   /** True when there is nothing to replace (no pairs, or every pair is a no-op). */
   readonly isNoop: boolean;
   stats: RewriteStats;
@@ -64,13 +73,17 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
   const byteSentinels = bytes.sentinels.map((s) => Buffer.from(s, 'latin1'));
   const byteSteps = byteStepsFor(pairs, bytes, caseSensitive);
   const stats: RewriteStats = { values: 0, changed: 0, malformed: 0 };
-  const noop = text.steps.length === 0;
+  const hosts: CompiledHosts | undefined = opts.hosts ? compileHosts(opts.hosts) : undefined;
+  const noop = text.steps.length === 0 && !hosts;
+  const hasLiteral = text.steps.length > 0;
 
   // One level of a value: serialized → walk it (payloads recurse here: double serialization),
   // otherwise plain replacement. Malformed serialized data is left as it was.
   const rewriteIn = (c: CompiledPairs, mode: ByteMode) => {
     const inner = (value: string): string => {
-      if (!mayMatch(value, c)) return value;
+      const literal = hasLiteral && mayMatch(value, c);
+      const host = hosts !== undefined && mayHoldHost(value, hosts);
+      if (!literal && !host) return value;
       if (looksSerialized(value)) {
         const out = rewriteSerialized(value, mode, inner);
         if (out === null) {
@@ -79,7 +92,8 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
         }
         return out;
       }
-      return replaceText(value, c);
+      const out = literal ? replaceText(value, c) : value;
+      return host ? replaceHosts(out, hosts as CompiledHosts) : out;
     };
     return inner;
   };
@@ -89,6 +103,10 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
   return {
     pairs: pairs.map((p) => ({ ...p })),
     searchStrings: [...new Set(text.steps.map((s) => s.from))],
+    hostNeedles: hosts ? [...hosts.needles] : [],
+    ...(hosts ? { hostSearch: hosts } : {}),
+    mayChange: (value) =>
+      !noop && ((hasLiteral && mayMatch(value, text)) || (hosts !== undefined && mayHoldHost(value, hosts))),
     isNoop: noop,
     stats,
     rewrite(value: string): string {
@@ -116,6 +134,14 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
     rewriteBuffer(value: Buffer): Buffer {
       stats.values++;
       if (noop) return value;
+      if (hosts) {
+        // Host mode works on one char per byte (hosts are ASCII): the bytes way for every value.
+        const str = value.toString('latin1');
+        const out = rewriteBytes(str);
+        if (out === str) return value;
+        stats.changed++;
+        return Buffer.from(out, 'latin1');
+      }
       if (caseSensitive) {
         let hit = false;
         for (const s of byteSentinels) {

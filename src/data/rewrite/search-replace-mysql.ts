@@ -99,11 +99,16 @@ async function rewriteTable(
   const textSet = new Set(textCols);
   const readCols = [...new Set([...matchCols, ...targets])];
   const search = o.rewriter.searchStrings;
+  const hosts = o.rewriter.hostNeedles;
   // LOCATE on binary strings: case-sensitive whatever the column collation (wp-cli uses LIKE BINARY).
+  // Host mode: hosts in any case, through a case-insensitive collation.
   const where = targets
-    .flatMap((c) => search.map(() => `LOCATE(CAST(? AS BINARY), ${q(c)}) > 0`))
+    .flatMap((c) => [
+      ...search.map(() => `LOCATE(CAST(? AS BINARY), ${q(c)}) > 0`),
+      ...hosts.map(() => `LOCATE(?, CONVERT(${q(c)} USING utf8mb4) COLLATE utf8mb4_general_ci) > 0`),
+    ])
     .join(' OR ');
-  const params = targets.flatMap(() => search);
+  const params = targets.flatMap(() => [...search, ...hosts]);
   const acc = new TableRewrite(o.rewriter, targets);
 
   await reader.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');

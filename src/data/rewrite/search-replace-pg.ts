@@ -93,9 +93,14 @@ async function rewriteTable(
 
   const acc = new TableRewrite(o.rewriter, targets, json);
   const search = o.rewriter.searchStrings;
-  const params: string[] = [...search];
+  const hosts = o.rewriter.hostNeedles;
+  const params: string[] = [...search, ...hosts];
+  // Host mode: hosts in any case (lower() of the value against the lower-cased host).
   const where = targets
-    .flatMap((c) => search.map((_, i) => `strpos(${q(c)}::text, $${i + 1}) > 0`))
+    .flatMap((c) => [
+      ...search.map((_, i) => `strpos(${q(c)}::text, $${i + 1}) > 0`),
+      ...hosts.map((_, i) => `strpos(lower(${q(c)}::text), $${search.length + i + 1}) > 0`),
+    ])
     .join(' OR ');
   const keySelect =
     keys.length > 0

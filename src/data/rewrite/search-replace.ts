@@ -7,12 +7,15 @@ import { createTableFilter, splitList } from '../common/table-filter.js';
 import { ValidationError } from '../../util/errors.js';
 import type { Replacement } from '../types.js';
 import { shouldRewriteColumn } from './columns.js';
+import { mayHoldHost, validateHostPairs } from './hosts.js';
 import { createRewriter, type Rewriter } from './rewriter.js';
 
 export interface SearchReplaceOptions {
   /** postgres://… / postgresql://… / mysql://… / mariadb://… naming a database. */
   url: string;
   pairs: Replacement[];
+  /** Host mode: OLD=NEW host names, replaced only as whole hosts (after `pairs`). */
+  hosts?: Replacement[];
   /** Count what would change, write nothing. */
   dryRun?: boolean;
   /** `column` or `table.column`; `user_pass` is always skipped. */
@@ -69,7 +72,8 @@ export interface ResolvedSearchReplace {
 export async function searchReplace(opts: SearchReplaceOptions): Promise<SearchReplaceReport> {
   // Also registers the password as a secret.
   const endpoint = parseDatabaseUrl(opts.url, 'url');
-  if (!Array.isArray(opts.pairs) || opts.pairs.length === 0) {
+  const hosts = validateHostPairs(opts.hosts ?? [], 'hosts');
+  if (!Array.isArray(opts.pairs) || opts.pairs.length + hosts.length === 0) {
     throw new ValidationError('pairs', 'give at least one OLD → NEW replacement');
   }
   const batchSize = opts.batchSize ?? 1000;
@@ -84,7 +88,7 @@ export async function searchReplace(opts: SearchReplaceOptions): Promise<SearchR
     skipColumns: splitList(opts.skipColumns),
     tableFilter: createTableFilter(tables.length ? tables : undefined),
     batchSize,
-    rewriter: createRewriter(opts.pairs),
+    rewriter: createRewriter(opts.pairs, { hosts }),
   };
   const started = Date.now();
   const tablesReport =
@@ -128,9 +132,11 @@ export class TableRewrite {
   row(values: Record<string, unknown>): Map<string, string> {
     const changes = new Map<string, string>();
     const search = this.rewriter.searchStrings;
+    const hosts = this.rewriter.hostSearch;
     for (const col of this.columns) {
       const v = values[col.column];
-      if (typeof v !== 'string' || !search.some((s) => v.includes(s))) continue;
+      if (typeof v !== 'string') continue;
+      if (!search.some((s) => v.includes(s)) && !(hosts && mayHoldHost(v, hosts))) continue;
       col.matched++;
       const before = this.rewriter.stats.malformed;
       let next = this.rewriter.rewrite(v);

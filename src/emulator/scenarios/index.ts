@@ -3,6 +3,7 @@ import type { Scenario } from './types.js';
 import { wordpressScenario } from './wordpress.js';
 import { postgresAppScenario } from './postgres-app.js';
 import { emptyScenario } from './empty.js';
+import { frontendApiScenario } from './frontend-api.js';
 import { privateVariant } from './private.js';
 
 export type { Scenario, ScenarioService, SeedContext } from './types.js';
@@ -15,4 +16,5 @@ export const scenarios: Record<string, Scenario> = {
   'wordpress-private': privateVariant(wordpressScenario),
   'postgres-app-private': privateVariant(postgresAppScenario),
   empty: emptyScenario,
+  'frontend-api': frontendApiScenario,
 };
