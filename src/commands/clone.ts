@@ -162,7 +162,6 @@ export function registerCloneCommands(program: Command): void {
           outputKey: env.RAILCLONE_OUTPUT_KEY,
           defaultProjectId:
             request.railway_project_id ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
-          failStep: env.RAILCLONE_FAIL_STEP,
         };
         const outcome = await runClone(ctx);
         display.stop();

@@ -13,10 +13,6 @@ export const RailcloneEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and -')
     .optional(),
-  RAILCLONE_FAIL_STEP: z
-    .string()
-    .regex(/^[a-z-]+$/, 'a step name like sync-database')
-    .optional(),
   RAILCLONE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   RAILCLONE_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
 });
