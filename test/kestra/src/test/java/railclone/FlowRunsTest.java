@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +45,8 @@ class FlowRunsTest {
     static final String NS = "railclone";
     /** The failing-copy variant lives beside the real flows so its executions never mix with theirs. */
     static final String FAULT_NS = "railclone.fault";
-    static final Duration CLONE_TIMEOUT = Duration.ofMinutes(4);
+    static final Duration CLONE_TIMEOUT = Duration.ofMinutes(9);
+    static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
 
     /** The eight outputs both engines give (src/flows/table.ts), with the Java type Kestra stores. */
     static final Map<String, Class<?>> CLONE_OUTPUTS = Map.of(
@@ -86,32 +89,81 @@ class FlowRunsTest {
         return body;
     }
 
+    /** Every run of the first test, by role. */
+    Execution webhook1;
+    Execution webhook2;
+    Execution fault;
+    List<Execution> refused = new ArrayList<>();
+    Map<String, Object> initial;
+
     @Test
     @Order(1)
-    void fourClonesByWebhookRunThreeAtATimeAndSucceed() throws Exception {
+    void clonesByWebhookAndFormRunThreeAtATime() throws Exception {
+        initial = Control.get("/inventory");
+        // The UI form without client_name: Kestra refuses it before any task runs.
+        Map<String, Object> noClient = new HashMap<>();
+        noClient.put("environment_name", "staging-no-client");
+        noClient.put("railway_project_id", projectId);
+        Exception error = assertThrows(Exception.class,
+            () -> Kestra.runForm(NS, "clone-staging-api", noClient, Duration.ofSeconds(60)));
+        assertTrue(String.valueOf(error.getMessage()).contains("client_name"), error.toString());
+
+        // Five clones at once. Four in `railclone` by webhook (two refused by validate-inputs: a ttl that is
+        // no duration); the failing-copy variant, in its own namespace, from the UI form.
+        Map<String, Object> inputs = new HashMap<>();
+        inputs.put("client_name", "form");
+        inputs.put("environment_name", "staging-kestra-fault");
+        inputs.put("railway_project_id", projectId);
+        inputs.put("enable_basic_auth", false);
+        CompletableFuture<Execution> formRun = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Kestra.runForm(FAULT_NS, "clone-staging-api", inputs, CLONE_TIMEOUT);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) {
-            String id = Kestra.webhook(NS, "clone-staging-api", request("acme" + i, "staging-kestra-" + i));
-            ids.add(id);
-            executions.add(id);
+        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme1", "staging-kestra-1")));
+        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme2", "staging-kestra-2")));
+        for (int i = 1; i <= 2; i++) {
+            Map<String, Object> bad = request("bad" + i, "staging-kestra-bad-" + i);
+            bad.put("ttl", "forever");
+            ids.add(Kestra.webhook(NS, "clone-staging-api", bad));
         }
+
         List<Execution> done = new ArrayList<>();
         for (String id : ids) done.add(Kestra.awaitEnd(id, CLONE_TIMEOUT));
-        for (Execution e : done) assertEquals(State.Type.SUCCESS, e.getState().getCurrent(), describe(e));
+        fault = formRun.get();
+        webhook1 = done.get(0);
+        webhook2 = done.get(1);
+        refused = done.subList(2, 4);
+        List<Execution> all = new ArrayList<>(done);
+        for (Execution e : all) executions.add(e.getId());
+        executions.add(fault.getId());
 
-        // The concurrency limit: never more than three RUNNING at once, and the fourth waited in QUEUED.
-        assertTrue(done.stream().anyMatch(e -> histories(e).contains(State.Type.QUEUED)),
-            "one clone was queued: " + done.stream().map(FlowRunsTest::histories).toList());
-        assertTrue(maxOverlap(done) <= 3, "at most three clones ran at once");
+        for (Execution e : List.of(webhook1, webhook2))
+            assertEquals(State.Type.SUCCESS, e.getState().getCurrent(), describe(e));
+        for (Execution e : refused) {
+            assertEquals(State.Type.FAILED, e.getState().getCurrent(), describe(e));
+            assertEquals(State.Type.FAILED, e.findTaskRunsByTaskId("validate-inputs").get(0).getState().getCurrent());
+            assertEquals(State.Type.SUCCESS, e.findTaskRunsByTaskId("rollback").get(0).getState().getCurrent(), describe(e));
+        }
+        // The concurrency limit: never more than three RUNNING at once, and the others waited in QUEUED.
+        assertTrue(all.stream().anyMatch(e -> histories(e).contains(State.Type.QUEUED)),
+            "a clone was queued: " + all.stream().map(FlowRunsTest::histories).toList());
+        assertTrue(maxOverlap(all) <= 3, "at most three clones ran at once: " + maxOverlap(all));
+    }
 
-        Execution first = done.get(0);
-        Map<String, String> labels = first.getLabels().stream()
+    @Test
+    @Order(2)
+    void theWebhookCloneHasLabelsOutputsAndRewrittenData() throws Exception {
+        Map<String, String> labels = webhook1.getLabels().stream()
             .collect(Collectors.toMap(Label::key, Label::value, (a, b) -> b));
         assertEquals("acme1", labels.get("client"));
         assertEquals("staging-kestra-1", labels.get("environment"));
         assertEquals("kestra-engine-test", labels.get("started_by"));
 
-        Map<String, Object> outputs = Compat.flowOutputs(first);
+        Map<String, Object> outputs = Compat.flowOutputs(webhook1);
         assertEquals(CLONE_OUTPUTS.keySet(), outputs.keySet(), "flow outputs " + outputs);
         for (var o : CLONE_OUTPUTS.entrySet()) {
             Object v = outputs.get(o.getKey());
@@ -125,102 +177,92 @@ class FlowRunsTest {
         Map<String, Object> data = Control.get("/clone-data?environment=staging-kestra-1");
         String staging = String.valueOf(outputs.get("staging_url"));
         assertEquals(staging.replaceAll("/$", ""), String.valueOf(data.get("siteurl")).replaceAll("/$", ""));
-    }
 
-    @Test
-    @Order(2)
-    void theFormRunsAndRefusesARequestWithoutClientName() throws Exception {
-        Map<String, Object> inputs = new HashMap<>();
-        inputs.put("client_name", "form");
-        inputs.put("environment_name", "staging-form");
-        inputs.put("railway_project_id", projectId);
-        inputs.put("enable_basic_auth", false);
-        Execution run = Kestra.runForm(NS, "clone-staging-api", inputs, CLONE_TIMEOUT);
-        executions.add(run.getId());
-        assertEquals(State.Type.SUCCESS, run.getState().getCurrent(), describe(run));
-        Map<String, Object> outputs = Compat.flowOutputs(run);
-        assertEquals("staging-form", outputs.get("environment_name"));
-        assertNull(outputs.get("basic_auth_user"), "no basic auth asked for");
-
-        Map<String, Object> missing = new HashMap<>(inputs);
-        missing.remove("client_name");
-        missing.put("environment_name", "staging-form-2");
-        Exception refused = assertThrows(Exception.class, () -> Kestra.runForm(NS, "clone-staging-api", missing, Duration.ofSeconds(60)));
-        assertTrue(String.valueOf(refused.getMessage()).contains("client_name"), refused.toString());
-        assertFalse(((List<?>) Control.get("/inventory").get("environments")).contains("staging-form-2"));
+        // The UI form's run (the failing-copy variant) got its request from the inputs: labels, then the clone.
+        assertTrue(fault.getLabels().contains(new Label("client", "form")), fault.getLabels().toString());
+        assertEquals(State.Type.SUCCESS, fault.findTaskRunsByTaskId("create-environment").get(0).getState().getCurrent());
     }
 
     @Test
     @Order(3)
-    @SuppressWarnings("unchecked")
-    void listGetAndDeleteAnswerWithTheirResult() throws Exception {
-        Execution list = Kestra.runForm(NS, "list-environments", Map.of("railway_project_id", projectId), Duration.ofMinutes(1));
-        executions.add(list.getId());
-        assertEquals(State.Type.SUCCESS, list.getState().getCurrent(), describe(list));
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) Compat.flowOutputs(list).get("result");
-        Set<Object> names = rows.stream().map(r -> r.get("name")).collect(Collectors.toSet());
-        assertTrue(names.containsAll(List.of("staging-kestra-1", "staging-kestra-4", "staging-form")), names.toString());
-
-        Execution get = Kestra.runForm(NS, "get-environment",
-            Map.of("railway_project_id", projectId, "environment", "staging-kestra-2"), Duration.ofMinutes(1));
-        executions.add(get.getId());
-        assertEquals(State.Type.SUCCESS, get.getState().getCurrent(), describe(get));
-        assertEquals("staging-kestra-2", ((Map<String, Object>) Compat.flowOutputs(get).get("result")).get("name"));
-
-        Execution delete = Kestra.runForm(NS, "delete-environment",
-            Map.of("railway_project_id", projectId, "environment", "staging-kestra-3"), Duration.ofMinutes(1));
-        executions.add(delete.getId());
-        assertEquals(State.Type.SUCCESS, delete.getState().getCurrent(), describe(delete));
-        assertEquals("staging-kestra-3", ((Map<String, Object>) Compat.flowOutputs(delete).get("result")).get("deleted"));
-        assertFalse(((List<?>) Control.get("/inventory").get("environments")).contains("staging-kestra-3"));
-    }
-
-    @Test
-    @Order(4)
     void aFailingCopyIsRetriedThenRolledBackAndDatabaseAccessClosed() throws Exception {
-        Map<String, Object> before = Control.get("/inventory");
-        String id = Kestra.webhook(FAULT_NS, "clone-staging-api", request("acme", "staging-kestra-fault"));
-        executions.add(id);
-        Execution e = Kestra.awaitEnd(id, CLONE_TIMEOUT);
+        Execution e = fault;
         assertEquals(State.Type.FAILED, e.getState().getCurrent(), describe(e));
         TaskRun sync = e.findTaskRunsByTaskId("sync-database").get(0);
-        assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts");
+        assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts: " + describe(e));
         for (var a : sync.getAttempts()) assertEquals(State.Type.FAILED, a.getState().getCurrent());
         assertEquals(State.Type.FAILED, sync.getState().getCurrent());
         assertEquals(State.Type.SUCCESS, e.findTaskRunsByTaskId("rollback").get(0).getState().getCurrent(), describe(e));
         assertEquals(State.Type.SUCCESS,
             e.findTaskRunsByTaskId("close-database-access").get(0).getState().getCurrent(), describe(e));
         assertTrue(e.findTaskRunsByTaskId("wordpress-search-replace").isEmpty(), "nothing ran after the failed copy");
-        // Nothing left: no environment, no extra TCP proxy, no database.
+        assertTrue(String.valueOf(Compat.taskOutputs(e.findTaskRunsByTaskId("rollback").get(0)))
+            .contains("environment staging-kestra-fault"), "rollback deleted the environment it created");
+        // Nothing left: no environment, and every TCP proxy opened on the source closed again.
         Map<String, Object> after = Control.get("/inventory");
         assertFalse(((List<?>) after.get("environments")).contains("staging-kestra-fault"));
-        assertEquals(before.get("tcpProxies"), after.get("tcpProxies"), "TCP proxies before/after");
-        assertEquals(before.get("databases"), after.get("databases"), "physical databases before/after");
+        assertEquals(initial.get("productionTcpProxies"), after.get("productionTcpProxies"), "source TCP proxies");
         // A failed run still renders its outputs (as null), rather than failing to render them.
         assertNull(Compat.flowOutputs(e).get("staging_url"));
     }
 
     @Test
+    @Order(4)
+    @SuppressWarnings("unchecked")
+    void listGetAndDeleteAnswerWithTheirResult() throws Exception {
+        Execution list = Kestra.runForm(NS, "list-environments", Map.of("railway_project_id", projectId), QUERY_TIMEOUT);
+        executions.add(list.getId());
+        assertEquals(State.Type.SUCCESS, list.getState().getCurrent(), describe(list));
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) Compat.flowOutputs(list).get("result");
+        Set<Object> names = rows.stream().map(r -> r.get("name")).collect(Collectors.toSet());
+        assertTrue(names.containsAll(List.of("staging-kestra-1", "staging-kestra-2")), names.toString());
+        assertFalse(names.contains("staging-kestra-fault"), names.toString());
+
+        Execution get = Kestra.runForm(NS, "get-environment",
+            Map.of("railway_project_id", projectId, "environment", "staging-kestra-1"), QUERY_TIMEOUT);
+        executions.add(get.getId());
+        assertEquals(State.Type.SUCCESS, get.getState().getCurrent(), describe(get));
+        assertEquals("staging-kestra-1", ((Map<String, Object>) Compat.flowOutputs(get).get("result")).get("name"));
+
+    }
+
+    @Test
     @Order(5)
     void cleanupDeletesAnExpiredCloneAndKeepsALiveOne() throws Exception {
-        Control.post("/expire?environment=staging-kestra-4");
+        Control.post("/expire?environment=staging-kestra-2");
         Execution sweep = Kestra.runForm(NS, "cleanup-expired-environments", Map.of("railway_project_id", projectId),
-            Duration.ofMinutes(2));
+            QUERY_TIMEOUT);
         executions.add(sweep.getId());
         assertEquals(State.Type.SUCCESS, sweep.getState().getCurrent(), describe(sweep));
-        List<?> envs = (List<?>) Control.get("/inventory").get("environments");
-        assertFalse(envs.contains("staging-kestra-4"), envs.toString());
-        assertTrue(envs.contains("staging-kestra-1"), envs.toString());
+        Map<String, Object> now = Control.get("/inventory");
+        List<?> envs = (List<?>) now.get("environments");
+        assertEquals(List.of("production", "staging-kestra-1"), envs.stream().sorted().toList());
     }
 
     @Test
     @Order(6)
+    @SuppressWarnings("unchecked")
+    void deleteRemovesTheLastCloneWithItsDatabase() throws Exception {
+        Execution delete = Kestra.runForm(NS, "delete-environment",
+            Map.of("railway_project_id", projectId, "environment", "staging-kestra-1"), QUERY_TIMEOUT);
+        executions.add(delete.getId());
+        assertEquals(State.Type.SUCCESS, delete.getState().getCurrent(), describe(delete));
+        assertEquals("staging-kestra-1", ((Map<String, Object>) Compat.flowOutputs(delete).get("result")).get("deleted"));
+        Map<String, Object> now = Control.get("/inventory");
+        assertEquals(List.of("production"), now.get("environments"));
+        // Only the source's database is left: every clone's database went with its environment.
+        assertEquals(initial.get("databases"), now.get("databases"), now.toString());
+        assertEquals(initial.get("productionTcpProxies"), now.get("productionTcpProxies"));
+    }
+
+    @Test
+    @Order(7)
     void noSecretInAnyLogLineOrOutputKestraStored() throws Exception {
         List<String> secrets = new ArrayList<>();
         for (String name : List.of("SECRET_RAILWAY_API_TOKEN", "SECRET_RAILCLONE_OUTPUT_KEY", "SECRET_WEBHOOK_KEY"))
             secrets.add(new String(Base64.getDecoder().decode(Fixtures.env(name)), StandardCharsets.UTF_8));
         secrets.add(Fixtures.env("RAILCLONE_CANARY"));
-        assertTrue(executions.size() >= 8, "the runs above happened: " + executions);
+        assertTrue(executions.size() >= 9, "the runs above happened: " + executions);
         int lines = 0;
         for (String id : executions) {
             Execution e = Kestra.execution(id);

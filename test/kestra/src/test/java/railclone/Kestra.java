@@ -1,5 +1,6 @@
 package railclone;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kestra.core.http.HttpRequest;
 import io.kestra.core.models.executions.Execution;
 import io.kestra.core.models.flows.Flow;
@@ -50,7 +51,8 @@ final class Kestra {
         HttpRequest request = HttpRequest.of(
             URI.create("http://localhost:8080/api/v1/main/executions/webhook/" + namespace + "/" + flowId + "/key"),
             "POST",
-            HttpRequest.JsonRequestBody.builder().content(body).build(),
+            HttpRequest.StringRequestBody.builder()
+                .content(new ObjectMapper().writeValueAsString(body)).contentType("application/json").build(),
             Map.of("Content-Type", List.of("application/json")));
         WebhookContext context = WebhookContext.builder()
             .request(request).flow(flow).trigger(trigger).webhookService(KestraEngine.bean(WebhookService.class)).build();
