@@ -149,6 +149,8 @@ async function benchStore(cli: string, storeKind: 'file' | 'postgres'): Promise<
     ...process.env,
     RAILCLONE_GATEWAY_DIR: join(dir, 'store'),
     RAILCLONE_LOG_LEVEL: 'warn',
+    RAILCLONE_EMULATOR: '1',
+    RAILCLONE_AUDIT_KEY: 'bench-audit-key-0123456789abcdef0123',
   };
   delete env.RAILWAY_API_TOKEN;
   delete env.KESTRA_URL;

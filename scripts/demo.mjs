@@ -8,8 +8,10 @@ const fail = (line) => {
   process.exit(1);
 };
 
-if (Number(process.versions.node.split('.')[0]) < 20)
-  fail(`Node ${process.versions.node} is too old: install Node 20 or newer.`);
+// package.json's engines: the dev tools (eslint 10) need 20.19 or newer.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19))
+  fail(`Node ${process.versions.node} is too old: install Node 20.19 or newer.`);
 try {
   execFileSync(process.execPath, ['scripts/ensure-services.mjs'], { stdio: 'inherit' });
 } catch {

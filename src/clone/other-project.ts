@@ -153,17 +153,21 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
           `${plan.name}: rotated ${Object.keys(rotated).join(', ')} (staging never shares production's password)`,
         );
       meta = await recordService(railway, projectId, envId, meta, { name });
-      const created = await railway.createService({
-        projectId,
-        name,
-        environmentId: envId,
-        variables: { ...copied, ...rotated, ...overrides },
-        // Databases start now (empty, new password); apps get their source below and first deploy in
-        // finalize, once their data is there.
-        source: plan.engine ? sourceInput(instance) : undefined,
-      });
+      // serviceCreate puts the service in every (non-fork) environment of the project, whatever
+      // environmentId says (its schema description). So it is created bare — no source, so nothing
+      // deploys; no variables, so no secret lands elsewhere — and the other instances are removed
+      // below. Source and settings follow, then the first deploy (databases in wait-for-databases,
+      // apps in finalize, once their data is there).
+      const created = await railway.createService({ projectId, name, environmentId: envId });
       id = created.id;
       meta = await recordService(railway, projectId, envId, meta, { name, id });
+      await railway.upsertVariables({
+        projectId,
+        environmentId: envId,
+        serviceId: id,
+        variables: { ...copied, ...rotated, ...overrides },
+        skipDeploys: true,
+      });
       log.info(`${plan.name} → service "${name}" (${id}) created in the target project`);
     } else {
       // Ours from an earlier attempt of this execution (preflight proved the name was free before).
@@ -223,6 +227,8 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
     services.push({ ...plan, id, sourceId });
   }
 
+  await keepOnlyInClone(ctx, projectId, envId, services);
+
   const shared = await railway.getVariables({
     projectId: sourceProject,
     environmentId: sourceEnv,
@@ -245,6 +251,44 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
     services,
   };
   return { environment, state: next };
+}
+
+/**
+ * Removes the clone's services from the target project's other environments (serviceCreate made an
+ * instance in each). An environment with staged work gets the removal staged beside it, since a
+ * commit there would also commit someone else's changes.
+ */
+async function keepOnlyInClone(
+  ctx: StepContext,
+  projectId: string,
+  envId: string,
+  services: ServicePlan[],
+): Promise<void> {
+  const { railway, log } = ctx;
+  const ids = new Set(services.map((s) => s.id));
+  for (const env of (await railway.getProject(projectId)).environments) {
+    if (env.id === envId) continue;
+    const details = await railway.getEnvironment(env.id, projectId);
+    const extra = details.serviceInstances.filter((i) => ids.has(i.serviceId));
+    if (extra.length === 0) continue;
+    const patch = { services: Object.fromEntries(extra.map((i) => [i.serviceId, { isDeleted: true }])) };
+    const names = extra.map((i) => `"${i.serviceName}"`).join(', ');
+    if (details.unmergedChangesCount > 0) {
+      await railway.stageChanges(env.id, patch, true);
+      log.warn(
+        `${names}: removal from environment "${env.name}" STAGED beside its unmerged changes; they leave it when those are committed`,
+      );
+    } else {
+      await railway.commitPatch(
+        env.id,
+        patch,
+        `railclone: ${names} belong to the clone "${ctx.state.environment_name}" only`,
+      );
+      log.info(
+        `${names}: removed from environment "${env.name}" (serviceCreate adds a service to every environment)`,
+      );
+    }
+  }
 }
 
 /** The image or repo a service runs, as ServiceSourceInput. */
@@ -380,9 +424,17 @@ export async function findOwnProject(
 ): Promise<{ projectId: string; environment: EnvironmentSummary } | null> {
   const { request, state } = ctx;
   if (!request.new_project_name || !state.environment_name) return null;
+  // Projects are listed per workspace (an account token lists none without one): the source's.
+  const workspaceId = state.created_project_id
+    ? undefined
+    : (await railway.getProject(state.project_id!)).workspaceId;
   const candidates = state.created_project_id
     ? [state.created_project_id]
-    : (await railway.listProjects()).filter((p) => p.name === request.new_project_name).map((p) => p.id);
+    : workspaceId
+      ? (await railway.listProjects({ workspaceId }))
+          .filter((p) => p.name === request.new_project_name)
+          .map((p) => p.id)
+      : [];
   for (const projectId of candidates) {
     const environment = await railway
       .findEnvironmentByName(projectId, state.environment_name)

@@ -1,4 +1,5 @@
 // What kind of service is this, and where do its database credentials live?
+import { parseDatabaseUrl } from '../data/common/database-url.js';
 import type { VariableMap } from '../railway/types.js';
 import { newPassword } from './random.js';
 
@@ -29,21 +30,14 @@ const PUBLIC_URL_VARIABLES: Record<DbEngine, string[]> = {
   mariadb: ['MARIADB_PUBLIC_URL', 'MARIADB_URL'],
 };
 
-const SCHEMES: Record<DbEngine, string[]> = {
-  postgres: ['postgres:', 'postgresql:'],
-  mysql: ['mysql:'],
-  mariadb: ['mariadb:', 'mysql:'],
-};
-
 /** A URL of the database reachable from here (not `*.railway.internal`), or null. */
 export function publicDatabaseUrl(engine: DbEngine, rendered: VariableMap): string | null {
   for (const name of PUBLIC_URL_VARIABLES[engine]) {
     const value = rendered[name];
     if (!value) continue;
     try {
-      const url = new URL(value);
-      if (!SCHEMES[engine].includes(url.protocol)) continue;
-      if (url.hostname.endsWith('.railway.internal') || url.hostname === '') continue;
+      const url = parseDatabaseUrl(value, name, { engine: engine === 'postgres' ? 'postgres' : 'mysql' });
+      if (url.host.endsWith('.railway.internal') || url.host === '') continue;
       return value;
     } catch {
       continue;

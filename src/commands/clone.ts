@@ -1,7 +1,8 @@
-// `railclone clone`, `railclone task <step>`, `railclone env …` and `railclone decrypt`.
+// `railclone clone`: the whole clone in one process, with live progress.
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { collect, emulatorOption, list, scenarioOption } from './options.js';
 import { readRailcloneEnv } from '../config/env.js';
 import { CloneRequestSchema, ENVIRONMENT_TYPES, parseInput } from '../inputs/index.js';
 import type { StepContext } from '../clone/context.js';
@@ -9,25 +10,10 @@ import { runClone } from '../clone/pipeline.js';
 import { connectRailway } from '../clone/railway-connection.js';
 import { createProgressDisplay } from '../clone/progress-display.js';
 import { newState } from '../clone/state.js';
-import {
-  cleanupExpired,
-  deleteEnvironment,
-  getEnvironment,
-  lineage,
-  listEnvironments,
-} from '../clone/environments.js';
-import { decryptOutput } from '../clone/output-crypto.js';
 import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
 import { noProgress } from '../util/progress.js';
-import { registerTaskCommand } from './task.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const list = (value: string) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 const positiveInt = (flag: string) => (value: string) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} must be a whole number`);
   return Number(value);
@@ -55,6 +41,7 @@ interface CloneFlags {
   jobs?: number;
   requestedBy?: string;
   scenario?: string;
+  emulator?: boolean;
   json?: boolean;
 }
 
@@ -104,7 +91,7 @@ function requestFromFlags(flags: CloneFlags): unknown {
   };
 }
 
-export function registerCloneCommands(program: Command): void {
+export function registerCloneCommand(program: Command): void {
   program
     .command('clone')
     .description(
@@ -140,16 +127,22 @@ export function registerCloneCommands(program: Command): void {
     .option('--no-data', 'do not copy database data')
     .option('--jobs <n>', 'parallel table streams per database', positiveInt('--jobs'))
     .option('--requested-by <who>', 'recorded in the clone metadata')
-    .addOption(
-      new Option('--scenario <name>', 'emulator scenario when no RAILWAY_API_TOKEN is set')
-        .choices(['wordpress', 'postgres-app'])
-        .default('wordpress'),
-    )
+    .addOption(emulatorOption())
+    .addOption(scenarioOption())
     .option('--json', 'print the outcome as JSON on stdout')
     .action(async (flags: CloneFlags) => {
       const env = readRailcloneEnv();
       const request = parseInput(CloneRequestSchema, requestFromFlags(flags));
-      const connection = await connectRailway({ scenario: flags.scenario });
+      const connection = await connectRailway({ scenario: flags.scenario, emulator: flags.emulator });
+      const projectId = request.railway_project_id ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
+      if (!projectId) {
+        await connection.close();
+        throw new ValidationError('--project', '--project (or RAILCLONE_PROJECT_ID) is required', {
+          provided: null,
+          missing: true,
+          allowed: 'a Railway project id',
+        });
+      }
       const display = flags.json ? Object.assign(noProgress, { stop() {} }) : createProgressDisplay();
       try {
         const ctx: StepContext = {
@@ -160,8 +153,7 @@ export function registerCloneCommands(program: Command): void {
           progress: display,
           now: () => new Date(),
           outputKey: env.RAILCLONE_OUTPUT_KEY,
-          defaultProjectId:
-            request.railway_project_id ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
+          defaultProjectId: projectId,
         };
         const outcome = await runClone(ctx);
         display.stop();
@@ -181,7 +173,9 @@ export function registerCloneCommands(program: Command): void {
               `  database:     ${((Number(final.database_size) || 0) / 1e6).toFixed(1)} MB`,
               `  cloned from:  ${(final.cloned_from as { environment_name?: string } | undefined)?.environment_name ?? '?'}, expires ${final.expires_at ?? 'never'}`,
               `  took:         ${Number(final.duration).toFixed(1)} s`,
-              `  lineage:      railclone env lineage ${final.environment_name}`,
+              connection.emulated
+                ? `  lineage:      ${final.environment_name} ← ${(final.cloned_from as { environment_name?: string } | undefined)?.environment_name ?? '?'} (the built-in emulator stopped with this command; for follow-up commands such as \`railclone env lineage\`, run \`railclone emulator\` in another terminal, export what it prints, and clone against it)`
+                : `  lineage:      railclone env lineage ${final.environment_name}`,
               '',
             ].join('\n'),
           );
@@ -197,65 +191,4 @@ export function registerCloneCommands(program: Command): void {
         await connection.close();
       }
     });
-
-  registerTaskCommand(program);
-  registerEnvCommands(program);
-
-  program
-    .command('decrypt <value>')
-    .description('Decrypt an encrypted output (e.g. basic_auth_password_encrypted) with RAILCLONE_OUTPUT_KEY')
-    .action((value: string) => {
-      const key = readRailcloneEnv().RAILCLONE_OUTPUT_KEY;
-      if (!key)
-        throw new ValidationError(
-          'RAILCLONE_OUTPUT_KEY',
-          'set RAILCLONE_OUTPUT_KEY to the key the clone was run with',
-        );
-      process.stdout.write(`${decryptOutput(value, key)}\n`);
-    });
-}
-
-function registerEnvCommands(program: Command): void {
-  const envCmd = program
-    .command('env')
-    .description('List, inspect and delete the environments railclone made');
-  const withRailway = async <T>(
-    opts: { project?: string; scenario?: string },
-    fn: (r: Awaited<ReturnType<typeof connectRailway>>, projectId: string) => Promise<T>,
-  ) => {
-    const env = readRailcloneEnv();
-    const connection = await connectRailway({ scenario: opts.scenario });
-    try {
-      const projectId = opts.project ?? env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
-      if (!projectId)
-        throw new ValidationError('--project', '--project (or RAILCLONE_PROJECT_ID) is required');
-      const result = await fn(connection, projectId);
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    } finally {
-      await connection.close();
-    }
-  };
-  const projectOpt = (c: Command) =>
-    c.option('--project <id>', 'Railway project id (default RAILCLONE_PROJECT_ID)');
-  projectOpt(
-    envCmd
-      .command('list')
-      .description('railclone environments: name, created, domain, status, cloned from, expiry'),
-  )
-    .option('--all', 'include environments railclone did not create')
-    .action((o) => withRailway(o, (c, p) => listEnvironments(c.railway, p, { all: o.all })));
-  projectOpt(
-    envCmd.command('get <environment>').description('services, config, database size, last update'),
-  ).action((ref, o) => withRailway(o, (c, p) => getEnvironment(c.railway, p, ref)));
-  projectOpt(
-    envCmd.command('delete <environment>').description('delete a clone (never production or a source)'),
-  )
-    .option('--force', 'also delete environments railclone did not create, or that others were cloned from')
-    .action((ref, o) => withRailway(o, (c, p) => deleteEnvironment(c.railway, p, ref, { force: o.force })));
-  projectOpt(envCmd.command('lineage <environment>').description('ancestors and descendants')).action(
-    (ref, o) => withRailway(o, (c, p) => lineage(c.railway, p, ref)),
-  );
-  projectOpt(envCmd.command('cleanup').description('delete railclone environments past their TTL'))
-    .option('--dry-run', 'only list what would be deleted')
-    .action((o) => withRailway(o, (c, p) => cleanupExpired(c.railway, p, new Date(), { dryRun: o.dryRun })));
 }

@@ -1,6 +1,6 @@
 // `railclone demo` (what `npm run demo` runs): the whole product as a frontend meets it. It starts the
-// clone API (with the built-in Railway emulator unless RAILWAY_API_TOKEN is set), creates a demo API
-// key, starts a clone with one HTTP call, follows it by polling, and ends with the staging URL.
+// clone API (asking for the built-in Railway emulator itself unless RAILWAY_API_TOKEN is set), creates a
+// demo API key, starts a clone with one HTTP call, follows it by polling, and ends with the staging URL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,8 @@ import { setLogLevel } from '../util/log.js';
 interface TaskView {
   name: string;
   state: string;
+  start_date: string | null;
+  end_date: string | null;
   duration_ms: number | null;
   attempts: number;
 }
@@ -27,6 +29,7 @@ interface ExecutionView {
 }
 interface LogView {
   timestamp: string;
+  level: string;
   task: string | null;
   message: string;
 }
@@ -83,7 +86,8 @@ export function registerDemoCommand(program: Command): void {
         readRailcloneEnv();
         const real = Boolean(process.env.RAILWAY_API_TOKEN || process.env.RAILWAY_TOKEN);
         if (real) await confirmRealRailway(Boolean(opts.yes), opts.source);
-        setLogLevel('warn');
+        // The execution's own warnings come through its logs (below); this process's log lines would interleave.
+        setLogLevel('error');
         const dir = mkdtempSync(join(tmpdir(), 'railclone-demo-'));
         let gateway: RunningGateway | undefined;
         const stop = async () => {
@@ -101,6 +105,7 @@ export function registerDemoCommand(program: Command): void {
             env: { ...process.env, RAILCLONE_GATEWAY_DIR: dir },
             port: 0,
             scenario: opts.scenario,
+            emulator: !real,
           });
           say(
             `Clone API      ${gateway.url}  (engine: ${gateway.deps.backend.kind}${real ? ', real Railway' : `, built-in Railway emulator, scenario ${opts.scenario}`})`,
@@ -161,8 +166,17 @@ export function registerDemoCommand(program: Command): void {
             `  lineage:     ${[env, ...(lineage.body.ancestors ?? [])].join(' ← ')}  (${gateway.url}/api/v1/main/environments/railclone/${env}/lineage)`,
           );
           if (opts.keep) {
+            // The demo key lives only in this process; a key of your own goes into the same store.
+            const cli = `${JSON.stringify(process.execPath)} ${JSON.stringify(process.argv[1] ?? 'dist/railclone.mjs')}`;
             say(
               `\nThe clone API keeps running at ${gateway.url}; Ctrl-C stops it${real ? '' : ' and the emulator'}.`,
+            );
+            say(`Its store: ${gateway.deps.store.where}. Make a key for it and call it:`);
+            say(
+              `  export KEY=$(RAILCLONE_GATEWAY_DIR=${JSON.stringify(dir)} ${cli} keys create --name me --key-only)`,
+            );
+            say(
+              `  curl -s ${gateway.url}/api/v1/main/environments/railclone -H "Authorization: Bearer $KEY"`,
             );
             await new Promise(() => {});
           }
@@ -173,27 +187,45 @@ export function registerDemoCommand(program: Command): void {
     );
 }
 
-/** Polls the execution, printing each task as it changes state and each new log line. */
+const SHOWN_LOG = /^(table|service) |rotated|copying|basic auth|staging URL|deleted/;
+
+/**
+ * Polls the execution, printing each task as it changes state and each new log line, in the order they
+ * happened. The execution is read before its logs and the engine stores a task's lines before its next state,
+ * so every line that precedes a state change shown is in the same poll; lines of a task this poll does not
+ * show yet (read a moment later) wait for the next poll. Then sorted by time.
+ */
 async function follow(url: string, key: string): Promise<ExecutionView> {
   const seen = new Map<string, string>();
   let logsSeen = 0;
   for (;;) {
     const { body: exec } = await call<ExecutionView>(url, key);
     const { body: logs } = await call<LogView[]>(`${url}/logs`, key);
+    const events: { at: string; rank: number; text: string }[] = [];
     for (const t of exec.tasks) {
       if (seen.get(t.name) === t.state) continue;
       seen.set(t.name, t.state);
+      const done = t.state === 'SUCCESS' || t.state === 'FAILED';
       const mark = t.state === 'SUCCESS' ? '✓' : t.state === 'FAILED' ? '✗' : '→';
-      say(
-        `${mark} ${t.name.padEnd(26)} ${t.state}${t.duration_ms !== null && t.state === 'SUCCESS' ? ` ${(t.duration_ms / 1000).toFixed(1)} s` : ''}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}`,
-      );
+      events.push({
+        at: (done ? t.end_date : t.start_date) ?? new Date().toISOString(),
+        rank: 1,
+        text: `${mark} ${t.name.padEnd(26)} ${t.state}${t.duration_ms !== null && t.state === 'SUCCESS' ? ` ${(t.duration_ms / 1000).toFixed(1)} s` : ''}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}`,
+      });
     }
-    for (const line of logs.slice(logsSeen)) {
-      if (/^(table|service) |rotated|copying|basic auth|staging URL|deleted/.test(line.message))
-        say(`    ${line.task ?? ''}: ${line.message}`);
+    const terminal = TERMINAL.has(exec.state);
+    for (; logsSeen < logs.length; logsSeen++) {
+      const line = logs[logsSeen]!;
+      if (!terminal && line.task && !seen.has(line.task)) break;
+      // Warnings (a retried connection, say) are shown as what they are, not as errors.
+      const tag = line.level === 'WARN' ? 'warning: ' : line.level === 'ERROR' ? 'error: ' : '';
+      if (tag || SHOWN_LOG.test(line.message))
+        events.push({ at: line.timestamp, rank: 0, text: `    ${line.task ?? ''}: ${tag}${line.message}` });
     }
-    logsSeen = logs.length;
-    if (TERMINAL.has(exec.state)) return exec;
+    // A line logged at the same instant as a task's end belongs before it.
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.rank - b.rank));
+    for (const e of events) say(e.text);
+    if (terminal) return exec;
     await new Promise((r) => setTimeout(r, 400));
   }
 }

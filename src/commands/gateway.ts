@@ -1,33 +1,9 @@
-// `railclone gateway`, `railclone keys create|list|revoke`, `railclone audit verify`.
+// `railclone gateway`: the clone API.
 import { type Command, InvalidArgumentError } from 'commander';
-import { createApiKey, listApiKeys, verifyAudit } from '../gateway/admin.js';
-import { readGatewayEnv } from '../gateway/config.js';
 import { startGateway } from '../gateway/server.js';
-import { openStore } from '../gateway/store/index.js';
-import type { GatewayStore } from '../gateway/store/types.js';
-import { ValidationError } from '../util/errors.js';
+import { emulatorOption } from './options.js';
 
-const list = (value: string) =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const positiveInt = (flag: string) => (value: string) => {
-  if (!/^\d+$/.test(value) || Number(value) < 1)
-    throw new InvalidArgumentError(`${flag} must be a whole number of at least 1`);
-  return Number(value);
-};
-
-async function withStore<T>(fn: (store: GatewayStore) => Promise<T>): Promise<T> {
-  const store = await openStore(readGatewayEnv());
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-export function registerGatewayCommands(program: Command): void {
+export function registerGatewayCommand(program: Command): void {
   program
     .command('gateway')
     .description(
@@ -37,15 +13,16 @@ export function registerGatewayCommands(program: Command): void {
       if (!/^\d+$/.test(v) || Number(v) > 65_535) throw new InvalidArgumentError('--port must be 0..65535');
       return Number(v);
     })
+    .addOption(emulatorOption())
     .option(
       '--scenario <name>',
-      'emulator scenario when no RAILWAY_API_TOKEN is set (wordpress, postgres-app, empty)',
+      'scenario of the built-in emulator (with --emulator): wordpress, postgres-app, empty',
       'wordpress',
     )
-    .action(async (o: { port?: number; scenario: string }) => {
-      const gw = await startGateway({ port: o.port, scenario: o.scenario });
+    .action(async (o: { port?: number; scenario: string; emulator?: boolean }) => {
+      const gw = await startGateway({ port: o.port, scenario: o.scenario, emulator: o.emulator });
       process.stdout.write(
-        `${JSON.stringify({ url: gw.url, engine: gw.deps.backend.kind, store: gw.deps.store.kind })}\n`,
+        `${JSON.stringify({ url: gw.url, engine: gw.deps.backend.kind, store: gw.deps.store.kind, store_at: gw.deps.store.where, railway: gw.emulated ? 'built-in emulator' : 'railway' })}\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
@@ -54,61 +31,4 @@ export function registerGatewayCommands(program: Command): void {
       });
       await gw.stop();
     });
-
-  const keys = program.command('keys').description('API keys of the clone API (stored as SHA-256 hashes)');
-  keys
-    .command('create')
-    .description('Create a key; prints it once')
-    .requiredOption('--name <name>', 'who or what the key is for')
-    .option('--namespaces <list>', 'namespaces it may use (comma separated; * = all)', list, ['railclone'])
-    .option('--flows <list>', 'flows it may use (comma separated; default all)', list, [])
-    .option(
-      '--rate-limit <n>',
-      'clone starts per window (default RAILCLONE_RATE_LIMIT)',
-      positiveInt('--rate-limit'),
-    )
-    .action((o: { name: string; namespaces: string[]; flows: string[]; rateLimit?: number }) =>
-      withStore(async (store) => {
-        const { key, record } = await createApiKey(store, {
-          name: o.name,
-          namespaces: o.namespaces,
-          flows: o.flows,
-          rate_limit: o.rateLimit ?? null,
-        });
-        const { hash: _hash, ...shown } = record;
-        process.stdout.write(`${JSON.stringify({ ...shown, key }, null, 2)}\n`);
-        process.stderr.write('railclone: store the key now; only its hash is kept.\n');
-      }),
-    );
-  keys
-    .command('list')
-    .description('Keys (never the keys themselves)')
-    .action(() =>
-      withStore(async (store) => {
-        process.stdout.write(`${JSON.stringify(await listApiKeys(store), null, 2)}\n`);
-      }),
-    );
-  keys
-    .command('revoke <id>')
-    .description('Revoke a key by id')
-    .action((id: string) =>
-      withStore(async (store) => {
-        if (!(await store.revokeKey(id, new Date().toISOString())))
-          throw new ValidationError('id', `no active key with id "${id}"`, { provided: id });
-        process.stdout.write(`${JSON.stringify({ revoked: id })}\n`);
-      }),
-    );
-
-  program
-    .command('audit')
-    .description('The audit trail of the clone API')
-    .command('verify')
-    .description('Check the hash chain: any edited, removed or reordered entry is reported')
-    .action(() =>
-      withStore(async (store) => {
-        const verdict = await verifyAudit(store);
-        process.stdout.write(`${JSON.stringify(verdict)}\n`);
-        if (!verdict.ok) process.exitCode = 1;
-      }),
-    );
 }

@@ -1,14 +1,8 @@
-// `railclone rewrite` (JSON-lines filter) and `railclone db search-replace` (in place on a database).
+// `railclone rewrite`: a JSON-lines filter that rewrites URLs, PHP-serialization aware.
 import type { Command } from 'commander';
 import { ValidationError } from '../util/errors.js';
 import type { Replacement } from '../data/types.js';
-import {
-  createRewriter,
-  formatSearchReplaceReport,
-  parseColumnList,
-  searchReplace,
-  skipList,
-} from '../data/rewrite/index.js';
+import { createRewriter } from '../data/rewrite/index.js';
 import { rewriteJsonLines } from '../data/rewrite/stream.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -39,7 +33,7 @@ export function pairsFromFlags(from: string[], to: string[], pair: string[]): Re
   return pairs;
 }
 
-export function registerRewriteCommands(program: Command, db: Command): void {
+export function registerRewriteCommand(program: Command): void {
   program
     .command('rewrite')
     .description(
@@ -53,54 +47,4 @@ export function registerRewriteCommands(program: Command, db: Command): void {
       const rewriter = createRewriter(pairsFromFlags(o.from, o.to, o.pair), { caseSensitive: !o.ignoreCase });
       await rewriteJsonLines(process.stdin, process.stdout, rewriter);
     });
-
-  db.command('search-replace')
-    .description(
-      'Rewrite OLD to NEW in place in a PostgreSQL or MySQL/MariaDB database (like wp search-replace)',
-    )
-    .argument('<old>', 'search string')
-    .argument('<new>', 'replacement')
-    .requiredOption('--url <url>', 'database URL naming the database (postgresql://… or mysql://…)')
-    .option('--dry-run', 'report what would change, write nothing', false)
-    .option(
-      '--skip-columns <list>',
-      'columns never rewritten: column or table.column, comma-separated (user_pass always)',
-    )
-    .option('--skip-guid', 'also leave WordPress guid columns alone', false)
-    .option('--tables <list>', 'only these tables (names or globs, comma-separated)')
-    .option('--report <format>', 'table or json', 'table')
-    .action(
-      async (
-        oldValue: string,
-        newValue: string,
-        o: {
-          url: string;
-          dryRun: boolean;
-          skipColumns?: string;
-          skipGuid: boolean;
-          tables?: string;
-          report: string;
-        },
-      ) => {
-        if (o.report !== 'table' && o.report !== 'json') {
-          throw new ValidationError('--report', '--report must be table or json', {
-            provided: o.report,
-            allowed: ['table', 'json'],
-          });
-        }
-        if (oldValue === '') throw new ValidationError('old', 'the search string must not be empty');
-        const report = await searchReplace({
-          url: o.url,
-          pairs: [{ from: oldValue, to: newValue }],
-          dryRun: o.dryRun,
-          skipColumns: skipList(parseColumnList(o.skipColumns), { skipGuid: o.skipGuid }),
-          tables: parseColumnList(o.tables),
-        });
-        process.stdout.write(
-          o.report === 'json'
-            ? `${JSON.stringify(report, null, 2)}\n`
-            : `${formatSearchReplaceReport(report)}\n`,
-        );
-      },
-    );
 }

@@ -14,6 +14,8 @@ export const RailcloneEnvSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and -')
     .optional(),
   RAILCLONE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+  /** 1: use the built-in Railway emulator (as --emulator does); never implied by a missing token. */
+  RAILCLONE_EMULATOR: z.enum(['0', '1']).optional(),
   RAILCLONE_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
 });
 

@@ -1,18 +1,10 @@
 // `copyDatabase`: picks the engine from the URL scheme. The only door into the copy engines.
 import { ValidationError } from '../util/errors.js';
+import { engineOfUrl } from './common/database-url.js';
 import type { CopyOptions, CopyReport } from './types.js';
 
 export function engineOf(url: string): 'postgres' | 'mysql' {
-  const scheme = url.split(':', 1)[0]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
-  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
-  throw new ValidationError(
-    'url',
-    'database URL must start with postgresql://, postgres://, mysql:// or mariadb://',
-    {
-      allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
-    },
-  );
+  return engineOfUrl(url);
 }
 
 export async function copyDatabase(opts: CopyOptions): Promise<CopyReport> {

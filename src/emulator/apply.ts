@@ -2,7 +2,14 @@
 // whether they come from environmentPatchCommit, a committed staged patch or a clone.
 import type { EnvironmentConfig } from '../railway/types.js';
 import { deploy } from './deployments.js';
-import { addCustomDomain, addServiceDomain, addTcpProxy, domainInUse } from './domains.js';
+import {
+  addCustomDomain,
+  addServiceDomain,
+  addTcpProxy,
+  domainInUse,
+  liveTcpProxies,
+  removeTcpProxy,
+} from './domains.js';
 import { EmuError } from './errors.js';
 import { newId, now } from './ids.js';
 import { dropDatabase, ensureDatabase, syncPassword } from './physical.js';
@@ -120,7 +127,12 @@ function applySettings(inst: ServiceInstanceRec, deploy: unknown, build: unknown
   }
 }
 
-function applyNetworking(world: World, environmentId: string, serviceId: string, networking: unknown): void {
+async function applyNetworking(
+  world: World,
+  environmentId: string,
+  serviceId: string,
+  networking: unknown,
+): Promise<void> {
   if (!isObj(networking)) return;
   const s = world.state;
   if (isObj(networking.serviceDomains)) {
@@ -158,11 +170,11 @@ function applyNetworking(world: World, environmentId: string, serviceId: string,
       const appPort = Number(port);
       if (!Number.isInteger(appPort) || appPort <= 0 || appPort > 65535)
         throw new EmuError('Problem processing request');
-      const mine = s.tcpProxiesOf(environmentId, serviceId).find((p) => p.applicationPort === appPort);
+      const mine = liveTcpProxies(world, environmentId, serviceId).find((p) => p.applicationPort === appPort);
       if (v === null) {
-        if (mine) s.tcpProxies.delete(mine.id);
+        if (mine) removeTcpProxy(world, mine.id);
       } else if (!mine) {
-        addTcpProxy(world, environmentId, serviceId, appPort);
+        await addTcpProxy(world, environmentId, serviceId, appPort);
       }
     }
   }
@@ -237,7 +249,7 @@ export async function applyPatch(
     const inst = createInstance(world, environmentId, serviceId);
     applySettings(inst, sp.deploy, sp.build, sp.source);
     mergeVariables(s.vars(environmentId, serviceId), sp.variables);
-    applyNetworking(world, environmentId, serviceId, sp.networking);
+    await applyNetworking(world, environmentId, serviceId, sp.networking);
     applyVolumeMounts(world, environmentId, serviceId, sp.volumeMounts, volumesPatch);
     inst.updatedAt = now();
     touched.add(serviceId);
@@ -265,7 +277,8 @@ export async function removeInstance(world: World, environmentId: string, servic
   const s = world.state;
   s.instances.delete(scopeKey(environmentId, serviceId));
   s.variables.delete(scopeKey(environmentId, serviceId));
-  for (const m of [s.serviceDomains, s.customDomains, s.tcpProxies]) {
+  for (const p of s.tcpProxiesOf(environmentId, serviceId)) removeTcpProxy(world, p.id, { now: true });
+  for (const m of [s.serviceDomains, s.customDomains]) {
     for (const [id, r] of m) if (r.environmentId === environmentId && r.serviceId === serviceId) m.delete(id);
   }
   for (const [id, v] of s.volumeInstances)

@@ -26,7 +26,10 @@ export function buildConfig(
       state.customDomainsOf(environmentId, inst.serviceId).map((d) => [d.domain, { port: d.targetPort }]),
     );
     const tp = Object.fromEntries(
-      state.tcpProxiesOf(environmentId, inst.serviceId).map((p) => [String(p.applicationPort), {}]),
+      state
+        .tcpProxiesOf(environmentId, inst.serviceId)
+        .filter((p) => p.syncStatus !== 'DELETING')
+        .map((p) => [String(p.applicationPort), {}]),
     );
     const mounts = Object.fromEntries(
       state

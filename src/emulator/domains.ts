@@ -1,9 +1,12 @@
 // Railway-provided service domains, custom domains and TCP proxies of a service instance.
 import { EmuError } from './errors.js';
 import { hex, newId, now, slug } from './ids.js';
-import type { DomainRec, TcpProxyRec } from './state.js';
+import { scopeKey, type DomainRec, type TcpProxyRec } from './state.js';
+import { TcpForwarder } from './tcp-forwarder.js';
 import type { World } from './world.js';
 
+/** Where emulated proxies listen (Railway's are `*.proxy.rlwy.net`). */
+const PROXY_HOST = '127.0.0.1';
 const HOSTNAME = /^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/i;
 
 export function serviceDomainName(world: World, environmentId: string, serviceId: string): string {
@@ -79,33 +82,74 @@ export function addCustomDomain(
   return d;
 }
 
-/** One TCP proxy per service instance, as Railway enforces. `endpoint` pins domain and port (database services). */
-export function addTcpProxy(
+/**
+ * One live TCP proxy per service instance, as Railway enforces. Every proxy listens on a real local
+ * port that forwards to the physical database behind the service (if any). It is CREATING, and
+ * resets connections, until it turns ACTIVE `tcpProxyActivationMs` later (`immediately` for seeds).
+ */
+export async function addTcpProxy(
   world: World,
   environmentId: string,
   serviceId: string,
   applicationPort: number,
-  endpoint?: { domain: string; port: number },
-): TcpProxyRec {
-  const existing = world.state.tcpProxiesOf(environmentId, serviceId)[0];
+  opts: { immediately?: boolean } = {},
+): Promise<TcpProxyRec> {
+  const existing = liveTcpProxies(world, environmentId, serviceId)[0];
   if (existing) {
-    if (existing.applicationPort === applicationPort && !endpoint) return existing;
-    if (!endpoint) throw new EmuError('Only a single TCP proxy is allowed per service instance');
-    world.state.tcpProxies.delete(existing.id);
+    if (existing.applicationPort === applicationPort) return existing;
+    throw new EmuError('Only a single TCP proxy is allowed per service instance');
   }
+  const { forwarder, port } = await TcpForwarder.open(PROXY_HOST, () => {
+    const db = world.physical.get(scopeKey(environmentId, serviceId));
+    return db ? { host: db.host, port: db.port } : null;
+  });
   const t = now();
   const p: TcpProxyRec = {
     id: newId(),
     environmentId,
     serviceId,
     applicationPort,
-    domain:
-      endpoint?.domain ??
-      `${['shuttle', 'switchback', 'ballast', 'caboose', 'turntable'][Math.floor(Math.random() * 5)]}.proxy.rlwy.net`,
-    proxyPort: endpoint?.port ?? 10000 + Math.floor(Math.random() * 50000),
+    domain: PROXY_HOST,
+    proxyPort: port,
+    syncStatus: 'CREATING',
     createdAt: t,
     updatedAt: t,
   };
   world.state.tcpProxies.set(p.id, p);
+  world.forwarders.set(p.id, forwarder);
+  const activate = () => {
+    if (world.state.tcpProxies.get(p.id)?.syncStatus !== 'CREATING') return;
+    p.syncStatus = 'ACTIVE';
+    p.updatedAt = now();
+    forwarder.active = true;
+  };
+  if (opts.immediately || world.options.tcpProxyActivationMs === 0) activate();
+  else world.later(world.options.tcpProxyActivationMs, activate);
   return p;
+}
+
+/** Proxies that are (or are becoming) usable: not DELETING or DELETED. */
+export function liveTcpProxies(world: World, environmentId: string, serviceId?: string): TcpProxyRec[] {
+  return world.state
+    .tcpProxiesOf(environmentId, serviceId)
+    .filter((p) => p.syncStatus === 'CREATING' || p.syncStatus === 'ACTIVE');
+}
+
+/**
+ * Deleting a proxy: it stops forwarding at once, stays listed as DELETING for a while (as Railway
+ * lists it while the operation runs), then is gone. `now` drops it at once (its instance went away).
+ */
+export function removeTcpProxy(world: World, id: string, opts: { now?: boolean } = {}): void {
+  const p = world.state.tcpProxies.get(id);
+  if (!p) return;
+  const f = world.forwarders.get(id);
+  world.forwarders.delete(id);
+  if (f) world.track(f.close());
+  if (opts.now || world.options.tcpProxyActivationMs === 0) {
+    world.state.tcpProxies.delete(id);
+    return;
+  }
+  p.syncStatus = 'DELETING';
+  p.updatedAt = now();
+  world.later(world.options.tcpProxyActivationMs, () => world.state.tcpProxies.delete(id));
 }

@@ -1,6 +1,7 @@
 // Injected faults, for retry and recovery tests: the nth call of a root field fails (GraphQL error or
 // an HTTP status), rate limiting (429 + Retry-After), latency, and dropped connections (the server
 // does the work, the client never hears back: the non-idempotent-create case).
+import type { DeploymentStatus } from '../railway/types.js';
 
 export interface Fault {
   message?: string;
@@ -8,6 +9,11 @@ export interface Fault {
 }
 
 export interface FaultInjector {
+  /**
+   * The next `count` deployments (of `service`, by name, or of any service) end in `status` instead
+   * of SUCCESS: FAILED/CRASHED after building, SKIPPED at once, NEEDS_APPROVAL/WAITING never move on.
+   */
+  deploymentEnds(status: DeploymentStatus, opts?: { service?: string; count?: number }): void;
   failNth(field: string, n: number, fault?: Fault): void;
   rateLimit(count: number, retryAfterSeconds: number): void;
   latency(ms: number, field?: string): void;
@@ -25,6 +31,25 @@ export interface FaultPlan {
 
 export class Faults implements FaultInjector {
   private calls = new Map<string, number>();
+  private outcomes: { status: DeploymentStatus; service?: string; remaining: number }[] = [];
+
+  deploymentEnds(status: DeploymentStatus, opts: { service?: string; count?: number } = {}): void {
+    this.outcomes.push({ status, service: opts.service, remaining: positive(opts.count ?? 1, 'count') });
+  }
+
+  /** How the next deployment of `service` ends (null: as it should, SUCCESS). */
+  takeDeploymentOutcome(service: string): DeploymentStatus | null {
+    const i = this.outcomes.findIndex((o) => !o.service || o.service === service);
+    if (i < 0) return null;
+    const o = this.outcomes[i]!;
+    if (--o.remaining === 0) this.outcomes.splice(i, 1);
+    return o.status;
+  }
+
+  /** Calls per root field so far. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.calls);
+  }
   private failures: { field: string; at: number; fault: Fault }[] = [];
   private drops: { field: string; at: number }[] = [];
   private limited: { remaining: number; retryAfterSeconds: number } | null = null;
@@ -50,6 +75,7 @@ export class Faults implements FaultInjector {
   }
 
   clear(): void {
+    this.outcomes = [];
     this.failures = [];
     this.drops = [];
     this.limited = null;

@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ValidationError } from '../util/errors.js';
 import { registerSecret } from '../util/secrets.js';
 import { explainListenError } from '../util/listen-error.js';
-import { DatabaseHost, engineForImage } from './databases.js';
+import { DatabaseHost, engineForImage, type PhysicalDatabase } from './databases.js';
 import { createProject } from './environments.js';
 import { Faults, type FaultInjector } from './faults.js';
 import { hex, newId, now } from './ids.js';
@@ -13,13 +13,19 @@ import { emulatorSchema } from './resolvers/index.js';
 import { scenarios } from './scenarios/index.js';
 import { seedEnvironment } from './seed.js';
 import { createApp } from './server.js';
-import type { EmulatorState } from './state.js';
+import { scopeKey, type EmulatorState } from './state.js';
 import { World } from './world.js';
 
 export type { FaultInjector } from './faults.js';
 export type { EmulatorState } from './state.js';
 
-export const SCENARIO_NAMES = ['wordpress', 'postgres-app', 'empty'] as const;
+export const SCENARIO_NAMES = [
+  'wordpress',
+  'postgres-app',
+  'wordpress-private',
+  'postgres-app-private',
+  'empty',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface EmulatorOptions {
@@ -37,6 +43,13 @@ export interface EmulatorOptions {
   deploymentStepMs?: number;
   /** Start of every physical database name. Default 'rcemu'. */
   dbPrefix?: string;
+  /** How long a new TCP proxy refuses connections (CREATING) before it is ACTIVE. Default 1000. */
+  tcpProxyActivationMs?: number;
+  /**
+   * Requests allowed per hour before 429 + Retry-After (Railway: 100 Free, 1,000 Hobby, 10,000 Pro).
+   * Default 10000.
+   */
+  requestsPerHour?: number;
 }
 
 export interface RunningEmulator {
@@ -50,6 +63,10 @@ export interface RunningEmulator {
   faults: FaultInjector;
   /** Read access for tests. */
   state: EmulatorState;
+  /** The physical database behind a database service (tests read and compare data through it). */
+  database(environmentId: string, serviceName: string): PhysicalDatabase | undefined;
+  /** Requests received so far: in all, and per root field (a request may select several). */
+  requests(): { total: number; byField: Record<string, number> };
   /** Closes the server and drops every physical database the emulator created. */
   stop(): Promise<void>;
 }
@@ -63,7 +80,23 @@ function check(opts: EmulatorOptions): Required<EmulatorOptions> {
     mysqlAdminUrl: opts.mysqlAdminUrl ?? 'mysql://root@127.0.0.1:3306',
     deploymentStepMs: opts.deploymentStepMs ?? 150,
     dbPrefix: opts.dbPrefix ?? 'rcemu',
+    tcpProxyActivationMs: opts.tcpProxyActivationMs ?? 1000,
+    requestsPerHour: opts.requestsPerHour ?? 10_000,
   };
+  for (const [field, max] of [
+    ['tcpProxyActivationMs', 600_000],
+    ['requestsPerHour', 10_000_000],
+  ] as const) {
+    const v = o[field];
+    if (!Number.isInteger(v) || v < (field === 'requestsPerHour' ? 1 : 0) || v > max)
+      throw new ValidationError(
+        field,
+        `${field} must be a whole number from ${field === 'requestsPerHour' ? 1 : 0} to ${max}`,
+        {
+          provided: v,
+        },
+      );
+  }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
     throw new ValidationError('port', 'port must be a whole number from 0 to 65535 (0 = any free port)', {
       provided: o.port,
@@ -98,7 +131,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     mysqlAdminUrl: o.mysqlAdminUrl,
     prefix: o.dbPrefix,
   });
-  const world = new World({ deploymentStepMs: o.deploymentStepMs }, { engineForImage, host });
+  const faults = new Faults();
+  const world = new World(
+    { deploymentStepMs: o.deploymentStepMs, tcpProxyActivationMs: o.tcpProxyActivationMs, faults },
+    { engineForImage, host },
+  );
   const s = world.state;
   const t = now();
   const user = { id: newId(), name: 'Emulator User', email: 'emulator@railclone.local' };
@@ -130,8 +167,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   let server: ServerType | undefined;
   try {
     await seedEnvironment(world, scenario, project.id, production.id);
-    const faults = new Faults();
-    const app = createApp(world, faults, emulatorSchema());
+    const http = createApp(world, faults, emulatorSchema(), { requestsPerHour: o.requestsPerHour });
+    const app = http.app;
     server = await new Promise<ServerType>((resolve, reject) => {
       const srv = serve({ fetch: app.fetch, port: o.port, hostname: o.host }, () => resolve(srv));
       srv.once('error', (err) =>
@@ -150,6 +187,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       productionEnvironmentId: production.id,
       faults,
       state: s,
+      database: (environmentId, serviceName) => {
+        const svc = [...s.services.values()].find(
+          (x) => x.name === serviceName && s.instance(environmentId, x.id),
+        );
+        const db = svc && world.physical.get(scopeKey(environmentId, svc.id));
+        return db ? ({ ...db } as PhysicalDatabase) : undefined;
+      },
+      requests: () => ({ total: http.requests(), byField: faults.callCounts() }),
       stop: () =>
         (stopped ??= (async () => {
           await new Promise<void>((resolve) => {

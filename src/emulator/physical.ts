@@ -3,7 +3,6 @@
 // environment are overridden to name it: the emulator's one documented liberty.
 import { randomBytes } from 'node:crypto';
 import { registerSecret } from '../util/secrets.js';
-import { addTcpProxy } from './domains.js';
 import { now } from './ids.js';
 import { ENGINE_VARS, type PhysicalDb } from './physical-types.js';
 import { renderValue } from './render.js';
@@ -56,7 +55,6 @@ export async function ensureDatabase(
   world.physical.set(key, db);
   setVar(world, environmentId, serviceId, names.database, db.database);
   setVar(world, environmentId, serviceId, names.user, db.user);
-  addTcpProxy(world, environmentId, serviceId, names.port, { domain: db.host, port: db.port });
   return db;
 }
 

@@ -31,7 +31,7 @@ export function systemVariables(
     out.RAILWAY_PUBLIC_DOMAIN = domain.domain;
     out.RAILWAY_STATIC_URL = domain.domain;
   }
-  const proxy = state.tcpProxiesOf(environmentId, serviceId)[0];
+  const proxy = state.tcpProxiesOf(environmentId, serviceId).find((p) => p.syncStatus !== 'DELETING');
   if (proxy) {
     out.RAILWAY_TCP_PROXY_DOMAIN = proxy.domain;
     out.RAILWAY_TCP_PROXY_PORT = String(proxy.proxyPort);

@@ -69,8 +69,9 @@ export async function seedEnvironment(
         spec.customDomain,
         spec.serviceDomain?.targetPort ?? null,
       );
-    if (spec.tcpProxyPort && !world.db.engineForImage(spec.image))
-      addTcpProxy(world, environmentId, svc.id, spec.tcpProxyPort);
+    // A production proxy has long been ACTIVE.
+    if (spec.tcpProxyPort)
+      await addTcpProxy(world, environmentId, svc.id, spec.tcpProxyPort, { immediately: true });
   }
   const shared = s.vars(environmentId, null);
   for (const [name, value] of Object.entries(scenario.sharedVariables))

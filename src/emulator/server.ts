@@ -26,7 +26,6 @@ import { fieldResolver } from './resolvers/index.js';
 import type { World } from './world.js';
 
 const log = createLogger('emulator:http');
-const HOURLY_LIMIT = 10_000;
 
 type JsonError = Record<string, unknown>;
 
@@ -75,17 +74,35 @@ export function createApp(
   world: World,
   faults: Faults,
   schema: GraphQLSchema,
-): Hono<{ Bindings: HttpBindings }> {
+  opts: { requestsPerHour: number },
+): { app: Hono<{ Bindings: HttpBindings }>; requests: () => number } {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  const limit = opts.requestsPerHour;
   let window = { start: Date.now(), used: 0 };
+  let total = 0;
 
   app.use('*', async (c, next) => {
     if (Date.now() - window.start >= 3_600_000) window = { start: Date.now(), used: 0 };
     window.used += 1;
+    total += 1;
+    const resetAt = window.start + 3_600_000;
+    c.header('X-RateLimit-Limit', String(limit));
+    c.header('X-RateLimit-Remaining', String(Math.max(0, limit - window.used)));
+    c.header('X-RateLimit-Reset', String(Math.ceil(resetAt / 1000)));
+    if (window.used > limit) {
+      // The hourly quota is spent: Railway answers 429 with Retry-After until the window resets.
+      c.header('Retry-After', String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+      return c.json(
+        {
+          errors: [
+            { message: 'Rate limit exceeded. Please try again later.', extensions: { code: 'RATE_LIMITED' } },
+          ],
+          data: null,
+        },
+        429,
+      );
+    }
     await next();
-    c.header('X-RateLimit-Limit', String(HOURLY_LIMIT));
-    c.header('X-RateLimit-Remaining', String(Math.max(0, HOURLY_LIMIT - window.used)));
-    c.header('X-RateLimit-Reset', String(Math.ceil((window.start + 3_600_000) / 1000)));
   });
 
   app.post('/graphql/v2', (c) => handle(c, world, faults, schema));
@@ -100,7 +117,7 @@ export function createApp(
     );
   });
   app.all('*', (c) => c.json({ message: 'Not Found', requestId: randomUUID() }, 404));
-  return app;
+  return { app, requests: () => total };
 }
 
 async function handle(

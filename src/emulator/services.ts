@@ -36,9 +36,10 @@ export async function createService(
     updatedAt: t,
   };
   s.services.set(svc.id, svc);
-  const envs = input.environmentId
-    ? [input.environmentId]
-    : s.environmentsOf(input.projectId).map((e) => e.id);
+  // The schema: "If the specified environment is a fork, the service will only be created in it.
+  // Otherwise it will [be] created in all environments that are not forks". Forks are gone since
+  // 2024 (isolated environments replaced them), so a service lands in every environment.
+  const envs = s.environmentsOf(input.projectId).map((e) => e.id);
   for (const envId of envs) {
     const inst = createInstance(world, envId, svc.id);
     if (input.source)
@@ -51,20 +52,19 @@ export async function createService(
   return svc;
 }
 
-export async function deleteService(
-  world: World,
-  serviceId: string,
-  environmentId?: string | null,
-): Promise<void> {
+/**
+ * serviceDelete's environmentId narrows the delete to a fork only (schema), and there are no forks
+ * any more, so the service goes from every environment. (One instance goes with an isDeleted patch.)
+ */
+export async function deleteService(world: World, serviceId: string): Promise<void> {
   const s = world.state;
   const svc = s.services.get(serviceId);
   if (!svc) return;
-  const envs = environmentId ? [environmentId] : s.environmentsOf(svc.projectId).map((e) => e.id);
+  const envs = s.environmentsOf(svc.projectId).map((e) => e.id);
   const mounted = new Set(
     [...s.volumeInstances.values()].filter((vi) => vi.serviceId === serviceId).map((vi) => vi.volumeId),
   );
   for (const envId of envs) await removeInstance(world, envId, serviceId);
-  if (environmentId) return;
   s.services.delete(serviceId);
   // Its volumes go with it once no environment mounts them any more.
   for (const id of mounted)

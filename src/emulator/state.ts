@@ -125,6 +125,8 @@ export interface TcpProxyRec {
   applicationPort: number;
   serviceId: string;
   environmentId: string;
+  /** CREATING until it forwards; DELETING while a delete runs (Railway's TCPProxySyncStatus). */
+  syncStatus: 'CREATING' | 'ACTIVE' | 'DELETING';
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

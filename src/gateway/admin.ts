@@ -15,6 +15,7 @@ export const KeyRequestSchema = z
       .min(1),
     flows: z.array(z.string().regex(FLOW_ID_PATTERN, 'a flow id like clone-staging-api')).default([]),
     rate_limit: z.number().int().min(1).max(100_000).nullable().default(null),
+    admin: z.boolean().default(false),
   })
   .strict();
 
@@ -33,6 +34,7 @@ export async function createApiKey(
     namespaces: req.namespaces,
     flows: req.flows,
     rate_limit: req.rate_limit,
+    admin: req.admin,
     created_at: now.toISOString(),
     revoked_at: null,
   };
@@ -44,6 +46,8 @@ export async function listApiKeys(store: GatewayStore) {
   return (await store.listKeys()).map(({ hash: _hash, ...rest }) => rest);
 }
 
+/** The trail against its checkpoint, with the store's audit key. */
 export async function verifyAudit(store: GatewayStore): Promise<AuditVerdict> {
-  return verifyChain(await store.listAudit());
+  const [entries, checkpoint] = await Promise.all([store.listAudit(), store.auditCheckpoint()]);
+  return verifyChain(entries, checkpoint, store.auditSigner);
 }

@@ -11,14 +11,19 @@ import { openApiDocument } from './openapi.js';
 import { environmentRoutes } from './routes/environments.js';
 import { executionRoutes } from './routes/executions.js';
 import { createLogger } from '../util/log.js';
+import { authenticate } from './auth.js';
+import { clientAddress, trustedProxyList } from './client-address.js';
 
 const BASES = ['/api/v1/main', '/api/v1'];
-const REFUSED = new Set([400, 401, 403, 404, 413, 422, 429]);
+const REFUSED = new Set([400, 401, 403, 404, 409, 413, 415, 422, 429]);
 const log = createLogger('gateway');
 
 export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
   const app = new Hono<Env>();
   const est = new CompletionEstimator(deps.backend);
+  const trusted = deps.settings.trustedProxies?.length
+    ? trustedProxyList(deps.settings.trustedProxies)
+    : null;
 
   app.use(
     '*',
@@ -49,6 +54,7 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
   });
 
   app.use('/api/*', async (c, next) => {
+    c.set('client', clientAddress(c, trusted));
     const note: AuditNote = {
       action: 'request',
       key_id: null,
@@ -75,7 +81,7 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
         result: `${result}:${status}`,
         status,
         execution_id: note.execution_id,
-        remote: c.req.header('x-forwarded-for') ?? null,
+        remote: c.get('client').remote,
       });
     } catch (err) {
       // An action that cannot be audited must not look successful.
@@ -115,9 +121,12 @@ export function createGatewayApp(deps: GatewayDeps): Hono<Env> {
     return c.json(body, status as 400);
   });
 
-  app.notFound((c) =>
-    c.json({ error: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, details: {} }, 404),
-  );
+  app.notFound(async (c) => {
+    // A wrong path with a valid key is recorded under that key (no key, or a bad one: recorded as anonymous).
+    const note = c.get('audit') as AuditNote | undefined;
+    if (note) note.key_id = (await authenticate(c, deps.store).catch(() => null))?.id ?? null;
+    return c.json({ error: 'NotFound', message: `no route ${c.req.method} ${c.req.path}`, details: {} }, 404);
+  });
 
   app.get('/health', async (c) =>
     c.json({ status: 'ok', engine: deps.backend.kind, store: deps.store.kind }),

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseEnvironment } from '../config/env.js';
 import { registerSecret } from '../util/secrets.js';
+import { trustedProxyList } from './client-address.js';
 
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
 const origin = z
@@ -17,6 +18,8 @@ export const GatewayEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'a postgresql:// URL')
     .optional(),
   RAILCLONE_GATEWAY_DIR: z.string().min(1).default('.railclone/gateway'),
+  /** Authenticates the audit trail and its checkpoint (HMAC-SHA256). Required with the PostgreSQL store. */
+  RAILCLONE_AUDIT_KEY: z.string().min(32, 'at least 32 characters (e.g. openssl rand -hex 32)').optional(),
   RAILCLONE_CORS_ORIGINS: z
     .string()
     .transform((v) =>
@@ -35,6 +38,33 @@ export const GatewayEnvSchema = z.object({
     .regex(NAMESPACE, 'a Kestra namespace: lowercase letters, digits, ., _ and -')
     .default('railclone'),
   RAILCLONE_PUBLIC_URL: z.url().optional(),
+  RAILCLONE_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine(
+          (entry) => {
+            try {
+              trustedProxyList([entry]);
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          {
+            message: 'an IP address or CIDR range like 10.0.0.0/8',
+            params: { allowed: 'IP addresses or CIDR ranges, comma separated' },
+          },
+        ),
+      ),
+    )
+    .default([]),
   KESTRA_URL: z.url().optional(),
   KESTRA_USER: z.string().optional(),
   KESTRA_PASSWORD: z.string().optional(),
@@ -55,6 +85,7 @@ export function readGatewayEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv
   const parsed = parseEnvironment(GatewayEnvSchema, env);
   registerSecret(parsed.KESTRA_PASSWORD);
   registerSecret(parsed.KESTRA_WEBHOOK_KEY);
+  registerSecret(parsed.RAILCLONE_AUDIT_KEY);
   if (parsed.RAILCLONE_GATEWAY_DATABASE_URL) {
     const pw = safePassword(parsed.RAILCLONE_GATEWAY_DATABASE_URL);
     registerSecret(pw);

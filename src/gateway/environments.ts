@@ -1,7 +1,9 @@
-// Read-only environment views (list, get, preview, lineage, clones-of). Railway is the source of truth, so
+// Read-only environment views (list, get, preview, lineage, clones-of) and the look-ups the gateway makes
+// before it starts anything (does a name exist, who made an environment). Railway is the source of truth, so
 // these read it directly with the same functions `railclone env …` uses; deletes go through the engine.
 import type { StepContext } from '../clone/context.js';
 import { getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
+import { type CloneMeta, readMeta } from '../clone/metadata.js';
 import { newState } from '../clone/state.js';
 import { CLONE_STEPS } from '../clone/steps/index.js';
 import type { CloneRequest, EnvironmentRef, ProjectRef } from '../inputs/index.js';
@@ -9,9 +11,25 @@ import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { redact } from '../util/secrets.js';
+import { notFound } from './http-errors.js';
 import { executionId } from './ids.js';
 
+/** An environment found by name or id, with railclone's metadata on it (null: not made by railclone). */
+export interface FoundEnvironment {
+  id: string;
+  name: string;
+  projectId: string;
+  meta: CloneMeta | null;
+}
+
 export interface EnvironmentService {
+  /** The request's project, else the default; a 400 naming railway_project_id when there is neither. */
+  projectOf(ref: ProjectRef): string;
+  /** The environment, or 404 — never a list of what exists. */
+  resolve(ref: EnvironmentRef): Promise<FoundEnvironment>;
+  exists(projectId: string, name: string): Promise<boolean>;
+  /** Names of the railclone clones made from this environment (same project). */
+  clonesMadeFrom(env: FoundEnvironment): Promise<string[]>;
   list(ref: ProjectRef): Promise<unknown>;
   get(ref: EnvironmentRef): Promise<unknown>;
   preview(req: CloneRequest): Promise<unknown>;
@@ -34,22 +52,49 @@ function collectingLogger(lines: { level: string; message: string }[]): Logger {
 }
 
 export function directEnvironments(railway: RailwayApi, defaultProjectId?: string): EnvironmentService {
-  const project = (ref: ProjectRef) => {
+  const projectOf = (ref: ProjectRef) => {
     const id = ref.railway_project_id ?? defaultProjectId;
     if (!id)
       throw new ValidationError(
         'railway_project_id',
-        'railway_project_id is required when RAILCLONE_PROJECT_ID is not set',
-        { provided: null },
+        'railway_project_id is missing: it is required when RAILCLONE_PROJECT_ID is not set',
+        { provided: null, missing: true, allowed: 'a Railway project id' },
       );
     return id;
   };
+  const resolve = async (ref: EnvironmentRef): Promise<FoundEnvironment> => {
+    const projectId = projectOf(ref);
+    const env = (await railway.listEnvironments(projectId)).find(
+      (e) => e.name === ref.environment || e.id === ref.environment,
+    );
+    if (!env)
+      throw notFound(`no environment "${ref.environment}"`, {
+        field: 'environment',
+        provided: ref.environment,
+      });
+    return { id: env.id, name: env.name, projectId, meta: await readMeta(railway, projectId, env.id) };
+  };
+  const lineageOf = async (ref: EnvironmentRef) => {
+    const env = await resolve(ref);
+    return lineage(railway, env.projectId, env.id);
+  };
   return {
-    list: async (ref) => ({ environments: await listEnvironments(railway, project(ref)) }),
-    get: (ref) => getEnvironment(railway, project(ref), ref.environment),
-    lineage: (ref) => lineage(railway, project(ref), ref.environment),
+    projectOf,
+    resolve,
+    exists: async (projectId, name) =>
+      (await railway.listEnvironments(projectId)).some((e) => e.name === name),
+    clonesMadeFrom: async (env) =>
+      (await lineage(railway, env.projectId, env.id)).descendants
+        .filter((d) => d.parent === env.name)
+        .map((d) => d.name),
+    list: async (ref) => ({ environments: await listEnvironments(railway, projectOf(ref)) }),
+    get: async (ref) => {
+      const env = await resolve(ref);
+      return getEnvironment(railway, env.projectId, env.id);
+    },
+    lineage: lineageOf,
     clonesOf: async (ref) => {
-      const l = await lineage(railway, project(ref), ref.environment);
+      const l = await lineageOf(ref);
       return {
         environment: l.environment,
         clones: l.descendants.filter((d) => d.parent === l.environment).map((d) => d.name),

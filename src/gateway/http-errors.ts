@@ -3,7 +3,7 @@ import { RailcloneError, StepError, ValidationError } from '../util/errors.js';
 
 export class HttpError extends RailcloneError {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 502 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 502 | 503,
     code: string,
     message: string,
     details: Record<string, unknown> = {},

@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   flows: string[];
   /** Clone starts per window; null = the gateway default. */
   rate_limit: number | null;
+  /** May delete with force (environments railclone did not make, sources of clones, others' clones). */
+  admin: boolean;
   created_at: string;
   revoked_at: string | null;
 }

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the same zod schemas that validate the requests (z.toJSONSchema).
 import { z } from 'zod';
 import { CloneRequestSchema, EnvironmentRefSchema, ProjectRefSchema } from '../inputs/index.js';
-import { historyQuerySchema } from './routes/executions.js';
+import { historyQuerySchema } from './history-query.js';
 
 const schema = (s: z.ZodType) =>
   z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
@@ -50,7 +50,15 @@ export function openApiDocument(namespace: string) {
             message: { type: 'string' },
             details: {
               type: 'object',
-              properties: { field: { type: 'string' }, provided: {}, pattern: { type: 'string' } },
+              description:
+                'For 400/409/415: field, provided (null with missing: true when absent), and pattern (a regex source, ^…$) or allowed (a list or a description).',
+              properties: {
+                field: { type: 'string' },
+                provided: {},
+                missing: { type: 'boolean' },
+                pattern: { type: 'string' },
+                allowed: {},
+              },
             },
           },
         },
@@ -84,7 +92,7 @@ export function openApiDocument(namespace: string) {
               description: 'started; poll Location',
               ...json({ $ref: '#/components/schemas/Accepted' }),
             },
-            ...errors(400, 401, 403, 404, 413, 429),
+            ...errors(400, 401, 403, 404, 409, 413, 415, 429),
           },
         },
       },
@@ -128,7 +136,7 @@ export function openApiDocument(namespace: string) {
           summary: 'Plan a clone without creating anything',
           parameters: [p('namespace')],
           requestBody: json({ $ref: '#/components/schemas/CloneRequest' }),
-          responses: { '200': { description: 'plan' }, ...errors(400, 401, 403, 404, 413, 422) },
+          responses: { '200': { description: 'plan' }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
         },
       },
       [`${base}/environments/{namespace}/{environment}`]: {
@@ -138,12 +146,18 @@ export function openApiDocument(namespace: string) {
           responses: { '200': { description: 'environment' }, ...errors(400, 401, 403, 404) },
         },
         delete: {
-          summary: 'Delete (starts delete-environment; 202)',
+          summary:
+            'Delete (starts delete-environment; 202). Ordinary keys delete clones railclone made (not those another key started); force=true (true/false/1/0) needs an admin key; production is never deleted (403).',
           parameters: [
             p('namespace'),
             p('environment'),
             p('railway_project_id', 'query'),
-            p('force', 'query'),
+            {
+              name: 'force',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['true', 'false', '1', '0'] },
+            },
           ],
           responses: { '202': { description: 'started' }, ...errors(400, 401, 403, 404) },
         },

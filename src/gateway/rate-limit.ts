@@ -1,5 +1,7 @@
-// Clone starts per key per fixed window (default 10 per hour). The count lives in the store, so the
-// limit holds across gateway instances; the headers follow draft-ietf-httpapi-ratelimit-headers.
+// Clone starts per key over a sliding window (default 10 per hour): a start is allowed when fewer than
+// `limit` starts happened in the last `window` seconds — so no window edge lets 2×limit through, as fixed
+// windows do. The starts live in the store (PostgreSQL: one locked row per key, the database's clock), so the
+// limit is exact across gateway instances. Headers follow draft-ietf-httpapi-ratelimit-headers.
 import { HttpError } from './http-errors.js';
 import type { ApiKeyRecord } from './keys.js';
 import type { GatewayStore } from './store/types.js';
@@ -10,21 +12,20 @@ export interface RateConfig {
 }
 
 export interface RateTicket {
-  window: number;
   headers: Record<string, string>;
+  /** Gives the start back (the engine refused it). */
+  refund(): Promise<void>;
 }
 
 export async function takeStart(
   store: GatewayStore,
   key: ApiKeyRecord,
   cfg: RateConfig,
-  now = Date.now(),
 ): Promise<RateTicket> {
   const limit = key.rate_limit ?? cfg.defaultLimit;
-  const windowMs = cfg.windowSeconds * 1000;
-  const window = Math.floor(now / windowMs);
-  const reset = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
-  const take = await store.takeRate(key.id, window, limit);
+  const take = await store.takeRate(key.id, limit, cfg.windowSeconds * 1000);
+  // Seconds until the oldest counted start leaves the window (then one more start fits).
+  const reset = Math.max(1, Math.ceil(take.resetMs / 1000));
   const headers = {
     'RateLimit-Limit': String(limit),
     'RateLimit-Remaining': String(Math.max(0, limit - take.count)),
@@ -39,5 +40,6 @@ export async function takeStart(
       { ...headers, 'Retry-After': String(reset) },
     );
   }
-  return { window, headers };
+  const stamp = take.stamp!;
+  return { headers, refund: () => store.refundRate(key.id, stamp) };
 }

@@ -1,5 +1,5 @@
 // `railclone gateway`: the store, the engine (Kestra when KESTRA_URL is set, else the local backend over
-// Railway or the built-in emulator), the app, and an HTTP server.
+// Railway or — when asked — the built-in emulator), the app, and an HTTP server.
 import { serve, type ServerType } from '@hono/node-server';
 import { connectRailway, type RailwayConnection } from '../clone/railway-connection.js';
 import { KestraClient } from '../kestra/client.js';
@@ -22,6 +22,10 @@ export interface RunningGateway {
   url: string;
   port: number;
   deps: GatewayDeps;
+  /** Railway is the built-in emulator (asked for with --emulator / RAILCLONE_EMULATOR=1). */
+  emulated: boolean;
+  /** What a client needs to know of the emulator's project (null on real Railway). */
+  defaultProjectId?: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +36,7 @@ export function settingsFrom(env: GatewayEnv): GatewaySettings {
     bodyLimit: env.RAILCLONE_GATEWAY_BODY_LIMIT,
     rate: { defaultLimit: env.RAILCLONE_RATE_LIMIT, windowSeconds: env.RAILCLONE_RATE_WINDOW_SECONDS },
     publicUrl: env.RAILCLONE_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustedProxies: env.RAILCLONE_TRUSTED_PROXIES,
   };
 }
 
@@ -66,7 +71,7 @@ export async function closeServer(server: ServerType): Promise<void> {
 }
 
 export async function startGateway(
-  opts: { env?: NodeJS.ProcessEnv; port?: number; scenario?: string } = {},
+  opts: { env?: NodeJS.ProcessEnv; port?: number; scenario?: string; emulator?: boolean } = {},
 ): Promise<RunningGateway> {
   const processEnv = opts.env ?? process.env;
   const env = readGatewayEnv(processEnv);
@@ -88,8 +93,8 @@ export async function startGateway(
         store,
       });
     }
-    // Environment reads go to Railway in both modes; with no token that is the built-in emulator.
-    connection = await connectRailway({ scenario: opts.scenario, env: processEnv });
+    // Environment reads go to Railway in both modes (the built-in emulator only when asked).
+    connection = await connectRailway({ scenario: opts.scenario, env: processEnv, emulator: opts.emulator });
     const defaultProjectId = rc.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
     backend ??= new LocalBackend({
       store,
@@ -117,6 +122,8 @@ export async function startGateway(
       url,
       port,
       deps,
+      emulated: conn.emulated,
+      defaultProjectId,
       stop: async () => {
         await closeServer(server);
         await backend.close();

@@ -2,7 +2,7 @@
 // validate-inputs task and `railclone clone` all parse with this schema.
 import { z } from 'zod';
 import { ValidationError } from '../util/errors.js';
-import { ENVIRONMENT_NAME_PATTERN } from './names.js';
+import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from './names.js';
 import { MAX_TTL_MS, MIN_TTL_MS, TTL_FORMAT, parseDuration } from './duration.js';
 
 const HOSTNAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -77,7 +77,11 @@ export const CloneRequestSchema = z
     /** Service names are project-wide, so these exist only for clones into another project. */
     service_name_prefix: affix('service_name_prefix').optional(),
     service_name_suffix: affix('service_name_suffix').optional(),
-    environment_name: z.string().min(1).max(100).optional(),
+    /** Taken as given, never changed: a name that breaks the rule is refused before anything starts. */
+    environment_name: z
+      .string()
+      .regex(ENVIRONMENT_NAME_PATTERN, `environment_name is ${ENVIRONMENT_NAME_RULE}`)
+      .optional(),
     source_environment: z.string().min(1).max(64).default('production'),
     environment_type: z.enum(ENVIRONMENT_TYPES).default('staging'),
     ttl: ttl.nullable().optional(),

@@ -1,9 +1,21 @@
 // Environment names: the rule a Railway staging environment name must follow, and how we derive one.
 import { ValidationError } from '../util/errors.js';
 
-export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{2,49}$/;
-/** Names railclone never uses as a target, whatever the request says. */
+/** Names railclone never uses as a target nor deletes, whatever the request says. */
 export const PROTECTED_ENVIRONMENT_NAMES = ['production'] as const;
+/**
+ * The one rule for a clone's environment name: 3–50 lowercase letters, digits and hyphens, starting with a
+ * letter, and not a protected name. The gateway, the flow's validate-inputs and the CLI all check it through
+ * CloneRequestSchema, and /openapi.json shows it.
+ */
+export const ENVIRONMENT_NAME_PATTERN = new RegExp(
+  `^(?!(?:${PROTECTED_ENVIRONMENT_NAMES.join('|')})$)[a-z][a-z0-9-]{2,49}$`,
+);
+export const ENVIRONMENT_NAME_RULE = `3 to 50 lowercase letters, digits and hyphens, starting with a letter, and not ${PROTECTED_ENVIRONMENT_NAMES.join(' or ')}`;
+
+export function isProtectedEnvironment(name: string): boolean {
+  return (PROTECTED_ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
 
 /** Lowercases, turns every invalid character into a hyphen, collapses runs and trims hyphens at the ends. */
 export function slugify(raw: string): string {
@@ -24,7 +36,7 @@ export function sanitizeEnvironmentName(raw: string, field = 'environment_name')
       { provided: raw, pattern: ENVIRONMENT_NAME_PATTERN.source },
     );
   }
-  if ((PROTECTED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+  if (isProtectedEnvironment(name)) {
     throw new ValidationError(field, `${field} "${name}" is protected and can never be a clone target`, {
       provided: raw,
       pattern: ENVIRONMENT_NAME_PATTERN.source,

@@ -46,14 +46,24 @@ export class RailwayValidationError extends RailwayError {
   }
 }
 
-/** 429 after every retry. `retryAfterMs` says when Railway will take requests again, if it said. */
+/**
+ * 429 after every retry, or a Retry-After longer than a step may wait (an hourly quota). Retryable:
+ * the step fails now and a later attempt (Kestra's task retry) succeeds once the window resets.
+ * `retryAfterMs` says when Railway will take requests again, if it said.
+ */
 export class RailwayRateLimitError extends RailwayError {
+  readonly retryable = true;
   constructor(
     message: string,
     readonly retryAfterMs: number | null,
     details: Record<string, unknown> = {},
   ) {
-    super('RailwayRateLimitError', message, { ...details, retryAfterMs });
+    super('RailwayRateLimitError', message, {
+      ...details,
+      retryAfterMs,
+      retryable: true,
+      retry_after_seconds: retryAfterMs === null ? null : Math.ceil(retryAfterMs / 1000),
+    });
   }
 }
 

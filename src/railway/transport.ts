@@ -13,7 +13,7 @@ import {
   validationError,
   type RailwayErrorContext,
 } from './errors.js';
-import type { Operation } from './operations.js';
+import type { Operation } from './resources/operation.js';
 import { parseRetryAfter, TransientFailure, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 
 const log = createLogger('railway');
@@ -216,7 +216,9 @@ export class Transport {
     };
     if (f.kind === 'rate-limit') {
       const wait =
-        f.retryAfterMs === null ? '' : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s.`;
+        f.retryAfterMs === null
+          ? ' Retry the step later.'
+          : ` Railway asks to wait ${Math.ceil(f.retryAfterMs / 1000)} s; retry the step after that.`;
       const tries =
         why === 'wait-too-long'
           ? 'not retried: the wait is longer than the retry cap'

@@ -121,6 +121,7 @@ export interface TcpProxyInfo {
   applicationPort: number;
   serviceId: string;
   environmentId: string;
+  /** Railway's TCPProxySyncStatus: ACTIVE, CREATING, DELETED, DELETING, UNSPECIFIED, UPDATING. */
   syncStatus: string;
 }
 
@@ -228,12 +229,19 @@ export interface RailwayApi {
     applicationPort: number;
   }): Promise<TcpProxyInfo>;
   deleteTcpProxy(id: string): Promise<void>;
+  /** Newest first; at most `limit` (default 100). */
   listDeployments(input: {
     projectId?: string;
     environmentId: string;
     serviceId?: string;
+    limit?: number;
   }): Promise<DeploymentInfo[]>;
-  redeployService(input: { environmentId: string; serviceId: string }): Promise<void>;
+  /**
+   * Starts a deployment of the service's current source and settings (serviceInstanceDeployV2) and
+   * returns its id. Works on a service that was never deployed, unlike a redeploy.
+   */
+  deployService(input: { environmentId: string; serviceId: string }): Promise<string>;
+  getDeployment(id: string): Promise<DeploymentInfo>;
   createProject(input: { name: string; workspaceId?: string; defaultEnvironmentName?: string }): Promise<{
     id: string;
     name: string;
@@ -241,7 +249,8 @@ export interface RailwayApi {
   deleteProject(projectId: string): Promise<void>;
   // ---- clones into another project (optional: only that path needs them) ----
   /** Newest first. */
-  listProjects?(opts?: { workspaceId?: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
+  /** Account tokens see nothing without workspaceId: always name the workspace. */
+  listProjects?(opts: { workspaceId: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
   /** Non-idempotent: after a lost answer the client looks the name up (names are unique per project). */
   createService?(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
   updateServiceInstance?(input: {

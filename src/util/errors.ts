@@ -33,7 +33,13 @@ export class ValidationError extends RailcloneError {
   constructor(
     readonly field: string,
     message: string,
-    extra: { provided?: unknown; pattern?: string; allowed?: unknown; issues?: unknown[] } = {},
+    extra: {
+      provided?: unknown;
+      missing?: boolean;
+      pattern?: string;
+      allowed?: unknown;
+      issues?: unknown[];
+    } = {},
   ) {
     super('ValidationError', message, { field, ...extra });
   }

@@ -1,4 +1,4 @@
-// The main job as a user runs it: the bundled CLI, no Railway token, the built-in emulator.
+// The main job as a user runs it: the bundled CLI, no Railway token, the built-in emulator (asked for).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import net from 'node:net';
@@ -11,6 +11,11 @@ const cleanEnv = () => {
   const env = { ...process.env };
   for (const k of ['RAILWAY_API_TOKEN', 'RAILWAY_TOKEN', 'RAILWAY_API_URL', 'RAILCLONE_PROJECT_ID'])
     delete env[k];
+  return { ...env, RAILCLONE_EMULATOR: '1' };
+};
+/** No token and no emulator asked for: what a production host with a missing secret looks like. */
+const noRailwayEnv = () => {
+  const { RAILCLONE_EMULATOR: _e, ...env } = cleanEnv();
   return env;
 };
 
@@ -99,7 +104,7 @@ describe('railclone clone (bundle, emulator)', () => {
     });
     try {
       const wrong = await railclone(['clone', '--client', 'x', '--project', emulator.projectId], {
-        ...cleanEnv(),
+        ...noRailwayEnv(),
         RAILWAY_API_TOKEN: 'not-a-real-token-1234',
         RAILWAY_API_URL: emulator.url,
       });
@@ -108,6 +113,53 @@ describe('railclone clone (bundle, emulator)', () => {
         /railclone: clone failed at validate-inputs: .*RAILWAY_API_TOKEN cannot access/,
       );
       expect(wrong.stderr + wrong.stdout).not.toContain('not-a-real-token-1234');
+    } finally {
+      await emulator.stop();
+    }
+  }, 60_000);
+
+  it('uses the emulator only when asked: without a token, one line naming RAILWAY_API_TOKEN', async () => {
+    const line =
+      'railclone: RAILWAY_API_TOKEN is not set: set it to an account or workspace token, or pass --emulator (or RAILCLONE_EMULATOR=1) to use the built-in Railway emulator\n';
+    for (const args of [
+      ['clone', '--client', 'x'],
+      ['gateway', '--port', '0'],
+      ['env', 'list'],
+    ]) {
+      const r = await railclone(args, noRailwayEnv());
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toBe(line);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    const task = await railclone(['task', 'list-environments'], {
+      ...noRailwayEnv(),
+      RAILCLONE_REQUEST: '{}',
+    });
+    expect(task.code).not.toBe(0);
+    expect(task.stdout).toContain('RAILWAY_API_TOKEN is not set');
+    // --emulator (or RAILCLONE_EMULATOR=1) asks for it; a token and the emulator together are refused.
+    const listed = await railclone(['env', 'list', '--emulator'], noRailwayEnv());
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    const both = await railclone(['env', 'list'], { ...cleanEnv(), RAILWAY_API_TOKEN: 'x'.repeat(20) });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/choose one/);
+  }, 120_000);
+
+  it('names the --project flag when no project is known', async () => {
+    const emulator = await startEmulator({
+      port: 0,
+      scenario: 'empty',
+      dbPrefix: `rccli${randomUUID().slice(0, 6)}`,
+    });
+    try {
+      const r = await railclone(['clone', '--client', 'x'], {
+        ...noRailwayEnv(),
+        RAILWAY_API_TOKEN: emulator.tokens.account,
+        RAILWAY_API_URL: emulator.url,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('railclone: --project (or RAILCLONE_PROJECT_ID) is required\n');
     } finally {
       await emulator.stop();
     }

@@ -16,7 +16,7 @@ import { parseMeta, META_VARIABLE } from '../../src/clone/metadata.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { RailwayClient } from '../../src/railway/client.js';
 import type { RailwayApi } from '../../src/railway/types.js';
-import { dumpDatabase, physicalDatabases, startHarness, type Harness } from './helpers.js';
+import { dumpDatabase, physicalDatabases, physicalUrl, startHarness, type Harness } from './helpers.js';
 
 const failingStep = async (): Promise<never> => {
   throw new Error('injected failure');
@@ -57,7 +57,7 @@ async function varsIn(
 }
 
 async function projectNames(h: Harness): Promise<string[]> {
-  return (await api(h).listProjects()).map((p) => p.name).sort();
+  return (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).map((p) => p.name).sort();
 }
 
 /** Rows of the source and the clone, compared as clone-wordpress does: every source host rewritten, everything else equal. */
@@ -205,13 +205,10 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   });
 
   it('copies the data with the production URLs rewritten to the staging host', async () => {
-    const [srcVars, cloneVars] = await Promise.all([
-      varsIn(h, sourceProjectId, productionId, 'MariaDB'),
-      varsIn(h, newProjectId, envId, 'stg-MariaDB'),
-    ]);
+    // The clone's temporary proxy is closed again: read its database directly.
     const [source, target] = await Promise.all([
-      dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!),
-      dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!),
+      dumpDatabase(physicalUrl(h.emulator, productionId, 'MariaDB')),
+      dumpDatabase(physicalUrl(h.emulator, envId, 'stg-MariaDB')),
     ]);
     const sourceHosts = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances
       .filter((s) => s.serviceName === 'Primary')
@@ -283,7 +280,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
     await expect(runStep('create-environment', ALL_STEPS['create-environment']!, ctx)).rejects.toThrow(
       /create-environment/,
     );
-    const created = (await api(h).listProjects()).filter((p) => p.name === name);
+    const created = (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).filter(
+      (p) => p.name === name,
+    );
     expect(created).toHaveLength(1);
     expect((await h.railway.getProject(created[0]!.id)).services.map((s) => s.name)).toEqual(['r-MariaDB']);
     // The same state again (as Kestra retries a task): the project, environment and first service are reused.
@@ -294,7 +293,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
       'r-MariaDB',
       'r-Primary',
     ]);
-    expect((await api(h).listProjects()).filter((p) => p.name === name)).toHaveLength(1);
+    expect(
+      (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).filter((p) => p.name === name),
+    ).toHaveLength(1);
     const db = await varsIn(h, created[0]!.id, again.state.environment_id!, 'r-MariaDB');
     expect(publicDatabaseUrl('mariadb', db)).toBeTruthy();
     const rolled = await runStep('rollback', ALL_STEPS.rollback!, { ...ctx, state: again.state });
@@ -417,8 +418,8 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
 
   it('copies every table with the public URL rewritten', async () => {
     const [srcUrl, dstUrl] = [
-      publicDatabaseUrl('postgres', await varsIn(h, sourceProjectId, productionId, 'Postgres'))!,
-      publicDatabaseUrl('postgres', await varsIn(h, targetProjectId, envId, 'Postgres-qa'))!,
+      physicalUrl(h.emulator, productionId, 'Postgres'),
+      physicalUrl(h.emulator, envId, 'Postgres-qa'),
     ];
     const [source, target] = await Promise.all([dumpDatabase(srcUrl), dumpDatabase(dstUrl)]);
     const sourceHost = (await h.railway.getEnvironment(productionId, sourceProjectId)).serviceInstances.find(
@@ -557,13 +558,13 @@ describe('validation of the new fields', () => {
   });
 
   it('fails preflight, creating nothing, when the target project cannot be read', async () => {
-    const projects = (await api(h).listProjects()).length;
+    const projects = (await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).length;
     const outcome = await runClone(
       h.context({ client_name: 'x', environment_name: 'qa-nowhere', target_project_id: randomUUID() }),
     );
     expect(outcome.ok).toBe(false);
     expect(outcome.failedStep).toBe('preflight');
     expect(outcome.error?.message).toMatch(/target project .* cannot be read/);
-    expect((await api(h).listProjects()).length).toBe(projects);
+    expect((await api(h).listProjects({ workspaceId: h.emulator.workspaceId })).length).toBe(projects);
   });
 });

@@ -1,5 +1,5 @@
 // The README's main job, non-interactively: `railclone demo` through the clone API, checked by its output.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const env = () => {
@@ -10,9 +10,11 @@ const env = () => {
     'RAILWAY_API_URL',
     'RAILCLONE_PROJECT_ID',
     'KESTRA_URL',
+    'RAILCLONE_EMULATOR',
+    'RAILCLONE_GATEWAY_DIR',
   ])
     delete e[k];
-  return e;
+  return e; // no RAILCLONE_EMULATOR: the demo asks for the built-in emulator itself
 };
 
 function start(args: string[]) {
@@ -44,6 +46,13 @@ describe('railclone demo', () => {
     expect(out).toMatch(/URL:\s+https:\/\/primary-staging-demo-client-[\w-]+\.up\.railway\.app/);
     expect(out).toMatch(/basic auth:\s+user staging-[0-9a-f]{6}/);
     expect(out).toMatch(/lineage:\s+staging-demo-client-\S+ ← production/);
+    // In order: every step's lines before its ✓, nothing after the last step, no error that is not one.
+    const lines = out.split('\n');
+    const lastStep = Math.max(...lines.flatMap((l, i) => (/^[✓✗] /.test(l) ? [i] : [])));
+    expect(lines.slice(lastStep + 1).filter((l) => /^ {4}\S/.test(l))).toEqual([]);
+    const tableLines = lines.flatMap((l, i) => (/sync-database: table /.test(l) ? [i] : []));
+    expect(Math.max(...tableLines)).toBeLessThan(lines.findIndex((l) => /^✓ sync-database/.test(l)));
+    expect(out).not.toMatch(/Access denied/);
   }, 180_000);
 
   it('stops everything it started on Ctrl-C', async () => {
@@ -54,6 +63,19 @@ describe('railclone demo', () => {
     const url = /keeps running at (http:\/\/\S+);/.exec(demo.output())?.[1];
     expect(url, demo.output()).toBeTruthy();
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    // The printed commands work as pasted: a key for the running API's store, and a curl line.
+    const make = /export KEY=\$\((.+)\)\n/.exec(demo.output())?.[1];
+    expect(make, demo.output()).toBeTruthy();
+    const key = execFileSync('/bin/sh', ['-c', make!], { env: env(), encoding: 'utf8' }).trim();
+    expect(key).toMatch(/^rck_/);
+    const curl = /\n {2}(curl .+)\n/.exec(demo.output())?.[1];
+    expect(curl, demo.output()).toContain(url);
+    const listed = JSON.parse(
+      execFileSync('/bin/sh', ['-c', curl!], { env: { ...env(), KEY: key }, encoding: 'utf8' }),
+    );
+    expect(listed.environments.map((e: { name: string }) => e.name)).toEqual([
+      expect.stringMatching(/^staging-demo-client-/),
+    ]);
     demo.child.kill('SIGINT');
     expect(await demo.exited).toBe(130);
     expect(demo.output()).toContain('Stopping: the clone API, the emulator and its databases.');

@@ -2,7 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+  type ScenarioName,
+} from '../../src/emulator/index.js';
 import { railwayClientFromEnv } from '../../src/railway/client.js';
 import type { RailwayApi } from '../../src/railway/types.js';
 import type { StepContext } from '../../src/clone/context.js';
@@ -23,10 +28,11 @@ export interface Harness {
 }
 
 export async function startHarness(
-  scenario: 'wordpress' | 'postgres-app',
+  scenario: ScenarioName,
   dbPrefix: string,
+  options: Omit<EmulatorOptions, 'scenario' | 'dbPrefix'> = {},
 ): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0, scenario, dbPrefix, deploymentStepMs: 20 });
+  const emulator = await startEmulator({ port: 0, scenario, dbPrefix, deploymentStepMs: 20, ...options });
   const railway = railwayClientFromEnv({
     RAILWAY_API_TOKEN: emulator.tokens.account,
     RAILWAY_API_URL: emulator.url,
@@ -116,4 +122,12 @@ export async function physicalDatabases(prefix: string): Promise<string[]> {
   );
   await conn.end();
   return [...pgRows.rows.map((r) => r.datname), ...myRows.map((r) => String(r.s))].sort();
+}
+
+/** The URL of the physical database behind a service, from its parts (the password may have been rotated since). */
+export function physicalUrl(emulator: RunningEmulator, environmentId: string, service: string): string {
+  const d = emulator.database(environmentId, service);
+  if (!d) throw new Error(`no database behind ${service} in ${environmentId}`);
+  const scheme = d.engine === 'postgres' ? 'postgresql' : 'mysql';
+  return `${scheme}://${encodeURIComponent(d.user)}:${encodeURIComponent(d.password)}@${d.host}:${d.port}/${d.database}`;
 }

@@ -56,6 +56,10 @@ describe('railclone emulator', () => {
     expect(out).toMatch(/production environment id:\s+[0-9a-f-]{36}/);
     expect(out).toMatch(/project\s+\(Project-Access-Token\)\s+rcemu_proj_/);
     expect(out).toContain('not Railway credentials');
+    // Every variable a railclone client needs, ready to paste.
+    expect(out).toContain(
+      `export RAILWAY_API_URL=${url} RAILWAY_API_TOKEN=${token} RAILCLONE_PROJECT_ID=${projectId}`,
+    );
 
     const post = (query: string, variables = {}) =>
       fetch(url, {
@@ -70,7 +74,16 @@ describe('railclone emulator', () => {
     expect((await post('{ projects { edges { node { id } } } }')).errors[0].message).toBe(
       'Problem processing request',
     );
-    expect((await post('{ projects { edges { node { id } } } }')).data.projects.edges).toHaveLength(1);
+    // An account token lists projects per workspace (without one, the list is empty, as on Railway).
+    expect((await post('{ projects { edges { node { id } } } }')).data.projects.edges).toEqual([]);
+    const workspace = (await post('{ apiToken { workspaces { id } } }')).data.apiToken.workspaces[0].id;
+    expect(
+      (
+        await post('query($w: String) { projects(workspaceId: $w) { edges { node { id } } } }', {
+          w: workspace,
+        })
+      ).data.projects.edges,
+    ).toHaveLength(1);
 
     expect((await databasesWithPrefix(prefix)).length).toBe(1);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -89,6 +102,8 @@ describe('railclone emulator', () => {
     child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
-    expect(err).toContain('--scenario must be one of wordpress, postgres-app, empty');
+    expect(err).toContain(
+      '--scenario must be one of wordpress, postgres-app, wordpress-private, postgres-app-private, empty',
+    );
   });
 });

@@ -223,6 +223,14 @@ describe('MariaDB behind the WordPress scenario', () => {
       }
     };
     expect(Number((await count(prod.MARIADB_URL)).n)).toBeGreaterThan(0);
+    // The clone's proxy is new: CREATING, refusing connections, until it turns ACTIVE.
+    const PROXIES =
+      'query($e: String!, $s: String!) { tcpProxies(environmentId: $e, serviceId: $s) { id syncStatus } }';
+    const proxyStatus = async () =>
+      (await ok(em, PROXIES, { e: clone, s: serviceId('MariaDB') })).tcpProxies[0]?.syncStatus;
+    expect(await proxyStatus()).toBe('CREATING');
+    await expect(count(copy.MARIADB_URL)).rejects.toThrow();
+    await expect.poll(proxyStatus, { timeout: 5_000 }).toBe('ACTIVE');
     expect(await count(copy.MARIADB_URL)).toMatchObject({ db: copy.MARIADB_DATABASE });
     expect(Number((await count(copy.MARIADB_URL)).n)).toBe(0);
     await ok(em, 'mutation($id: String!) { environmentDelete(id: $id) }', { id: clone });

@@ -140,8 +140,14 @@ describe('scenario shapes', () => {
     }
   }
 
-  it('has the three scenarios, every reference pointing at something that exists', () => {
-    expect(Object.keys(scenarios).sort()).toEqual(['empty', 'postgres-app', 'wordpress']);
+  it('has the five scenarios, every reference pointing at something that exists', () => {
+    expect(Object.keys(scenarios).sort()).toEqual([
+      'empty',
+      'postgres-app',
+      'postgres-app-private',
+      'wordpress',
+      'wordpress-private',
+    ]);
     for (const s of Object.values(scenarios)) referencesResolve(s);
     expect(scenarios.empty!.services).toEqual([]);
   });

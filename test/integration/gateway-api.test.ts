@@ -213,10 +213,10 @@ describe('a clone through the gateway', () => {
       { client_name: 'acme', environment_name: 'staging-gw-acme' },
       bearer(key),
     );
-    expect(taken.status).toBe(422);
+    expect(taken.status).toBe(409);
     const missing = await fetch(`${base}/nope-nope`, { headers: bearer(key) });
-    expect(missing.status).toBe(400);
-    expect((await missing.json()).details.field).toBe('environment');
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).details).toEqual({ field: 'environment', provided: 'nope-nope' });
     const badForce = await fetch(`${base}/staging-gw-acme?force=yes`, {
       method: 'DELETE',
       headers: bearer(key),
@@ -229,8 +229,7 @@ describe('a clone through the gateway', () => {
     expect(done.state).toBe('SUCCESS');
     expect(done.outputs).toMatchObject({ result: { deleted: 'staging-gw-acme' } });
     const prod = await fetch(`${base}/production`, { method: 'DELETE', headers: bearer(key) });
-    const prodDone = await pollUntilDone(gw.url, (await prod.json()).polling_url, key);
-    expect(prodDone.state).toBe('FAILED');
+    expect(prod.status).toBe(403);
   }, 120_000);
 });
 
@@ -326,7 +325,7 @@ describe('refusals', () => {
     let body = await res.json();
     expect(body).toMatchObject({
       error: 'ValidationError',
-      details: { field: 'client_name', provided: '-bad name!', pattern: '/^[A-Za-z0-9][\\w .-]*$/' },
+      details: { field: 'client_name', provided: '-bad name!', pattern: '^[A-Za-z0-9][\\w .-]*$' },
     });
     res = await post(webhook(), { client_name: 'acme', colour: 'red', size: 1 }, bearer(key));
     body = await res.json();

@@ -2,7 +2,7 @@
 // same store, within the TTL from elsewhere), concurrent audit appends — group-committed, two instances on one
 // PostgreSQL — form one verifiable chain, and the file store's history index follows every save.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyChain, type AuditInput } from '../../src/gateway/audit.js';
+import type { AuditInput } from '../../src/gateway/audit.js';
 import { CompletionEstimator } from '../../src/gateway/estimate.js';
 import type { ExecutionBackend } from '../../src/gateway/backends/types.js';
 import type { ExecutionRecord } from '../../src/gateway/execution.js';
@@ -10,9 +10,8 @@ import pg from 'pg';
 import { createApiKey, verifyAudit } from '../../src/gateway/admin.js';
 import { openFileStore } from '../../src/gateway/store/file.js';
 import { KEY_CACHE_TTL_MS, withKeyCache } from '../../src/gateway/store/key-cache.js';
-import { openPostgresStore } from '../../src/gateway/store/postgres.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
-import { tempDatabase, tempFileStore } from './gateway-helpers.js';
+import { openTestPgStore, tempDatabase, tempFileStore } from './gateway-helpers.js';
 
 const audit = (i: number): AuditInput => ({
   time: new Date().toISOString(),
@@ -98,8 +97,8 @@ describe('audit group commit', () => {
   });
 
   it('two PostgreSQL instances appending 200 entries at once build one chain, each caller gets its own entry', async () => {
-    const a = await openPostgresStore(db.url);
-    const b = await openPostgresStore(db.url);
+    const a = await openTestPgStore(db.url);
+    const b = await openTestPgStore(db.url);
     try {
       const entries = await Promise.all(
         Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).appendAudit(audit(i))),
@@ -107,7 +106,7 @@ describe('audit group commit', () => {
       expect(entries.map((e) => e.execution_id)).toEqual(Array.from({ length: 200 }, (_, i) => `e${i}`));
       expect(new Set(entries.map((e) => e.seq)).size).toBe(200);
       const stored = await a.listAudit();
-      expect(verifyChain(stored)).toMatchObject({ ok: true, entries: 200 });
+      expect(await verifyAudit(a)).toMatchObject({ ok: true, entries: 200 });
       // Every acknowledged entry is in the stored chain, exactly as returned.
       expect(stored.find((e) => e.seq === entries[37]!.seq)).toEqual(entries[37]);
       // Still tamper-evident: an edit and a removal in the table are reported at their place.
@@ -130,17 +129,18 @@ describe('audit group commit', () => {
   });
 
   it('rate takes batched into one query stay exact: 40 at once over two instances on a limit of 7 allow 7', async () => {
-    const a = await openPostgresStore(db.url);
-    const b = await openPostgresStore(db.url);
+    const a = await openTestPgStore(db.url);
+    const b = await openTestPgStore(db.url);
     try {
       const takes = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeRate("k'ey", 42, 7)),
+        Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).takeRate("k'ey", 7, 3_600_000)),
       );
       const allowed = takes.filter((t) => t.allowed);
       expect(allowed.map((t) => t.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(takes.filter((t) => !t.allowed).every((t) => t.count === 7)).toBe(true);
-      await a.refundRate("k'ey", 42);
-      expect(await b.takeRate("k'ey", 42, 7)).toEqual({ allowed: true, count: 7 });
+      await a.refundRate("k'ey", allowed[3]!.stamp!);
+      expect(await b.takeRate("k'ey", 7, 3_600_000)).toMatchObject({ allowed: true, count: 7 });
+      expect(await b.takeRate("k'ey", 7, 3_600_000)).toMatchObject({ allowed: false, count: 7 });
     } finally {
       await a.close();
       await b.close();
@@ -152,7 +152,7 @@ describe('audit group commit', () => {
     try {
       const entries = await Promise.all(Array.from({ length: 200 }, (_, i) => store.appendAudit(audit(i))));
       expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-      expect(verifyChain(await store.listAudit())).toMatchObject({ ok: true, entries: 200 });
+      expect(await verifyAudit(store)).toMatchObject({ ok: true, entries: 200 });
     } finally {
       await store.close();
     }

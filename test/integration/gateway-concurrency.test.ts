@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { RailwayApi } from '../../src/railway/types.js';
-import { openPostgresStore } from '../../src/gateway/store/postgres.js';
 import { verifyAudit } from '../../src/gateway/admin.js';
 import {
   CLONE,
@@ -14,6 +13,7 @@ import {
   startTestGateway,
   tempDatabase,
   tempFileStore,
+  openTestPgStore,
 } from './gateway-helpers.js';
 
 const prefix = `rcgwcc${randomUUID().slice(0, 6)}`;
@@ -65,8 +65,8 @@ describe('rate limit under concurrency', () => {
   });
 
   it('two gateway instances sharing PostgreSQL: exactly N of N+1 concurrent starts, one audit chain', async () => {
-    const storeA = await openPostgresStore(db.url);
-    const storeB = await openPostgresStore(db.url);
+    const storeA = await openTestPgStore(db.url);
+    const storeB = await openTestPgStore(db.url);
     const a = await startTestGateway({ store: storeA, railway, projectId: emulator.projectId });
     const b = await startTestGateway({ store: storeB, railway, projectId: emulator.projectId });
     try {

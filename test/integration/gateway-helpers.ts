@@ -13,16 +13,27 @@ import type { GatewayDeps, GatewaySettings } from '../../src/gateway/context.js'
 import { directEnvironments } from '../../src/gateway/environments.js';
 import { closeServer, listen } from '../../src/gateway/server.js';
 import { openFileStore } from '../../src/gateway/store/file.js';
+import { openPostgresStore } from '../../src/gateway/store/postgres.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
 import { createApiKey } from '../../src/gateway/admin.js';
 import { setLogSink } from '../../src/util/log.js';
 
 export const ADMIN_PG = 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** RAILCLONE_AUDIT_KEY of the test stores. */
+export const TEST_AUDIT_KEY = 'gateway-test-audit-key-0123456789abcdef';
+
+/** The PostgreSQL store with the tests' audit key. */
+export const openTestPgStore = (url: string) => openPostgresStore(url, { auditKey: TEST_AUDIT_KEY });
 
 export interface TestGateway {
   url: string;
   deps: GatewayDeps;
-  key(opts?: { namespaces?: string[]; flows?: string[]; rate_limit?: number | null }): Promise<string>;
+  key(opts?: {
+    namespaces?: string[];
+    flows?: string[];
+    rate_limit?: number | null;
+    admin?: boolean;
+  }): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +56,7 @@ export async function startTestEmulator(
 
 export async function tempFileStore(): Promise<{ store: GatewayStore; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'rc-gateway-'));
-  return { store: await openFileStore(dir), dir };
+  return { store: await openFileStore(dir, { auditKey: TEST_AUDIT_KEY }), dir };
 }
 
 /** A fresh PostgreSQL database for one test file; `drop` removes it. */
@@ -105,6 +116,7 @@ export async function startTestGateway(opts: {
           namespaces: k.namespaces ?? ['railclone'],
           flows: k.flows ?? [],
           rate_limit: k.rate_limit ?? null,
+          admin: k.admin ?? false,
         })
       ).key,
     stop: async () => {

@@ -19,7 +19,7 @@ describe('deployments', () => {
       mysqlAdminUrl: 'mysql://root@127.0.0.1:3306',
       prefix: 'emuunit',
     });
-    const world = new World({ deploymentStepMs: 100 }, { engineForImage, host });
+    const world = new World({ deploymentStepMs: 100, tcpProxyActivationMs: 0 }, { engineForImage, host });
     world.state.workspaces.set('w', { id: 'w', name: 'w', createdAt: new Date().toISOString() });
     const project = createProject(world, { name: 'p', workspaceId: 'w' });
     const env = world.state.environmentsOf(project.id)[0]!;

@@ -39,7 +39,7 @@ describe('emulator flags', () => {
   it('names the flag and the allowed values on bad input', () => {
     expect(fieldOf(() => parseEmulatorFlags({ ...base, scenario: 'drupal' }, {}))).toBe('--scenario');
     expect(() => parseEmulatorFlags({ ...base, scenario: 'drupal' }, {})).toThrow(
-      /wordpress, postgres-app, empty/,
+      /wordpress, postgres-app, wordpress-private, postgres-app-private, empty/,
     );
     expect(fieldOf(() => parseEmulatorFlags({ ...base, port: '70000' }, {}))).toBe('--port');
     expect(fieldOf(() => parseEmulatorFlags({ ...base, port: '-1' }, {}))).toBe('--port');

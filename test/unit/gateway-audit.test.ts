@@ -1,8 +1,18 @@
-// The audit chain: an edited, removed or reordered entry is detected, in the chain and in the file store.
+// The audit trail (issue 11.5): edits, rewrites with recomputed hashes, removals, reordering and truncation
+// are detected with the entry where they start, in the chain and in the file store.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type AuditEntry, type AuditInput, chainEntry, verifyChain } from '../../src/gateway/audit.js';
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditInput,
+  auditSigner,
+  chainEntry,
+  makeCheckpoint,
+  verifyChain,
+} from '../../src/gateway/audit.js';
+import { verifyAudit } from '../../src/gateway/admin.js';
 import { canonicalJson } from '../../src/gateway/canonical.js';
 import { hashKey, inScope, keyIdOf, keyMatches, newKey } from '../../src/gateway/keys.js';
 import { redactInputs } from '../../src/gateway/redact-inputs.js';
@@ -21,58 +31,116 @@ const input = (i: number): AuditInput => ({
   remote: null,
 });
 
+const signer = auditSigner('unit-test-audit-key-0123456789abcdef');
+const CP_TIME = '2026-01-01T00:00:00.000Z';
+
 function chain(n: number) {
   const out: AuditEntry[] = [];
-  for (let i = 1; i <= n; i++) out.push(chainEntry(input(i), out[out.length - 1] ?? null));
+  for (let i = 1; i <= n; i++) out.push(chainEntry(input(i), out[out.length - 1] ?? null, signer));
   return out;
 }
+const cp = (c: AuditEntry[]) => makeCheckpoint(c[c.length - 1]!, signer, CP_TIME);
+const verify = (c: AuditEntry[], checkpoint: AuditCheckpoint = cp(c)) => verifyChain(c, checkpoint, signer);
 
 describe('audit chain', () => {
-  it('verifies an intact chain and reports its head', () => {
+  it('verifies an intact chain against its checkpoint and reports its head', () => {
     const c = chain(5);
-    expect(verifyChain(c)).toEqual({ ok: true, entries: 5, head: c[4]!.hash });
+    expect(verify(c)).toEqual({
+      ok: true,
+      entries: 5,
+      head: c[4]!.hash,
+      checkpoint: { seq: 5, time: CP_TIME },
+      unanchored: 0,
+    });
   });
 
   it('detects an edited entry', () => {
     const c = chain(5);
     c[2] = { ...c[2]!, result: 'refused:403' };
-    expect(verifyChain(c)).toMatchObject({ ok: false, at: 3, problem: expect.stringContaining('edited') });
+    expect(verify(c, cp(c))).toMatchObject({ ok: false, at: 3, problem: expect.stringContaining('edited') });
   });
 
-  it('detects an entry edited with its hash recomputed (the next link breaks)', () => {
+  it('detects an edit with every hash after it recomputed (a rewrite without the key)', () => {
     const c = chain(5);
-    const { hash: _h, ...body } = { ...c[1]!, key_id: 'someone-else' };
-    c[1] = chainEntry({ ...input(2), key_id: 'someone-else' }, { seq: c[0]!.seq, hash: c[0]!.hash });
-    expect(body.key_id).toBe('someone-else');
-    expect(verifyChain(c)).toMatchObject({ ok: false, at: 3 });
+    const forged: AuditEntry[] = c.slice(0, 1);
+    for (let i = 2; i <= 5; i++) {
+      const inp = i === 2 ? { ...input(2), key_id: 'someone-else' } : input(i);
+      // The attacker chains correctly but can only guess at the MAC.
+      const e = chainEntry(inp, forged[forged.length - 1]!, auditSigner('attacker-key-'.padEnd(40, 'x')));
+      forged.push(e);
+    }
+    expect(verify(forged, cp(c))).toMatchObject({
+      ok: false,
+      at: 2,
+      problem: expect.stringContaining('MAC'),
+    });
+    // …and a checkpoint forged to match is refused too.
+    const fake = makeCheckpoint(forged[4]!, auditSigner('attacker-key-'.padEnd(40, 'x')), CP_TIME);
+    expect(verify(forged, fake)).toMatchObject({
+      ok: false,
+      at: 1,
+      problem: expect.stringContaining('another audit key'),
+    });
+    expect(verify(forged, { ...cp(c), hash: forged[4]!.hash })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('checkpoint was edited'),
+    });
   });
 
-  it('detects a removed entry', () => {
+  it('detects a removed entry, in the middle and at the end', () => {
     const c = chain(5);
-    c.splice(2, 1);
-    expect(verifyChain(c)).toMatchObject({ ok: false, at: 3 });
+    const mid = [...c];
+    mid.splice(2, 1);
+    expect(verify(mid, cp(c))).toMatchObject({ ok: false, at: 3 });
+    expect(verify(c.slice(0, 4), cp(c))).toMatchObject({
+      ok: false,
+      at: 5,
+      problem: expect.stringContaining('cut off'),
+    });
+    expect(verify([], cp(c))).toMatchObject({ ok: false, at: 1 });
   });
 
   it('detects reordered entries', () => {
     const c = chain(5);
     [c[1], c[3]] = [c[3]!, c[1]!];
-    expect(verifyChain(c)).toMatchObject({ ok: false, at: 2 });
+    expect(verify(c, cp(c))).toMatchObject({ ok: false, at: 2 });
   });
 
-  it('detects editing the file store on disk', async () => {
+  it('refuses a trail without its checkpoint, and counts entries past it as unanchored', () => {
+    const c = chain(5);
+    expect(verifyChain(c, null, signer)).toMatchObject({
+      ok: false,
+      at: 1,
+      problem: expect.stringContaining('missing'),
+    });
+    expect(verifyChain(c, makeCheckpoint(c[2]!, signer, CP_TIME), signer)).toMatchObject({
+      ok: true,
+      unanchored: 2,
+    });
+    expect(verifyChain([], null, signer)).toMatchObject({ ok: true, entries: 0 });
+  });
+
+  it('detects editing the file store on disk: edits, removals, reordering, truncation', async () => {
     const { store, dir } = await tempFileStore();
     for (let i = 1; i <= 4; i++) await store.appendAudit(input(i));
-    expect((await store.listAudit()).length).toBe(4);
-    expect(verifyChain(await store.listAudit()).ok).toBe(true);
+    expect((await verifyAudit(store)).ok).toBe(true);
     const path = join(dir, 'audit.jsonl');
     const original = await readFile(path, 'utf8');
     await writeFile(path, original.replace('"key_id":"key2"', '"key_id":"key9"'));
-    expect(verifyChain(await store.listAudit())).toMatchObject({ ok: false, at: 2 });
+    expect(await verifyAudit(store)).toMatchObject({ ok: false, at: 2 });
     const lines = original.split('\n').filter(Boolean);
     await writeFile(path, `${[lines[0], lines[2], lines[3]].join('\n')}\n`);
-    expect(verifyChain(await store.listAudit())).toMatchObject({ ok: false, at: 2 });
+    expect(await verifyAudit(store)).toMatchObject({ ok: false, at: 2 });
     await writeFile(path, `${[lines[1], lines[0], lines[2], lines[3]].join('\n')}\n`);
-    expect(verifyChain(await store.listAudit())).toMatchObject({ ok: false, at: 1 });
+    expect(await verifyAudit(store)).toMatchObject({ ok: false, at: 1 });
+    await writeFile(path, `${lines.slice(0, 3).join('\n')}\n`);
+    expect(await verifyAudit(store)).toMatchObject({
+      ok: false,
+      at: 4,
+      problem: expect.stringContaining('cut off'),
+    });
+    await writeFile(path, original);
+    expect((await verifyAudit(store)).ok).toBe(true);
     await store.close();
   });
 

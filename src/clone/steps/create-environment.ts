@@ -3,6 +3,7 @@
 // database passwords rotated, overrides applied, a Railway domain for each web service, TCP proxies on
 // the clone's databases so the data can be copied in. Idempotent: a retry finds its own environment.
 // A clone into another project takes its own path (../other-project.ts) to the same end state.
+import { DEAD_PROXY } from '../../railway/client.js';
 import type { EnvironmentSummary } from '../../railway/types.js';
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { StepError } from '../../util/errors.js';
@@ -102,7 +103,7 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
   const openedTarget = [...(state.opened_target_proxies ?? [])];
   for (const db of (state.services ?? []).filter((s) => s.engine)) {
     const proxies = await railway.listTcpProxies({ environmentId: envId, serviceId: db.id });
-    if (proxies.length === 0) {
+    if (!proxies.some((p) => !DEAD_PROXY.has(p.syncStatus))) {
       const proxy = await railway.enableTcpProxy({
         environmentId: envId,
         serviceId: db.id,
@@ -111,7 +112,7 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
       openedTarget.push({ serviceId: db.id, proxyId: proxy.id });
       log.info(`${db.name}: opened a TCP proxy on the clone to copy the data in`);
     }
-    await railway.redeployService({ environmentId: envId, serviceId: db.id });
+    // Deployed once, in wait-for-databases (a second deploy can cut a MySQL first start short).
   }
 
   const rewrites = stagingHost

@@ -3,12 +3,15 @@
 import type { Step } from '../context.js';
 import { cloneProjectId } from '../state.js';
 import { updateMeta } from '../metadata.js';
+import { deployOnce } from '../deploys.js';
 
 export const finalize: Step = async (ctx) => {
   const { railway, state, log } = ctx;
+  const scope = { projectId: cloneProjectId(state), environmentId: state.environment_id! };
+  // Their first deploy (the clone was made with skipInitialDeploys); a retry follows the one it started.
   for (const app of (state.services ?? []).filter((s) => !s.engine)) {
-    await railway.redeployService({ environmentId: state.environment_id!, serviceId: app.id });
-    ctx.progress({ kind: 'service', service: app.name, status: 'DEPLOYING' });
+    const { deploymentId } = await deployOnce(railway, scope, { serviceId: app.id, name: app.name });
+    ctx.progress({ kind: 'service', service: app.name, status: 'DEPLOYING', message: deploymentId });
   }
   const stagingUrl = state.staging_host ? `https://${state.staging_host}` : undefined;
   const databaseSize = (state.databases ?? []).reduce((n, d) => n + d.databaseSizeBytes, 0);

@@ -1,49 +1,45 @@
-// wait-for-databases: the clone's databases are deployed and accept connections.
+// wait-for-databases: the clone's databases are deployed — once each — and accept connections
+// through their TCP proxies. A retry follows the deployment already under way instead of starting
+// another (../deploys.ts).
 import { readRailcloneEnv } from '../../config/env.js';
-import { StepError } from '../../util/errors.js';
 import type { Step } from '../context.js';
+import { databaseEndpoint } from '../db-access.js';
+import { deployOnce, followDeployments } from '../deploys.js';
 import { cloneProjectId } from '../state.js';
-import { databaseEndpoint, waitForConnection } from '../db-access.js';
-
-const FAILED = new Set(['FAILED', 'CRASHED', 'REMOVED']);
 
 export const waitForDatabases: Step = async (ctx) => {
   const { railway, state, log } = ctx;
-  const envId = state.environment_id!;
-  const deployTimeoutMs = readRailcloneEnv().RAILCLONE_DEPLOY_TIMEOUT_MS ?? 15 * 60_000;
-  for (const db of (state.services ?? []).filter((s) => s.engine)) {
-    const deadline = Date.now() + deployTimeoutMs;
-    for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-      const deployments = await railway.listDeployments({
-        projectId: cloneProjectId(state),
-        environmentId: envId,
-        serviceId: db.id,
-      });
-      const status = deployments[0]?.status ?? 'NONE';
-      ctx.progress({ kind: 'service', service: db.name, status });
-      if (status === 'SUCCESS') break;
-      if (FAILED.has(status))
-        throw new StepError('wait-for-databases', `${db.name} deployment ended ${status}`);
-      if (Date.now() > deadline)
-        throw new StepError(
-          'wait-for-databases',
-          `${db.name} was not deployed within ${deployTimeoutMs / 1000} s (last status ${status})`,
-        );
-      await new Promise((r) => setTimeout(r, delay));
-    }
-    const target = await databaseEndpoint(
-      railway,
-      {
-        projectId: cloneProjectId(state),
-        environmentId: envId,
-        serviceId: db.id,
-        engine: db.engine!,
-        serviceName: db.name,
-      },
-      { openProxy: true },
+  const scope = { projectId: cloneProjectId(state), environmentId: state.environment_id! };
+  const timeoutMs = readRailcloneEnv().RAILCLONE_DEPLOY_TIMEOUT_MS ?? 15 * 60_000;
+  const databases = (state.services ?? []).filter((s) => s.engine);
+  const deadline = Date.now() + timeoutMs;
+
+  const followed = [];
+  for (const db of databases) {
+    const target = { serviceId: db.id, name: db.name };
+    const { deploymentId, started } = await deployOnce(railway, scope, target);
+    log.info(
+      started
+        ? `${db.name}: first deploy started (${deploymentId})`
+        : `${db.name}: following deployment ${deploymentId}, already under way`,
     );
-    await waitForConnection(target.url, db.engine!, Math.max(5_000, deadline - Date.now()));
+    followed.push({ ...target, deploymentId });
+  }
+  await followDeployments(railway, scope, followed, {
+    step: 'wait-for-databases',
+    timeoutMs,
+    log,
+    progress: ctx.progress,
+  });
+
+  for (const db of databases) {
+    await databaseEndpoint(
+      railway,
+      { ...scope, serviceId: db.id, engine: db.engine!, serviceName: db.name },
+      // create-environment opened (and recorded) the proxy; one opened here would never be closed.
+      { openProxy: false, timeoutMs: Math.max(5_000, deadline - Date.now()), progress: ctx.progress },
+    );
     log.info(`${db.name}: deployed and accepting connections`);
   }
-  return { state, outputs: { databases: (state.services ?? []).filter((s) => s.engine).map((s) => s.name) } };
+  return { state, outputs: { databases: databases.map((s) => s.name) } };
 };

@@ -1,6 +1,6 @@
 // Safety before speed: a copy never writes into its own source.
-import { RailcloneError, ValidationError } from '../../util/errors.js';
-import { maskUrlPasswords } from '../../util/secrets.js';
+import { RailcloneError } from '../../util/errors.js';
+import { parseDatabaseUrl as parseUrl } from './database-url.js';
 
 export interface DatabaseEndpoint {
   engine: 'postgres' | 'mysql';
@@ -16,49 +16,18 @@ export interface ServerIdentity {
   database: string;
 }
 
-const DEFAULT_PORT = { postgres: 5432, mysql: 3306 } as const;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
 
-/** Parses a postgres:// / postgresql:// / mysql:// / mariadb:// URL. `field` names the flag in errors. */
+/** Where a postgres:// / postgresql:// / mysql:// / mariadb:// URL points. `field` names the flag in errors. */
 export function parseDatabaseUrl(url: string, field = 'url'): DatabaseEndpoint {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ValidationError(field, `${field} is not a valid database URL`, {
-      provided: maskUrlPasswords(String(url)),
-    });
-  }
-  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
-  const engine =
-    scheme === 'postgres' || scheme === 'postgresql'
-      ? 'postgres'
-      : scheme === 'mysql' || scheme === 'mariadb'
-        ? 'mysql'
-        : null;
-  if (!engine) {
-    throw new ValidationError(
-      field,
-      `${field} must start with postgresql://, postgres://, mysql:// or mariadb://`,
-      {
-        provided: `${scheme}://`,
-        allowed: ['postgresql://', 'postgres://', 'mysql://', 'mariadb://'],
-      },
-    );
-  }
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!database) {
-    throw new ValidationError(field, `${field} must name a database (…/dbname)`, {
-      provided: maskUrlPasswords(url),
-    });
-  }
-  const host = u.hostname.toLowerCase();
+  const u = parseUrl(url, field);
+  const host = u.host.toLowerCase();
   return {
-    engine,
+    engine: u.engine,
     host: LOOPBACK.has(host) ? 'localhost' : host,
-    port: u.port ? Number(u.port) : DEFAULT_PORT[engine],
-    database,
-    user: decodeURIComponent(u.username),
+    port: u.port,
+    database: u.database,
+    user: u.user,
   };
 }
 

@@ -2,42 +2,20 @@
 // API (the streaming query and LOAD DATA LOCAL need the core connection, not mysql2/promise).
 import mysql from 'mysql2';
 import type { Connection, ConnectionOptions, QueryOptions } from 'mysql2';
-import { ValidationError } from '../../util/errors.js';
-import { maskUrlPasswords, registerSecret } from '../../util/secrets.js';
+import { parseDatabaseUrl } from '../common/database-url.js';
 
 export type { Connection } from 'mysql2';
 
 /** Parses the URL; the password is registered as a secret before anything can print it. */
 export function connectionOptions(url: string, field: string): ConnectionOptions {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ValidationError(field, `${field} is not a valid database URL`, {
-      provided: maskUrlPasswords(String(url)),
-    });
-  }
-  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
-  if (scheme !== 'mysql' && scheme !== 'mariadb') {
-    throw new ValidationError(field, `${field} must start with mysql:// or mariadb://`, {
-      provided: `${scheme}://`,
-      allowed: ['mysql://', 'mariadb://'],
-    });
-  }
-  const password = decodeURIComponent(u.password);
-  registerSecret(password);
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
-  if (!database)
-    throw new ValidationError(field, `${field} must name a database (…/dbname)`, {
-      provided: maskUrlPasswords(url),
-    });
-  const ssl = u.searchParams.get('ssl') ?? u.searchParams.get('sslmode');
+  const u = parseDatabaseUrl(url, field, { engine: 'mysql' });
+  const ssl = u.params.get('ssl') ?? u.params.get('sslmode');
   return {
-    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username) || 'root',
-    password,
-    database,
+    host: u.host || '127.0.0.1',
+    port: u.port,
+    user: u.user || 'root',
+    password: u.password,
+    database: u.database,
     // Identifiers and DDL travel as UTF-8; data sessions switch results to raw bytes themselves.
     charset: 'UTF8MB4_GENERAL_CI',
     // Values arrive as raw Buffers anyway (typeCast: false); these keep any metadata query exact.

@@ -6,6 +6,7 @@ import mysqlCore from 'mysql2';
 import type mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import { StepError } from '../../util/errors.js';
+import { connectionOptions } from '../mysql/connect.js';
 import {
   rewritableColumns,
   TableRewrite,
@@ -27,15 +28,8 @@ interface Conn {
 }
 
 async function connect(url: string): Promise<Conn> {
-  // mysql2 reads mysql:// only; keep the rest of the URL as given.
-  const uri = url.replace(/^mariadb:/i, 'mysql:');
-  const core = mysqlCore.createConnection({
-    uri,
-    charset: 'utf8mb4',
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-  });
+  // The copy engine's connection settings (one URL parser), with utf8mb4 results for the rewriter.
+  const core = mysqlCore.createConnection({ ...connectionOptions(url, 'url'), charset: 'utf8mb4' });
   const p = core.promise();
   await p.connect();
   return { core, p };

@@ -4,7 +4,6 @@
 // per-row logic both share.
 import { parseDatabaseUrl } from '../common/same-target.js';
 import { createTableFilter, splitList } from '../common/table-filter.js';
-import { registerSecret } from '../../util/secrets.js';
 import { ValidationError } from '../../util/errors.js';
 import type { Replacement } from '../types.js';
 import { shouldRewriteColumn } from './columns.js';
@@ -68,12 +67,8 @@ export interface ResolvedSearchReplace {
 }
 
 export async function searchReplace(opts: SearchReplaceOptions): Promise<SearchReplaceReport> {
+  // Also registers the password as a secret.
   const endpoint = parseDatabaseUrl(opts.url, 'url');
-  try {
-    registerSecret(decodeURIComponent(new URL(opts.url).password));
-  } catch {
-    // parseDatabaseUrl already validated the URL
-  }
   if (!Array.isArray(opts.pairs) || opts.pairs.length === 0) {
     throw new ValidationError('pairs', 'give at least one OLD → NEW replacement');
   }

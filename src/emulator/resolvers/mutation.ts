@@ -3,7 +3,13 @@
 import type { CreateEnvironmentInput, EnvironmentConfig } from '../../railway/types.js';
 import { missing } from '../auth.js';
 import { deploy } from '../deployments.js';
-import { addCustomDomain, addServiceDomain, addTcpProxy } from '../domains.js';
+import {
+  addCustomDomain,
+  addServiceDomain,
+  addTcpProxy,
+  liveTcpProxies,
+  removeTcpProxy,
+} from '../domains.js';
 import {
   commitPatch,
   commitStaged,
@@ -233,7 +239,7 @@ export const Mutation = {
     if (!svc) throw missing(a.id);
     ctx.access.manageProject(svc.projectId);
     if (a.environmentId) ctx.access.environment(a.environmentId, svc.projectId);
-    await deleteService(ctx.world, a.id, a.environmentId);
+    await deleteService(ctx.world, a.id);
     return true;
   },
 
@@ -257,6 +263,12 @@ export const Mutation = {
 
   serviceInstanceRedeploy: (_p: unknown, a: { environmentId: string; serviceId: string }, ctx: Ctx) => {
     instanceIn(ctx, a.environmentId, a.serviceId);
+    // "Redeploy" re-runs the latest deployment: a service that was never deployed (an environment
+    // made with skipInitialDeploys) has none. The wording is ours; Railway's is not documented.
+    if (
+      ctx.world.state.deploymentsOf({ environmentId: a.environmentId, serviceId: a.serviceId }).length === 0
+    )
+      throw new EmuError('No deployment found to redeploy for this service instance');
     deploy(ctx.world, a.environmentId, a.serviceId, 'redeploy');
     return true;
   },
@@ -327,13 +339,13 @@ export const Mutation = {
     return true;
   },
 
-  tcpProxyCreate: (
+  tcpProxyCreate: async (
     _p: unknown,
     a: { input: { applicationPort: number; environmentId: string; serviceId: string } },
     ctx: Ctx,
   ) => {
     instanceIn(ctx, a.input.environmentId, a.input.serviceId);
-    if (ctx.world.state.tcpProxiesOf(a.input.environmentId, a.input.serviceId).length > 0) {
+    if (liveTcpProxies(ctx.world, a.input.environmentId, a.input.serviceId).length > 0) {
       throw new EmuError('Only a single TCP proxy is allowed per service instance');
     }
     return addTcpProxy(ctx.world, a.input.environmentId, a.input.serviceId, a.input.applicationPort);
@@ -377,7 +389,9 @@ export const Mutation = {
     const p = ctx.world.state.tcpProxies.get(a.id);
     if (!p) throw missing(a.id);
     ctx.access.environment(p.environmentId);
-    ctx.world.state.tcpProxies.delete(a.id);
+    if (p.syncStatus === 'DELETING')
+      throw new EmuError('Cannot delete TCP proxy: an operation is already in progress');
+    removeTcpProxy(ctx.world, a.id);
     return true;
   },
 };

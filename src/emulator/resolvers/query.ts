@@ -41,6 +41,9 @@ export const Query = {
   ) => {
     const allowed = new Set(access.workspaceIds());
     if (a.workspaceId && !allowed.has(a.workspaceId)) throw notAuthorized();
+    // Without workspaceId an account token lists its personal projects only: since workspaces,
+    // every project lives in one, so that list is empty (issue 12). A workspace token lists its own.
+    if (!a.workspaceId && access.principal.kind === 'account') return connection([], a);
     let list = [...world.state.projects.values()].filter(
       (p) => allowed.has(p.workspaceId) && (!a.workspaceId || p.workspaceId === a.workspaceId),
     );

@@ -171,7 +171,7 @@ const CustomDomain: R<DomainRec> = {
   }),
 };
 
-const TCPProxy = { syncStatus: () => 'ACTIVE', deletedAt: () => null };
+const TCPProxy = { deletedAt: () => null };
 
 const VolumeInstance: R<VolumeInstanceRec> = {
   volume: (v, _a, { world }) => world.state.volumes.get(v.volumeId),

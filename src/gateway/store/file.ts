@@ -4,9 +4,19 @@
 // Why not an embedded SQL engine: PGlite needs its .wasm/.data files next to the esbuild bundle and
 // SQLite needs a native addon or Node 22; plain files keep `dist/railclone.mjs` self-contained.
 import { appendFile, mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditInput,
+  type AuditSigner,
+  auditSigner,
+  chainEntry,
+  makeCheckpoint,
+} from '../audit.js';
+import { createLogger } from '../../util/log.js';
+import { registerSecret } from '../../util/secrets.js';
 import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
@@ -56,25 +66,62 @@ async function readLines<T>(path: string): Promise<T[]> {
     .map((l) => JSON.parse(l) as T);
 }
 
-export async function openFileStore(dir: string): Promise<GatewayStore> {
+/** rate-limits.json; a file from the fixed-window version (objects, not arrays) starts empty. */
+async function readRates(path: string): Promise<Record<string, number[]>> {
+  const raw = await readJson<Record<string, unknown>>(path, {});
+  const out: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(raw))
+    if (Array.isArray(v))
+      Object.defineProperty(out, k, { value: v.map(Number), enumerable: true, writable: true });
+  return out;
+}
+
+/**
+ * RAILCLONE_AUDIT_KEY, or — for a first run with no configuration — a key generated once into the folder
+ * (mode 0600). The latter guards against edits, not against whoever can write the folder: production sets
+ * the variable (and the PostgreSQL store requires it).
+ */
+async function fileAuditSigner(dir: string, key: string | undefined): Promise<AuditSigner> {
+  if (key) return auditSigner(key);
+  const path = join(dir, 'audit.key');
+  let stored = (await readFile(path, 'utf8').catch(() => '')).trim();
+  if (!stored) {
+    stored = randomBytes(32).toString('hex');
+    await writeFile(path, `${stored}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => {
+      stored = (await readFile(path, 'utf8')).trim(); // another process made it first
+    });
+    createLogger('gateway-store').warn(
+      `RAILCLONE_AUDIT_KEY is not set: generated an audit key in ${resolve(path)}; set RAILCLONE_AUDIT_KEY (kept away from the store) so that whoever can write the store cannot rewrite the audit trail`,
+    );
+  }
+  registerSecret(stored);
+  return auditSigner(stored);
+}
+
+export async function openFileStore(dir: string, opts: { auditKey?: string } = {}): Promise<GatewayStore> {
   await mkdir(join(dir, 'executions'), { recursive: true, mode: 0o700 });
   await mkdir(join(dir, 'logs'), { recursive: true, mode: 0o700 });
   const keysPath = join(dir, 'keys.json');
   const ratesPath = join(dir, 'rate-limits.json');
   const auditPath = join(dir, 'audit.jsonl');
+  // Apart from the trail: cutting audit.jsonl short leaves this naming an entry that is gone.
+  const checkpointPath = join(dir, 'audit-checkpoint.json');
+  const signer = await fileAuditSigner(dir, opts.auditKey);
   const execPath = (id: string) => {
     if (!SAFE_ID.test(id)) throw new Error(`not an execution id: ${JSON.stringify(id).slice(0, 80)}`);
     return join(dir, 'executions', `${id}.json`);
   };
   const logPath = (id: string) => join(dir, 'logs', `${id}.jsonl`);
-  const keys = () => readJson<ApiKeyRecord[]>(keysPath, []);
+  // Keys written before `admin` existed are ordinary keys.
+  const keys = async () =>
+    (await readJson<ApiKeyRecord[]>(keysPath, [])).map((k) => ({ ...k, admin: k.admin === true }));
   // Keys: one mutex. Execution records and their logs need none: each is written by one recorder, one write after another, atomically.
   const keysLock = new Mutex();
   // This process owns the directory, so the chain's head and the rate counters are read once and then
   // kept in memory; every change is on disk before the caller hears of it (group commit).
   let auditHead: { seq: number; hash: string } | null | undefined;
-  type Rates = Record<string, { window: number; count: number }>;
-  const rates = await readJson<Rates>(ratesPath, {});
+  // Per key, the instants (ms) of its starts in the current sliding window, oldest first.
+  const rates = await readRates(ratesPath);
   const ratesWriter = new GroupCommit<null, void>(async (items) => {
     await writeAtomic(ratesPath, JSON.stringify(rates));
     return items.map(() => undefined);
@@ -87,7 +134,7 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     }
     let head = auditHead;
     const entries = inputs.map((input) => {
-      const entry = chainEntry(input, head);
+      const entry = chainEntry(input, head, signer);
       head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
@@ -100,6 +147,9 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
     } finally {
       await file.close();
     }
+    // After the entries are durable: a crash in between leaves entries past the checkpoint (each with a valid
+    // MAC, reported as unanchored), never a checkpoint naming an entry that is not there.
+    if (head) await writeAtomic(checkpointPath, JSON.stringify(makeCheckpoint(head, signer)));
     auditHead = head;
     return entries;
   });
@@ -135,6 +185,7 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
 
   return withKeyCache({
     kind: 'file',
+    where: `the file store at ${resolve(dir)}`,
     createKey: (key) =>
       keysLock.run(async () => writeAtomic(keysPath, JSON.stringify([...(await keys()), key], null, 2))),
     getKey: async (id) => (await keys()).find((k) => k.id === id) ?? null,
@@ -150,23 +201,33 @@ export async function openFileStore(dir: string): Promise<GatewayStore> {
       }),
 
     // Decided synchronously in memory (exact: one event loop), then persisted before answering.
-    takeRate: async (keyId, window, limit): Promise<RateTake> => {
-      const cur = rates[keyId]?.window === window ? rates[keyId]!.count : 0;
-      if (cur >= limit) return { allowed: false, count: cur };
-      rates[keyId] = { window, count: cur + 1 };
+    takeRate: async (keyId, limit, windowMs): Promise<RateTake> => {
+      const now = Date.now();
+      const kept = (rates[keyId] ?? []).filter((t) => t > now - windowMs);
+      rates[keyId] = kept;
+      if (kept.length >= limit) {
+        const frees = kept[kept.length - limit] ?? now;
+        return { allowed: false, count: kept.length, resetMs: frees + windowMs - now, stamp: null };
+      }
+      // Strictly increasing per key, so a refund removes exactly this start.
+      const stamp = Math.max(now, (kept[kept.length - 1] ?? 0) + 1);
+      kept.push(stamp);
       await ratesWriter.submit(null);
-      return { allowed: true, count: cur + 1 };
+      return { allowed: true, count: kept.length, resetMs: kept[0]! + windowMs - now, stamp };
     },
-    refundRate: async (keyId, window) => {
-      const r = rates[keyId];
-      if (r?.window === window && r.count > 0) {
-        r.count -= 1;
+    refundRate: async (keyId, stamp) => {
+      const kept = rates[keyId];
+      const i = kept?.indexOf(stamp) ?? -1;
+      if (i >= 0) {
+        kept!.splice(i, 1);
         await ratesWriter.submit(null);
       }
     },
 
     appendAudit: (input: AuditInput) => auditWriter.submit(input),
     listAudit: () => readLines<AuditEntry>(auditPath),
+    auditCheckpoint: () => readJson<AuditCheckpoint | null>(checkpointPath, null),
+    auditSigner: signer,
 
     saveExecution: async (exec) => {
       await writeAtomic(execPath(exec.id), JSON.stringify(exec));

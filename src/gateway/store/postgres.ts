@@ -2,7 +2,15 @@
 // one atomic statement and the audit chain is appended under a transaction-scoped advisory lock.
 import pg from 'pg';
 import { createLogger } from '../../util/log.js';
-import { type AuditEntry, type AuditInput, chainEntry } from '../audit.js';
+import {
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditInput,
+  auditSigner,
+  chainEntry,
+  makeCheckpoint,
+} from '../audit.js';
+import { ValidationError } from '../../util/errors.js';
 import type { ExecutionQuery, ExecutionRecord, LogRecord } from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
@@ -13,9 +21,34 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS railclone_gateway_keys (
   id text PRIMARY KEY, name text NOT NULL, hash text NOT NULL, namespaces text[] NOT NULL, flows text[] NOT NULL,
   rate_limit integer, created_at timestamptz NOT NULL, revoked_at timestamptz);
-CREATE TABLE IF NOT EXISTS railclone_gateway_rates (
-  key_id text NOT NULL, win bigint NOT NULL, count integer NOT NULL, PRIMARY KEY (key_id, win));
+ALTER TABLE railclone_gateway_keys ADD COLUMN IF NOT EXISTS admin boolean NOT NULL DEFAULT false;
+CREATE TABLE IF NOT EXISTS railclone_gateway_rate_starts (key_id text PRIMARY KEY, starts bigint[] NOT NULL);
+-- One start of a key unless the sliding window is full. The key's row is locked first, and only then is the
+-- clock read: takes of one key are serialised across instances and stamped in that order by one clock
+-- (the database's), so the count is exact. Stamps are microseconds, strictly increasing per key.
+CREATE OR REPLACE FUNCTION railclone_gateway_take_start(k text, lim integer, win_us bigint)
+RETURNS TABLE (allowed boolean, count integer, reset_us bigint, stamp bigint) LANGUAGE plpgsql AS $$
+DECLARE
+  now_us bigint;
+  kept bigint[];
+BEGIN
+  INSERT INTO railclone_gateway_rate_starts (key_id, starts) VALUES (k, '{}') ON CONFLICT (key_id) DO NOTHING;
+  SELECT r.starts INTO kept FROM railclone_gateway_rate_starts r WHERE r.key_id = k FOR UPDATE;
+  now_us := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+  kept := ARRAY(SELECT s FROM unnest(kept) AS s WHERE s > now_us - win_us ORDER BY s);
+  IF cardinality(kept) >= lim THEN
+    UPDATE railclone_gateway_rate_starts SET starts = kept WHERE key_id = k;
+    RETURN QUERY SELECT false, cardinality(kept), kept[cardinality(kept) - lim + 1] + win_us - now_us, NULL::bigint;
+    RETURN;
+  END IF;
+  now_us := GREATEST(now_us, COALESCE(kept[cardinality(kept)], 0) + 1);
+  kept := kept || now_us;
+  UPDATE railclone_gateway_rate_starts SET starts = kept WHERE key_id = k;
+  RETURN QUERY SELECT true, cardinality(kept), kept[1] + win_us - now_us, now_us;
+END $$;
 CREATE TABLE IF NOT EXISTS railclone_gateway_audit (seq bigint PRIMARY KEY, entry jsonb NOT NULL);
+-- The head checkpoint, apart from the trail (grant the audit table INSERT only, if you like: this one is UPDATEd).
+CREATE TABLE IF NOT EXISTS railclone_gateway_audit_checkpoint (id integer PRIMARY KEY CHECK (id = 1), checkpoint jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS railclone_gateway_executions (
   id text PRIMARY KEY, namespace text NOT NULL, flow_id text NOT NULL, state text NOT NULL,
   start_date timestamptz NOT NULL, record jsonb NOT NULL);
@@ -27,6 +60,13 @@ CREATE INDEX IF NOT EXISTS railclone_gateway_logs_exec ON railclone_gateway_logs
 
 const log = createLogger('gateway-store');
 
+interface RateRow {
+  allowed: boolean;
+  count: number;
+  reset_us: string;
+  stamp: string | null;
+}
+
 // Any fixed number: every instance serialises audit appends on it.
 const AUDIT_LOCK = 0x7261696c;
 
@@ -37,11 +77,33 @@ const toKey = (r: Record<string, unknown>): ApiKeyRecord => ({
   namespaces: r.namespaces as string[],
   flows: r.flows as string[],
   rate_limit: r.rate_limit === null ? null : Number(r.rate_limit),
+  admin: r.admin === true,
   created_at: new Date(r.created_at as string).toISOString(),
   revoked_at: r.revoked_at ? new Date(r.revoked_at as string).toISOString() : null,
 });
 
-export async function openPostgresStore(url: string): Promise<GatewayStore> {
+/** host:port/database of a PostgreSQL URL: no user, no password. */
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'RAILCLONE_GATEWAY_DATABASE_URL';
+  }
+}
+
+export async function openPostgresStore(
+  url: string,
+  opts: { auditKey?: string } = {},
+): Promise<GatewayStore> {
+  // Instances share the trail, so they must share the key; a generated one would differ per instance.
+  if (!opts.auditKey)
+    throw new ValidationError(
+      'RAILCLONE_AUDIT_KEY',
+      'RAILCLONE_AUDIT_KEY is required with the PostgreSQL store (RAILCLONE_GATEWAY_DATABASE_URL): the same secret on every instance, e.g. openssl rand -hex 32',
+      { provided: null, missing: true, allowed: 'at least 32 characters' },
+    );
+  const signer = auditSigner(opts.auditKey);
   const pool = new pg.Pool({ connectionString: url, max: 20 });
   // An idle connection dropped by the server (restart, failover) must not end the gateway: the pool replaces
   // it, and requests meanwhile fail with 503 (audit) or 500.
@@ -56,29 +118,39 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
     boot.release();
   }
 
-  // Rate takes, group-committed: each take is still its own conditional statement (the row lock taken by ON
-  // CONFLICT makes concurrent takes queue, and the WHERE refuses the update once the window is full — no
-  // read-then-write race, across instances too), but the takes waiting together go as one multi-statement
-  // query: one round trip and one commit (one WAL flush) for the batch instead of one each. A simple query
-  // takes no parameters: the key id is quoted by escapeLiteral, the numbers are checked integers.
-  const rateWriter = new GroupCommit<{ keyId: string; window: number; limit: number }, RateTake>(
+  // Rate takes, group-committed: each take is its own call of the function above (exact, see there), but the
+  // takes waiting together go as one multi-statement query: one round trip and one commit (one WAL flush)
+  // for the batch instead of one each. The batch is one transaction holding the row locks of its keys until
+  // it commits, so its takes are ordered by key id (stably): two instances' batches lock in the same order
+  // and cannot deadlock. A simple query takes no parameters: the key id is quoted by escapeLiteral, the
+  // numbers are checked integers.
+  const rateWriter = new GroupCommit<{ keyId: string; limit: number; windowMs: number }, RateTake>(
     async (takes) => {
-      const sql = takes.map(({ keyId, window, limit }) => {
-        if (!Number.isSafeInteger(window) || !Number.isSafeInteger(limit))
+      const order = takes
+        .map((_, i) => i)
+        .sort((a, b) =>
+          takes[a]!.keyId < takes[b]!.keyId ? -1 : takes[a]!.keyId > takes[b]!.keyId ? 1 : a - b,
+        );
+      const sql = order.map((i) => {
+        const { keyId, limit, windowMs } = takes[i]!;
+        if (!Number.isSafeInteger(windowMs) || !Number.isSafeInteger(limit))
           throw new Error('rate window and limit must be integers');
-        return `INSERT INTO railclone_gateway_rates (key_id, win, count) SELECT ${pg.escapeLiteral(keyId)}, ${window}, 1 WHERE ${limit} > 0
-        ON CONFLICT (key_id, win) DO UPDATE SET count = railclone_gateway_rates.count + 1
-        WHERE railclone_gateway_rates.count < ${limit} RETURNING count`;
+        return `SELECT * FROM railclone_gateway_take_start(${pg.escapeLiteral(keyId)}, ${limit}, ${windowMs * 1000})`;
       });
       const res = (await pool.query(sql.join(';\n'))) as unknown as
-        pg.QueryResult<{ count: number }> | pg.QueryResult<{ count: number }>[];
+        pg.QueryResult<RateRow> | pg.QueryResult<RateRow>[];
       const results = Array.isArray(res) ? res : [res];
-      // Refused: the window holds at least `limit` starts, so none remain — all the headers need.
-      return results.map((r, i) =>
-        r.rows[0]
-          ? { allowed: true, count: Number(r.rows[0].count) }
-          : { allowed: false, count: takes[i]!.limit },
-      );
+      const out: RateTake[] = new Array(takes.length);
+      order.forEach((i, j) => {
+        const r = results[j]!.rows[0]!;
+        out[i] = {
+          allowed: r.allowed,
+          count: Number(r.count),
+          resetMs: Math.max(0, Number(r.reset_us) / 1000),
+          stamp: r.stamp === null ? null : Number(r.stamp),
+        };
+      });
+      return out;
     },
   );
 
@@ -96,14 +168,16 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       const last = opened[2]!.rows[0]?.entry;
       let head = last ? { seq: last.seq, hash: last.hash } : null;
       const entries = inputs.map((input) => {
-        const entry = chainEntry(input, head);
+        const entry = chainEntry(input, head, signer);
         head = { seq: entry.seq, hash: entry.hash };
         return entry;
       });
       // INSERT and COMMIT in one round trip too: a simple query takes no parameters, so the JSON goes in as a
       // literal quoted by pg's escapeLiteral (the lock is held for two round trips, not three).
       await client.query(
-        `INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements(${client.escapeLiteral(JSON.stringify(entries))}::jsonb) AS x; COMMIT`,
+        `INSERT INTO railclone_gateway_audit (seq, entry) SELECT (x->>'seq')::bigint, x FROM jsonb_array_elements(${client.escapeLiteral(JSON.stringify(entries))}::jsonb) AS x;
+         INSERT INTO railclone_gateway_audit_checkpoint (id, checkpoint) VALUES (1, ${client.escapeLiteral(JSON.stringify(makeCheckpoint(head!, signer)))}::jsonb)
+           ON CONFLICT (id) DO UPDATE SET checkpoint = EXCLUDED.checkpoint; COMMIT`,
       );
       return entries;
     } catch (err) {
@@ -116,10 +190,11 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
 
   return withKeyCache({
     kind: 'postgres',
+    where: `the PostgreSQL store at ${describeUrl(url)}`,
     async createKey(k) {
       await pool.query(
-        'INSERT INTO railclone_gateway_keys (id, name, hash, namespaces, flows, rate_limit, created_at, revoked_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
-        [k.id, k.name, k.hash, k.namespaces, k.flows, k.rate_limit, k.created_at, k.revoked_at],
+        'INSERT INTO railclone_gateway_keys (id, name, hash, namespaces, flows, rate_limit, created_at, revoked_at, admin) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
+        [k.id, k.name, k.hash, k.namespaces, k.flows, k.rate_limit, k.created_at, k.revoked_at, k.admin],
       );
     },
     async getKey(id) {
@@ -137,11 +212,11 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
       return (r.rowCount ?? 0) > 0;
     },
 
-    takeRate: (keyId, window, limit) => rateWriter.submit({ keyId, window, limit }),
-    async refundRate(keyId, window) {
+    takeRate: (keyId, limit, windowMs) => rateWriter.submit({ keyId, limit, windowMs }),
+    async refundRate(keyId, stamp) {
       await pool.query(
-        'UPDATE railclone_gateway_rates SET count = count - 1 WHERE key_id = $1 AND win = $2 AND count > 0',
-        [keyId, window],
+        'UPDATE railclone_gateway_rate_starts SET starts = array_remove(starts, $2::bigint) WHERE key_id = $1',
+        [keyId, stamp],
       );
     },
 
@@ -152,6 +227,14 @@ export async function openPostgresStore(url: string): Promise<GatewayStore> {
         await pool.query<{ entry: AuditEntry }>('SELECT entry FROM railclone_gateway_audit ORDER BY seq')
       ).rows.map((r) => r.entry);
     },
+
+    async auditCheckpoint() {
+      const r = await pool.query<{ checkpoint: AuditCheckpoint }>(
+        'SELECT checkpoint FROM railclone_gateway_audit_checkpoint WHERE id = 1',
+      );
+      return r.rows[0]?.checkpoint ?? null;
+    },
+    auditSigner: signer,
 
     async saveExecution(e: ExecutionRecord) {
       await pool.query(
