@@ -126,7 +126,7 @@ describe("flows/ on Kestra's own engine", () => {
   const mvn = findMaven();
 
   for (const [version, profile] of VERSIONS) {
-    it(`runs every flow on Kestra ${version}`, async () => {
+    it(`validates every flow on Kestra ${version} (and runs them with RAILCLONE_KESTRA_TESTS)`, async () => {
       expect(existsSync(path.join(REPO, 'dist/railclone.mjs')), 'dist/railclone.mjs (npm run build)').toBe(
         true,
       );
