@@ -17,8 +17,6 @@ export interface StepContext {
   outputKey?: string;
   /** Default project when the request names none (RAILCLONE_PROJECT_ID). */
   defaultProjectId?: string;
-  /** Test hook: a step name whose next run fails with this message (RAILCLONE_FAIL_STEP). */
-  failStep?: string;
 }
 
 /** What a step returns: outputs for Kestra (no secrets) and the state for the next step. */

@@ -2,12 +2,8 @@
 // with the same retry, rollback and finally that the Kestra flow declares in YAML.
 import { RailcloneError, StepError } from '../util/errors.js';
 import type { Step, StepContext, StepResult } from './context.js';
+import { RETRIES, retryDelayMs } from '../flows/table.js';
 import { CLEANUP_STEPS, CLONE_STEPS } from './steps/index.js';
-
-/** Mirrors the flow's `retry` on sync-database: exponential, bounded. */
-const RETRIES: Record<string, { attempts: number; firstDelayMs: number }> = {
-  'sync-database': { attempts: 3, firstDelayMs: 2_000 },
-};
 
 export interface CloneOutcome {
   ok: boolean;
@@ -16,48 +12,74 @@ export interface CloneOutcome {
   error?: RailcloneError;
 }
 
-export async function runStep(name: string, step: Step, ctx: StepContext): Promise<StepResult> {
-  const policy = RETRIES[name] ?? { attempts: 1, firstDelayMs: 0 };
+/** One attempt of one step, as one Kestra task run does (Kestra retries; runClone retries like it). */
+export async function runStep(name: string, step: Step, ctx: StepContext, attempt = 1): Promise<StepResult> {
+  ctx.progress({
+    kind: 'step',
+    step: name,
+    status: 'started',
+    message: attempt > 1 ? `attempt ${attempt}` : undefined,
+  });
+  try {
+    const result = await step({ ...ctx, log: ctx.log.child(name) });
+    ctx.progress({ kind: 'step', step: name, status: 'succeeded' });
+    return result;
+  } catch (err) {
+    const wrapped =
+      err instanceof StepError
+        ? err
+        : new StepError(
+            name,
+            err instanceof Error ? err.message : String(err),
+            err instanceof RailcloneError ? err.details : {},
+            { cause: err },
+          );
+    ctx.progress({ kind: 'step', step: name, status: 'failed', message: wrapped.message });
+    throw wrapped;
+  }
+}
+
+export interface CloneOptions {
+  /** Replaces steps by name (tests make one fail this way). */
+  steps?: Partial<Record<string, Step>>;
+  /** Waits between attempts; default a timer (tests shorten it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A step with the retry the flow table gives its task (the one the Kestra flow declares). */
+async function runWithRetry(
+  name: string,
+  step: Step,
+  ctx: StepContext,
+  sleep: (ms: number) => Promise<void>,
+): Promise<StepResult> {
+  const policy = RETRIES[name];
+  const attempts = policy?.maxAttempts ?? 1;
   for (let attempt = 1; ; attempt++) {
-    ctx.progress({
-      kind: 'step',
-      step: name,
-      status: 'started',
-      message: attempt > 1 ? `attempt ${attempt}` : undefined,
-    });
     try {
-      if (ctx.failStep === name) throw new Error('injected failure (RAILCLONE_FAIL_STEP)');
-      const result = await step({ ...ctx, log: ctx.log.child(name) });
-      ctx.progress({ kind: 'step', step: name, status: 'succeeded' });
-      return result;
+      return await runStep(name, step, ctx, attempt);
     } catch (err) {
-      const wrapped =
-        err instanceof StepError
-          ? err
-          : new StepError(
-              name,
-              err instanceof Error ? err.message : String(err),
-              err instanceof RailcloneError ? err.details : {},
-              { cause: err },
-            );
-      ctx.progress({ kind: 'step', step: name, status: 'failed', message: wrapped.message });
-      if (attempt >= policy.attempts) throw wrapped;
-      const delay = policy.firstDelayMs * 2 ** (attempt - 1);
+      if (!policy || attempt >= attempts) throw err;
+      const delay = retryDelayMs(policy, attempt);
       ctx.log.warn(
-        `${wrapped.message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${policy.attempts})`,
+        `${(err as Error).message}; retrying in ${delay / 1000} s (attempt ${attempt + 1} of ${attempts})`,
       );
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay);
     }
   }
 }
 
-export async function runClone(ctx: StepContext): Promise<CloneOutcome> {
+export async function runClone(ctx: StepContext, opts: CloneOptions = {}): Promise<CloneOutcome> {
+  const sleep = opts.sleep ?? timer;
+  const stepOf = (name: string, step: Step): Step => opts.steps?.[name] ?? step;
   const outputs: CloneOutcome['outputs'] = {};
   let state = ctx.state;
   let failure: StepError | undefined;
   for (const [name, step] of CLONE_STEPS) {
     try {
-      const result = await runStep(name, step, { ...ctx, state });
+      const result = await runWithRetry(name, stepOf(name, step), { ...ctx, state }, sleep);
       state = result.state;
       outputs[name] = result.outputs;
     } catch (err) {
@@ -68,7 +90,9 @@ export async function runClone(ctx: StepContext): Promise<CloneOutcome> {
   }
   if (failure) {
     try {
-      outputs.rollback = (await runStep('rollback', CLEANUP_STEPS.rollback, { ...ctx, state })).outputs;
+      outputs.rollback = (
+        await runWithRetry('rollback', stepOf('rollback', CLEANUP_STEPS.rollback), { ...ctx, state }, sleep)
+      ).outputs;
     } catch (err) {
       ctx.log.error(
         `rollback failed: ${(err as Error).message}; delete environment "${state.environment_name}" by hand`,
@@ -77,7 +101,12 @@ export async function runClone(ctx: StepContext): Promise<CloneOutcome> {
   }
   try {
     outputs['close-database-access'] = (
-      await runStep('close-database-access', CLEANUP_STEPS['close-database-access'], { ...ctx, state })
+      await runWithRetry(
+        'close-database-access',
+        stepOf('close-database-access', CLEANUP_STEPS['close-database-access']),
+        { ...ctx, state },
+        sleep,
+      )
     ).outputs;
   } catch (err) {
     ctx.log.error(`close-database-access failed: ${(err as Error).message}`);

@@ -191,7 +191,6 @@ export function registerCloneCommand(program: Command): void {
           now: () => new Date(),
           outputKey: env.RAILCLONE_OUTPUT_KEY,
           defaultProjectId: projectId,
-          failStep: env.RAILCLONE_FAIL_STEP,
         };
         const outcome = await runClone(ctx);
         display.stop();

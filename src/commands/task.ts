@@ -75,7 +75,7 @@ export function registerTaskCommand(program: Command): void {
           throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST must hold the request as JSON');
         let body: Record<string, unknown>;
         try {
-          body = requestFromFlow(raw, process.env.RAILCLONE_REQUEST_ORIGIN) as Record<string, unknown>;
+          body = requestFromFlow(raw) as Record<string, unknown>;
         } catch {
           throw new ValidationError('RAILCLONE_REQUEST', 'RAILCLONE_REQUEST is not valid JSON');
         }
@@ -117,7 +117,6 @@ export function registerTaskCommand(program: Command): void {
             now: () => new Date(),
             outputKey: env.RAILCLONE_OUTPUT_KEY,
             defaultProjectId: env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
-            failStep: env.RAILCLONE_FAIL_STEP,
           });
           kestra.outputs({ ...result.outputs, state: JSON.stringify(result.state) });
         } finally {

@@ -13,10 +13,6 @@ export const RailcloneEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, _ and -')
     .optional(),
-  RAILCLONE_FAIL_STEP: z
-    .string()
-    .regex(/^[a-z-]+$/, 'a step name like sync-database')
-    .optional(),
   RAILCLONE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
   /** 1: use the built-in Railway emulator (as --emulator does); never implied by a missing token. */
   RAILCLONE_EMULATOR: z.enum(['0', '1']).optional(),

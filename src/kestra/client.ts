@@ -12,6 +12,7 @@ import type {
   LogEntry,
   LogLevel,
   PagedResults,
+  TaskOutputInformation,
   WebhookResponse,
 } from './types.js';
 
@@ -281,6 +282,16 @@ export class KestraClient {
 
   getExecution(id: string): Promise<Execution> {
     return this.json('GET', this.apiPath(`/executions/${enc(id)}`));
+  }
+
+  /** 2.0: the task runs of an execution that have outputs (GET /outputs/{executionId}). */
+  listTaskOutputs(executionId: string): Promise<TaskOutputInformation[]> {
+    return this.json('GET', this.apiPath(`/outputs/${enc(executionId)}`));
+  }
+
+  /** 2.0: one task run's outputs, e.g. `{vars: {…}, exitCode: 0}` (GET /outputs/{executionId}/{taskRunId}). */
+  getTaskRunOutputs(executionId: string, taskRunId: string): Promise<Record<string, unknown>> {
+    return this.json('GET', this.apiPath(`/outputs/${enc(executionId)}/${enc(taskRunId)}`));
   }
 
   searchExecutions(search: ExecutionSearch = {}): Promise<PagedResults<Execution>> {

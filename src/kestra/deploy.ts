@@ -1,11 +1,12 @@
-// `railclone kestra deploy`: validate every flow on the server, upload the bundle as the namespace file
+// `railclone kestra deploy`: check every flow here (flow-rules.ts), validate it on the server, upload the bundle as the namespace file
 // the script tasks run, then create or update each flow. Nothing is saved unless every flow validates.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { RailcloneError, ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { KestraClient } from './client.js';
+import { flowProblems } from './flow-rules.js';
 
 export const BUNDLE_FILE = 'railclone.mjs';
 
@@ -48,6 +49,14 @@ export async function deploy(
   opts: { flowsDir: string; bundlePath: string; namespace: string; log: Logger },
 ): Promise<DeployReport> {
   const flows = await readFlows(opts.flowsDir, opts.namespace);
+
+  // First what Kestra 1.3 and 2.0 would both refuse, checked here, so nothing is sent for a flow that cannot
+  // be saved; then the server's own verdict.
+  const local = flows.flatMap((f) => flowProblems(parse(f.yaml)).map((p) => `${f.file}: ${p}`));
+  if (local.length > 0)
+    throw new RailcloneError('FlowInvalid', `${local.length} flow problem(s):\n${local.join('\n')}`, {
+      problems: local,
+    });
 
   const problems: string[] = [];
   for (const flow of flows) {

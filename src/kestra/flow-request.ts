@@ -1,14 +1,29 @@
-// What a flow hands a step: RAILCLONE_REQUEST = `(trigger.body ?? inputs) | toJson` and
-// RAILCLONE_REQUEST_ORIGIN = `webhook` (the body, exactly as the clone API sent it) or `form` (the Kestra
-// UI form, where every input left empty arrives as null). The request schemas are strict and read null
-// as a value ("ttl": null = never expires), so a form's empty fields are dropped; a webhook body is not touched.
+// What a flow hands a step: RAILCLONE_REQUEST =
+//   {{ {'origin': (trigger.body ?? null) is null ? 'form' : 'webhook', 'request': trigger.body ?? inputs} | toJson }}
+// i.e. {"origin": "webhook", "request": the body exactly as the clone API sent it} or {"origin": "form",
+// "request": the Kestra UI form, where every input left empty arrives as null}. The request schemas are strict
+// and read null as a value ("ttl": null = never expires), so a form's empty fields are dropped; a webhook body
+// is not touched. Without the envelope (`railclone task` run by hand) the JSON is the request itself.
 
 export type RequestOrigin = 'webhook' | 'form';
 
-export function requestFromFlow(raw: string | undefined, origin: string | undefined = 'webhook'): unknown {
+export function requestFromFlow(raw: string | undefined): unknown {
   if (raw === undefined || raw.trim() === '') return {};
   const parsed: unknown = JSON.parse(raw);
-  return origin === 'form' ? dropEmpty(parsed) : parsed;
+  if (!isEnvelope(parsed)) return parsed;
+  return parsed.origin === 'form' ? dropEmpty(parsed.request) : parsed.request;
+}
+
+function isEnvelope(v: unknown): v is { origin: RequestOrigin; request: unknown } {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const keys = Object.keys(v).sort();
+  const origin = (v as { origin?: unknown }).origin;
+  return (
+    keys.length === 2 &&
+    keys[0] === 'origin' &&
+    keys[1] === 'request' &&
+    (origin === 'form' || origin === 'webhook')
+  );
 }
 
 function dropEmpty(value: unknown): unknown {

@@ -112,3 +112,12 @@ export interface FlowSummary {
   revision?: number;
   disabled?: boolean;
 }
+
+/** 2.0's GET /outputs/{executionId}: one entry per task run that has outputs. */
+export interface TaskOutputInformation {
+  taskId: string;
+  taskRunId: string;
+  value?: string;
+  iteration?: number;
+  inline?: boolean;
+}

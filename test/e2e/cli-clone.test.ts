@@ -9,13 +9,7 @@ import { startEmulator } from '../../src/emulator/index.js';
 const run = promisify(execFile);
 const cleanEnv = () => {
   const env = { ...process.env };
-  for (const k of [
-    'RAILWAY_API_TOKEN',
-    'RAILWAY_TOKEN',
-    'RAILWAY_API_URL',
-    'RAILCLONE_PROJECT_ID',
-    'RAILCLONE_FAIL_STEP',
-  ])
+  for (const k of ['RAILWAY_API_TOKEN', 'RAILWAY_TOKEN', 'RAILWAY_API_URL', 'RAILCLONE_PROJECT_ID'])
     delete env[k];
   return { ...env, RAILCLONE_EMULATOR: '1' };
 };

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClone, runStep } from '../../src/clone/pipeline.js';
+import { RETRIES } from '../../src/flows/table.js';
 import { ALL_STEPS } from '../../src/clone/steps/index.js';
 import {
   deleteEnvironment,
@@ -16,6 +17,16 @@ import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { RailwayClient } from '../../src/railway/client.js';
 import type { RailwayApi } from '../../src/railway/types.js';
 import { dumpDatabase, physicalDatabases, physicalUrl, startHarness, type Harness } from './helpers.js';
+
+const failingStep = async (): Promise<never> => {
+  throw new Error('injected failure');
+};
+const noWait = async () => undefined;
+/** The second serviceCreate fails, and so does the one each retry of create-environment makes. */
+const failServiceCreateEveryAttempt = (h: Harness) => {
+  for (let n = 2; n < 2 + RETRIES['create-environment']!.maxAttempts; n++)
+    h.emulator.faults.failNth('serviceCreate', n);
+};
 
 const id = randomUUID().slice(0, 6);
 const wpPrefix = `rcxw${id}`;
@@ -296,7 +307,7 @@ describe('wordpress into a NEW project with prefix stg-', () => {
   describe('a failure leaves nothing behind', () => {
     const cases: [string, () => void, string | undefined][] = [
       ['a failed step after create-environment', () => undefined, 'wait-for-databases'],
-      ['the second serviceCreate failing', () => h.emulator.faults.failNth('serviceCreate', 2), undefined],
+      ['the second serviceCreate failing', () => failServiceCreateEveryAttempt(h), undefined],
     ];
     for (const [what, inject, failStep] of cases) {
       it(
@@ -307,15 +318,13 @@ describe('wordpress into a NEW project with prefix stg-', () => {
           const name = `fail-${randomUUID().slice(0, 6)}`;
           inject();
           const failed = await runClone(
-            h.context(
-              {
-                client_name: 'acme',
-                environment_name: 'staging-fail',
-                new_project_name: name,
-                service_name_prefix: 'x-',
-              },
-              failStep ? { failStep } : {},
-            ),
+            h.context({
+              client_name: 'acme',
+              environment_name: 'staging-fail',
+              new_project_name: name,
+              service_name_prefix: 'x-',
+            }),
+            { ...(failStep ? { steps: { [failStep]: failingStep } } : {}), sleep: noWait },
           );
           h.emulator.faults.clear();
           expect(failed.ok).toBe(false);
@@ -443,7 +452,7 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
   describe('a failure leaves nothing behind in the existing project', () => {
     const cases: [string, () => void, string | undefined][] = [
       ['a failed step after create-environment', () => undefined, 'wait-for-databases'],
-      ['the second serviceCreate failing', () => h.emulator.faults.failNth('serviceCreate', 2), undefined],
+      ['the second serviceCreate failing', () => failServiceCreateEveryAttempt(h), undefined],
     ];
     for (const [what, inject, failStep] of cases) {
       it(
@@ -453,15 +462,13 @@ describe('postgres-app into an EXISTING second project with suffix -qa', () => {
           const before = await h.railway.getProject(targetProjectId);
           inject();
           const failed = await runClone(
-            h.context(
-              {
-                client_name: 'x',
-                environment_name: 'qa-fail',
-                target_project_id: targetProjectId,
-                service_name_prefix: 'f-',
-              },
-              failStep ? { failStep } : {},
-            ),
+            h.context({
+              client_name: 'x',
+              environment_name: 'qa-fail',
+              target_project_id: targetProjectId,
+              service_name_prefix: 'f-',
+            }),
+            { ...(failStep ? { steps: { [failStep]: failingStep } } : {}), sleep: noWait },
           );
           h.emulator.faults.clear();
           expect(failed.ok).toBe(false);

@@ -192,9 +192,14 @@ describe('a failure at any step leaves nothing behind', () => {
     it(`fails at ${step}`, async () => {
       const baseline = await physicalDatabases(prefix);
       const envsBefore = (await h.railway.listEnvironments(projectId)).map((e) => e.name).sort();
-      const outcome = await runClone(
-        h.context({ client_name: 'acme', environment_name: `fail-${step}` }, { failStep: step }),
-      );
+      const outcome = await runClone(h.context({ client_name: 'acme', environment_name: `fail-${step}` }), {
+        steps: {
+          [step]: async () => {
+            throw new Error('injected failure');
+          },
+        },
+        sleep: async () => undefined,
+      });
       expect(outcome.ok).toBe(false);
       expect(outcome.failedStep).toBe(step);
       expect(outcome.error?.message).toContain(step);

@@ -227,7 +227,7 @@ describe('a clone through the gateway', () => {
     expect(del.status).toBe(202);
     const done = await pollUntilDone(gw.url, (await del.json()).polling_url, key);
     expect(done.state).toBe('SUCCESS');
-    expect(done.outputs).toMatchObject({ deleted: 'staging-gw-acme' });
+    expect(done.outputs).toMatchObject({ result: { deleted: 'staging-gw-acme' } });
     const prod = await fetch(`${base}/production`, { method: 'DELETE', headers: bearer(key) });
     expect(prod.status).toBe(403);
   }, 120_000);

@@ -1,31 +1,17 @@
-// The flows as files: parsed with `yaml`, checked against what railclone's steps and Kestra 1.3 ∩ 2.0 need.
-// (No Kestra server can run in this repository's CI — see docs/kestra.md — so this is the static half.)
+// The flows as files: parsed with `yaml`, checked against the table of flows, steps, retries and outputs
+// (src/flows/table.ts, which the in-process engine follows) and against what Kestra 1.3 ∩ 2.0 accept.
+// Kestra's own engine runs them in test/kestra (test/e2e/kestra-engine.test.ts).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CloneRequestSchema, EnvironmentRefSchema, ProjectRefSchema } from '../../src/inputs/index.js';
+import { CLONE_STEPS } from '../../src/clone/steps/index.js';
+import { TASK_NAMES } from '../../src/commands/task.js';
+import { CLONE_TASKS, FLOWS, type FlowFacts, RETRIES } from '../../src/flows/table.js';
+import { allTasks as tasksOf, flowProblems } from '../../src/kestra/flow-rules.js';
 
 const FLOWS_DIR = join(import.meta.dirname, '../../flows');
-const STEPS = [
-  'validate-inputs',
-  'preflight',
-  'plan',
-  'create-environment',
-  'wait-for-databases',
-  'sync-database',
-  'wordpress-search-replace',
-  'configure-basic-auth',
-  'assign-domain',
-  'finalize',
-  'close-database-access',
-  'rollback',
-  'list-environments',
-  'get-environment',
-  'delete-environment',
-  'lineage',
-  'cleanup-expired',
-];
 const SCRIPT_TYPE = 'io.kestra.plugin.scripts.node.Commands';
 const PROCESS = 'io.kestra.plugin.core.runner.Process';
 
@@ -46,19 +32,7 @@ const flows = new Map<string, Flow>(
 );
 const flow = (id: string) => [...flows.values()].find((f) => f.id === id)!;
 
-function allTasks(f: Flow): Task[] {
-  const out: Task[] = [];
-  const walk = (list: unknown) => {
-    for (const t of (list as Task[] | undefined) ?? []) {
-      out.push(t);
-      for (const key of ['tasks', 'then', 'else', 'errors', 'finally']) walk(t[key]);
-    }
-  };
-  walk(f.tasks);
-  walk(f.errors);
-  walk(f.finally);
-  return out;
-}
+const allTasks = (f: Flow): Task[] => tasksOf(f) as Task[];
 
 /** Every string anywhere in the document, to look for expressions. */
 function strings(node: unknown): string[] {
@@ -102,7 +76,7 @@ describe('flows/', () => {
         const cmd = commands[0]!;
         const step = /^node railclone\.mjs task ([a-z-]+)$/.exec(cmd)?.[1];
         if (step) {
-          expect(STEPS, `${f.id}.${t.id}`).toContain(step);
+          expect(TASK_NAMES, `${f.id}.${t.id}`).toContain(step);
           expect(t.id, 'a step task is named after its step').toBe(step);
           count++;
         } else {
@@ -110,74 +84,88 @@ describe('flows/', () => {
         }
       }
     }
-    expect(count).toBe(16);
+    expect(count).toBe(
+      Object.values(FLOWS).reduce(
+        (n, f: FlowFacts) => n + f.tasks.length + (f.errors?.length ?? 0) + (f.finally?.length ?? 0),
+        0,
+      ),
+    );
   });
 
-  it('uses nothing Kestra 2.0 removed: pluginDefaults, ForEach, trigger conditions, BOOLEAN/ENUM inputs', () => {
-    for (const f of flows.values()) {
-      expect(f).not.toHaveProperty('pluginDefaults');
-      for (const t of allTasks(f)) expect(t.type, `${f.id}.${t.id}`).not.toMatch(/\.ForEach(Item)?$/);
-      for (const tr of (f.triggers as Record<string, unknown>[] | undefined) ?? [])
-        expect(tr).not.toHaveProperty('conditions');
-      for (const input of (f.inputs as { type: string }[] | undefined) ?? [])
-        expect(['BOOLEAN', 'ENUM']).not.toContain(input.type);
-      for (const s of strings(f)) expect(s, `${f.id}`).not.toMatch(/\bjson\(/);
-    }
-  });
-
-  it('clone-staging-api runs the steps in order, labels the execution, rolls back on error and closes database access', () => {
-    const f = flow('clone-staging-api');
-    expect(f.tasks.map((t) => t.id)).toEqual([
-      'validate-inputs',
-      'label-execution',
-      'preflight',
-      'plan',
-      'create-environment',
-      'wait-for-databases',
-      'sync-database',
-      'wordpress-search-replace',
-      'configure-basic-auth',
-      'assign-domain',
-      'finalize',
+  it('passes the checks `railclone kestra deploy` runs (what Kestra 1.3 and 2.0 both accept)', () => {
+    for (const f of flows.values()) expect(flowProblems(f), f.id).toEqual([]);
+    // …and those checks catch what Kestra refused before (an input with a default and required: false).
+    const broken = structuredClone(flow('delete-environment'));
+    (broken.inputs as Record<string, unknown>[]).find((i) => i.id === 'force')!.required = false;
+    expect(flowProblems(broken)).toEqual([
+      expect.stringMatching(/^inputs\.force: an input with a default value must be required/),
     ]);
-    expect(f.errors!.map((t) => t.id)).toEqual(['rollback']);
-    expect(f.finally!.map((t) => t.id)).toEqual(['close-database-access']);
-    expect(f.concurrency).toEqual({ limit: 3, behavior: 'QUEUE' });
-    const labels = f.tasks[1]!;
+    for (const s of strings([...flows.values()])) expect(s).not.toMatch(/\bjson\(/);
+  });
+
+  it.each(Object.values(FLOWS).map((f) => [f.id, f] as const))(
+    '%s has the tasks, errors, finally, concurrency, retries and outputs of the flow table',
+    (id, facts: FlowFacts) => {
+      const f = flow(id);
+      const steps = (list: Task[] | undefined) =>
+        (list ?? []).filter((t) => t.type === SCRIPT_TYPE).map((t) => t.id);
+      expect(steps(f.tasks)).toEqual(facts.tasks);
+      expect(f.tasks.filter((t) => t.type !== SCRIPT_TYPE).map((t) => t.id)).toEqual(facts.coreTasks ?? []);
+      expect(steps(f.errors)).toEqual(facts.errors ?? []);
+      expect(steps(f.finally)).toEqual(facts.finally ?? []);
+      expect(f.concurrency).toEqual(facts.concurrency);
+      for (const t of allTasks(f).filter((t) => t.type === SCRIPT_TYPE))
+        expect(t.retry, `${id}.${t.id}`).toEqual(RETRIES[t.id]);
+      const outputs = (f.outputs as { id: string; type: string; value: string; required?: boolean }[]) ?? [];
+      expect(outputs.map((o) => [o.id, o.type])).toEqual(facts.outputs.map((o) => [o.id, o.type]));
+      for (const [i, o] of facts.outputs.entries()) {
+        const task = /^[a-z]+$/.test(o.task) ? `outputs.${o.task}` : `outputs['${o.task}']`;
+        expect(outputs[i]!.value, o.id).toContain(`${task}.vars.${o.key}`);
+        // A failed run renders its outputs too: every value of a flow with errors falls back to null.
+        if (facts.errors)
+          expect(outputs[i]).toMatchObject({
+            required: false,
+            value: expect.stringMatching(/\?\? null \}\}$/),
+          });
+      }
+    },
+  );
+
+  it('runs the clone steps in the order the in-process pipeline runs them', () => {
+    expect(CLONE_STEPS.map(([name]) => name)).toEqual([...CLONE_TASKS]);
+  });
+
+  it('clone-staging-api labels the execution', () => {
+    const labels = flow('clone-staging-api').tasks[1]!;
     expect(labels.type).toBe('io.kestra.plugin.core.execution.Labels');
     expect(Object.keys(labels.labels as object).sort()).toEqual(['client', 'environment', 'started_by']);
     for (const key of Object.keys(labels.labels as object)) expect(key).toMatch(/^\p{Ll}[\p{L}0-9._-]*$/u);
   });
 
   it('retries sync-database exponentially and boundedly', () => {
-    const retry = flow('clone-staging-api').tasks.find((t) => t.id === 'sync-database')!.retry as Record<
-      string,
-      unknown
-    >;
+    const retry = RETRIES['sync-database']!;
     expect(retry.type).toBe('exponential');
     expect(retry.maxAttempts).toBeGreaterThan(1);
     expect(retry.maxAttempts).toBeLessThanOrEqual(5);
-    expect(retry.interval).toBe('PT5S');
-    expect(retry.maxInterval).toBe('PT1M');
   });
 
-  it('hands each clone step the state of the step before it, and rollback/cleanup the newest state', () => {
+  it('hands each clone step the state of the step before it, and rollback/cleanup what create-environment or plan settled', () => {
     const f = flow('clone-staging-api');
     const steps = f.tasks.filter((t) => t.type === SCRIPT_TYPE);
+    expect((steps[0]!.env as Record<string, string>).RAILCLONE_STATE).toBeUndefined();
     for (let i = 1; i < steps.length; i++) {
       const env = steps[i]!.env as Record<string, string>;
       const prev = steps[i - 1]!.id;
       const ref = /^[a-z]+$/.test(prev) ? `outputs.${prev}.vars.state` : `outputs['${prev}'].vars.state`;
       expect(env.RAILCLONE_STATE, steps[i]!.id).toBe(`{{ ${ref} }}`);
     }
-    for (const t of [...f.errors!, ...f.finally!]) {
-      const chain = (t.env as Record<string, string>).RAILCLONE_STATE!;
-      expect(chain.indexOf('finalize')).toBeLessThan(chain.indexOf("'validate-inputs'"));
-      for (const s of steps) expect(chain, `${t.id} falls back to ${s.id}`).toContain(s.id);
-    }
+    for (const t of [...f.errors!, ...f.finally!])
+      expect((t.env as Record<string, string>).RAILCLONE_STATE).toBe(
+        "{{ outputs['create-environment'].vars.state ?? outputs.plan.vars.state ?? '' }}",
+      );
   });
 
-  it('passes every step the request, execution id, token and output key — secrets only through secret()', () => {
+  it('passes every step the request envelope and execution id, and each secret only to the steps that use it', () => {
     for (const f of flows.values()) {
       for (const t of allTasks(f).filter(
         (t) => t.type === SCRIPT_TYPE && !(t.commands as string[])[0]!.includes('export-logs'),
@@ -185,9 +173,14 @@ describe('flows/', () => {
         const env = t.env as Record<string, string>;
         expect(env.RAILCLONE_EXECUTION_ID).toBe('{{ execution.id }}');
         expect(env.RAILWAY_API_TOKEN).toBe("{{ secret('RAILWAY_API_TOKEN') }}");
-        expect(env.RAILCLONE_OUTPUT_KEY).toBe("{{ secret('RAILCLONE_OUTPUT_KEY') }}");
-        expect(env.RAILCLONE_REQUEST).toMatch(/toJson/);
+        expect(env.RAILCLONE_OUTPUT_KEY, `${f.id}.${t.id}`).toBe(
+          t.id === 'configure-basic-auth' ? "{{ secret('RAILCLONE_OUTPUT_KEY') }}" : undefined,
+        );
+        expect(env.RAILCLONE_REQUEST).toMatch(/^\{\{ \{'origin': .*, 'request': .*\} \| toJson \}\}$/);
+        expect(env).not.toHaveProperty('RAILCLONE_REQUEST_ORIGIN');
         expect(env.RAILWAY_API_URL).toBe("{{ envs.railway_api_url ?? '' }}");
+        for (const [k, v] of Object.entries(env))
+          if (/secret\(/.test(v)) expect(v, `${f.id}.${t.id}.${k}`).toBe(`{{ secret('${k}') }}`);
       }
     }
   });
@@ -203,14 +196,6 @@ describe('flows/', () => {
         for (const r of refs) expect(ids, `${f.id}.${out.id} → ${r}`).toContain(r);
       }
     }
-    expect((flow('clone-staging-api').outputs as { id: string }[]).map((o) => o.id)).toEqual([
-      'staging_url',
-      'environment_name',
-      'database_size',
-      'duration',
-      'basic_auth_user',
-      'basic_auth_password_encrypted',
-    ]);
   });
 
   it('protects every webhook with the WEBHOOK_KEY secret; list/get/delete answer with their outputs', () => {
@@ -312,7 +297,15 @@ describe('flow inputs match the request schemas', () => {
     expect(inputs.get('source_environment')!.defaults).toBe('production');
     expect(inputs.get('wordpress_url_replace')!.type).toBe('BOOL');
     expect(inputs.get('enable_basic_auth')!.type).toBe('BOOL');
-    // A webhook run has no form: no input may be required, the request schema is the gate.
-    for (const i of inputs.values()) expect((i as { required?: boolean }).required, i.id).toBe(false);
+    // client_name is required (the webhook trigger maps it from the body); an input with a default is
+    // required by Kestra's rule; every other input is optional (the request schema is the gate).
+    for (const i of inputs.values()) {
+      const required = (i as { required?: boolean }).required;
+      if (i.id === 'client_name') expect(required).toBe(true);
+      else if ('defaults' in i) expect(required, i.id).toBeUndefined();
+      else expect(required, i.id).toBe(false);
+    }
+    const webhook = (flow('clone-staging-api').triggers as Record<string, unknown>[])[0]!;
+    expect(webhook.inputs).toEqual({ client_name: '{{ trigger.body.client_name }}' });
   });
 });

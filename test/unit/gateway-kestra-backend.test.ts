@@ -208,4 +208,67 @@ describe('KestraBackend', () => {
       startedBy: null,
     });
   });
+
+  describe('the outputs of a finished clone, from Kestra 1.3 and 2.0 alike', () => {
+    const finished = {
+      ...execution,
+      id: 'done1',
+      state: { ...execution.state, current: 'SUCCESS', endDate: '2026-01-01T00:05:00Z' },
+    };
+    const flowOutputs = {
+      staging_url: 'https://primary-staging.up.railway.app',
+      environment_name: 'staging-acme',
+      environment_id: 'env-1',
+      database_size: 1064960,
+      duration: 12.5,
+      expires_at: null,
+      basic_auth_user: 'staging-abc123',
+      basic_auth_password_encrypted: 'v1:sealed',
+    };
+
+    it('1.3: from the execution JSON', async () => {
+      nock(KESTRA)
+        .get('/api/v1/main/executions/done1')
+        .reply(200, { ...finished, outputs: flowOutputs });
+      expect((await backend.get('done1'))!.outputs).toEqual(flowOutputs);
+    });
+
+    it('2.0: the execution has none, so the task outputs named by the flow table are read from /outputs', async () => {
+      const { finalize, auth } = { finalize: 'tr-fin', auth: 'tr-auth' };
+      nock(KESTRA)
+        .get('/api/v1/main/executions/done1')
+        .reply(200, finished)
+        .get('/api/v1/main/outputs/done1')
+        .matchHeader('authorization', AUTH)
+        .reply(200, [
+          { taskId: 'validate-inputs', taskRunId: 'tr-v', iteration: 0, inline: true },
+          { taskId: 'configure-basic-auth', taskRunId: auth, iteration: 0, inline: true },
+          { taskId: 'finalize', taskRunId: finalize, iteration: 0, inline: true },
+        ])
+        .get(`/api/v1/main/outputs/done1/${finalize}`)
+        .reply(200, {
+          vars: {
+            staging_url: flowOutputs.staging_url,
+            environment_name: 'staging-acme',
+            environment_id: 'env-1',
+            database_size: 1064960,
+            duration: 12.5,
+            expires_at: null,
+            basic_auth_user: 'staging-abc123',
+            project_id: 'p1',
+            state: '{}',
+          },
+          exitCode: 0,
+        })
+        .get(`/api/v1/main/outputs/done1/${auth}`)
+        .reply(200, { vars: { enabled: true, basic_auth_password_encrypted: 'v1:sealed' }, exitCode: 0 });
+      expect((await backend.get('done1'))!.outputs).toEqual(flowOutputs);
+      expect(nock.isDone()).toBe(true);
+    });
+
+    it('asks /outputs nothing while the clone runs', async () => {
+      nock(KESTRA).get('/api/v1/main/executions/abcDEF123').reply(200, execution);
+      expect((await backend.get('abcDEF123'))!.outputs).toBeNull();
+    });
+  });
 });

@@ -59,7 +59,10 @@ describe('requestFromFlow', () => {
       exclude_services: [],
       requested_by: null,
     });
-    const req = parseInput(CloneRequestSchema, requestFromFlow(form, 'form'));
+    const req = parseInput(
+      CloneRequestSchema,
+      requestFromFlow(JSON.stringify({ origin: 'form', request: JSON.parse(form) })),
+    );
     expect(req).toMatchObject({ client_name: 'Acme', environment_type: 'staging', enable_basic_auth: false });
     expect(req.ttl).toBeUndefined();
     expect(() => parseInput(CloneRequestSchema, JSON.parse(form))).toThrow(/railway_project_id/);
@@ -67,8 +70,10 @@ describe('requestFromFlow', () => {
 
   it('keeps a webhook body exactly as sent (ttl: null means never expires)', () => {
     const body = JSON.stringify({ client_name: 'Acme', ttl: null });
-    expect(requestFromFlow(body, 'webhook')).toEqual({ client_name: 'Acme', ttl: null });
-    expect(requestFromFlow('', 'webhook')).toEqual({});
+    const envelope = JSON.stringify({ origin: 'webhook', request: JSON.parse(body) });
+    expect(requestFromFlow(envelope)).toEqual({ client_name: 'Acme', ttl: null });
+    expect(requestFromFlow(body)).toEqual({ client_name: 'Acme', ttl: null });
+    expect(requestFromFlow('')).toEqual({});
   });
 });
 
@@ -127,7 +132,7 @@ describe('readFlows', () => {
     const clone = flows.find((f) => f.id === 'clone-staging-api')!;
     expect(clone.namespace).toBe('acme.staging');
     expect(clone.yaml).toMatch(/^namespace: acme\.staging$/m);
-    expect(clone.yaml).toContain('# Every input is optional here');
+    expect(clone.yaml).toContain("# The Kestra UI's form.");
   });
 
   it('names the file that has no id', async () => {

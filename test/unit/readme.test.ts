@@ -21,7 +21,6 @@ describe('README configuration reference', () => {
       'RAILWAY_HTTP_TIMEOUT',
       'RAILCLONE_REQUEST',
       'RAILCLONE_STATE',
-      'RAILCLONE_REQUEST_ORIGIN',
     ];
     expect(names.length).toBeGreaterThan(20);
     expect(names.filter((n) => !documented(n))).toEqual([]);

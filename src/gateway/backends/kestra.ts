@@ -9,7 +9,9 @@ import {
   type ExecutionStateName,
   type LogRecord,
   createdExecution,
+  isTerminal,
 } from '../execution.js';
+import { FLOWS, type FlowFacts, flowOutputs } from '../../flows/table.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
 
@@ -92,11 +94,29 @@ export class KestraBackend implements ExecutionBackend {
         this.opts.client.getExecution(id),
         this.opts.store.getExecution(id),
       ]);
-      return fromKestra(e, origin);
+      return fromKestra({ ...e, outputs: e.outputs ?? (await this.outputsApi(e)) }, origin);
     } catch (err) {
       if ((err as { status?: number }).status === 404) return null;
       throw err;
     }
+  }
+
+  /**
+   * Kestra 2.0 keeps a finished execution's outputs out of its JSON and serves task outputs from
+   * /outputs/{executionId}; the flow's outputs are then rebuilt from the tasks the flow table names.
+   */
+  private async outputsApi(e: Execution): Promise<Record<string, unknown> | undefined> {
+    const facts = (FLOWS as Record<string, FlowFacts>)[e.flowId];
+    if (!facts || facts.outputs.length === 0 || !isTerminal(e.state.current)) return undefined;
+    const listed = await this.opts.client.listTaskOutputs(e.id);
+    const tasks: Record<string, Record<string, unknown> | undefined> = {};
+    for (const task of new Set(facts.outputs.map((o) => o.task))) {
+      const run = listed.find((o) => o.taskId === task);
+      if (!run) continue;
+      const out = await this.opts.client.getTaskRunOutputs(e.id, run.taskRunId);
+      tasks[task] = (out.vars as Record<string, unknown> | undefined) ?? out;
+    }
+    return flowOutputs(facts, tasks);
   }
 
   async logs(id: string): Promise<LogRecord[]> {

@@ -1,8 +1,10 @@
-// The four flows, run in this process with the same code the Kestra tasks run.
+// The four flows the clone API fronts, run in this process with the same code the Kestra tasks run,
+// the same task ids, retries and outputs (all from src/flows/table.ts).
 import type { StepContext } from '../../clone/context.js';
 import { deleteEnvironment, getEnvironment, listEnvironments } from '../../clone/environments.js';
 import { runClone } from '../../clone/pipeline.js';
 import { newState } from '../../clone/state.js';
+import { FLOWS, type FlowFacts, flowOutputs } from '../../flows/table.js';
 import type { CloneRequest, EnvironmentRef, ProjectRef } from '../../inputs/index.js';
 import type { RailwayApi } from '../../railway/types.js';
 import { RailcloneError, ValidationError, toErrorBody } from '../../util/errors.js';
@@ -73,39 +75,30 @@ const cloneFlow: FlowRunner = async (deps, inputs, rec) => {
       outputs: null,
       error: (outcome.error ?? new RailcloneError('StepError', 'clone failed')).toBody(),
     };
-  const fin = outcome.outputs.finalize ?? {};
-  const auth = outcome.outputs['configure-basic-auth'] ?? {};
-  // The flow's declared outputs (flows/clone-staging-api.yml `outputs:`), nothing more.
-  return {
-    ok: true,
-    error: null,
-    outputs: {
-      staging_url: fin.staging_url ?? null,
-      environment_name: fin.environment_name ?? null,
-      environment_id: fin.environment_id ?? null,
-      database_size: fin.database_size ?? null,
-      duration: fin.duration ?? null,
-      expires_at: fin.expires_at ?? null,
-      basic_auth_user: fin.basic_auth_user ?? null,
-      basic_auth_password_encrypted: auth.basic_auth_password_encrypted ?? null,
-    },
-  };
+  return { ok: true, error: null, outputs: flowOutputs(FLOWS['clone-staging-api'], outcome.outputs) };
 };
+
+/** A flow of one railclone task whose `result` is the flow's `result` output, as in the YAML. */
+function queryFlow(
+  flow: FlowFacts,
+  run: (deps: LocalFlowDeps, inputs: Record<string, unknown>) => Promise<unknown>,
+): FlowRunner {
+  const taskId = flow.tasks[0]!;
+  return (deps, inputs, rec) =>
+    singleTask(rec, taskId, async () => flowOutputs(flow, { [taskId]: { result: await run(deps, inputs) } }));
+}
 
 export const LOCAL_FLOWS: Record<string, FlowRunner> = {
   'clone-staging-api': cloneFlow,
-  'delete-environment': (deps, inputs, rec) =>
-    singleTask(rec, 'delete', async () => {
-      const ref = inputs as EnvironmentRef;
-      return deleteEnvironment(deps.railway, projectOf(deps, ref), ref.environment, { force: ref.force });
-    }),
-  'list-environments': (deps, inputs, rec) =>
-    singleTask(rec, 'list', async () => ({
-      environments: await listEnvironments(deps.railway, projectOf(deps, inputs as ProjectRef)),
-    })),
-  'get-environment': (deps, inputs, rec) =>
-    singleTask(rec, 'get', async () => {
-      const ref = inputs as EnvironmentRef;
-      return { environment: await getEnvironment(deps.railway, projectOf(deps, ref), ref.environment) };
-    }),
+  'delete-environment': queryFlow(FLOWS['delete-environment'], (deps, inputs) => {
+    const ref = inputs as EnvironmentRef;
+    return deleteEnvironment(deps.railway, projectOf(deps, ref), ref.environment, { force: ref.force });
+  }),
+  'list-environments': queryFlow(FLOWS['list-environments'], (deps, inputs) =>
+    listEnvironments(deps.railway, projectOf(deps, inputs as ProjectRef)),
+  ),
+  'get-environment': queryFlow(FLOWS['get-environment'], (deps, inputs) => {
+    const ref = inputs as EnvironmentRef;
+    return getEnvironment(deps.railway, projectOf(deps, ref), ref.environment);
+  }),
 };
