@@ -145,6 +145,11 @@ describe('the CLI operations', () => {
   });
 });
 
+const proxiesActive = (cloneId: string) =>
+  until('the clone’s TCP proxies to be ACTIVE', async () =>
+    em.state.tcpProxiesOf(cloneId).every((p) => p.syncStatus === 'ACTIVE'),
+  );
+
 describe('environmentCreate from a source', () => {
   let cloneId: string;
 
@@ -243,6 +248,7 @@ describe('environmentCreate from a source', () => {
 
   it('renders references against the clone, and its database is a new, empty, reachable one', async () => {
     const prodPg = await vars(em.productionEnvironmentId, 'Postgres');
+    await proxiesActive(cloneId); // a copied proxy answers once ACTIVE, as on Railway
     const clonePg = await vars(cloneId, 'Postgres');
     const cloneWeb = await vars(cloneId, 'web');
     expect(cloneWeb.DATABASE_URL).toBe(clonePg.DATABASE_URL);
@@ -279,6 +285,7 @@ describe('environmentCreate from a source', () => {
         skipDeploys: true,
       },
     });
+    await proxiesActive(cloneId);
     const clonePg = await vars(cloneId, 'Postgres');
     expect(clonePg.DATABASE_PUBLIC_URL).toContain(':Rotated-pw-123456@');
     const rows = await pgQuery(clonePg.DATABASE_PUBLIC_URL!, 'select 1 as one');

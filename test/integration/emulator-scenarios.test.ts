@@ -140,9 +140,10 @@ describe('scenario shapes', () => {
     }
   }
 
-  it('has the five scenarios, every reference pointing at something that exists', () => {
+  it('has the six scenarios, every reference pointing at something that exists', () => {
     expect(Object.keys(scenarios).sort()).toEqual([
       'empty',
+      'frontend-api',
       'postgres-app',
       'postgres-app-private',
       'wordpress',
