@@ -5,7 +5,7 @@ import pg from 'pg';
 import { ValidationError } from '../../util/errors.js';
 import type { PhysicalDatabase } from '../databases.js';
 import type { Scenario, SeedContext } from './types.js';
-import { generated, LETTERS } from './secrets.js';
+import { postgresTemplateService } from './postgres-app.js';
 
 export const FRONTEND_CUSTOM_DOMAIN = 'www.example-shop.com';
 export const API_CUSTOM_DOMAIN = 'api.example-shop.com';
@@ -15,26 +15,7 @@ export const frontendApiScenario: Scenario = {
   projectName: 'shop-split',
   sharedVariables: {},
   services: [
-    {
-      name: 'Postgres',
-      image: 'ghcr.io/railwayapp-templates/postgres-ssl:18',
-      volumeMountPath: '/var/lib/postgresql/data',
-      tcpProxyPort: 5432,
-      variables: {
-        POSTGRES_USER: 'postgres',
-        POSTGRES_DB: 'railway',
-        POSTGRES_PASSWORD: generated(32, LETTERS),
-        PGUSER: '${{POSTGRES_USER}}',
-        PGPASSWORD: '${{POSTGRES_PASSWORD}}',
-        PGDATABASE: '${{POSTGRES_DB}}',
-        PGHOST: '${{RAILWAY_PRIVATE_DOMAIN}}',
-        PGPORT: '5432',
-        DATABASE_URL:
-          'postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{PGDATABASE}}',
-        DATABASE_PUBLIC_URL:
-          'postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{PGDATABASE}}',
-      },
-    },
+    postgresTemplateService(),
     {
       name: 'frontend',
       repo: 'acme/shop-frontend',
