@@ -18,6 +18,7 @@ import {
   parseDatabaseUrl,
   type ServerIdentity,
 } from '../common/same-target.js';
+import { createMasker } from '../mask/index.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
 import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
@@ -179,6 +180,7 @@ async function copyTables(
       ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
       : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
+  const masker = o.mask ? createMasker(o.mask) : undefined;
   const queue = [...tables];
   const reports: TableReport[] = [];
   const workers = Math.min(o.jobs, Math.max(tables.length, 1));
@@ -199,6 +201,7 @@ async function copyTables(
         ...(rewriter ? { rewriter } : {}),
         needles,
         rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
+        ...(masker ? { masker } : {}),
         checksums: o.checksums,
         signal: stop.signal,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

@@ -6,6 +6,7 @@ import copyStreams from 'pg-copy-streams';
 import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
 import { createTableProgress } from '../common/progress.js';
+import type { Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { TableInfo } from './catalog.js';
 import { ident, qualified, type PgClient } from './connect.js';
@@ -19,6 +20,8 @@ export interface TableCopyContext {
   needles: Buffer[];
   /** Decides per column whether the rewrite may touch it (skip lists, user_pass). */
   rewritable: (table: string, column: string) => boolean;
+  /** Personal data masking; asked once per table which columns it touches. */
+  masker?: Masker;
   checksums: boolean;
   signal: AbortSignal;
   onProgress?: ProgressListener;
@@ -39,9 +42,11 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
   const rewriteColumns = ctx.rewriter
     ? cols.flatMap((c, i) => (c.textLike && ctx.rewritable(t.name, c.name) ? [i] : []))
     : [];
+  const tableMasker = ctx.masker?.forTable(t.name, cols);
   const progress = createTableProgress(ctx.onProgress, name, t.estimatedRows);
   const stream = new CopyStream({
     rewriteColumns,
+    ...(tableMasker ? { masker: tableMasker } : {}),
     ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
     needles: ctx.needles,
     onData: (rows, bytes) => progress.add(rows, bytes),
@@ -83,6 +88,7 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
   if (ctx.checksums) {
     // Columns the rewrite changed differ by design; the rest must be identical.
     const rewritten = new Set(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name) : []);
+    if (tableMasker && tableMasker.masked > 0) for (const c of tableMasker.columns) rewritten.add(c.column);
     const compared = t.columns.filter((c) => !rewritten.has(c.name)).map((c) => ident(c.name));
     const sql = checksumSql(rel, compared);
     const [a, b] = await Promise.all([
@@ -107,6 +113,7 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
     rows: stream.rows,
     bytes: stream.bytes,
     rewritten: stream.rewritten,
+    ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
     durationMs: Date.now() - started,
     verified: true,
   };
