@@ -23,7 +23,9 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 /** Screenshots go to a temp dir, so a test run leaves the tree clean; RAILCLONE_UPDATE_SCREENSHOTS=1
  * writes them to docs/console/ (shown in the README) instead. */
 export const SHOTS =
-  process.env.RAILCLONE_UPDATE_SCREENSHOTS === '1' ? 'docs/console' : join(tmpdir(), 'railclone-console-shots');
+  process.env.RAILCLONE_UPDATE_SCREENSHOTS === '1'
+    ? 'docs/console'
+    : join(tmpdir(), 'railclone-console-shots');
 
 export interface ConsoleRig {
   emulator: RunningEmulator;

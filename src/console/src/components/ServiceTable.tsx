@@ -3,7 +3,13 @@
 import type { Preview, ServiceView } from '../types.js';
 import { StateBadge } from './badges.js';
 
-export function ServiceTable({ services, preview }: { services: ServiceView[]; preview?: Preview | 'loading' }) {
+export function ServiceTable({
+  services,
+  preview,
+}: {
+  services: ServiceView[];
+  preview?: Preview | 'loading';
+}) {
   const planned = preview && preview !== 'loading' ? preview : undefined;
   const kind = (s: ServiceView) => {
     const db = planned?.services.find((p) => p.name === s.name)?.database;
