@@ -28,6 +28,10 @@ export interface CopyOptions {
   checksums?: boolean;
   /** Personal data masked in flight (before the URL rewrite); absent = copied as is. */
   mask?: MaskOptions;
+  /** Split big tables into chunks copied in parallel (default true; false for comparisons). */
+  splitTables?: boolean;
+  /** MariaDB/MySQL: build secondary indexes after the load (default true; false for comparisons). */
+  deferKeys?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }

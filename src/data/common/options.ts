@@ -17,6 +17,8 @@ export interface ResolvedCopyOptions {
   replaceTarget: boolean;
   checksums: boolean;
   mask: MaskOptions | undefined;
+  splitTables: boolean;
+  deferKeys: boolean;
 }
 
 export function validateJobs(jobs: unknown, field = 'jobs'): number {
@@ -62,5 +64,7 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
     mask: opts.mask
       ? { ...opts.mask, rules: validateMaskRules(opts.mask.rules ?? [], 'mask.rules') }
       : undefined,
+    splitTables: opts.splitTables !== false,
+    deferKeys: opts.deferKeys !== false,
   };
 }
