@@ -29,7 +29,6 @@ export async function deleteCreatedServices(
 ): Promise<string[]> {
   const recorded = meta.created_services ?? [];
   if (recorded.length === 0) return [];
-  if (!railway.deleteService) throw new Error('this Railway client cannot delete services');
   const existing = (await railway.getProject(projectId)).services;
   const deleted: string[] = [];
   for (const entry of recorded) {

@@ -5,7 +5,7 @@
 // Idempotent.
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import type { Step } from '../context.js';
-import { crossProjectApi, findOwnProject } from '../other-project.js';
+import { findOwnProject } from '../other-project.js';
 import { ownerOf, removeIntent } from '../ownership.js';
 import { removeClone } from '../removal.js';
 
@@ -18,7 +18,7 @@ export const rollback: Step = async (ctx) => {
     return { state, outputs: { deleted } };
   }
   if (request.new_project_name) {
-    const own = await findOwnProject(ctx, crossProjectApi(railway, 'rollback'));
+    const own = await findOwnProject(ctx, railway);
     if (!own) {
       log.info(
         `rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`,
