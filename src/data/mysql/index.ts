@@ -17,6 +17,7 @@ import {
   resolveCopyOptions,
   throwIfAborted,
 } from '../common/index.js';
+import { createMasker } from '../mask/index.js';
 import { createRewriter, shouldRewriteColumn } from '../rewrite/index.js';
 import { runPool } from '../common/pool.js';
 import { createTableProgress, type TableProgress } from '../common/progress.js';
@@ -397,8 +398,10 @@ async function copyData(
   const onStop = () => pool.abort(new Error('copy stopped'));
   if (stop.aborted) onStop();
   stop.addEventListener('abort', onStop, { once: true });
+  const masker = o.mask ? createMasker(o.mask) : undefined;
   const ctx: TableCopyContext = {
     method,
+    ...(masker ? { masker } : {}),
     ...(rewriter && !rewriter.isNoop
       ? { rewrite: createValueRewrite(rewriter, rewriter.searchStrings) }
       : {}),

@@ -7,6 +7,7 @@ import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
 import type { TableProgress } from '../common/progress.js';
 import type { Chunk } from '../common/split.js';
+import type { MaskedColumn, Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { ColumnInfo, TableInfo } from './catalog.js';
 import { isTextLike } from './catalog.js';
@@ -25,6 +26,8 @@ export interface TableCopyContext {
   rewrite?: (value: Buffer) => Buffer;
   /** Whether the rewrite may touch this column (text-like, not skipped, never user_pass). */
   rewritable: (table: string, column: ColumnInfo) => boolean;
+  /** Personal data masking; asked once per table which columns it touches. */
+  masker?: Masker;
   checksums: boolean;
   insertBatchBytes: number;
   /** A LOAD DATA statement ends after this many rows or encoded bytes, whichever comes first. */
@@ -69,8 +72,11 @@ export interface PartResult {
   rows: number;
   bytes: number;
   rewritten: number;
-  /** Columns the rewrite changed in this part (left out of the checksum). */
+  /** Columns the rewrite or the masking changed in this part (left out of the checksum). */
   rewrittenColumns: ColumnInfo[];
+  /** Values masked in this part, and the masked columns (undefined when the table has none). */
+  masked?: number;
+  maskedColumns?: MaskedColumn[];
 }
 
 /**
@@ -93,7 +99,7 @@ export async function copyPart(
     : [];
   let rewritten = 0;
   const rewrite = ctx.rewrite;
-  const mapRow =
+  const rewriteRow =
     rewrite && rewriteIdx.length > 0
       ? (row: RawRow) => {
           for (const i of rewriteIdx) {
@@ -107,6 +113,30 @@ export async function copyPart(
           }
         }
       : undefined;
+  // Masking first, then the URL rewrite, in the same per-row step.
+  const tableMasker = ctx.masker?.forTable(
+    table.name,
+    cols.map((c) => ({ name: c.name, textLike: isTextLike(c) })),
+  );
+  const maskRow = tableMasker
+    ? (row: RawRow) =>
+        tableMasker.maskRow(
+          (i) => {
+            const v = row[i];
+            return v === null || v === undefined ? null : v.toString('utf8');
+          },
+          (i, v) => {
+            row[i] = v === null ? null : Buffer.from(v, 'utf8');
+          },
+        )
+    : undefined;
+  const mapRow =
+    maskRow && rewriteRow
+      ? (row: RawRow) => {
+          maskRow(row);
+          rewriteRow(row);
+        }
+      : (maskRow ?? rewriteRow);
 
   progress.started();
   // This part's share of the table's progress (other chunks of the table add theirs alongside).
@@ -211,11 +241,18 @@ export async function copyPart(
 
     scope.throwIfFailed();
     show(rows, bytes);
+    const maskedNames = new Set(
+      tableMasker && tableMasker.masked > 0 ? tableMasker.columns.map((c) => c.column) : [],
+    );
     return {
       rows,
       bytes,
       rewritten,
-      rewrittenColumns: rewritten > 0 ? rewriteIdx.map((i) => cols[i] as ColumnInfo) : [],
+      rewrittenColumns: [
+        ...(rewritten > 0 ? rewriteIdx.map((i) => cols[i] as ColumnInfo) : []),
+        ...cols.filter((c) => maskedNames.has(c.name)),
+      ],
+      ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
     };
   } catch (err) {
     // Cut what is still running with this error (a LOAD DATA being fed gets its end-of-file and returns).
@@ -244,7 +281,7 @@ export async function finishTable(
   try {
     if (o.addKeys) await scope.wait(query(dst, o.addKeys));
     if (ctx.checksums) {
-      // Rewritten columns differ on purpose: leave them out of this table's checksum.
+      // Rewritten and masked columns differ on purpose: leave them out of this table's checksum.
       const skip = new Set(parts.flatMap((p) => p.rewrittenColumns));
       const sumCols = table.columns.filter((c) => !skip.has(c));
       const [a, b] = await scope.wait(
@@ -263,6 +300,9 @@ export async function finishTable(
       rows: sum('rows'),
       bytes: sum('bytes'),
       rewritten: sum('rewritten'),
+      ...(parts[0]?.maskedColumns
+        ? { masked: parts.reduce((n, p) => n + (p.masked ?? 0), 0), maskedColumns: parts[0].maskedColumns }
+        : {}),
       durationMs: Date.now() - o.startedAt,
       verified: true,
     };
