@@ -171,6 +171,9 @@ describe('the clone console', () => {
     await expect
       .poll(() => page.locator('[data-service="Primary"]').getAttribute('data-status'))
       .toBe('SUCCESS');
+    // every table the execution's progress reported is done (rows and bytes came from the API, not the logs)
+    expect(await page.locator('tr[data-table]').count()).toBeGreaterThan(3);
+    expect(await page.locator('tr[data-table]:not([data-status="done"])').count()).toBe(0);
     await page.getByRole('link', { name: 'staging-acme', exact: true }).waitFor();
     await page.getByRole('link', { name: /^https:\/\/.*\.up\.railway\.app$/ }).waitFor();
     await shot(page, 'wizard-5-execution');

@@ -92,6 +92,16 @@ export interface ExecutionView {
   tasks: TaskView[];
   outputs: Record<string, unknown> | null;
   error: { error: string; message: string; details: Record<string, unknown> } | null;
+  /** Tables in flight and done (the in-process engine); null when only the logs say (Kestra). */
+  progress: { tables: TableCopy[] } | null;
+}
+
+export interface TableCopy {
+  table: string;
+  status: 'copying' | 'done';
+  rows: number;
+  bytes: number;
+  total_rows: number | null;
 }
 
 export interface LogLine {
