@@ -47,7 +47,21 @@ export interface PlanService {
   domains: string;
 }
 
+export type CostEstimate =
+  | {
+      available: true;
+      usd_per_hour: number;
+      usd_total: number | null;
+      ttl_hours: number | null;
+      usd_per_month: number;
+      services: { name: string; usd_per_hour: number }[];
+      window: { start: string; end: string };
+      basis: string;
+    }
+  | { available: false; reason: string };
+
 export interface Preview {
+  estimated_cost: CostEstimate;
   environment_name: string;
   source_environment: string;
   project_id: string;
