@@ -25,6 +25,10 @@ export interface CopyOptions {
   replaceTarget?: boolean;
   /** Compare per-table checksums after the copy, not only row counts. */
   checksums?: boolean;
+  /** Split big tables into chunks copied in parallel (default true; false for comparisons). */
+  splitTables?: boolean;
+  /** MariaDB/MySQL: build secondary indexes after the load (default true; false for comparisons). */
+  deferKeys?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }

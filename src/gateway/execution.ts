@@ -39,6 +39,10 @@ export interface TableProgressRecord {
   bytes: number;
   /** The source's row estimate, when it has one. */
   totalRows: number | null;
+  /** A table split into chunks copied in parallel: how many are done. */
+  chunks: { done: number; total: number } | null;
+  /** Seconds left, estimated from the rate so far (split tables). */
+  etaSeconds: number | null;
 }
 
 export interface ExecutionRecord {

@@ -42,6 +42,8 @@ export function executionView(e: ExecutionRecord, estimated: string | null, now 
             rows: t.rows,
             bytes: t.bytes,
             total_rows: t.totalRows,
+            chunks: t.chunks ?? null,
+            eta_seconds: t.etaSeconds ?? null,
           })),
         }
       : null,

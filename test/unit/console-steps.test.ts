@@ -28,9 +28,25 @@ describe('console progress', () => {
     expect(tablesOf({ progress: null }, fromLogs)).toBe(fromLogs);
     expect(
       tablesOf(
-        { progress: { tables: [{ table: 'b', status: 'copying', rows: 10, bytes: 2e6, total_rows: 40 }] } },
+        {
+          progress: {
+            tables: [
+              {
+                table: 'b',
+                status: 'copying',
+                rows: 10,
+                bytes: 2e6,
+                total_rows: 40,
+                chunks: { done: 1, total: 4 },
+                eta_seconds: 30,
+              },
+            ],
+          },
+        },
         fromLogs,
       ),
-    ).toEqual([{ name: 'b', status: 'copying', rows: 10, mb: 2, totalRows: 40 }]);
+    ).toEqual([
+      { name: 'b', status: 'copying', rows: 10, mb: 2, totalRows: 40, chunks: '1 of 4', etaSeconds: 30 },
+    ]);
   });
 });

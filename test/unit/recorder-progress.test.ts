@@ -38,7 +38,17 @@ describe('in-flight table progress', () => {
     expect(saved.length).toBe(afterStart);
     const view = executionView(rec.record, null, new Date(now));
     expect(view.progress).toEqual({
-      tables: [{ table: 'wp_posts', status: 'copying', rows: 1500, bytes: 150_000, total_rows: 5000 }],
+      tables: [
+        {
+          table: 'wp_posts',
+          status: 'copying',
+          rows: 1500,
+          bytes: 150_000,
+          total_rows: 5000,
+          chunks: null,
+          eta_seconds: null,
+        },
+      ],
     });
     now += PROGRESS_SAVE_MS;
     table('progress', 3000);
@@ -47,7 +57,15 @@ describe('in-flight table progress', () => {
     table('done', 5000);
     await rec.flush();
     expect(saved.at(-1)!.progress!.tables).toEqual([
-      { table: 'wp_posts', status: 'done', rows: 5000, bytes: 500_000, totalRows: 5000 },
+      {
+        table: 'wp_posts',
+        status: 'done',
+        rows: 5000,
+        bytes: 500_000,
+        totalRows: 5000,
+        chunks: null,
+        etaSeconds: null,
+      },
     ]);
   });
 

@@ -19,6 +19,9 @@ export interface TableProgress {
   rows: number;
   mb: number;
   totalRows: number | null;
+  /** "2 of 4" when the table is split into chunks. */
+  chunks?: string;
+  etaSeconds?: number | null;
 }
 
 const SERVICE = /^service (.+?): (\S+)$/;
@@ -59,5 +62,7 @@ export function tablesOf(
     rows: t.rows,
     mb: t.bytes / 1e6,
     totalRows: t.total_rows,
+    chunks: t.chunks ? `${t.chunks.done} of ${t.chunks.total}` : undefined,
+    etaSeconds: t.eta_seconds,
   }));
 }

@@ -116,6 +116,8 @@ export interface TableCopy {
   rows: number;
   bytes: number;
   total_rows: number | null;
+  chunks: { done: number; total: number } | null;
+  eta_seconds: number | null;
 }
 
 export interface LogLine {

@@ -15,6 +15,8 @@ export interface ResolvedCopyOptions {
   filter: TableFilter;
   replaceTarget: boolean;
   checksums: boolean;
+  splitTables: boolean;
+  deferKeys: boolean;
 }
 
 export function validateJobs(jobs: unknown, field = 'jobs'): number {
@@ -57,5 +59,7 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
     filter: createTableFilter(opts.include, opts.exclude),
     replaceTarget: opts.replaceTarget === true,
     checksums: opts.checksums === true,
+    splitTables: opts.splitTables !== false,
+    deferKeys: opts.deferKeys !== false,
   };
 }

@@ -20,7 +20,7 @@ function instanceIn(ctx: Ctx, environmentId: string, serviceId: string) {
 
 export const Query = {
   // Billing figures are for account and workspace tokens; a project token is refused (emulator's reading,
-  // docs/railway-behaviours.md §9). Without projectId: every project of the workspace(s) the token reaches.
+  // docs/railway-behaviours.md §10). Without projectId: every project of the workspace(s) the token reaches.
   usage: (
     _p: unknown,
     a: {

@@ -115,6 +115,8 @@ export class ExecutionRecorder {
       rows: ev.rows,
       bytes: ev.bytes,
       totalRows: ev.totalRows ?? null,
+      chunks: ev.chunks ?? null,
+      etaSeconds: ev.status === 'done' ? null : (ev.etaSeconds ?? null),
     };
     // A retried copy starts its table again: the same row, not a second one.
     const i = tables.findIndex((t) => t.table === ev.table);

@@ -223,6 +223,10 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
                             ) : (
                               'copying'
                             )}
+                            {t.status !== 'done' && t.chunks ? ` chunks ${t.chunks}` : ''}
+                            {t.status !== 'done' && t.etaSeconds != null
+                              ? ` — about ${formatDuration(t.etaSeconds * 1000)} left`
+                              : ''}
                           </td>
                         </tr>
                       ))}
