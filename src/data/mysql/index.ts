@@ -16,6 +16,7 @@ import {
   resolveCopyOptions,
   throwIfAborted,
 } from '../common/index.js';
+import { createMasker } from '../mask/index.js';
 import { createRewriter, shouldRewriteColumn } from '../rewrite/index.js';
 import { createValueRewrite } from './rewrite-values.js';
 import type { CopyOptions, CopyReport, TableReport } from '../types.js';
@@ -226,8 +227,10 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
       o.rewrite.length > 0 || o.rewriteHosts.length > 0
         ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
         : undefined;
+    const masker = o.mask ? createMasker(o.mask) : undefined;
     const reports = await copyAllTables(catalog.tables, snap.workers, targets, {
       method: loadMethod,
+      ...(masker ? { masker } : {}),
       ...(rewriter && !rewriter.isNoop
         ? { rewrite: createValueRewrite(rewriter, rewriter.searchStrings) }
         : {}),

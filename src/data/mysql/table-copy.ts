@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
 import { createTableProgress } from '../common/index.js';
+import type { Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { ColumnInfo, TableInfo } from './catalog.js';
 import { isTextLike } from './catalog.js';
@@ -24,6 +25,8 @@ export interface TableCopyContext {
   rewrite?: (value: Buffer) => Buffer;
   /** Whether the rewrite may touch this column (text-like, not skipped, never user_pass). */
   rewritable: (table: string, column: ColumnInfo) => boolean;
+  /** Personal data masking; asked once per table which columns it touches. */
+  masker?: Masker;
   checksums: boolean;
   insertBatchBytes: number;
   /** A LOAD DATA statement ends after this many rows or encoded bytes, whichever comes first. */
@@ -77,7 +80,7 @@ export async function copyTable(
     : [];
   let rewritten = 0;
   const rewrite = ctx.rewrite;
-  const mapRow =
+  const rewriteRow =
     rewrite && rewriteIdx.length > 0
       ? (row: RawRow) => {
           for (const i of rewriteIdx) {
@@ -91,6 +94,30 @@ export async function copyTable(
           }
         }
       : undefined;
+  // Masking first, then the URL rewrite, in the same per-row step.
+  const tableMasker = ctx.masker?.forTable(
+    table.name,
+    cols.map((c) => ({ name: c.name, textLike: isTextLike(c) })),
+  );
+  const maskRow = tableMasker
+    ? (row: RawRow) =>
+        tableMasker.maskRow(
+          (i) => {
+            const v = row[i];
+            return v === null || v === undefined ? null : v.toString('utf8');
+          },
+          (i, v) => {
+            row[i] = v === null ? null : Buffer.from(v, 'utf8');
+          },
+        )
+    : undefined;
+  const mapRow =
+    maskRow && rewriteRow
+      ? (row: RawRow) => {
+          maskRow(row);
+          rewriteRow(row);
+        }
+      : (maskRow ?? rewriteRow);
 
   const progress = createTableProgress(ctx.onProgress, table.name, table.estimatedRows || undefined);
   progress.started();
@@ -204,8 +231,12 @@ export async function copyTable(
 
     if (ctx.checksums) {
       // Rewritten columns differ on purpose: leave them out of this table's checksum.
-      const sumCols =
-        rewritten > 0 ? table.columns.filter((c) => !rewriteIdx.some((i) => cols[i] === c)) : table.columns;
+      const masked = new Set(
+        tableMasker && tableMasker.masked > 0 ? tableMasker.columns.map((c) => c.column) : [],
+      );
+      const sumCols = table.columns.filter(
+        (c) => !masked.has(c.name) && !(rewritten > 0 && rewriteIdx.some((i) => cols[i] === c)),
+      );
       const [a, b] = await scope.wait(
         Promise.all([tableChecksum(src, table.name, sumCols), tableChecksum(dst, table.name, sumCols)]),
       );
@@ -215,7 +246,15 @@ export async function copyTable(
 
     scope.throwIfFailed();
     progress.done(rows, bytes);
-    return { table: table.name, rows, bytes, rewritten, durationMs: Date.now() - started, verified: true };
+    return {
+      table: table.name,
+      rows,
+      bytes,
+      rewritten,
+      ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
+      durationMs: Date.now() - started,
+      verified: true,
+    };
   } catch (err) {
     // Cut what is still running with this error (a LOAD DATA being fed gets its end-of-file and returns).
     scope.fail(err);

@@ -26,6 +26,7 @@ import {
   parseDatabaseUrl,
   type ServerIdentity,
 } from '../common/same-target.js';
+import { createMasker } from '../mask/index.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
 import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
@@ -217,6 +218,7 @@ async function copyTables(
       ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
       : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
+  const masker = o.mask ? createMasker(o.mask) : undefined;
   const jobs = planJobs(tables, o.jobs, o.splitTables);
   const state = new Map<TableInfo, TableState>();
   for (const t of tables) {
@@ -255,6 +257,7 @@ async function copyTables(
           ...(rewriter ? { rewriter } : {}),
           needles,
           rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
+          ...(masker ? { masker } : {}),
           checksums: o.checksums,
           signal: stop.signal,
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

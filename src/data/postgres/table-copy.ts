@@ -10,6 +10,7 @@ import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
 import type { TableProgress } from '../common/progress.js';
 import type { Chunk } from '../common/split.js';
+import type { MaskedColumn, Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { TableInfo } from './catalog.js';
 import { ident, qualified, type PgClient } from './connect.js';
@@ -23,6 +24,8 @@ export interface TableCopyContext {
   needles: Buffer[];
   /** Decides per column whether the rewrite may touch it (skip lists, user_pass). */
   rewritable: (table: string, column: string) => boolean;
+  /** Personal data masking; asked per table (or chunk) which columns it touches. */
+  masker?: Masker;
   checksums: boolean;
   signal: AbortSignal;
   onProgress?: ProgressListener;
@@ -35,6 +38,9 @@ export interface PartResult {
   rewritten: number;
   /** Column names the rewrite changed in this part (left out of the checksum). */
   rewrittenColumns: string[];
+  /** Values masked in this part, and the masked columns (undefined when the table has none). */
+  masked?: number;
+  maskedColumns?: MaskedColumn[];
 }
 
 /** The name shown to people: bare in `public`, qualified elsewhere. */
@@ -59,8 +65,10 @@ export async function copyPart(
   const rewriteColumns = ctx.rewriter
     ? cols.flatMap((c, i) => (c.textLike && ctx.rewritable(t.name, c.name) ? [i] : []))
     : [];
+  const tableMasker = ctx.masker?.forTable(t.name, cols);
   const stream = new CopyStream({
     rewriteColumns,
+    ...(tableMasker ? { masker: tableMasker } : {}),
     ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
     needles: ctx.needles,
     onData: (rows, bytes) => progress.add(rows, bytes),
@@ -107,7 +115,11 @@ export async function copyPart(
     rows: stream.rows,
     bytes: stream.bytes,
     rewritten: stream.rewritten,
-    rewrittenColumns: stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name as string) : [],
+    rewrittenColumns: [
+      ...(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name as string) : []),
+      ...(tableMasker && tableMasker.masked > 0 ? tableMasker.columns.map((c) => c.column) : []),
+    ],
+    ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
   };
 }
 
@@ -148,6 +160,9 @@ export async function finishTable(
     rows: sum('rows'),
     bytes: sum('bytes'),
     rewritten: sum('rewritten'),
+    ...(parts[0]?.maskedColumns
+      ? { masked: parts.reduce((n, p) => n + (p.masked ?? 0), 0), maskedColumns: parts[0].maskedColumns }
+      : {}),
     durationMs: Date.now() - startedAt,
     verified: true,
   };
