@@ -124,3 +124,25 @@ export async function cleanupEnvironments(
   }
   return { dry_run: dryRun, stale_after_ms: staleAfterMs, removed, deleted, expired };
 }
+
+/** Removes what one execution left in a project (its environments, by metadata or intent; its intent). */
+export async function removeExecutionLeftovers(
+  railway: RailwayApi,
+  projectId: string,
+  executionId: string,
+  info: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  const [envs, intents] = await Promise.all([
+    railway.listEnvironments(projectId),
+    readIntents(railway, projectId),
+  ]);
+  const deleted: string[] = [];
+  for (const env of envs) {
+    if (isProtectedEnvironment(env.name)) continue;
+    const meta = await readMeta(railway, projectId, env.id);
+    const ours = meta ? meta.execution_id === executionId : Boolean(intentFor(intents, env, executionId));
+    if (ours) deleted.push(...(await removeClone(railway, env, meta, { executionId, info })));
+  }
+  await removeIntent(railway, projectId, executionId);
+  return deleted;
+}

@@ -62,6 +62,8 @@ export interface ExecutionRecord {
   error: { error: string; message: string; details: Record<string, unknown> } | null;
   /** In-flight data copy (the local engine; Kestra's task logs say only each finished table). */
   progress?: { tables: TableProgressRecord[] };
+  /** The process that runs it (local engine): a restart recovers what a dead one left RUNNING. */
+  runner?: { host: string; pid: number };
 }
 
 export interface LogRecord {

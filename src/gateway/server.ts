@@ -77,7 +77,7 @@ export async function startGateway(
   const env = readGatewayEnv(processEnv);
   const log = createLogger('gateway');
   const store: GatewayStore = await openStore(env);
-  let backend: ExecutionBackend;
+  let backend: ExecutionBackend | undefined;
   let connection: RailwayConnection | null = null;
   try {
     const rc = readRailcloneEnv(processEnv);
@@ -96,17 +96,27 @@ export async function startGateway(
     // Environment reads go to Railway in both modes (the built-in emulator only when asked).
     connection = await connectRailway({ scenario: opts.scenario, env: processEnv, emulator: opts.emulator });
     const defaultProjectId = rc.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId;
-    backend ??= new LocalBackend({
-      store,
-      railway: connection.railway,
-      defaultProjectId,
-      outputKey: rc.RAILCLONE_OUTPUT_KEY,
-    });
+    const settings = settingsFrom(env);
+    if (!backend) {
+      const local = new LocalBackend({
+        store,
+        railway: connection.railway,
+        defaultProjectId,
+        outputKey: rc.RAILCLONE_OUTPUT_KEY,
+      });
+      // What a killed predecessor left RUNNING: FAILED, rolled back, logged — before new work starts.
+      const recovered = await local.recover([settings.namespace]);
+      if (recovered.length)
+        log.warn(
+          `recovered ${recovered.length} execution(s) a stopped clone API left unfinished: ${recovered.join(', ')} (marked FAILED, rolled back)`,
+        );
+      backend = local;
+    }
     const deps: GatewayDeps = {
       store,
       backend,
       environments: directEnvironments(connection.railway, defaultProjectId),
-      settings: settingsFrom(env),
+      settings,
     };
     const { server, port } = await listen(
       deps,
@@ -126,7 +136,7 @@ export async function startGateway(
       defaultProjectId,
       stop: async () => {
         await closeServer(server);
-        await backend.close();
+        await deps.backend.close();
         await store.close();
         await conn.close();
       },

@@ -67,6 +67,7 @@ const cloneFlow: FlowRunner = async (deps, inputs, rec) => {
     now: () => new Date(),
     outputKey: deps.outputKey,
     defaultProjectId: (inputs as CloneRequest).railway_project_id ?? deps.defaultProjectId,
+    runner: rec.record.runner,
   };
   const outcome = await runClone(ctx);
   if (!outcome.ok)

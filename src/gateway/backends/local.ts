@@ -1,12 +1,17 @@
 // The small-deployment engine: runs the flows in this process with the same steps Kestra runs, and records
 // each execution (state histories, task runs, logs, redacted inputs, outputs) in the gateway store.
-// Clones queue like the flow's `concurrency: {limit: 3, behavior: QUEUE}`.
+// Clones queue like the flow's `concurrency: {limit: 3, behavior: QUEUE}`, in state QUEUED as Kestra's do.
+// At start, `recover()` finds the executions a dead process of this engine left unfinished, marks them
+// FAILED (killed), rolls back what their clone created and says so in their logs.
+import { removeExecutionLeftovers } from '../../clone/cleanup.js';
+import { currentRunner, runnerAlive } from '../../clone/ownership.js';
 import type { RailwayApi } from '../../railway/types.js';
 import { ValidationError, toErrorBody } from '../../util/errors.js';
 import {
   type ExecutionQuery,
   type ExecutionRecord,
   type LogRecord,
+  type ExecutionStateName,
   createdExecution,
   isTerminal,
 } from '../execution.js';
@@ -21,7 +26,7 @@ export interface LocalBackendOptions {
   railway: RailwayApi;
   defaultProjectId?: string;
   outputKey?: string;
-  /** Clones running at once; the rest wait in CREATED. */
+  /** Clones running at once; the rest wait in QUEUED. */
   cloneConcurrency?: number;
   /** How often a log follower looks for new lines (ms). */
   followIntervalMs?: number;
@@ -44,7 +49,7 @@ export class LocalBackend implements ExecutionBackend {
         provided: req.flowId,
         allowed: Object.keys(LOCAL_FLOWS),
       });
-    const record = createdExecution(executionId(), req);
+    const record = { ...createdExecution(executionId(), req), runner: currentRunner() };
     const rec = new ExecutionRecorder(this.opts.store, record);
     // The 202 must never point at an execution the store does not know yet.
     await this.opts.store.saveExecution(record);
@@ -59,7 +64,7 @@ export class LocalBackend implements ExecutionBackend {
     body: () => ReturnType<(typeof LOCAL_FLOWS)[string]>,
     limited: boolean,
   ): Promise<void> {
-    if (limited) await this.acquire();
+    if (limited) await this.acquire(() => rec.setState('QUEUED'));
     try {
       rec.setState('RUNNING');
       const result = await body().catch((err: unknown) => ({
@@ -80,13 +85,77 @@ export class LocalBackend implements ExecutionBackend {
     this.finishedListeners.push(listener);
   }
 
-  private acquire(): Promise<void> {
+  private acquire(onWait: () => void): Promise<void> {
     const limit = this.opts.cloneConcurrency ?? 3;
     if (this.running < limit) {
       this.running++;
       return Promise.resolve();
     }
+    onWait();
     return new Promise((resolve) => this.queue.push(() => resolve()));
+  }
+
+  /**
+   * The executions a dead process of this engine left unfinished (its runner's process is gone, or it
+   * has none): FAILED, with the reason in their logs, and what a clone created rolled back. Executions
+   * of a live process, or of another machine sharing the store, are left to it.
+   */
+  async recover(namespaces: string[]): Promise<string[]> {
+    const WAITING: ExecutionStateName[] = ['CREATED', 'QUEUED', 'RUNNING', 'RETRYING', 'PAUSED'];
+    const recovered: string[] = [];
+    for (const namespace of new Set(namespaces))
+      for (const flowId of Object.keys(LOCAL_FLOWS)) {
+        const { results } = await this.opts.store.searchExecutions({
+          namespace,
+          flowId,
+          states: WAITING,
+          page: 1,
+          size: 1000,
+        });
+        for (const exec of results) {
+          if (runnerAlive(exec.runner) !== false && exec.runner) continue;
+          await this.recoverOne(exec);
+          recovered.push(exec.id);
+        }
+      }
+    return recovered;
+  }
+
+  private async recoverOne(exec: ExecutionRecord): Promise<void> {
+    const rec = new ExecutionRecorder(this.opts.store, exec);
+    const log = rec.logger('recovery');
+    const was = exec.state;
+    log.error(
+      `the clone API stopped while this execution was ${was} (process ${exec.runner?.pid ?? '?'} on ${exec.runner?.host ?? '?'}); marked FAILED after its restart`,
+    );
+    for (const run of exec.taskRuns.filter((t) => !isTerminal(t.state)))
+      rec.onProgress({ kind: 'step', step: run.taskId, status: 'failed' });
+    let rolledBack: string[] | null = null;
+    if (exec.flowId === 'clone-staging-api' && was !== 'CREATED' && was !== 'QUEUED') {
+      const inputs = exec.inputs as { railway_project_id?: string; target_project_id?: string };
+      const projects = [inputs.railway_project_id ?? this.opts.defaultProjectId, inputs.target_project_id];
+      rolledBack = [];
+      for (const projectId of projects.filter((p): p is string => Boolean(p)))
+        rolledBack.push(
+          ...(await removeExecutionLeftovers(this.opts.railway, projectId, exec.id, (l) =>
+            log.info(`rollback: ${l}`),
+          ).catch((err: Error) => {
+            log.error(`rollback failed: ${err.message}; \`railclone env cleanup\` removes it later`);
+            return [];
+          })),
+        );
+      log.info(
+        rolledBack.length
+          ? `rolled back: ${rolledBack.join('; ')}`
+          : 'rollback: nothing of this execution was left on Railway',
+      );
+    }
+    rec.finish('FAILED', null, {
+      error: 'Killed',
+      message: `the clone API stopped while this execution was ${was}; it was marked FAILED and rolled back at restart`,
+      details: { recovered: true, previous_state: was, rolled_back: rolledBack },
+    });
+    await rec.flush();
   }
 
   private release(): void {
