@@ -1,0 +1,215 @@
+// A clone killed at any instant leaves nothing that one `env cleanup --stale-after 0s` cannot remove
+// (issue 18). `railclone clone` (the bundle) runs against one emulator and is SIGKILLed at every step
+// boundary and inside environmentCreate and sync-database (the emulator's latency hook widens the
+// environmentCreate window: the server creates the environment after the client is gone). What each
+// kill left is recorded; then one cleanup must bring the emulator and the databases it created back to
+// exactly what they were. SIGTERM instead rolls back by itself. Throughout, no TCP proxy is open on a
+// clone whose database variables still hold production's password.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { physicalDatabases } from './helpers.js';
+
+const BUNDLE = resolve(__dirname, '../../dist/railclone.mjs');
+const prefix = `rckill${randomUUID().slice(0, 6)}`;
+let em: RunningEmulator;
+const calls: string[] = [];
+const violations: string[] = [];
+
+interface Snapshot {
+  environments: string[];
+  services: string[];
+  proxies: string[];
+  databases: string[];
+}
+
+async function snapshot(): Promise<Snapshot> {
+  const s = em.state;
+  return {
+    environments: [...s.environments.values()].map((e) => e.name).sort(),
+    services: [...s.services.values()].map((x) => x.name).sort(),
+    proxies: [...s.tcpProxies.values()]
+      .filter((p) => p.syncStatus !== 'DELETING')
+      .map((p) => `${s.environments.get(p.environmentId)?.name ?? p.environmentId}:${p.applicationPort}`)
+      .sort(),
+    databases: await physicalDatabases(prefix),
+  };
+}
+
+function diff(before: Snapshot, after: Snapshot): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(before) as (keyof Snapshot)[]) {
+    const extra = after[k].filter((x) => !before[k].includes(x));
+    const gone = before[k].filter((x) => !after[k].includes(x));
+    if (extra.length) out.push(`+${k}: ${extra.join(', ')}`);
+    if (gone.length) out.push(`-${k}: ${gone.join(', ')}`);
+  }
+  return out;
+}
+
+/** The invariant, checked before every request the emulator serves. */
+function checkPasswordOrder(): void {
+  const s = em.state;
+  const prodId = em.productionEnvironmentId;
+  for (const p of s.tcpProxies.values()) {
+    if (p.environmentId === prodId || p.syncStatus === 'DELETING') continue;
+    for (const name of [
+      'MARIADB_PASSWORD',
+      'MARIADB_ROOT_PASSWORD',
+      'POSTGRES_PASSWORD',
+      'MYSQL_ROOT_PASSWORD',
+    ]) {
+      const clone = s.vars(p.environmentId, p.serviceId).get(name)?.value;
+      const prod = s.vars(prodId, p.serviceId).get(name)?.value;
+      if (clone !== undefined && clone === prod && !clone.includes('${{'))
+        violations.push(`${s.environments.get(p.environmentId)?.name}: proxy open with production's ${name}`);
+    }
+  }
+}
+
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  for (const k of Object.keys(e)) if (k.startsWith('RAILWAY_') || k.startsWith('RAILCLONE_')) delete e[k];
+  return {
+    ...e,
+    RAILWAY_API_URL: em.url,
+    RAILWAY_API_TOKEN: em.tokens.account,
+    RAILCLONE_PROJECT_ID: em.projectId,
+  };
+}
+
+function railclone(args: string[]) {
+  const child = spawn(process.execPath, [BUNDLE, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((r) => child.on('exit', (code, signal) => r({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
+interface KillPoint {
+  label: string;
+  field: string;
+  /** The nth call of `field` made after the clone started. */
+  nth: number;
+  afterMs?: number;
+  latency?: { field: string; ms: number };
+  /** Count only calls after the first call of this field (the intent written: the clone's own create). */
+  since?: string;
+}
+
+const POINTS: KillPoint[] = [
+  { label: 'preflight (first environments read)', field: 'environments', nth: 1 },
+  { label: 'create-environment: intent written', field: 'variableCollectionUpsert', nth: 1 },
+  {
+    label: 'inside environmentCreate',
+    field: 'environmentCreate',
+    nth: 1,
+    since: 'variableCollectionUpsert',
+    afterMs: 100,
+    latency: { field: 'environmentCreate', ms: 700 },
+  },
+  { label: 'create-environment: metadata written, changes staged', field: 'environmentStageChanges', nth: 1 },
+  { label: 'create-environment: staged commit', field: 'environmentPatchCommitStaged', nth: 1, afterMs: 30 },
+  { label: 'wait-for-databases: first deploy', field: 'serviceInstanceDeployV2', nth: 1 },
+  { label: 'inside sync-database', field: 'tcpProxies', nth: 3, afterMs: 900 },
+  { label: 'configure-basic-auth', field: 'variableCollectionUpsert', nth: 3 },
+  { label: 'finalize: app deploy', field: 'serviceInstanceDeployV2', nth: 2 },
+];
+
+async function runUntil(point: KillPoint, name: string, signal: NodeJS.Signals) {
+  const start = calls.length;
+  if (point.latency) em.faults.latency(point.latency.ms, point.latency.field);
+  const run = railclone(['clone', '--json', '--client', 'kill', '--name', name]);
+  let fired = false;
+  const watch = setInterval(() => {
+    if (fired) return;
+    let mine = calls.slice(start);
+    if (point.since) {
+      const at = mine.indexOf(point.since);
+      mine = at < 0 ? [] : mine.slice(at + 1);
+    }
+    const n = mine.filter((f) => f === point.field).length;
+    if (n >= point.nth) {
+      fired = true;
+      setTimeout(() => run.child.kill(signal), point.afterMs ?? 0);
+    }
+  }, 2);
+  const result = await run.done;
+  clearInterval(watch);
+  em.faults.clear();
+  // Requests the server was still serving when the client died finish now.
+  await new Promise((r) => setTimeout(r, (point.latency?.ms ?? 0) + 300));
+  return { fired, result };
+}
+
+beforeAll(async () => {
+  em = await startEmulator({ port: 0, scenario: 'wordpress', dbPrefix: prefix, deploymentStepMs: 20 });
+  const faults = em.faults as unknown as { plan: (fields: string[]) => unknown };
+  const plan = faults.plan.bind(faults);
+  faults.plan = (fields: string[]) => {
+    checkPasswordOrder();
+    calls.push(...fields);
+    return plan(fields);
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await em?.stop();
+});
+
+describe('a clone killed anywhere', () => {
+  it('SIGKILL at every step boundary and inside environmentCreate and sync-database: one cleanup removes all', async () => {
+    const baseline = await snapshot();
+    const left: { point: string; left: string[] }[] = [];
+    for (const [i, point] of POINTS.entries()) {
+      const { fired, result } = await runUntil(point, `kill-${i}`, 'SIGKILL');
+      expect(fired, `${point.label}: the kill point was reached`).toBe(true);
+      expect(result.signal, point.label).toBe('SIGKILL');
+      left.push({ point: point.label, left: diff(baseline, await snapshot()) });
+    }
+    // For the closing note: what each kill left before cleanup.
+    console.log(
+      `kill-anywhere: ${POINTS.length} SIGKILLs\n${left.map((l) => `  ${l.point}: ${l.left.join('; ') || 'nothing'}`).join('\n')}`,
+    );
+    expect(left.some((l) => l.left.some((x) => x.startsWith('+environments')))).toBe(true);
+
+    const dry = await railclone(['env', 'cleanup', '--stale-after', '0s', '--dry-run']).done;
+    expect(dry.code, dry.stderr).toBe(0);
+    const listed = JSON.parse(dry.stdout) as { removed: { name: string; reason: string }[] };
+    const leftEnvs = (await snapshot()).environments.filter((e) => e.startsWith('kill-'));
+    for (const name of leftEnvs)
+      expect(listed.removed.find((r) => r.name === name)?.reason, name).toMatch(/./);
+    expect(diff(baseline, await snapshot()).length).toBeGreaterThan(0); // a dry run removes nothing
+
+    const clean = await railclone(['env', 'cleanup', '--stale-after', '0s']).done;
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(diff(baseline, await snapshot())).toEqual([]);
+    expect(violations).toEqual([]);
+  }, 240_000);
+
+  it('SIGTERM rolls back by itself and exits non-zero with the JSON outcome', async () => {
+    const baseline = await snapshot();
+    for (const [i, point] of [POINTS[2]!, POINTS[6]!].entries()) {
+      const { fired, result } = await runUntil(point, `term-${i}`, 'SIGTERM');
+      expect(fired).toBe(true);
+      expect(result.code, result.stderr).toBe(143);
+      const outcome = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+        ok: boolean;
+        error: { message: string };
+      };
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error.message).toMatch(/interrupted by SIGTERM/);
+      expect(diff(baseline, await snapshot()), point.label).toEqual([]);
+    }
+    expect(violations).toEqual([]);
+  }, 120_000);
+});
