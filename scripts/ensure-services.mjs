@@ -54,3 +54,17 @@ if (process.argv.includes('--browser') && !existsSync('/usr/bin/chromium')) {
     );
   }
 }
+
+// php-cli: the masking tests check with PHP itself that masked serialized values still unserialize.
+if (process.argv.includes('--browser') && !existsSync('/usr/bin/php')) {
+  const install =
+    'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli';
+  console.error(`php-cli (for the masking tests) is missing; installing it: ${install}`);
+  try {
+    execSync(install, { stdio: 'inherit', shell: '/bin/bash' });
+  } catch {
+    console.error(
+      `Could not install php-cli; the masking tests will fail. Install it by hand with: ${install}`,
+    );
+  }
+}

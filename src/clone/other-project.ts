@@ -22,38 +22,11 @@ import type { CloneState, ServicePlan } from './state.js';
 import { sourceServiceId } from './state.js';
 import type { CreatedEnvironment } from './steps/create-environment.js';
 
-type CrossProjectApi = Required<
-  Pick<
-    RailwayApi,
-    'createService' | 'updateServiceInstance' | 'createVolume' | 'deleteService' | 'listProjects'
-  >
-> &
-  RailwayApi;
-
-/** The client must offer the optional calls this path needs (RailwayClient does). */
-export function crossProjectApi(railway: RailwayApi, step: string): CrossProjectApi {
-  const needed = [
-    'createService',
-    'updateServiceInstance',
-    'createVolume',
-    'deleteService',
-    'listProjects',
-  ] as const;
-  const missing = needed.filter((m) => typeof railway[m] !== 'function');
-  if (missing.length)
-    throw new StepError(
-      step,
-      `this Railway client cannot clone into another project (no ${missing.join(', ')})`,
-    );
-  return railway as CrossProjectApi;
-}
-
 // ---- preflight ----
 
 /** The clone's service names, checked: valid, and free in an existing target project (unless ours from an earlier attempt). */
 export async function planOtherProject(ctx: StepContext, services: ServicePlan[]): Promise<ServicePlan[]> {
   const { request, state } = ctx;
-  crossProjectApi(ctx.railway, 'preflight');
   const planned = services.map((s) => ({
     ...s,
     sourceId: s.id,
@@ -107,7 +80,7 @@ export async function planOtherProject(ctx: StepContext, services: ServicePlan[]
 // ---- create-environment ----
 
 export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnvironment> {
-  const railway = crossProjectApi(ctx.railway, 'create-environment');
+  const { railway } = ctx;
   const { request, state, log } = ctx;
   const { projectId, environment, createdProjectId } = await projectAndEnvironment(ctx, railway);
   const envId = environment.id;
@@ -349,7 +322,7 @@ async function recordService(
 /** The target project and the clone's (empty) environment in it, with metadata written first. */
 async function projectAndEnvironment(
   ctx: StepContext,
-  railway: CrossProjectApi,
+  railway: RailwayApi,
 ): Promise<{ projectId: string; environment: EnvironmentSummary; createdProjectId?: string }> {
   const { request, state, log } = ctx;
   const name = state.environment_name!;
@@ -420,7 +393,7 @@ async function projectAndEnvironment(
 /** A project named new_project_name whose clone environment this execution created (an earlier attempt, or rollback). */
 export async function findOwnProject(
   ctx: StepContext,
-  railway: CrossProjectApi,
+  railway: RailwayApi,
 ): Promise<{ projectId: string; environment: EnvironmentSummary } | null> {
   const { request, state } = ctx;
   if (!request.new_project_name || !state.environment_name) return null;
@@ -457,7 +430,7 @@ export async function rollbackOtherProject(
   ctx: StepContext,
   closeSourceProxies: (meta: CloneMeta) => Promise<string[]>,
 ): Promise<string[]> {
-  const railway = crossProjectApi(ctx.railway, 'rollback');
+  const { railway } = ctx;
   const { request, state, log } = ctx;
   const deleted: string[] = [];
   if (request.new_project_name) {
@@ -513,7 +486,6 @@ export async function deleteCreatedServices(
   meta: CloneMeta,
   info: (line: string) => void,
 ): Promise<string[]> {
-  const api = crossProjectApi(railway, 'delete');
   const recorded = meta.created_services ?? [];
   if (recorded.length === 0) return [];
   const existing = (await railway.getProject(projectId)).services;
@@ -521,7 +493,7 @@ export async function deleteCreatedServices(
   for (const entry of recorded) {
     const service = existing.find((s) => (entry.id ? s.id === entry.id : s.name === entry.name));
     if (!service) continue;
-    await api.deleteService({ serviceId: service.id });
+    await railway.deleteService({ serviceId: service.id });
     deleted.push(`service ${service.name} (${service.id})`);
     info(`deleted service "${service.name}" (${service.id}) that the clone created in project ${projectId}`);
   }

@@ -34,13 +34,9 @@ export async function applyResources(ctx: StepContext, environmentId: string, se
       ...(r.sleep !== undefined ? { sleepApplication: r.sleep } : {}),
     };
     if (Object.keys(settings).length) {
-      if (!railway.updateServiceInstance)
-        throw new StepError('create-environment', 'this Railway client cannot update service instances');
       await railway.updateServiceInstance({ environmentId, serviceId: service.id, settings });
     }
     if (r.vcpus !== undefined || r.memory_gb !== undefined) {
-      if (!railway.updateServiceInstanceLimits)
-        throw new StepError('create-environment', 'this Railway client cannot set resource limits');
       await railway.updateServiceInstanceLimits({
         environmentId,
         serviceId: service.id,

@@ -186,11 +186,20 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
   const total = () => [...bytesByTable.values()].reduce((a, b) => a + b, 0);
 
   if (!stream.isTTY) {
+    const chunksShown = new Map<string, number>();
     const listener = (e: ProgressEvent) => {
       if (e.kind !== 'table') return;
       bytesByTable.set(e.table, e.bytes);
       if (e.status === 'started')
         stream.write(`copying ${e.table}${e.totalRows !== undefined ? ` (~${e.totalRows} rows)` : ''}\n`);
+      // A split table: one line per finished chunk, with the time left for the whole table.
+      if (e.status === 'progress' && e.chunks && chunksShown.get(e.table) !== e.chunks.done) {
+        chunksShown.set(e.table, e.chunks.done);
+        if (e.chunks.done > 0)
+          stream.write(
+            `${e.table}: chunk ${e.chunks.done}/${e.chunks.total} done${e.etaSeconds !== undefined ? `, about ${e.etaSeconds} s left` : ''}\n`,
+          );
+      }
       if (e.status === 'done') {
         stream.write(
           `done ${e.table}: ${e.rows} rows, ${mb(e.bytes)} MB — overall ${mbPerSec(total(), Date.now() - started)} MB/s\n`,
@@ -226,7 +235,9 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
     let bar = bars.get(e.table);
     const estimate = Math.max(e.totalRows ?? 0, e.rows, 1);
     const payload = {
-      name: e.table.slice(0, 24).padEnd(24),
+      name: `${e.table.slice(0, 24)}${e.chunks ? ` ${e.chunks.done}/${e.chunks.total}` : ''}${e.etaSeconds !== undefined ? ` ~${e.etaSeconds}s` : ''}`.padEnd(
+        24,
+      ),
       rows: e.rows,
       estimate: e.totalRows ?? '?',
       mb: mb(e.bytes),

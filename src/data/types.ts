@@ -1,5 +1,6 @@
 // The contract of the database copy engines (./postgres, ./mysql) and the rewriter (./rewrite).
 import type { ProgressListener } from '../util/progress.js';
+import type { MaskedColumn, MaskOptions } from './mask/index.js';
 
 export interface Replacement {
   from: string;
@@ -25,6 +26,12 @@ export interface CopyOptions {
   replaceTarget?: boolean;
   /** Compare per-table checksums after the copy, not only row counts. */
   checksums?: boolean;
+  /** Personal data masked in flight (before the URL rewrite); absent = copied as is. */
+  mask?: MaskOptions;
+  /** Split big tables into chunks copied in parallel (default true; false for comparisons). */
+  splitTables?: boolean;
+  /** MariaDB/MySQL: build secondary indexes after the load (default true; false for comparisons). */
+  deferKeys?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -35,6 +42,9 @@ export interface TableReport {
   bytes: number;
   /** Values the rewrite changed in this table. */
   rewritten: number;
+  /** Values masked in this table, and which columns how (absent when nothing here is masked). */
+  masked?: number;
+  maskedColumns?: MaskedColumn[];
   durationMs: number;
   verified: boolean;
 }
@@ -45,6 +55,7 @@ export interface CopyReport {
   totalRows: number;
   totalBytes: number;
   rewrittenValues: number;
+  maskedValues: number;
   durationMs: number;
   mbPerSec: number;
   /** Size of the target database after the copy, as the server reports it. */

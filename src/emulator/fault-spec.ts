@@ -1,14 +1,17 @@
 // Faults from the command line or RAILCLONE_EMULATOR_FAULTS (comma-separated):
-//   fail:<field>:<n>[:<status>]   drop:<field>:<n>   rate-limit:<count>:<retryAfterSeconds>   latency:<ms>[:<field>]
+//   fail:<field>:<n>[:<status>]   drop:<field>:<n>   reset:<field>:<n>   late:<field>:<n>:<ms>
+//   rate-limit:<count>:<retryAfterSeconds>   latency:<ms>[:<field>]
 import { ValidationError } from '../util/errors.js';
 import type { FaultInjector } from './faults.js';
 
 export const FAULT_SPEC_HELP =
-  'fail:<field>:<n>[:<status>], drop:<field>:<n>, rate-limit:<count>:<seconds>, latency:<ms>[:<field>]';
+  'fail:<field>:<n>[:<status>], drop:<field>:<n>, reset:<field>:<n>, late:<field>:<n>:<ms>, rate-limit:<count>:<seconds>, latency:<ms>[:<field>]';
 
 export type FaultSpec =
   | { kind: 'fail'; field: string; n: number; status?: number }
   | { kind: 'drop'; field: string; n: number }
+  | { kind: 'reset'; field: string; n: number }
+  | { kind: 'late'; field: string; n: number; ms: number }
   | { kind: 'rate-limit'; count: number; retryAfterSeconds: number }
   | { kind: 'latency'; ms: number; field?: string };
 
@@ -42,8 +45,12 @@ export function parseFaultSpec(spec: string, flag = '--fault'): FaultSpec {
       return out;
     }
     case 'drop':
-      if (parts.length !== 3) throw bad('expected drop:<field>:<n>');
-      return { kind: 'drop', field: field(parts[1]), n: int(parts[2], 'n', 1) };
+    case 'reset':
+      if (parts.length !== 3) throw bad(`expected ${parts[0]}:<field>:<n>`);
+      return { kind: parts[0], field: field(parts[1]), n: int(parts[2], 'n', 1) };
+    case 'late':
+      if (parts.length !== 4) throw bad('expected late:<field>:<n>:<ms>');
+      return { kind: 'late', field: field(parts[1]), n: int(parts[2], 'n', 1), ms: int(parts[3], 'ms', 0) };
     case 'rate-limit':
       if (parts.length !== 3) throw bad('expected rate-limit:<count>:<seconds>');
       return {
@@ -64,6 +71,8 @@ export function parseFaultSpec(spec: string, flag = '--fault'): FaultSpec {
 export function applyFaultSpec(faults: FaultInjector, f: FaultSpec): void {
   if (f.kind === 'fail') faults.failNth(f.field, f.n, f.status ? { status: f.status } : {});
   else if (f.kind === 'drop') faults.dropConnection(f.field, f.n);
+  else if (f.kind === 'reset') faults.resetConnection(f.field, f.n);
+  else if (f.kind === 'late') faults.lateAnswer(f.field, f.n, f.ms);
   else if (f.kind === 'rate-limit') faults.rateLimit(f.count, f.retryAfterSeconds);
   else faults.latency(f.ms, f.field);
 }

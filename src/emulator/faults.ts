@@ -1,11 +1,17 @@
 // Injected faults, for retry and recovery tests: the nth call of a root field fails (GraphQL error or
-// an HTTP status), rate limiting (429 + Retry-After), latency, and dropped connections (the server
-// does the work, the client never hears back: the non-idempotent-create case).
+// an HTTP status, before or after the work), rate limiting (429 + Retry-After), latency, connections
+// reset before the work, late answers and dropped connections (the server does the work, the client
+// never hears back in time: the non-idempotent-create case).
 import type { DeploymentStatus } from '../railway/types.js';
 
 export interface Fault {
   message?: string;
   status?: number;
+  /**
+   * With `status`: the work runs first, then the answer is that status, as when Railway's gateway
+   * (Cloudflare: 502, 504, 524) gives up on a request the API went on to finish.
+   */
+  afterWork?: boolean;
 }
 
 export interface FaultInjector {
@@ -16,8 +22,14 @@ export interface FaultInjector {
   deploymentEnds(status: DeploymentStatus, opts?: { service?: string; count?: number }): void;
   failNth(field: string, n: number, fault?: Fault): void;
   rateLimit(count: number, retryAfterSeconds: number): void;
+  /** Every call (of `field`, or any) waits `ms` before it runs. */
   latency(ms: number, field?: string): void;
+  /** The nth call of `field` runs, then its connection is destroyed without an answer. */
   dropConnection(field: string, n: number): void;
+  /** The nth call of `field` has its connection reset (RST) before anything runs. */
+  resetConnection(field: string, n: number): void;
+  /** The nth call of `field` runs, then its answer is held `ms` (a client that times out sooner missed it). */
+  lateAnswer(field: string, n: number, ms: number): void;
   clear(): void;
 }
 
@@ -27,6 +39,9 @@ export interface FaultPlan {
   delayMs: number;
   fail: Fault | null;
   drop: boolean;
+  reset: boolean;
+  /** Held after the work, before the answer. */
+  lateMs: number;
 }
 
 export class Faults implements FaultInjector {
@@ -52,6 +67,8 @@ export class Faults implements FaultInjector {
   }
   private failures: { field: string; at: number; fault: Fault }[] = [];
   private drops: { field: string; at: number }[] = [];
+  private resets: { field: string; at: number }[] = [];
+  private late: { field: string; at: number; ms: number }[] = [];
   private limited: { remaining: number; retryAfterSeconds: number } | null = null;
   private delays: { ms: number; field?: string }[] = [];
 
@@ -74,10 +91,20 @@ export class Faults implements FaultInjector {
     this.drops.push({ field, at: this.count(field) + positive(n, 'n') });
   }
 
+  resetConnection(field: string, n: number): void {
+    this.resets.push({ field, at: this.count(field) + positive(n, 'n') });
+  }
+
+  lateAnswer(field: string, n: number, ms: number): void {
+    this.late.push({ field, at: this.count(field) + positive(n, 'n'), ms: Math.max(0, ms) });
+  }
+
   clear(): void {
     this.outcomes = [];
     this.failures = [];
     this.drops = [];
+    this.resets = [];
+    this.late = [];
     this.limited = null;
     this.delays = [];
   }
@@ -88,7 +115,14 @@ export class Faults implements FaultInjector {
 
   /** Called once per request with the root fields it selects; counts the calls. */
   plan(rootFields: string[]): FaultPlan {
-    const out: FaultPlan = { rateLimited: null, delayMs: 0, fail: null, drop: false };
+    const out: FaultPlan = {
+      rateLimited: null,
+      delayMs: 0,
+      fail: null,
+      drop: false,
+      reset: false,
+      lateMs: 0,
+    };
     if (this.limited && this.limited.remaining > 0) {
       this.limited.remaining -= 1;
       out.rateLimited = { retryAfterSeconds: this.limited.retryAfterSeconds };
@@ -102,14 +136,18 @@ export class Faults implements FaultInjector {
       this.calls.set(field, n);
       const f = this.failures.findIndex((x) => x.field === field && x.at === n);
       if (f >= 0) out.fail ??= this.failures.splice(f, 1)[0]!.fault;
-      const d = this.drops.findIndex((x) => x.field === field && x.at === n);
-      if (d >= 0) {
-        this.drops.splice(d, 1);
-        out.drop = true;
-      }
+      out.drop = take(this.drops, field, n) !== undefined || out.drop;
+      out.reset = take(this.resets, field, n) !== undefined || out.reset;
+      out.lateMs = Math.max(out.lateMs, take(this.late, field, n)?.ms ?? 0);
     }
     return out;
   }
+}
+
+/** Removes and returns the fault planned for call `n` of `field`, if any. */
+function take<T extends { field: string; at: number }>(list: T[], field: string, n: number): T | undefined {
+  const i = list.findIndex((x) => x.field === field && x.at === n);
+  return i >= 0 ? list.splice(i, 1)[0] : undefined;
 }
 
 function positive(n: number, name: string): number {

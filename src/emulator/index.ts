@@ -12,11 +12,12 @@ import { hex, newId, now } from './ids.js';
 import { emulatorSchema } from './resolvers/index.js';
 import { scenarios } from './scenarios/index.js';
 import { seedEnvironment } from './seed.js';
-import { createApp } from './server.js';
+import { createApp, type RequestRecord } from './server.js';
 import { scopeKey, type EmulatorState } from './state.js';
 import { World } from './world.js';
 
 export type { FaultInjector } from './faults.js';
+export type { RequestRecord } from './server.js';
 export type { EmulatorState } from './state.js';
 
 export const SCENARIO_NAMES = [
@@ -51,6 +52,12 @@ export interface EmulatorOptions {
    * Default 10000.
    */
   requestsPerHour?: number;
+  /**
+   * Most edges one page of a connection holds, whatever `first` asks. Railway documents no cap (the
+   * CLI asks for 500 and gets them), so by default there is none; tests set a small one to make a
+   * client page.
+   */
+  maxPageSize?: number;
 }
 
 export interface RunningEmulator {
@@ -68,12 +75,15 @@ export interface RunningEmulator {
   database(environmentId: string, serviceName: string): PhysicalDatabase | undefined;
   /** Requests received so far: in all, and per root field (a request may select several). */
   requests(): { total: number; byField: Record<string, number> };
+  /** The last 1000 valid GraphQL operations received, oldest first (auth headers as present/absent only). */
+  requestLog(): RequestRecord[];
   /** Closes the server and drops every physical database the emulator created. */
   stop(): Promise<void>;
 }
 
-function check(opts: EmulatorOptions): Required<EmulatorOptions> {
+function check(opts: EmulatorOptions): Required<Omit<EmulatorOptions, 'maxPageSize'>> & EmulatorOptions {
   const o = {
+    maxPageSize: opts.maxPageSize,
     port: opts.port ?? 0,
     host: opts.host ?? '127.0.0.1',
     scenario: opts.scenario ?? 'wordpress',
@@ -98,6 +108,10 @@ function check(opts: EmulatorOptions): Required<EmulatorOptions> {
         },
       );
   }
+  if (o.maxPageSize !== undefined && (!Number.isInteger(o.maxPageSize) || o.maxPageSize < 1))
+    throw new ValidationError('maxPageSize', 'maxPageSize must be a whole number ≥ 1 (or left out: no cap)', {
+      provided: o.maxPageSize,
+    });
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)
     throw new ValidationError('port', 'port must be a whole number from 0 to 65535 (0 = any free port)', {
       provided: o.port,
@@ -134,7 +148,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   const faults = new Faults();
   const world = new World(
-    { deploymentStepMs: o.deploymentStepMs, tcpProxyActivationMs: o.tcpProxyActivationMs, faults },
+    {
+      deploymentStepMs: o.deploymentStepMs,
+      tcpProxyActivationMs: o.tcpProxyActivationMs,
+      maxPageSize: o.maxPageSize,
+      faults,
+    },
     { engineForImage, host },
   );
   const s = world.state;
@@ -196,6 +215,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         return db ? ({ ...db } as PhysicalDatabase) : undefined;
       },
       requests: () => ({ total: http.requests(), byField: faults.callCounts() }),
+      requestLog: http.requestLog,
       stop: () =>
         (stopped ??= (async () => {
           await new Promise<void>((resolve) => {

@@ -29,6 +29,17 @@ const log = createLogger('emulator:http');
 
 type JsonError = Record<string, unknown>;
 
+/** One GraphQL operation received, for tests: what it asked for and which credentials came with it. */
+export interface RequestRecord {
+  operationName: string | null;
+  rootFields: string[];
+  /** Which auth headers were present: never their values. */
+  auth: { bearer: boolean; projectAccessToken: boolean };
+}
+
+/** The request log keeps the newest records only, so a long-running emulator does not grow. */
+const REQUEST_LOG_SIZE = 1000;
+
 function rootFields(doc: DocumentNode, op: OperationDefinitionNode): string[] {
   const out: string[] = [];
   const walk = (set: SelectionSetNode) => {
@@ -75,8 +86,9 @@ export function createApp(
   faults: Faults,
   schema: GraphQLSchema,
   opts: { requestsPerHour: number },
-): { app: Hono<{ Bindings: HttpBindings }>; requests: () => number } {
+): { app: Hono<{ Bindings: HttpBindings }>; requests: () => number; requestLog: () => RequestRecord[] } {
   const app = new Hono<{ Bindings: HttpBindings }>();
+  const received: RequestRecord[] = [];
   const limit = opts.requestsPerHour;
   let window = { start: Date.now(), used: 0 };
   let total = 0;
@@ -105,7 +117,12 @@ export function createApp(
     await next();
   });
 
-  app.post('/graphql/v2', (c) => handle(c, world, faults, schema));
+  app.post('/graphql/v2', (c) =>
+    handle(c, world, faults, schema, (r) => {
+      received.push(r);
+      if (received.length > REQUEST_LOG_SIZE) received.shift();
+    }),
+  );
   app.onError((err, c) => {
     log.error(`request failed: ${err instanceof Error ? err.message : String(err)}`);
     return c.json(
@@ -117,7 +134,7 @@ export function createApp(
     );
   });
   app.all('*', (c) => c.json({ message: 'Not Found', requestId: randomUUID() }, 404));
-  return { app, requests: () => total };
+  return { app, requests: () => total, requestLog: () => received.map((r) => structuredClone(r)) };
 }
 
 async function handle(
@@ -125,6 +142,7 @@ async function handle(
   world: World,
   faults: Faults,
   schema: GraphQLSchema,
+  record: (r: RequestRecord) => void,
 ): Promise<Response> {
   let body: { query?: unknown; variables?: unknown; operationName?: unknown };
   try {
@@ -173,7 +191,19 @@ async function handle(
   if (coerced.errors) return c.json({ errors: coerced.errors.map((e) => validationError(e)) }, 400);
 
   const fields = rootFields(doc, op);
+  const authorization = c.req.header('authorization');
+  const projectAccessToken = c.req.header('project-access-token');
+  record({
+    operationName: op.name?.value ?? null,
+    rootFields: fields,
+    auth: { bearer: !!authorization?.trim(), projectAccessToken: !!projectAccessToken?.trim() },
+  });
   const plan = faults.plan(fields);
+  if (plan.reset) {
+    // Nothing ran: the connection is reset (RST), as a proxy dropping it would.
+    c.env.incoming.socket.resetAndDestroy();
+    return new Response(null, { status: 500 });
+  }
   if (plan.rateLimited) {
     c.header('Retry-After', String(plan.rateLimited.retryAfterSeconds));
     return c.json(
@@ -187,10 +217,13 @@ async function handle(
     );
   }
   if (plan.delayMs) await new Promise((r) => setTimeout(r, plan.delayMs));
-  if (plan.fail) {
+  const gatewayFailure = (status: number, message?: string) =>
+    c.json({ errors: [{ message: message ?? 'Internal Server Error' }] }, status as 500);
+  // A gateway status after the work (afterWork); a GraphQL error is always instead of it.
+  const failAfter = plan.fail?.afterWork && plan.fail.status && plan.fail.status !== 200 ? plan.fail : null;
+  if (plan.fail && !failAfter) {
     const { status, message } = plan.fail;
-    if (status && status !== 200)
-      return c.json({ errors: [{ message: message ?? 'Internal Server Error' }] }, status as 500);
+    if (status && status !== 200) return gatewayFailure(status, message);
     const first = op.selectionSet.selections[0];
     return c.json({
       errors: [
@@ -208,13 +241,7 @@ async function handle(
     });
   }
 
-  const access = new Access(
-    world,
-    principalFrom(world, {
-      authorization: c.req.header('authorization'),
-      projectAccessToken: c.req.header('project-access-token'),
-    }),
-  );
+  const access = new Access(world, principalFrom(world, { authorization, projectAccessToken }));
   const result = await execute({
     schema,
     document: doc,
@@ -228,6 +255,8 @@ async function handle(
     c.env.incoming.socket.destroy();
     return new Response(null, { status: 500 });
   }
+  if (plan.lateMs) await new Promise((r) => setTimeout(r, plan.lateMs));
+  if (failAfter) return gatewayFailure(failAfter.status!, failAfter.message);
   const out: Record<string, unknown> = {};
   if (result.errors?.length) out.errors = result.errors.map(resolverError);
   out.data = result.data ?? null;

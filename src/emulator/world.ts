@@ -9,6 +9,8 @@ export interface WorldOptions {
   deploymentStepMs: number;
   /** How long a new TCP proxy stays CREATING (and a deleted one DELETING). */
   tcpProxyActivationMs: number;
+  /** Most edges per connection page (EmulatorOptions.maxPageSize); absent = no cap. */
+  maxPageSize?: number;
   /** Injected deployment outcomes (tests); absent = every deployment succeeds. */
   faults?: { takeDeploymentOutcome(service: string): DeploymentStatus | null };
 }

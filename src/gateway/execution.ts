@@ -62,8 +62,23 @@ export interface ExecutionQuery {
   states?: ExecutionStateName[];
   from?: string;
   to?: string;
+  /** Exact client_name of the request (a clone's inputs). */
+  client?: string;
+  /** Exact id of the API key that started it. */
+  startedBy?: string;
   page: number;
   size: number;
+}
+
+/** Whether a record passes the query's client and started-by filters (stores that filter in memory). */
+export function matchesWho(
+  e: { startedBy: string | null; inputs: { client_name?: unknown } | null },
+  q: Pick<ExecutionQuery, 'client' | 'startedBy'>,
+): boolean {
+  return (
+    (q.client === undefined || e.inputs?.client_name === q.client) &&
+    (q.startedBy === undefined || e.startedBy === q.startedBy)
+  );
 }
 
 export function isTerminal(state: ExecutionStateName): boolean {

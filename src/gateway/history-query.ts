@@ -23,6 +23,9 @@ export const historyQuerySchema = z
       .pipe(z.array(z.enum(EXECUTION_STATES)))
       .optional(),
     from: z.iso.datetime({ offset: true }).optional(),
+    // Exact matches, filtered by the store (not the page): a clone's client_name, the starting key's id.
+    client: z.string().min(1).max(40).optional(),
+    started_by: z.string().min(1).max(120).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();

@@ -247,26 +247,25 @@ export interface RailwayApi {
     name: string;
   }>;
   deleteProject(projectId: string): Promise<void>;
-  // ---- clones into another project (optional: only that path needs them) ----
-  /** Newest first. */
-  /** Account tokens see nothing without workspaceId: always name the workspace. */
-  listProjects?(opts: { workspaceId: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
+  // ---- clones into another project ----
+  /** Newest first. Account tokens see nothing without workspaceId: always name the workspace. */
+  listProjects(opts: { workspaceId: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
   /** Non-idempotent: after a lost answer the client looks the name up (names are unique per project). */
-  createService?(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
-  updateServiceInstance?(input: {
+  createService(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
+  updateServiceInstance(input: {
     environmentId: string;
     serviceId: string;
     settings: ServiceInstanceSettings;
   }): Promise<void>;
   /** vCPUs and memory (GB) per replica of a service in one environment (serviceInstanceLimitsUpdate). */
-  updateServiceInstanceLimits?(input: {
+  updateServiceInstanceLimits(input: {
     environmentId: string;
     serviceId: string;
     vCPUs?: number;
     memoryGB?: number;
   }): Promise<void>;
   /** A new, empty volume for one service in one environment. */
-  createVolume?(input: {
+  createVolume(input: {
     projectId: string;
     environmentId: string;
     serviceId: string;
@@ -277,5 +276,5 @@ export interface RailwayApi {
     name: string;
   }>;
   /** Without environmentId: the service in every environment, i.e. the service itself. */
-  deleteService?(input: { serviceId: string; environmentId?: string }): Promise<void>;
+  deleteService(input: { serviceId: string; environmentId?: string }): Promise<void>;
 }

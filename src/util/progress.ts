@@ -10,6 +10,10 @@ export type ProgressEvent =
       rows: number;
       bytes: number;
       totalRows?: number;
+      /** A table split into chunks copied in parallel: how many are done. */
+      chunks?: { done: number; total: number };
+      /** Estimated seconds left for this table (split tables, from the rate so far). */
+      etaSeconds?: number;
     }
   | { kind: 'message'; message: string };
 

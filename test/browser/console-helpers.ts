@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningEmulator } from '../../src/emulator/index.js';
@@ -18,7 +20,12 @@ import {
 
 export const CHROMIUM = '/usr/bin/chromium';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-export const SHOTS = 'docs/console';
+/** Screenshots go to a temp dir, so a test run leaves the tree clean; RAILCLONE_UPDATE_SCREENSHOTS=1
+ * writes them to docs/console/ (shown in the README) instead. */
+export const SHOTS =
+  process.env.RAILCLONE_UPDATE_SCREENSHOTS === '1'
+    ? 'docs/console'
+    : join(tmpdir(), 'railclone-console-shots');
 
 export interface ConsoleRig {
   emulator: RunningEmulator;

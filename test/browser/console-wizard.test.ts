@@ -2,7 +2,8 @@
 // databases: the whole wizard to a finished clone with per-service progress seen, a clone of that clone
 // made with the keyboard only and shown in the lineage tree, the diff page's colours, no serious axe-core
 // violation on any page, and the API key only ever in sessionStorage and the Authorization header.
-// Screenshots of each step go to docs/console/ (shown in the README).
+// Screenshots of each step go to a temp dir, or to docs/console/ (shown in the README) with
+// RAILCLONE_UPDATE_SCREENSHOTS=1.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -184,6 +185,14 @@ describe('the clone console', () => {
     await heading(page, /History/);
     await page.getByRole('cell', { name: 'SUCCESS' }).first().waitFor();
     await audit(page, 'history');
+    // the client filter is the API's query parameter, not a filter of the page shown
+    await page.getByLabel('Client').fill('no-such-client');
+    await expect.poll(() => page.getByRole('cell', { name: 'SUCCESS' }).count()).toBe(0);
+    await page.getByLabel('Client').fill('acme');
+    await page.getByRole('cell', { name: 'SUCCESS' }).first().waitFor();
+    expect(
+      requests.some((r) => /\/executions\/railclone\/clone-staging-api\?.*client=no-such-client/.test(r.url)),
+    ).toBe(true);
 
     expect(await keyLeaks(page, requests, key)).toEqual([]);
     expect(requests.some((r) => r.headers.authorization === `Bearer ${key}`)).toBe(true);

@@ -4,7 +4,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { cliOperation, gql, headersFor, ok, randomSuffix } from './emulator-helpers.js';
+import { cliOperation, gql, headersFor, ok, randomSuffix, until } from './emulator-helpers.js';
 
 let em: RunningEmulator;
 let otherEnvId: string;
@@ -294,5 +294,107 @@ describe('fault injection over HTTP', () => {
     expect(env).toBeDefined();
     const again = await gql(em, CREATE, { input: { projectId: em.projectId, name } });
     expect(again.body.errors![0]!.message).toContain('environment with that name already exists');
+  });
+
+  it('resetConnection: the connection is reset before anything runs; the next call is served', async () => {
+    em.faults.resetConnection('environmentCreate', 1);
+    const name = `reset-${randomSuffix()}`;
+    const err = await gql(em, CREATE, { input: { projectId: em.projectId, name } }).catch((e: unknown) => e);
+    expect((err as { cause?: { code?: string } }).cause?.code).toBe('ECONNRESET');
+    expect(em.state.environmentsOf(em.projectId).some((e) => e.name === name)).toBe(false);
+    expect((await ok(em, CREATE, { input: { projectId: em.projectId, name } })).environmentCreate.name).toBe(
+      name,
+    );
+  });
+
+  it('lateAnswer: the work is done at once, the answer comes `ms` later', async () => {
+    em.faults.lateAnswer('environmentCreate', 1, 1000);
+    const name = `late-${randomSuffix()}`;
+    const t = Date.now();
+    let answered = false;
+    const answer = gql(em, CREATE, { input: { projectId: em.projectId, name } }).finally(() => {
+      answered = true;
+    });
+    await until('the late create to run', async () =>
+      em.state.environmentsOf(em.projectId).some((e) => e.name === name),
+    );
+    expect(answered).toBe(false);
+    expect((await answer).body.data!.environmentCreate.name).toBe(name);
+    expect(Date.now() - t).toBeGreaterThanOrEqual(990);
+  });
+
+  it('failNth afterWork: the work runs, then the gateway answers the status', async () => {
+    em.faults.failNth('environmentCreate', 1, { status: 502, message: 'Bad Gateway', afterWork: true });
+    const name = `gateway-${randomSuffix()}`;
+    const r = await gql(em, CREATE, { input: { projectId: em.projectId, name } });
+    expect(r.status).toBe(502);
+    expect(r.body).not.toHaveProperty('data');
+    expect(em.state.environmentsOf(em.projectId).some((e) => e.name === name)).toBe(true);
+  });
+
+  it('requestLog: operation, root fields and which auth headers came, never their values', async () => {
+    const before = em.requestLog().length;
+    await gql(em, 'query Who { me { id } }', {}, 'account');
+    await gql(em, 'query Tok { projectToken { projectId } }', {}, 'project');
+    await gql(em, '{ me { id } apiToken { workspaces { id } } }', {}, 'none');
+    const log = em.requestLog().slice(before);
+    expect(log).toEqual([
+      { operationName: 'Who', rootFields: ['me'], auth: { bearer: true, projectAccessToken: false } },
+      {
+        operationName: 'Tok',
+        rootFields: ['projectToken'],
+        auth: { bearer: false, projectAccessToken: true },
+      },
+      {
+        operationName: null,
+        rootFields: ['me', 'apiToken'],
+        auth: { bearer: false, projectAccessToken: false },
+      },
+    ]);
+    const text = JSON.stringify(em.requestLog());
+    for (const t of Object.values(em.tokens)) expect(text).not.toContain(t);
+  });
+});
+
+describe('maxPageSize', () => {
+  const ENVS = `query($p: String!, $first: Int, $last: Int, $after: String) {
+    environments(projectId: $p, first: $first, last: $last, after: $after) {
+      edges { node { name } } pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+  it('no cap by default: a page holds what `first` asks', async () => {
+    const r = await ok(em, ENVS, { p: em.projectId, first: 500 });
+    expect(r.environments.edges.length).toBe(em.state.environmentsOf(em.projectId).length);
+    expect(r.environments.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('with a cap, pages hold at most that many edges and a client follows the cursors', async () => {
+    const small = await startEmulator({
+      scenario: 'empty',
+      dbPrefix: `emupage_${randomSuffix()}`,
+      maxPageSize: 2,
+    });
+    try {
+      for (const name of ['a', 'b', 'c', 'd'])
+        await ok(small, CREATE, { input: { projectId: small.projectId, name } });
+      const names: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      for (;;) {
+        const r = (await ok(small, ENVS, { p: small.projectId, first: 500, after })).environments;
+        expect(r.edges.length).toBeLessThanOrEqual(2);
+        names.push(...r.edges.map((e: any) => e.node.name));
+        pages += 1;
+        if (!r.pageInfo.hasNextPage) break;
+        after = r.pageInfo.endCursor;
+      }
+      expect(names.sort()).toEqual(['a', 'b', 'c', 'd', 'production']);
+      expect(pages).toBe(3);
+      expect((await ok(small, ENVS, { p: small.projectId, last: 9 })).environments.edges).toHaveLength(2);
+    } finally {
+      await small.stop();
+    }
+    await expect(startEmulator({ scenario: 'empty', maxPageSize: 0 })).rejects.toThrow(/maxPageSize/);
   });
 });

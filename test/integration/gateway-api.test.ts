@@ -163,6 +163,18 @@ describe('a clone through the gateway', () => {
       })
     ).json();
     expect(future.total).toBe(0);
+    const ids = async (query: string) =>
+      (
+        await (
+          await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?${query}`, {
+            headers: bearer(key),
+          })
+        ).json()
+      ).results.map((r: { id: string }) => r.id);
+    expect(await ids('client=acme')).toContain(accepted.execution_id);
+    expect(await ids('client=not-acme')).toEqual([]);
+    expect(await ids(`started_by=${String(final.started_by)}&client=acme`)).toContain(accepted.execution_id);
+    expect(await ids('started_by=someone-else')).toEqual([]);
     const bad = await fetch(`${gw.url}/api/v1/main/executions/railclone/clone-staging-api?size=1000`, {
       headers: bearer(key),
     });

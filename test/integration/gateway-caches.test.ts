@@ -208,6 +208,60 @@ describe('file store history index', () => {
   });
 });
 
+describe('history filters by client and starting key, in both stores', () => {
+  const who = (id: string, client: string, key: string, at: string): ExecutionRecord => ({
+    ...exec(id, 'SUCCESS', at, at),
+    inputs: { client_name: client },
+    startedBy: key,
+  });
+  const check = async (store: GatewayStore) => {
+    await store.saveExecution(who('w1', 'acme', 'key-a', '2026-02-01T00:00:01.000Z'));
+    await store.saveExecution(who('w2', 'acme', 'key-b', '2026-02-01T00:00:02.000Z'));
+    await store.saveExecution(who('w3', 'globex', 'key-a', '2026-02-01T00:00:03.000Z'));
+    const ids = async (q: { client?: string; startedBy?: string }) => {
+      const r = await store.searchExecutions({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        from: '2026-02-01T00:00:00.000Z',
+        to: '2026-02-01T00:00:09.000Z',
+        page: 1,
+        size: 10,
+        ...q,
+      });
+      return { ids: r.results.map((e) => e.id), total: r.total };
+    };
+    expect(await ids({ client: 'acme' })).toEqual({ ids: ['w2', 'w1'], total: 2 });
+    expect(await ids({ startedBy: 'key-a' })).toEqual({ ids: ['w3', 'w1'], total: 2 });
+    expect(await ids({ client: 'acme', startedBy: 'key-a' })).toEqual({ ids: ['w1'], total: 1 });
+    expect(await ids({ client: 'Acme' })).toEqual({ ids: [], total: 0 }); // exact, as Kestra's labels
+  };
+  let db: Awaited<ReturnType<typeof tempDatabase>>;
+  beforeAll(async () => {
+    db = await tempDatabase('gwhist');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('the file store', async () => {
+    const { store } = await tempFileStore();
+    try {
+      await check(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the PostgreSQL store', async () => {
+    const store = await openTestPgStore(db.url);
+    try {
+      await check(store);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('completion estimate cache', () => {
   it('remembers "no history" until a run succeeds, then counts it at once', async () => {
     let searches = 0;

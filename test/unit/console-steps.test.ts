@@ -1,11 +1,13 @@
-// The console lists the clone's steps before they run; its list must be the pipeline's.
+// The console lists a flow's steps before they run, from the flow table; the clone's must be the pipeline's.
 import { describe, expect, it } from 'vitest';
 import { CLONE_STEPS } from '../../src/clone/steps/index.js';
-import { CLONE_STEP_NAMES, readProgress } from '../../src/console/src/progress.js';
+import { readProgress, stepNames } from '../../src/console/src/progress.js';
 
 describe('console progress', () => {
   it('names the clone steps in the pipeline order', () => {
-    expect([...CLONE_STEP_NAMES]).toEqual(CLONE_STEPS.map(([name]) => name));
+    expect(stepNames('clone-staging-api')).toEqual(CLONE_STEPS.map(([name]) => name));
+    expect(stepNames('delete-environment')).toEqual(['delete-environment']);
+    expect(stepNames('no-such-flow')).toEqual([]);
   });
 
   it('reads services, tables and the environment name from the recorder’s log lines', () => {

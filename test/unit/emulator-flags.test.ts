@@ -70,6 +70,13 @@ describe('fault specs', () => {
   it('parses every kind', () => {
     expect(parseFaultSpec('fail:environment:1')).toEqual({ kind: 'fail', field: 'environment', n: 1 });
     expect(parseFaultSpec('latency:200:variables')).toEqual({ kind: 'latency', ms: 200, field: 'variables' });
+    expect(parseFaultSpec('reset:projectCreate:2')).toEqual({ kind: 'reset', field: 'projectCreate', n: 2 });
+    expect(parseFaultSpec('late:environmentDelete:1:800')).toEqual({
+      kind: 'late',
+      field: 'environmentDelete',
+      n: 1,
+      ms: 800,
+    });
   });
 
   it('rejects malformed specs with the allowed forms', () => {
@@ -78,6 +85,9 @@ describe('fault specs', () => {
       'fail:environment:1:200',
       'fail:environment:1:700',
       'drop:environmentCreate',
+      'reset:environmentCreate:0',
+      'late:environmentCreate:1',
+      'late:environmentCreate:1:-5',
       'rate-limit:0:5',
       'latency:soon',
       'fail:bad-field:1',

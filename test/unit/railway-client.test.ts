@@ -1,13 +1,12 @@
-// RailwayClient against a small GraphQL server started here (executing the REAL Railway schema, so
-// every document and variable the client sends is validated), with faults injected by nock (429,
-// 5xx, HTML, 400) or by the server itself (connection resets and slow answers, which nock cannot
-// fake on Node 20's fetch).
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildSchema, execute, parse, validate, type GraphQLSchema } from 'graphql';
+// RailwayClient against the Railway emulator (src/emulator: Railway's schema, envelopes and token
+// scopes), on its 'empty' scenario (no databases), with pages capped at 2 so every connection is
+// paged. Faults come from the emulator (429, 5xx before or after the work, connection resets, late
+// answers); nock injects only what the emulator never answers: an HTML page, a 400, a 429 without
+// Retry-After.
+import { randomUUID } from 'node:crypto';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type RequestRecord, type RunningEmulator } from '../../src/emulator/index.js';
 import { RailwayClient, railwayClientFromEnv, type RailwayClientOptions } from '../../src/railway/client.js';
 import {
   RailwayAuthError,
@@ -20,7 +19,6 @@ import {
 import { backoffDelay, parseRetryAfter } from '../../src/railway/retry.js';
 import { ValidationError } from '../../src/util/errors.js';
 import { clearSecrets, redact } from '../../src/util/secrets.js';
-import { sharedReference } from '../shared-reference.js';
 
 // nock 15's interceptors call Promise.withResolvers, which Node 20 lacks.
 const P = Promise as unknown as { withResolvers?: () => unknown };
@@ -33,428 +31,22 @@ if (!P.withResolvers) {
   };
 }
 
-const ACCOUNT_TOKEN = 'acct-token-5f0c1d2e3a4b';
-const WORKSPACE_TOKEN = 'wksp-token-77aa88bb99cc';
-const PROJECT_TOKEN = 'proj-token-0011223344ff';
-const PROJECT_ID = 'proj-1111';
-const FORBIDDEN_PROJECT = 'proj-forbidden-9999';
-const PROD_ID = 'env-prod';
-const SERVICE_ID = 'svc-web';
+const DATABASE_URL = 'postgres://app:s3cr3t-pa55@db:5432/app';
+const API_KEY = 'sk-live-abcdef123456';
 
-// ---------------------------------------------------------------- the test server
-
-interface Env {
-  id: string;
-  name: string;
-  projectId: string;
-  isEphemeral: boolean;
-  createdAt: string;
-  updatedAt: string;
-  unmergedChangesCount: number;
-  sourceEnvironment: { id: string; name: string } | null;
-}
-
-interface ServerFault {
-  op: string;
-  /** reset: drop the connection (RST) before running anything; slow: run it, then answer late. */
-  kind: 'reset' | 'slow';
-  ms?: number;
-}
-
-const world = {
-  envs: new Map<string, Env>(),
-  vars: new Map<string, Record<string, string>>(),
-  proxies: [] as {
-    id: string;
-    domain: string;
-    proxyPort: number;
-    applicationPort: number;
-    serviceId: string;
-    environmentId: string;
-    syncStatus: string;
-  }[],
-  pendingProxy: null as null | { port: number; serviceId: string; environmentId: string; pollsLeft: number },
-  serviceDomains: [] as {
-    id: string;
-    domain: string;
-    targetPort: number | null;
-    environmentId: string;
-    serviceId: string;
-  }[],
-  projects: [] as { id: string; name: string; createdAt: string }[],
-  calls: [] as string[],
-  executed: [] as string[],
-  headers: [] as http.IncomingHttpHeaders[],
-  faults: [] as ServerFault[],
-  nextId: 1,
-};
-
-function resetWorld(): void {
-  world.envs.clear();
-  world.vars.clear();
-  world.proxies = [];
-  world.pendingProxy = null;
-  world.serviceDomains = [];
-  world.projects = [{ id: 'proj-old', name: 'demo', createdAt: '2020-01-01T00:00:00.000Z' }];
-  world.calls = [];
-  world.executed = [];
-  world.headers = [];
-  world.faults = [];
-  world.envs.set(PROD_ID, env(PROD_ID, 'production', null));
-  world.vars.set(`${PROD_ID}/${SERVICE_ID}`, {
-    DATABASE_URL: 'postgres://app:s3cr3t-pa55@db:5432/app',
-    API_KEY: 'sk-live-abcdef123456',
-  });
-}
-
-function env(id: string, name: string, source: Env | null): Env {
-  const t = new Date().toISOString();
-  return {
-    id,
-    name,
-    projectId: PROJECT_ID,
-    isEphemeral: false,
-    createdAt: t,
-    updatedAt: t,
-    unmergedChangesCount: 0,
-    sourceEnvironment: source ? { id: source.id, name: source.name } : null,
-  };
-}
-
-type Auth = 'account' | 'workspace' | 'project' | null;
-
-/** Relay connection; the server caps pages at 2 so the client's paging is exercised. */
-function conn<T>(items: T[], args: { first?: number; after?: string }) {
-  const start = args.after ? Number(args.after) : 0;
-  const size = Math.min(args.first ?? items.length, 2);
-  const page = items.slice(start, start + size);
-  const end = start + page.length;
-  return {
-    edges: page.map((node, i) => ({ node, cursor: String(start + i + 1) })),
-    pageInfo: {
-      hasNextPage: end < items.length,
-      endCursor: String(end),
-      hasPreviousPage: start > 0,
-      startCursor: String(start),
-    },
-  };
-}
-
-function needApi(auth: Auth): void {
-  if (auth !== 'account' && auth !== 'workspace') throw new Error('Not Authorized');
-}
-
-function envObject(e: Env) {
-  return {
-    ...e,
-    serviceInstances: (a: { first?: number; after?: string }) =>
-      conn(
-        [SERVICE_ID, 'svc-worker', 'svc-db'].map((sid) => ({
-          id: `si-${sid}-${e.id}`,
-          serviceId: sid,
-          serviceName: sid.slice(4),
-          environmentId: e.id,
-          source: {
-            image: sid === 'svc-db' ? 'postgres:16' : null,
-            repo: sid === 'svc-db' ? null : 'acme/app',
-          },
-          startCommand: null,
-          buildCommand: null,
-          rootDirectory: null,
-          healthcheckPath: '/health',
-          numReplicas: 1,
-          region: 'us-west2',
-          restartPolicyType: 'ON_FAILURE',
-          domains: {
-            serviceDomains: world.serviceDomains.filter(
-              (d) => d.environmentId === e.id && d.serviceId === sid,
-            ),
-            customDomains: [],
-          },
-          latestDeployment: null,
-        })),
-        a,
-      ),
-    volumeInstances: (a: { first?: number; after?: string }) =>
-      conn(
-        [
-          {
-            id: `vi-${e.id}`,
-            volumeId: 'vol-1',
-            serviceId: 'svc-db',
-            mountPath: '/var/lib/postgresql/data',
-            sizeMB: 5000,
-            currentSizeMB: 120.5,
-            state: 'READY',
-            volume: { id: 'vol-1', name: 'pgdata' },
-          },
-        ],
-        a,
-      ),
-    config: ({ decryptVariables }: { decryptVariables?: boolean }) => ({
-      services: {
-        [SERVICE_ID]: {
-          variables: Object.fromEntries(
-            Object.entries(world.vars.get(`${e.id}/${SERVICE_ID}`) ?? {}).map(([k, v]) => [
-              k,
-              decryptVariables ? { value: v } : {},
-            ]),
-          ),
-        },
-      },
-    }),
-  };
-}
-
-function rootValue(auth: Auth) {
-  const findEnv = (id: string) => {
-    const e = world.envs.get(id);
-    if (!e) throw new Error('Environment not found');
-    return e;
-  };
-  return {
-    me: () => {
-      if (auth !== 'account') throw new Error('Not Authorized');
-      return { id: 'user-1', name: 'Ada', email: 'ada@example.com' };
-    },
-    apiToken: () => {
-      needApi(auth);
-      return { workspaces: [{ id: 'ws-1', name: 'Acme' }] };
-    },
-    projectToken: () => {
-      if (auth !== 'project') throw new Error('Project Token not found');
-      return {
-        projectId: PROJECT_ID,
-        environmentId: PROD_ID,
-        project: { id: PROJECT_ID, name: 'acme' },
-        environment: { id: PROD_ID, name: 'production' },
-      };
-    },
-    project: ({ id }: { id: string }) => {
-      if (auth === null || id === FORBIDDEN_PROJECT) throw new Error('Not Authorized');
-      if (id !== PROJECT_ID) throw new Error('Project not found');
-      return {
-        id,
-        name: 'acme',
-        workspaceId: 'ws-1',
-        environments: (a: { first?: number; after?: string }) => conn([...world.envs.values()], a),
-        services: (a: { first?: number; after?: string }) =>
-          conn(
-            [SERVICE_ID, 'svc-worker', 'svc-db'].map((s) => ({ id: s, name: s.slice(4) })),
-            a,
-          ),
-      };
-    },
-    environments: (a: { projectId: string; first?: number; after?: string; isEphemeral?: boolean }) => {
-      needApi(auth);
-      const list = [...world.envs.values()].filter(
-        (e) => a.isEphemeral === undefined || e.isEphemeral === a.isEphemeral,
-      );
-      return conn(list, a);
-    },
-    environment: ({ id }: { id: string }) => envObject(findEnv(id)),
-    environmentCreate: ({
-      input,
-    }: {
-      input: { name: string; projectId: string; sourceEnvironmentId?: string; ephemeral?: boolean };
-    }) => {
-      needApi(auth);
-      if ([...world.envs.values()].some((e) => e.name === input.name))
-        throw new Error('environment with that name already exists');
-      const id = `env-${world.nextId++}`;
-      const created = {
-        ...env(id, input.name, input.sourceEnvironmentId ? findEnv(input.sourceEnvironmentId) : null),
-        isEphemeral: !!input.ephemeral,
-      };
-      world.envs.set(id, created);
-      return created;
-    },
-    environmentDelete: ({ id }: { id: string }) => {
-      needApi(auth);
-      findEnv(id);
-      world.envs.delete(id);
-      return true;
-    },
-    variables: (a: { environmentId: string; serviceId?: string }) =>
-      world.vars.get(`${a.environmentId}/${a.serviceId ?? 'shared'}`) ?? {},
-    variableCollectionUpsert: ({
-      input,
-    }: {
-      input: {
-        environmentId: string;
-        serviceId?: string;
-        variables: Record<string, string>;
-        replace?: boolean;
-      };
-    }) => {
-      const key = `${input.environmentId}/${input.serviceId ?? 'shared'}`;
-      world.vars.set(key, { ...(input.replace ? {} : world.vars.get(key)), ...input.variables });
-      return true;
-    },
-    tcpProxies: (a: { environmentId: string; serviceId: string }) => {
-      const p = world.pendingProxy;
-      if (p && p.pollsLeft-- <= 0) {
-        world.proxies.push({
-          id: `tcp-${world.nextId++}`,
-          domain: 'shuttle.proxy.rlwy.net',
-          proxyPort: 15140,
-          applicationPort: p.port,
-          serviceId: p.serviceId,
-          environmentId: p.environmentId,
-          syncStatus: 'ACTIVE',
-        });
-        world.pendingProxy = null;
-      }
-      return world.proxies.filter((x) => x.environmentId === a.environmentId && x.serviceId === a.serviceId);
-    },
-    environmentPatchCommit: ({
-      environmentId,
-      patch,
-    }: {
-      environmentId: string;
-      patch: { services: Record<string, { networking?: { tcpProxies?: Record<string, unknown> } }> };
-    }) => {
-      for (const [serviceId, svc] of Object.entries(patch.services ?? {})) {
-        for (const port of Object.keys(svc.networking?.tcpProxies ?? {})) {
-          world.pendingProxy = { port: Number(port), serviceId, environmentId, pollsLeft: 2 };
-        }
-      }
-      return `patch-${world.nextId++}`;
-    },
-    serviceInstance: ({ environmentId, serviceId }: { environmentId: string; serviceId: string }) =>
-      envObject(findEnv(environmentId))
-        .serviceInstances({})
-        .edges.map((e) => e.node)
-        .find((s) => s.serviceId === serviceId),
-    projectCreate: ({ input }: { input: { name: string } }) => {
-      needApi(auth);
-      const p = { id: `proj-${world.nextId++}`, name: input.name, createdAt: new Date().toISOString() };
-      world.projects.unshift(p);
-      return p;
-    },
-    projects: (a: { first?: number; after?: string }) => {
-      needApi(auth);
-      return conn(world.projects, a);
-    },
-    projectDelete: ({ id }: { id: string }) => {
-      needApi(auth);
-      if (!world.projects.some((p) => p.id === id)) throw new Error('Project not found');
-      world.projects = world.projects.filter((p) => p.id !== id);
-      return true;
-    },
-    serviceDomainCreate: ({
-      input,
-    }: {
-      input: { environmentId: string; serviceId: string; targetPort?: number };
-    }) => {
-      const d = {
-        id: `sd-${world.nextId++}`,
-        domain: `web-${world.nextId}.up.railway.app`,
-        targetPort: input.targetPort ?? null,
-        environmentId: input.environmentId,
-        serviceId: input.serviceId,
-      };
-      world.serviceDomains.push(d);
-      return d;
-    },
-  };
-}
-
-let schema: GraphQLSchema;
-let server: http.Server;
-let endpoint: string;
+let em: RunningEmulator;
 let origin: string;
-
-function authOf(h: http.IncomingHttpHeaders): Auth {
-  if (h.authorization === `Bearer ${ACCOUNT_TOKEN}`) return 'account';
-  if (h.authorization === `Bearer ${WORKSPACE_TOKEN}`) return 'workspace';
-  if (h['project-access-token'] === PROJECT_TOKEN) return 'project';
-  return null;
-}
-
-async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  let raw = '';
-  for await (const chunk of req) raw += chunk;
-  const body = JSON.parse(raw) as {
-    query: string;
-    variables?: Record<string, unknown>;
-    operationName?: string;
-  };
-  const op = body.operationName ?? '?';
-  world.calls.push(op);
-  world.headers.push(req.headers);
-  const faultAt = world.faults.findIndex((f) => f.op === op);
-  const fault = faultAt >= 0 ? world.faults.splice(faultAt, 1)[0] : undefined;
-  if (fault?.kind === 'reset') {
-    req.socket.resetAndDestroy();
-    return;
-  }
-  const document = parse(body.query);
-  const errors = validate(schema, document);
-  res.setHeader('content-type', 'application/json');
-  if (errors.length > 0) {
-    res.statusCode = 400;
-    res.end(
-      JSON.stringify({
-        errors: errors.map((e) => ({
-          message: e.message,
-          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-        })),
-      }),
-    );
-    return;
-  }
-  world.executed.push(op);
-  const result = await execute({
-    schema,
-    document,
-    rootValue: rootValue(authOf(req.headers)),
-    variableValues: body.variables,
-    operationName: op,
-  });
-  if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.ms ?? 1000));
-  res.end(
-    JSON.stringify({
-      data: result.data ?? null,
-      ...(result.errors
-        ? {
-            errors: result.errors.map((e) => ({
-              message: e.message,
-              path: e.path,
-              extensions: { code: 'INTERNAL_SERVER_ERROR' },
-            })),
-          }
-        : {}),
-    }),
-  );
-}
-
-beforeAll(async () => {
-  schema = buildSchema(readFileSync(sharedReference('railway', 'schema.graphql'), 'utf8'));
-  server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      res.statusCode = 500;
-      res.end(String(err));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  endpoint = `${origin}/graphql/v2`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
-
-// ---------------------------------------------------------------- helpers
-
+let projectId: string;
+let prodId: string;
+/** Services made in beforeAll, in creation order. */
+let web: string, worker: string, cache: string;
 let delays: number[];
+let logMark: number;
 
 function client(opts: Partial<RailwayClientOptions> = {}): RailwayClient {
   return new RailwayClient({
-    endpoint,
-    apiToken: ACCOUNT_TOKEN,
+    endpoint: em.url,
+    apiToken: em.tokens.account,
     retry: { retries: 3, baseDelayMs: 10, maxDelayMs: 5_000 },
     timeoutMs: 5_000,
     sleep: async (ms) => {
@@ -464,7 +56,13 @@ function client(opts: Partial<RailwayClientOptions> = {}): RailwayClient {
   });
 }
 
-/** nock: answer the next `times` requests for `operation` with a fault; the rest reach the server. */
+/** Requests the emulator received during this test. */
+const received = (): RequestRecord[] => em.requestLog().slice(logMark);
+const calls = (): string[] => received().map((r) => r.operationName ?? '?');
+const callsOf = (op: string): number => calls().filter((o) => o === op).length;
+const envsNamed = (name: string) => em.state.environmentsOf(projectId).filter((e) => e.name === name);
+
+/** nock: answer the next `times` requests for `operation` with a fault; the rest reach the emulator. */
 function injectReply(
   operation: string,
   status: number,
@@ -489,83 +87,127 @@ async function caught(p: Promise<unknown>): Promise<Error> {
 
 function assertNoSecrets(err: Error): void {
   const text = `${err.message} ${JSON.stringify((err as { details?: unknown }).details ?? {})}`;
-  for (const s of [ACCOUNT_TOKEN, WORKSPACE_TOKEN, PROJECT_TOKEN, 's3cr3t-pa55', 'sk-live-abcdef123456'])
-    expect(text).not.toContain(s);
+  for (const s of [...Object.values(em.tokens), 's3cr3t-pa55', API_KEY]) expect(text).not.toContain(s);
 }
 
-beforeEach(() => {
-  resetWorld();
+/** Runs `fn` with the clock `agoMs` in the past (Date only; timers stay real), for "older" resources. */
+async function inThePast<T>(agoMs: number, fn: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.now() - agoMs);
+  try {
+    return await fn();
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
+const TEN_MINUTES = 10 * 60_000;
+/** A client timeout and an answer held well past it: wide enough for a loaded machine. */
+const TIMEOUT = 1000;
+const LATE = 2500;
+
+beforeAll(async () => {
+  em = await startEmulator({
+    scenario: 'empty',
+    dbPrefix: `rwunit_${Math.random().toString(36).slice(2, 8)}`,
+    deploymentStepMs: 5,
+    tcpProxyActivationMs: 0,
+    maxPageSize: 2,
+  });
+  origin = new URL(em.url).origin;
+  projectId = em.projectId;
+  prodId = em.productionEnvironmentId;
   delays = [];
+  const c = client();
+  web = (await c.createService({ projectId, name: 'web', source: { repo: 'acme/app' } })).id;
+  worker = (await c.createService({ projectId, name: 'worker', source: { repo: 'acme/app' } })).id;
+  // An image with no database engine: the emulator starts no real database for it.
+  cache = (await c.createService({ projectId, name: 'cache', source: { image: 'redis:7' } })).id;
+  await c.createVolume({ projectId, environmentId: prodId, serviceId: cache, mountPath: '/data' });
+  await c.upsertVariables({
+    projectId,
+    environmentId: prodId,
+    serviceId: web,
+    variables: { DATABASE_URL, API_KEY },
+    skipDeploys: true,
+  });
+});
+
+afterAll(async () => {
+  await em?.stop();
+});
+
+beforeEach(() => {
+  delays = [];
+  logMark = em.requestLog().length;
   clearSecrets();
 });
 
 afterEach(() => {
+  em.faults.clear();
   nock.cleanAll();
 });
-
-// ---------------------------------------------------------------- tests
 
 describe('RailwayClient: reads', () => {
   it('reads a project with every environment and service, paging through the connections', async () => {
     const c = client();
-    for (let i = 0; i < 4; i++) await c.createEnvironment({ projectId: PROJECT_ID, name: `staging-${i}` });
-    const p = await c.getProject(PROJECT_ID);
-    expect(p.name).toBe('acme');
-    expect(p.environments.map((e) => e.name).sort()).toEqual([
-      'production',
-      'staging-0',
-      'staging-1',
-      'staging-2',
-      'staging-3',
-    ]);
-    expect(p.services.map((s) => s.id)).toEqual([SERVICE_ID, 'svc-worker', 'svc-db']);
-    expect(world.calls).toContain('ProjectServicesPage');
-    expect((await c.listEnvironments(PROJECT_ID)).length).toBe(5);
-    expect(world.calls.filter((o) => o === 'Environments').length).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < 4; i++)
+      await c.createEnvironment({ projectId, name: `staging-${i}`, skipInitialDeploys: true });
+    const p = await c.getProject(projectId);
+    expect(p.name).toBe('empty-project');
+    const truth = em.state.environmentsOf(projectId).map((e) => e.name);
+    expect(truth.length).toBeGreaterThanOrEqual(5);
+    expect(p.environments.map((e) => e.name).sort()).toEqual([...truth].sort());
+    expect(p.services.map((s) => s.id)).toEqual([web, worker, cache]);
+    expect(calls()).toContain('ProjectServicesPage');
+    const before = callsOf('Environments');
+    expect((await c.listEnvironments(projectId)).length).toBe(truth.length);
+    expect(callsOf('Environments') - before).toBe(Math.ceil(truth.length / 2));
   });
 
   it('reads an environment with service and volume instances', async () => {
-    const e = await client().getEnvironment(PROD_ID, PROJECT_ID);
+    const e = await client().getEnvironment(prodId, projectId);
     expect(e.name).toBe('production');
-    expect(e.serviceInstances.map((s) => s.serviceId)).toEqual([SERVICE_ID, 'svc-worker', 'svc-db']);
-    expect(e.serviceInstances[2]!.source).toEqual({ image: 'postgres:16', repo: null });
+    expect(e.serviceInstances.map((s) => s.serviceId)).toEqual([web, worker, cache]);
+    expect(calls()).toContain('EnvironmentServiceInstancesPage');
+    expect(e.serviceInstances[2]!.source).toEqual({ image: 'redis:7', repo: null });
+    const [volume] = em.state.volumeInstancesOf(prodId);
+    expect(e.volumeInstances).toHaveLength(1);
     expect(e.volumeInstances[0]).toMatchObject({
-      volumeName: 'pgdata',
-      mountPath: '/var/lib/postgresql/data',
-      sizeMB: 5000,
+      volumeName: em.state.volumes.get(volume!.volumeId)!.name,
+      mountPath: '/data',
+      sizeMB: volume!.sizeMB,
     });
     expect(e.unmergedChangesCount).toBe(0);
   });
 
   it('registers every variable value it reads as a secret', async () => {
     const c = client();
-    const vars = await c.getVariables({
-      projectId: PROJECT_ID,
-      environmentId: PROD_ID,
-      serviceId: SERVICE_ID,
-      unrendered: true,
-    });
-    expect(vars.API_KEY).toBe('sk-live-abcdef123456');
+    const vars = await c.getVariables({ projectId, environmentId: prodId, serviceId: web, unrendered: true });
+    expect(vars.API_KEY).toBe(API_KEY);
     expect(redact(`key=${vars.API_KEY}`)).toBe('key=***');
     clearSecrets();
-    const config = await c.getEnvironmentConfig(PROD_ID, { decryptVariables: true });
-    expect(config.services?.[SERVICE_ID]).toBeTruthy();
-    expect(redact('sk-live-abcdef123456')).toBe('***');
+    expect(redact(API_KEY)).toBe(API_KEY);
+    const config = await c.getEnvironmentConfig(prodId, { decryptVariables: true });
+    expect(config.services?.[web]).toBeTruthy();
+    expect(redact(API_KEY)).toBe('***');
   });
 
   it('whoami: account token → me; workspace token → apiToken workspaces; project token → projectToken', async () => {
+    const [user] = [...em.state.users.values()];
+    const workspace = em.state.workspaces.get(em.workspaceId)!;
     expect(await client().whoami()).toEqual({
       kind: 'account',
-      user: { id: 'user-1', name: 'Ada', email: 'ada@example.com' },
+      user: { id: user!.id, name: user!.name, email: user!.email },
     });
-    expect(await client({ apiToken: WORKSPACE_TOKEN }).whoami()).toEqual({
+    expect(await client({ apiToken: em.tokens.workspace }).whoami()).toEqual({
       kind: 'workspace',
-      workspaces: [{ id: 'ws-1', name: 'Acme' }],
+      workspaces: [{ id: workspace.id, name: workspace.name }],
     });
-    expect(await client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).whoami()).toMatchObject({
+    expect(await client({ apiToken: undefined, projectToken: em.tokens.project }).whoami()).toMatchObject({
       kind: 'project',
-      projectId: PROJECT_ID,
-      environmentId: PROD_ID,
+      projectId,
+      environmentId: prodId,
       environmentName: 'production',
     });
   });
@@ -573,17 +215,21 @@ describe('RailwayClient: reads', () => {
 
 describe('RailwayClient: auth headers', () => {
   it('sends Bearer for the API token, Project-Access-Token for a project token, never both', async () => {
-    await client().whoami();
-    await client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).whoami();
-    await client({ apiToken: ACCOUNT_TOKEN, projectToken: PROJECT_TOKEN }).whoami();
-    const [bearer, project, both] = world.headers;
-    expect(bearer!.authorization).toBe(`Bearer ${ACCOUNT_TOKEN}`);
-    expect(bearer!['project-access-token']).toBeUndefined();
-    expect(project!['project-access-token']).toBe(PROJECT_TOKEN);
-    expect(project!.authorization).toBeUndefined();
-    expect(both!.authorization).toBe(`Bearer ${ACCOUNT_TOKEN}`);
-    expect(both!['project-access-token']).toBeUndefined();
-    for (const h of world.headers) expect(!!h.authorization && !!h['project-access-token']).toBe(false);
+    // The emulator authenticates each: the right token reached the right header, or whoami fails.
+    expect((await client().whoami()).kind).toBe('account');
+    const afterBearer = received().length;
+    expect((await client({ apiToken: undefined, projectToken: em.tokens.project }).whoami()).kind).toBe(
+      'project',
+    );
+    const afterProject = received().length;
+    expect(
+      (await client({ apiToken: em.tokens.account, projectToken: em.tokens.project }).whoami()).kind,
+    ).toBe('account');
+    const log = received();
+    const auth = (from: number, to: number) => log.slice(from, to).map((r) => r.auth);
+    expect(auth(0, afterBearer)).toEqual([{ bearer: true, projectAccessToken: false }]);
+    expect(auth(afterBearer, afterProject)).toEqual([{ bearer: false, projectAccessToken: true }]);
+    expect(auth(afterProject, log.length)).toEqual([{ bearer: true, projectAccessToken: false }]);
   });
 
   it('railwayClientFromEnv validates each variable and names it, never echoing a token', () => {
@@ -599,97 +245,89 @@ describe('RailwayClient: auth headers', () => {
       expect((err as Error).message).toMatch(text);
       expect((err as Error).message).not.toContain('abc def');
     };
+    const token = em.tokens.account;
     expectInvalid({}, 'RAILWAY_API_TOKEN', /RAILWAY_API_TOKEN is not set/);
     expectInvalid({ RAILWAY_API_TOKEN: 'abc def-ghijkl' }, 'RAILWAY_API_TOKEN', /without spaces/);
     expectInvalid(
-      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'ftp://x/graphql' },
+      { RAILWAY_API_TOKEN: token, RAILWAY_API_URL: 'ftp://x/graphql' },
       'RAILWAY_API_URL',
       /http\(s\) URL/,
     );
     expectInvalid(
-      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_API_URL: 'not a url' },
+      { RAILWAY_API_TOKEN: token, RAILWAY_API_URL: 'not a url' },
       'RAILWAY_API_URL',
       /http\(s\) URL/,
     );
     expectInvalid(
-      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '1.5' },
+      { RAILWAY_API_TOKEN: token, RAILWAY_HTTP_TIMEOUT: '1.5' },
       'RAILWAY_HTTP_TIMEOUT',
       /whole number of seconds/,
     );
     expectInvalid(
-      { RAILWAY_API_TOKEN: ACCOUNT_TOKEN, RAILWAY_HTTP_TIMEOUT: '0' },
+      { RAILWAY_API_TOKEN: token, RAILWAY_HTTP_TIMEOUT: '0' },
       'RAILWAY_HTTP_TIMEOUT',
       /between 1 and 3600/,
     );
     const c = railwayClientFromEnv({
-      RAILWAY_TOKEN: PROJECT_TOKEN,
-      RAILWAY_API_URL: endpoint,
+      RAILWAY_TOKEN: em.tokens.project,
+      RAILWAY_API_URL: em.url,
       RAILWAY_HTTP_TIMEOUT: '30',
     });
     expect(c.authMode).toBe('project');
     expect(
-      railwayClientFromEnv({ RAILWAY_TOKEN: PROJECT_TOKEN, RAILWAY_API_TOKEN: ACCOUNT_TOKEN }).authMode,
+      railwayClientFromEnv({ RAILWAY_TOKEN: em.tokens.project, RAILWAY_API_TOKEN: token }).authMode,
     ).toBe('api');
-    expect(redact(`t=${PROJECT_TOKEN}`)).toBe('t=***');
+    expect(redact(`t=${em.tokens.project}`)).toBe('t=***');
   });
 });
 
 describe('RailwayClient: retries', () => {
   it('429 with Retry-After: waits at least that long, then succeeds', async () => {
-    const scope = injectReply('Project', 429, '{"data":null}', {
-      'Retry-After': '3',
-      'content-type': 'application/json',
-    });
-    const p = await client().getProject(PROJECT_ID);
-    expect(p.id).toBe(PROJECT_ID);
-    expect(scope.isDone()).toBe(true);
+    em.faults.rateLimit(1, 3);
+    const p = await client().getProject(projectId);
+    expect(p.id).toBe(projectId);
+    expect(callsOf('Project')).toBe(2);
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(3000);
   });
 
   it('429 with only X-RateLimit-Reset (epoch seconds) is honoured too', async () => {
+    // The emulator always sends Retry-After with a 429, so this header shape comes from nock.
     const reset = String(Math.floor(Date.now() / 1000) + 4);
     injectReply('Project', 429, '{"data":null}', {
       'X-RateLimit-Reset': reset,
       'content-type': 'application/json',
     });
-    await client().getProject(PROJECT_ID);
+    expect((await client().getProject(projectId)).id).toBe(projectId);
     expect(delays[0]).toBeGreaterThanOrEqual(2000);
     expect(delays[0]).toBeLessThanOrEqual(4000);
   });
 
   it('429 that keeps coming gives up with RailwayRateLimitError carrying the wait', async () => {
-    injectReply(
-      'Project',
-      429,
-      '{"data":null}',
-      { 'Retry-After': '2', 'content-type': 'application/json' },
-      10,
-    );
-    const err = await caught(client().getProject(PROJECT_ID));
+    const ran = em.requests().byField.project ?? 0;
+    em.faults.rateLimit(10, 2);
+    const err = await caught(client().getProject(projectId));
     expect(err).toBeInstanceOf(RailwayRateLimitError);
     expect((err as RailwayRateLimitError).retryAfterMs).toBe(2000);
     expect(delays).toEqual([2000, 2000, 2000]);
-    expect(world.executed).not.toContain('Project');
+    expect(callsOf('Project')).toBe(4);
+    // Rate-limited requests are refused before they run.
+    expect(em.requests().byField.project ?? 0).toBe(ran);
   });
 
   it('a Retry-After longer than the cap is not waited out', async () => {
-    injectReply('Project', 429, '{"data":null}', {
-      'Retry-After': '3600',
-      'content-type': 'application/json',
-    });
-    const err = await caught(client().getProject(PROJECT_ID));
+    em.faults.rateLimit(1, 3600);
+    const err = await caught(client().getProject(projectId));
     expect(err).toBeInstanceOf(RailwayRateLimitError);
     expect(err.message).toMatch(/wait 3600 s/);
     expect(delays).toEqual([]);
   });
 
   it('5xx then success', async () => {
-    injectReply('Project', 502, '{"errors":[{"message":"Bad Gateway"}]}', {
-      'content-type': 'application/json',
-    });
-    injectReply('Project', 503, 'Service Unavailable', { 'content-type': 'text/plain' });
-    expect((await client().getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
+    em.faults.failNth('project', 1, { status: 502, message: 'Bad Gateway' });
+    em.faults.failNth('project', 2, { status: 503, message: 'Service Unavailable' });
+    expect((await client().getProject(projectId)).id).toBe(projectId);
+    expect(callsOf('Project')).toBe(3);
     expect(delays).toHaveLength(2);
     // Exponential backoff with full jitter: each wait stays under its ceiling.
     expect(delays[0]).toBeLessThanOrEqual(10);
@@ -697,26 +335,19 @@ describe('RailwayClient: retries', () => {
   });
 
   it('a connection reset then success', async () => {
-    world.faults.push({ op: 'Project', kind: 'reset' });
-    expect((await client().getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
-    expect(world.calls.filter((o) => o === 'Project')).toHaveLength(2);
+    em.faults.resetConnection('project', 1);
+    expect((await client().getProject(projectId)).id).toBe(projectId);
+    expect(callsOf('Project')).toBe(2);
     expect(delays).toHaveLength(1);
   });
 
   it('retries are bounded: gives up with RailwayUnavailableError after retries+1 attempts', async () => {
-    const scope = injectReply(
-      'Project',
-      503,
-      '{"errors":[{"message":"upstream"}]}',
-      { 'content-type': 'application/json' },
-      4,
-    );
-    const err = await caught(client().getProject(PROJECT_ID));
+    for (let n = 1; n <= 4; n++) em.faults.failNth('project', n, { status: 503, message: 'upstream' });
+    const err = await caught(client().getProject(projectId));
     expect(err).toBeInstanceOf(RailwayUnavailableError);
     expect(err.message).toMatch(/failed 4 times, last with HTTP 503/);
-    expect(scope.isDone()).toBe(true);
+    expect(callsOf('Project')).toBe(4);
     expect(delays).toHaveLength(3);
-    expect(world.executed).not.toContain('Project');
     assertNoSecrets(err);
   });
 
@@ -724,39 +355,43 @@ describe('RailwayClient: retries', () => {
     const html =
       '<!DOCTYPE html><html><title>Access denied | backboard.railway.com used Cloudflare to restrict access</title></html>';
     injectReply('Project', 403, html, { 'content-type': 'text/html' });
-    expect((await client().getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
+    expect((await client().getProject(projectId)).id).toBe(projectId);
     injectReply('Project', 403, html, { 'content-type': 'text/html' }, 4);
-    const err = await caught(client().getProject(PROJECT_ID));
+    const err = await caught(client().getProject(projectId));
     expect(err).toBeInstanceOf(RailwayUnavailableError);
     expect(err.message).toMatch(/HTTP 403 with a non-JSON body \(a Cloudflare page\)/);
   });
 
   it('a timeout on a query is retried', async () => {
-    world.faults.push({ op: 'Project', kind: 'slow', ms: 600 });
-    expect((await client({ timeoutMs: 200 }).getProject(PROJECT_ID)).id).toBe(PROJECT_ID);
-    expect(world.calls.filter((o) => o === 'Project')).toHaveLength(2);
+    em.faults.lateAnswer('project', 1, LATE);
+    expect((await client({ timeoutMs: TIMEOUT }).getProject(projectId)).id).toBe(projectId);
+    expect(callsOf('Project')).toBe(2);
   });
 });
 
 describe('RailwayClient: errors are typed and never retried when final', () => {
   it('"Not Authorized" → RailwayAuthError naming RAILWAY_API_TOKEN and the project, not retried', async () => {
-    const err = await caught(client().getProject(FORBIDDEN_PROJECT));
+    const err = await caught(client({ apiToken: 'revoked-token-0123456789' }).getProject(projectId));
     expect(err).toBeInstanceOf(RailwayAuthError);
-    expect(err.message).toContain(`RAILWAY_API_TOKEN cannot access project ${FORBIDDEN_PROJECT}`);
-    expect(world.calls).toEqual(['Project']);
+    expect(err.message).toContain(`RAILWAY_API_TOKEN cannot access project ${projectId}`);
+    expect(err.message).not.toContain('revoked-token-0123456789');
+    expect(calls()).toEqual(['Project']);
     expect(delays).toEqual([]);
     assertNoSecrets(err);
   });
 
   it('with a project token the auth error names RAILWAY_TOKEN; an unknown project token says it is invalid', async () => {
     const err = await caught(
-      client({ apiToken: undefined, projectToken: PROJECT_TOKEN }).createEnvironment({
-        projectId: PROJECT_ID,
+      client({ apiToken: undefined, projectToken: em.tokens.project }).createEnvironment({
+        projectId,
         name: 'x',
       }),
     );
     expect(err).toBeInstanceOf(RailwayAuthError);
-    expect(err.message).toMatch(/^RAILWAY_TOKEN cannot access environment "x" in project proj-1111/);
+    expect(err.message).toMatch(
+      new RegExp(`^RAILWAY_TOKEN cannot access environment "x" in project ${projectId}`),
+    );
+    expect(envsNamed('x')).toEqual([]);
     const bad = await caught(
       client({ apiToken: undefined, projectToken: 'unknown-project-token-123' }).whoami(),
     );
@@ -766,14 +401,15 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
   });
 
   it('"Project not found" → RailwayNotFoundError; duplicate name → RailwayConflictError', async () => {
-    expect(await caught(client().getProject('proj-nope'))).toBeInstanceOf(RailwayNotFoundError);
-    const err = await caught(client().createEnvironment({ projectId: PROJECT_ID, name: 'production' }));
+    expect(await caught(client().getProject(randomUUID()))).toBeInstanceOf(RailwayNotFoundError);
+    const err = await caught(client().createEnvironment({ projectId, name: 'production' }));
     expect(err).toBeInstanceOf(RailwayConflictError);
     expect(err.message).toMatch(/environment with that name already exists/);
-    expect(world.calls.filter((o) => o === 'EnvironmentCreate')).toHaveLength(1);
+    expect(callsOf('EnvironmentCreate')).toBe(1);
   });
 
   it('HTTP 400 GRAPHQL_VALIDATION_FAILED → RailwayValidationError that says it is our bug, not retried', async () => {
+    // The emulator validates every document; only a broken one would get this, so nock answers it.
     const scope = injectReply(
       'Project',
       400,
@@ -788,7 +424,7 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
       { 'content-type': 'application/json' },
       2,
     );
-    const err = await caught(client().getProject(PROJECT_ID));
+    const err = await caught(client().getProject(projectId));
     expect(err).toBeInstanceOf(RailwayValidationError);
     expect(err.message).toMatch(/bug in railclone/);
     expect(err.message).toMatch(/Cannot query field "nope"/);
@@ -812,9 +448,9 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
     );
     const err = await caught(
       client().upsertVariables({
-        projectId: PROJECT_ID,
-        environmentId: PROD_ID,
-        serviceId: SERVICE_ID,
+        projectId,
+        environmentId: prodId,
+        serviceId: web,
         variables: { PASSWORD: 'hunter2-password-xyz' },
       }),
     );
@@ -826,106 +462,111 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
 
 describe('RailwayClient: non-idempotent mutations are not blindly retried', () => {
   it('environmentCreate that timed out but DID happen returns the existing environment, created once', async () => {
-    world.faults.push({ op: 'EnvironmentCreate', kind: 'slow', ms: 800 });
-    const created = await client({ timeoutMs: 300 }).createEnvironment({
-      projectId: PROJECT_ID,
+    em.faults.lateAnswer('environmentCreate', 1, LATE);
+    const created = await client({ timeoutMs: TIMEOUT }).createEnvironment({
+      projectId,
       name: 'staging-a',
-      sourceEnvironmentId: PROD_ID,
+      sourceEnvironmentId: prodId,
+      skipInitialDeploys: true,
     });
     expect(created.name).toBe('staging-a');
-    expect(created.sourceEnvironment).toEqual({ id: PROD_ID, name: 'production' });
-    expect(world.calls.filter((o) => o === 'EnvironmentCreate')).toHaveLength(1);
-    expect(world.calls).toContain('Environments');
-    expect([...world.envs.values()].filter((e) => e.name === 'staging-a')).toHaveLength(1);
+    expect(created.sourceEnvironment).toEqual({ id: prodId, name: 'production' });
+    expect(callsOf('EnvironmentCreate')).toBe(1);
+    expect(calls()).toContain('Environments');
+    expect(envsNamed('staging-a').map((e) => e.id)).toEqual([created.id]);
   });
 
   it('environmentCreate whose connection dropped before it ran is looked up, then retried', async () => {
-    world.faults.push({ op: 'EnvironmentCreate', kind: 'reset' });
-    const created = await client().createEnvironment({
-      projectId: PROJECT_ID,
-      name: 'staging-b',
-      ephemeral: true,
-    });
+    em.faults.resetConnection('environmentCreate', 1);
+    const created = await client().createEnvironment({ projectId, name: 'staging-b', ephemeral: true });
     expect(created).toMatchObject({ name: 'staging-b', isEphemeral: true });
-    expect(world.calls.filter((o) => o === 'EnvironmentCreate')).toHaveLength(2);
-    expect(world.executed.filter((o) => o === 'EnvironmentCreate')).toHaveLength(1);
-    expect(world.calls.indexOf('Environments')).toBeLessThan(world.calls.lastIndexOf('EnvironmentCreate'));
+    expect(callsOf('EnvironmentCreate')).toBe(2);
+    expect(envsNamed('staging-b').map((e) => e.id)).toEqual([created.id]);
+    expect(calls().indexOf('Environments')).toBeLessThan(calls().lastIndexOf('EnvironmentCreate'));
   });
 
   it('environmentCreate on a 5xx (gateway gave up, create ran) is recovered, not duplicated', async () => {
-    // nock answers the create with 502 without reaching the server; do the create "behind" it.
-    nock(origin, { allowUnmocked: true })
-      .post('/graphql/v2', (b: { operationName?: string }) => b.operationName === 'EnvironmentCreate')
-      .reply(() => {
-        world.envs.set('env-behind', env('env-behind', 'staging-c', null));
-        return [502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }];
-      });
-    const created = await client().createEnvironment({ projectId: PROJECT_ID, name: 'staging-c' });
-    expect(created.id).toBe('env-behind');
-    expect(world.calls).not.toContain('EnvironmentCreate');
+    em.faults.failNth('environmentCreate', 1, { status: 502, message: 'Bad Gateway', afterWork: true });
+    const created = await client().createEnvironment({ projectId, name: 'staging-c' });
+    expect(envsNamed('staging-c').map((e) => e.id)).toEqual([created.id]);
+    expect(callsOf('EnvironmentCreate')).toBe(1);
+    expect(delays).toEqual([]);
   });
 
   it('a lost create next to an OLDER environment of that name is not claimed as ours', async () => {
-    world.envs.set('env-old', {
-      ...env('env-old', 'staging-old', null),
-      createdAt: '2020-01-01T00:00:00.000Z',
-    });
-    nock(origin, { allowUnmocked: true })
-      .post('/graphql/v2', (b: { operationName?: string }) => b.operationName === 'EnvironmentCreate')
-      .reply(504, '<html>Gateway Timeout</html>', { 'content-type': 'text/html' });
-    const err = await caught(client().createEnvironment({ projectId: PROJECT_ID, name: 'staging-old' }));
+    await inThePast(TEN_MINUTES, () => client().createEnvironment({ projectId, name: 'staging-old' }));
+    em.faults.failNth('environmentCreate', 1, { status: 504, message: 'Gateway Timeout' });
+    const err = await caught(client().createEnvironment({ projectId, name: 'staging-old' }));
     expect(err).toBeInstanceOf(RailwayConflictError);
     expect(err.message).toMatch(/already existed .* it is not railclone's new environment/);
+    expect(envsNamed('staging-old')).toHaveLength(1);
   });
 
   it('serviceDomainCreate that timed out but happened returns that domain without a second create', async () => {
-    world.serviceDomains.push({
-      id: 'sd-old',
-      domain: 'old.up.railway.app',
-      targetPort: null,
-      environmentId: PROD_ID,
-      serviceId: SERVICE_ID,
-    });
-    world.faults.push({ op: 'ServiceDomainCreate', kind: 'slow', ms: 800 });
-    const d = await client({ timeoutMs: 300 }).createServiceDomain({
-      environmentId: PROD_ID,
-      serviceId: SERVICE_ID,
+    const c = client();
+    const old = await c.createServiceDomain({ environmentId: prodId, serviceId: worker });
+    em.faults.lateAnswer('serviceDomainCreate', 1, LATE);
+    const d = await client({ timeoutMs: TIMEOUT }).createServiceDomain({
+      environmentId: prodId,
+      serviceId: worker,
       targetPort: 8080,
     });
-    expect(d.id).not.toBe('sd-old');
+    expect(d.id).not.toBe(old.id);
     expect(d.targetPort).toBe(8080);
-    expect(world.serviceDomains).toHaveLength(2);
+    expect(callsOf('ServiceDomainCreate')).toBe(2); // the first domain's create, then ours once
+    expect(
+      em.state
+        .serviceDomainsOf(prodId, worker)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([old.id, d.id].sort());
   });
 
   it('deleteEnvironment whose answer was lost counts "already gone" as done', async () => {
-    const c = client({ timeoutMs: 300 });
-    const e = await c.createEnvironment({ projectId: PROJECT_ID, name: 'doomed' });
-    world.faults.push({ op: 'EnvironmentDelete', kind: 'slow', ms: 800 });
+    const c = client({ timeoutMs: TIMEOUT });
+    const e = await c.createEnvironment({ projectId, name: 'doomed', skipInitialDeploys: true });
+    em.faults.lateAnswer('environmentDelete', 1, LATE);
     expect(await c.deleteEnvironment(e.id)).toBe(true);
-    expect(world.executed.filter((o) => o === 'EnvironmentDelete')).toHaveLength(2);
-    expect(world.envs.has(e.id)).toBe(false);
+    expect(callsOf('EnvironmentDelete')).toBe(2);
+    expect(envsNamed('doomed')).toEqual([]);
   });
 });
 
 describe('RailwayClient: projects', () => {
   it('projectCreate that timed out but happened is found by name and creation time, not the older namesake', async () => {
-    world.faults.push({ op: 'ProjectCreate', kind: 'slow', ms: 800 });
-    const c = client({ timeoutMs: 300 });
-    const p = await c.createProject({ name: 'demo', workspaceId: 'ws-1' });
-    expect(p.id).not.toBe('proj-old');
+    const c = client({ timeoutMs: TIMEOUT });
+    const older = await inThePast(TEN_MINUTES, () =>
+      client().createProject({ name: 'demo', workspaceId: em.workspaceId }),
+    );
+    em.faults.lateAnswer('projectCreate', 1, LATE);
+    const p = await c.createProject({ name: 'demo', workspaceId: em.workspaceId });
+    expect(p.id).not.toBe(older.id);
     expect(p.name).toBe('demo');
-    expect(world.calls.filter((o) => o === 'ProjectCreate')).toHaveLength(1);
-    expect(world.projects.filter((x) => x.name === 'demo')).toHaveLength(2);
+    expect(callsOf('ProjectCreate')).toBe(2); // the older one's, then ours once
+    const demos = async () =>
+      (await c.listProjects({ workspaceId: em.workspaceId }))
+        .filter((x) => x.name === 'demo')
+        .map((x) => x.id);
+    expect((await demos()).sort()).toEqual([older.id, p.id].sort());
     await c.deleteProject(p.id);
-    expect(world.projects.map((x) => x.id)).toEqual(['proj-old']);
+    expect(await demos()).toEqual([older.id]);
+    await c.deleteProject(older.id);
   });
 
   it('projectCreate that never ran is retried once the lookup finds nothing new', async () => {
-    world.faults.push({ op: 'ProjectCreate', kind: 'reset' });
-    const p = await client().createProject({ name: 'demo' });
-    expect(p.id).not.toBe('proj-old');
-    expect(world.calls.filter((o) => o === 'ProjectCreate')).toHaveLength(2);
-    expect(world.calls).toContain('Projects');
+    const c = client();
+    const older = await inThePast(TEN_MINUTES, () =>
+      c.createProject({ name: 'demo-2', workspaceId: em.workspaceId }),
+    );
+    em.faults.resetConnection('projectCreate', 1);
+    const p = await c.createProject({ name: 'demo-2' });
+    expect(p.id).not.toBe(older.id);
+    expect(callsOf('ProjectCreate')).toBe(3); // the older one's, the reset one, the retry
+    expect(calls()).toContain('Projects');
+    const demos = (await c.listProjects({ workspaceId: em.workspaceId })).filter((x) => x.name === 'demo-2');
+    expect(demos.map((x) => x.id).sort()).toEqual([older.id, p.id].sort());
+    await c.deleteProject(p.id);
+    await c.deleteProject(older.id);
   });
 
   it('an invalid API token fails whoami with RailwayAuthError naming RAILWAY_API_TOKEN, without the value', async () => {
@@ -933,22 +574,64 @@ describe('RailwayClient: projects', () => {
     expect(err).toBeInstanceOf(RailwayAuthError);
     expect(err.message).toMatch(/^RAILWAY_API_TOKEN cannot access/);
     expect(err.message).not.toContain('bogus-token-000111222');
-    expect(world.calls).toEqual(['Me', 'ApiTokenWorkspaces']);
+    expect(calls()).toEqual(['Me', 'ApiTokenWorkspaces']);
   });
 });
 
 describe('RailwayClient: TCP proxy', () => {
-  it('commits a networking patch and polls until the proxy appears; a second call reuses it', async () => {
+  it('commits a networking patch and reads the proxy back; a second call reuses it', async () => {
     const c = client();
-    const p = await c.enableTcpProxy({ environmentId: PROD_ID, serviceId: 'svc-db', applicationPort: 5432 });
-    expect(p).toMatchObject({ applicationPort: 5432, domain: 'shuttle.proxy.rlwy.net', proxyPort: 15140 });
-    expect(world.calls).toContain('EnvironmentPatchCommit');
-    expect(world.calls.filter((o) => o === 'TcpProxies').length).toBeGreaterThanOrEqual(3);
-    const before = world.calls.length;
+    const p = await c.enableTcpProxy({ environmentId: prodId, serviceId: cache, applicationPort: 6379 });
+    const rec = em.state.tcpProxies.get(p.id)!;
+    expect(p).toMatchObject({ applicationPort: 6379, domain: rec.domain, proxyPort: rec.proxyPort });
+    expect(calls()).toContain('EnvironmentPatchCommit');
+    expect(callsOf('TcpProxies')).toBe(2);
+    const before = calls().length;
     expect(
-      (await c.enableTcpProxy({ environmentId: PROD_ID, serviceId: 'svc-db', applicationPort: 5432 })).id,
+      (await c.enableTcpProxy({ environmentId: prodId, serviceId: cache, applicationPort: 6379 })).id,
     ).toBe(p.id);
-    expect(world.calls.slice(before)).toEqual(['TcpProxies']);
+    expect(calls().slice(before)).toEqual(['TcpProxies']);
+  });
+
+  it('with staged changes pending it stages the proxy alongside and polls until they are committed', async () => {
+    const c = client();
+    const env = await c.createEnvironment({
+      projectId,
+      name: 'proxy-staged',
+      sourceEnvironmentId: prodId,
+      skipInitialDeploys: true,
+    });
+    await c.stageChanges(env.id, { services: { [web]: { variables: { MARK: { value: 'x' } } } } }, true);
+    // Never committed: the wait ends with an error that says why.
+    const err = await caught(
+      client({ tcpProxyPoll: { intervalMs: 50, timeoutMs: 200 } }).enableTcpProxy({
+        environmentId: env.id,
+        serviceId: worker,
+        applicationPort: 5000,
+      }),
+    );
+    expect(err.message).toMatch(
+      /did not appear within .*STAGED because the environment has unmerged changes/,
+    );
+    expect(calls()).toContain('EnvironmentStageChanges');
+    expect(em.state.tcpProxiesOf(env.id, worker)).toEqual([]);
+    // Someone commits the staged work while the client polls: the proxy appears and is returned.
+    let polls = 0;
+    const polling = client({
+      tcpProxyPoll: { intervalMs: 50, timeoutMs: 10_000 },
+      sleep: async () => {
+        if (++polls === 2) await c.commitStaged(env.id, { skipDeploys: true });
+      },
+    });
+    const before = callsOf('TcpProxies');
+    const p = await polling.enableTcpProxy({
+      environmentId: env.id,
+      serviceId: worker,
+      applicationPort: 5000,
+    });
+    expect(p.applicationPort).toBe(5000);
+    expect(em.state.tcpProxiesOf(env.id, worker).map((x) => x.id)).toEqual([p.id]);
+    expect(callsOf('TcpProxies') - before).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -1,20 +1,12 @@
 // What the execution's logs say about each service and table (the recorder writes `service <name>:
-// <status>` and `table <name>: <rows> rows, <MB> MB`), and the clone's steps in order.
+// <status>` and `table <name>: <rows> rows, <MB> MB`), and a flow's steps in order.
+import { FLOWS, type FlowId } from '../../flows/table.js';
 import type { LogLine } from './types.js';
 
-/** The clone flow's steps in order (src/clone/steps/index.ts CLONE_STEPS; a unit test keeps them equal). */
-export const CLONE_STEP_NAMES = [
-  'validate-inputs',
-  'preflight',
-  'plan',
-  'create-environment',
-  'wait-for-databases',
-  'sync-database',
-  'wordpress-search-replace',
-  'configure-basic-auth',
-  'assign-domain',
-  'finalize',
-] as const;
+/** A flow's steps in the order they run, from the one flow table (src/flows/table.ts); [] for a flow it lacks. */
+export function stepNames(flow: string): string[] {
+  return flow in FLOWS ? [...FLOWS[flow as FlowId].tasks] : [];
+}
 
 export interface ServiceProgress {
   name: string;

@@ -1,6 +1,7 @@
 // CopyOptions checked once, with defaults applied, for both engines and the CLI.
 import { validateHostPairs } from '../rewrite/hosts.js';
 import { ValidationError } from '../../util/errors.js';
+import { validateMaskRules, type MaskOptions } from '../mask/index.js';
 import type { CopyOptions, Replacement } from '../types.js';
 import { createTableFilter, type TableFilter } from './table-filter.js';
 
@@ -15,6 +16,9 @@ export interface ResolvedCopyOptions {
   filter: TableFilter;
   replaceTarget: boolean;
   checksums: boolean;
+  mask: MaskOptions | undefined;
+  splitTables: boolean;
+  deferKeys: boolean;
 }
 
 export function validateJobs(jobs: unknown, field = 'jobs'): number {
@@ -57,5 +61,10 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
     filter: createTableFilter(opts.include, opts.exclude),
     replaceTarget: opts.replaceTarget === true,
     checksums: opts.checksums === true,
+    mask: opts.mask
+      ? { ...opts.mask, rules: validateMaskRules(opts.mask.rules ?? [], 'mask.rules') }
+      : undefined,
+    splitTables: opts.splitTables !== false,
+    deferKeys: opts.deferKeys !== false,
   };
 }

@@ -21,6 +21,7 @@ export function buildReport(
     totalRows: sorted.reduce((n, t) => n + t.rows, 0),
     totalBytes,
     rewrittenValues: sorted.reduce((n, t) => n + t.rewritten, 0),
+    maskedValues: sorted.reduce((n, t) => n + (t.masked ?? 0), 0),
     durationMs,
     mbPerSec: mbPerSec(totalBytes, durationMs),
     databaseSizeBytes,

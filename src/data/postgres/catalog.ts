@@ -15,7 +15,10 @@ export interface TableInfo {
   partitionOf: { schema: string; name: string }[];
   /** Estimate from pg_class.reltuples; undefined when never analyzed. */
   estimatedRows: number | undefined;
+  /** Heap + TOAST: what the copy reads. */
   sizeBytes: number;
+  /** Heap blocks now (pg_relation_size / block_size): where a split table's ctid ranges are cut. */
+  pages: number;
   columns: ColumnInfo[];
 }
 
@@ -33,15 +36,17 @@ export async function listTables(client: PgClient): Promise<TableInfo[]> {
     parents: { schema: string; name: string }[] | null;
     reltuples: string;
     size: string;
+    pages: string;
   }>(`
     SELECT c.oid, n.nspname AS schema, c.relname AS name,
            (SELECT json_agg(json_build_object('schema', an.nspname, 'name', ac.relname))
               FROM pg_partition_ancestors(c.oid) a(relid) JOIN pg_class ac ON ac.oid = a.relid
               JOIN pg_namespace an ON an.oid = ac.relnamespace WHERE ac.oid <> c.oid) AS parents,
-           c.reltuples::bigint::text AS reltuples, pg_relation_size(c.oid)::text AS size
+           c.reltuples::bigint::text AS reltuples, pg_table_size(c.oid)::text AS size,
+           (pg_relation_size(c.oid) / current_setting('block_size')::int)::text AS pages
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'r' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
-     ORDER BY pg_relation_size(c.oid) DESC, n.nspname, c.relname`);
+     ORDER BY pg_table_size(c.oid) DESC, n.nspname, c.relname`);
   if (rows.length === 0) return [];
   const cols = await client.query<{ relid: number; name: string; text_like: boolean; generated: boolean }>(
     `SELECT a.attrelid AS relid, a.attname AS name, a.attgenerated <> '' AS generated,
@@ -68,6 +73,7 @@ export async function listTables(client: PgClient): Promise<TableInfo[]> {
       partitionOf: r.parents ?? [],
       estimatedRows: est >= 0 ? est : undefined,
       sizeBytes: Number(r.size),
+      pages: Number(r.pages),
       columns: byRel.get(r.oid) ?? [],
     };
   });
@@ -87,14 +93,19 @@ export async function readSequences(client: PgClient): Promise<SequenceState[]> 
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.relkind = 'S' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
      ORDER BY 1, 2`);
+  if (rows.length === 0) return [];
+  // One round trip for all of them: a database with hundreds of tables has hundreds of sequences.
+  const name = (r: { schema: string; name: string }) =>
+    `"${r.schema.replace(/"/g, '""')}"."${r.name.replace(/"/g, '""')}"`;
+  const values = await client.query<{ i: number; last_value: string; is_called: boolean }>(
+    rows
+      .map((r, i) => `SELECT ${i} AS i, last_value::text AS last_value, is_called FROM ${name(r)}`)
+      .join(' UNION ALL '),
+  );
   const out: SequenceState[] = [];
-  for (const s of rows) {
-    const name = `"${s.schema.replace(/"/g, '""')}"."${s.name.replace(/"/g, '""')}"`;
-    const r = await client.query<{ last_value: string; is_called: boolean }>(
-      `SELECT last_value::text AS last_value, is_called FROM ${name}`,
-    );
-    const row = r.rows[0];
-    if (row) out.push({ schema: s.schema, name: s.name, lastValue: row.last_value, isCalled: row.is_called });
+  for (const v of values.rows) {
+    const s = rows[v.i];
+    if (s) out.push({ schema: s.schema, name: s.name, lastValue: v.last_value, isCalled: v.is_called });
   }
   return out;
 }

@@ -2,6 +2,8 @@
 // when asked, rewrites the values of chosen columns in flight.
 // Fast path: a chunk that contains none of the needles goes through as it came (one memchr-like scan).
 import { Transform, type TransformCallback } from 'node:stream';
+import type { TableMasker } from '../mask/index.js';
+import { maskBlock } from './copy-mask.js';
 import { BlockRewriter, type ValueRewriter } from './copy-rewrite.js';
 import { countRows, encodeText } from './copy-text.js';
 import type { Replacement } from '../types.js';
@@ -14,6 +16,8 @@ export interface CopyStreamOptions {
   rewriter?: ValueRewriter;
   /** Byte strings a changeable value must contain, in COPY-escaped form; empty = look at every row. */
   needles?: readonly Buffer[];
+  /** Personal data masked in each row before the rewrite. */
+  masker?: TableMasker;
   onData?: (rows: number, bytes: number) => void;
 }
 
@@ -59,6 +63,7 @@ export class CopyStream extends Transform {
   bytes = 0;
   private carry: Buffer | null = null;
   private readonly rewriter: BlockRewriter | undefined;
+  private readonly masker: TableMasker | undefined;
   private readonly onData: ((rows: number, bytes: number) => void) | undefined;
 
   constructor(opts: CopyStreamOptions = {}) {
@@ -66,6 +71,7 @@ export class CopyStream extends Transform {
     const columns = new Set(opts.rewriteColumns ?? []);
     if (columns.size > 0 && opts.rewriter)
       this.rewriter = new BlockRewriter(columns, opts.rewriter, opts.needles ?? []);
+    this.masker = opts.masker;
     this.onData = opts.onData;
   }
 
@@ -80,8 +86,8 @@ export class CopyStream extends Transform {
       this.rows += rows;
       this.bytes += chunk.length;
       this.onData?.(rows, chunk.length);
-      if (!this.rewriter) return cb(null, chunk);
-      this.rewriteChunk(chunk, this.rewriter);
+      if (!this.rewriter && !this.masker) return cb(null, chunk);
+      this.rewriteChunk(chunk);
       cb();
     } catch (err) {
       cb(err as Error);
@@ -96,7 +102,7 @@ export class CopyStream extends Transform {
   }
 
   /** Rewrites the complete rows of carry + chunk and keeps the incomplete last row for later. */
-  private rewriteChunk(chunk: Buffer, rewriter: BlockRewriter): void {
+  private rewriteChunk(chunk: Buffer): void {
     let data = chunk;
     if (this.carry) {
       data = Buffer.concat([this.carry, chunk]);
@@ -108,6 +114,8 @@ export class CopyStream extends Transform {
       return;
     }
     if (lastNl < data.length - 1) this.carry = Buffer.from(data.subarray(lastNl + 1));
-    this.push(rewriter.rewrite(data.subarray(0, lastNl + 1)));
+    let block = data.subarray(0, lastNl + 1);
+    if (this.masker) block = maskBlock(block, this.masker);
+    this.push(this.rewriter ? this.rewriter.rewrite(block) : block);
   }
 }

@@ -1,29 +1,38 @@
 // `copyPostgres`: one PostgreSQL database into another, streamed, under one snapshot, read-only on
 // the source, URLs rewritten in flight. Order: pre-data schema → rows (N parallel COPY streams,
-// largest tables first) → sequences → post-data (indexes, constraints, triggers) → verify → mark done.
+// largest first; a big table split into block ranges so every job shares it) → sequences →
+// post-data (indexes, constraints, triggers; N parallel builds) → mark done. Each table is verified
+// as it lands (row counts of both COPY ends; checksums on request).
 //
 // Partitioned tables: each leaf partition is copied on its own (COPY into the leaf the pre-data step
 // already attached), so partitions are spread over the jobs and rows are never re-routed.
 // Table filters (include/exclude) choose which tables' ROWS are copied; the schema always comes
 // whole, so views, functions and foreign keys keep their targets (an excluded table arrives empty).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CopyOptions, CopyReport, TableReport } from '../types.js';
 import { RailcloneError, ValidationError } from '../../util/errors.js';
 import { createLogger } from '../../util/log.js';
 import { CopyAbortedError, throwIfAborted } from '../common/abort.js';
 import { resolveCopyOptions } from '../common/options.js';
+import { runPool } from '../common/pool.js';
+import { createTableProgress, type TableProgress } from '../common/progress.js';
 import { buildReport } from '../common/report.js';
+import { chunkCount, ctidChunks, type Chunk } from '../common/split.js';
 import {
   assertDifferentDatabases,
   describeEndpoint,
   parseDatabaseUrl,
   type ServerIdentity,
 } from '../common/same-target.js';
+import { createMasker } from '../mask/index.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
 import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
 import { needlesFor } from './copy-stream.js';
-import { applySchemaSection, findPgTools } from './pg-tools.js';
-import { copyTable, displayName, type TableCopyContext } from './table-copy.js';
+import { dumpSchema, findPgTools, restoreSection } from './pg-tools.js';
+import { copyPart, displayName, finishTable, type PartResult, type TableCopyContext } from './table-copy.js';
 import { lockTarget, prepareTarget, writeMark } from './target-state.js';
 
 const log = createLogger('db-copy:postgres');
@@ -79,6 +88,7 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   let coordinator: PgClient | undefined;
   let admin: PgClient | undefined;
   let marked = false;
+  let workDir: string | undefined;
   try {
     coordinator = await connect(opts.source, 'source');
     admin = await connect(opts.target, 'target');
@@ -109,14 +119,20 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
 
     const phase = (name: string) => log.debug(`${name} done at ${Date.now() - started} ms`);
     phase('setup');
-    await applySchemaSection({
-      tools,
-      source: opts.source,
-      target: opts.target,
-      snapshot,
-      section: 'pre-data',
-      signal: stop.signal,
-    });
+    // The schema is read once, in the snapshot; its archive holds no data and is deleted at the end.
+    workDir = await mkdtemp(join(tmpdir(), 'railclone-pg-'));
+    const schemaFile = join(workDir, 'schema.dump');
+    await dumpSchema({ tools, source: opts.source, snapshot, file: schemaFile, signal: stop.signal });
+    const restore = (section: 'pre-data' | 'post-data') =>
+      restoreSection({
+        tools,
+        target: opts.target,
+        file: schemaFile,
+        section,
+        jobs: o.jobs,
+        signal: stop.signal,
+      });
+    await restore('pre-data');
     throwIfAborted(stop.signal);
     phase('pre-data');
 
@@ -124,18 +140,13 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
 
     phase('data');
     const sequences = await readSequences(coordinator);
-    for (const s of sequences) {
-      const rel = qualified(s.schema, s.name);
-      await admin.query(`SELECT setval(${literal(rel)}::regclass, ${s.lastValue}, ${s.isCalled})`);
+    if (sequences.length > 0) {
+      const set = sequences.map(
+        (s) => `setval(${literal(qualified(s.schema, s.name))}::regclass, ${s.lastValue}, ${s.isCalled})`,
+      );
+      await admin.query(`SELECT ${set.join(', ')}`);
     }
-    await applySchemaSection({
-      tools,
-      source: opts.source,
-      target: opts.target,
-      snapshot,
-      section: 'post-data',
-      signal: stop.signal,
-    });
+    await restore('post-data');
     phase('sequences and post-data');
     // Materialized views are data to pg_dump: refreshed on the target as pg_restore would (so a stale
     // source view arrives fresh); creation order covers views on views.
@@ -163,10 +174,38 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     opts.signal?.removeEventListener('abort', onCallerAbort);
     await closeClient(coordinator);
     await closeClient(admin);
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }
 
-/** N workers, each with its own source (in the snapshot) and target connection, pull tables largest first. */
+/** One job of the pool: a whole table, or one chunk of a split one. */
+interface Job {
+  table: TableInfo;
+  chunk?: Chunk;
+}
+
+interface TableState {
+  progress: TableProgress;
+  parts: PartResult[];
+  left: number;
+  startedAt: number;
+}
+
+/** Whole tables and the chunks of split ones, largest first (a split table's chunks lead). */
+function planJobs(tables: TableInfo[], jobs: number, split: boolean): Job[] {
+  const total = tables.reduce((n, t) => n + t.sizeBytes, 0);
+  const out: { job: Job; size: number }[] = [];
+  for (const table of tables) {
+    const n = split ? chunkCount(table.sizeBytes, total, jobs) : 1;
+    if (n < 2) out.push({ job: { table }, size: table.sizeBytes });
+    else
+      for (const chunk of ctidChunks(table.pages, n))
+        out.push({ job: { table, chunk }, size: table.sizeBytes / n });
+  }
+  return out.sort((a, b) => b.size - a.size).map((j) => j.job);
+}
+
+/** `jobs` lanes, each with its own source (in the snapshot) and target connection, over the job pool. */
 async function copyTables(
   opts: CopyOptions,
   o: ReturnType<typeof resolveCopyOptions>,
@@ -179,52 +218,77 @@ async function copyTables(
       ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
       : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
-  const queue = [...tables];
-  const reports: TableReport[] = [];
-  const workers = Math.min(o.jobs, Math.max(tables.length, 1));
-  let firstError: unknown;
+  const masker = o.mask ? createMasker(o.mask) : undefined;
+  const jobs = planJobs(tables, o.jobs, o.splitTables);
+  const state = new Map<TableInfo, TableState>();
+  for (const t of tables) {
+    const parts = jobs.filter((j) => j.table === t).length;
+    state.set(t, {
+      progress: createTableProgress(opts.onProgress, displayName(t), t.estimatedRows, undefined, parts),
+      parts: [],
+      left: parts,
+      startedAt: 0,
+    });
+  }
+  const split = jobs.filter((j) => j.chunk?.index === 1);
+  if (split.length > 0)
+    log.info(
+      `split: ${split.map((j) => `${displayName(j.table)} into ${j.chunk?.count} chunks`).join(', ')}`,
+    );
 
-  const worker = async () => {
-    let source: PgClient | undefined;
-    let target: PgClient | undefined;
-    let failed = false;
-    try {
-      source = await connect(opts.source, 'source');
-      target = await connect(opts.target, 'target');
-      await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await source.query(`SET TRANSACTION SNAPSHOT ${literal(snapshot)}`);
-      const ctx: TableCopyContext = {
-        source,
-        target,
-        ...(rewriter ? { rewriter } : {}),
-        needles,
-        rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
-        checksums: o.checksums,
-        signal: stop.signal,
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      };
-      for (let t = queue.shift(); t && !stop.signal.aborted; t = queue.shift()) {
-        reports.push(await copyTable(ctx, t));
-      }
-    } catch (err) {
-      failed = true;
-      if (!stop.signal.aborted) {
-        firstError = err;
-        stop.abort(err);
-      }
-    } finally {
-      // A connection cut mid-COPY cannot be ended politely; the server rolls its transaction back.
-      await closeClient(source, failed);
-      await closeClient(target, failed);
+  const lanes = Math.min(o.jobs, Math.max(jobs.length, 1));
+  const contexts: TableCopyContext[] = [];
+  const clients: PgClient[] = [];
+  let failed = false;
+  try {
+    // Connections opened side by side: each costs a round trip or two (and a fork on the server).
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        const source = await connect(opts.source, 'source');
+        clients.push(source);
+        const target = await connect(opts.target, 'target');
+        clients.push(target);
+        await source.query(
+          `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(snapshot)}`,
+        );
+        contexts.push({
+          source,
+          target,
+          ...(rewriter ? { rewriter } : {}),
+          needles,
+          rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
+          ...(masker ? { masker } : {}),
+          checksums: o.checksums,
+          signal: stop.signal,
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        });
+      }),
+    );
+    const results = await runPool(
+      jobs,
+      contexts.map((ctx) => async (job: Job): Promise<TableReport | undefined> => {
+        const st = state.get(job.table) as TableState;
+        if (st.startedAt === 0) st.startedAt = Date.now();
+        st.parts.push(await copyPart(ctx, job.table, st.progress, job.chunk));
+        if (job.chunk) st.progress.chunkDone();
+        if (--st.left > 0) return undefined;
+        const report = await finishTable(ctx, job.table, st.parts, st.startedAt);
+        st.progress.done(report.rows, report.bytes);
+        return report;
+      }),
+      stop,
+    );
+    const reports = results.filter((r): r is TableReport => r !== undefined);
+    const missing = tables.filter((t) => !reports.some((r) => r.table === displayName(t)));
+    if (missing.length > 0) {
+      throw new RailcloneError('CopyIncomplete', `tables not copied: ${missing.map(displayName).join(', ')}`);
     }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-  if (stop.signal.aborted) {
-    throw firstError ?? (stop.signal.reason instanceof Error ? stop.signal.reason : new CopyAbortedError());
+    return reports;
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // A connection cut mid-COPY cannot be ended politely; the server rolls its transaction back.
+    await Promise.all(clients.map((c) => closeClient(c, failed)));
   }
-  const missing = tables.filter((t) => !reports.some((r) => r.table === displayName(t)));
-  if (missing.length > 0) {
-    throw new RailcloneError('CopyIncomplete', `tables not copied: ${missing.map(displayName).join(', ')}`);
-  }
-  return reports;
 }

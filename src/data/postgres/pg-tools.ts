@@ -1,5 +1,6 @@
-// pg_dump → psql for the schema: pre-data before the rows, post-data (indexes, constraints, triggers) after.
-// Streams straight from one process into the other; no dump file.
+// The schema: one `pg_dump -Fc --schema-only` inside the snapshot into a temporary archive, then
+// `pg_restore` of its pre-data before the rows and of its post-data (indexes, constraints, triggers)
+// after them, in parallel.
 import { spawn, execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -11,7 +12,7 @@ const run = promisify(execFile);
 
 export interface PgTools {
   pgDump: string;
-  psql: string;
+  pgRestore: string;
   major: number;
 }
 
@@ -45,7 +46,7 @@ export async function findPgTools(serverMajor: number): Promise<PgTools> {
     if (major === null) continue;
     seen.push(major);
     if (major >= serverMajor && (!best || major > best.major)) {
-      best = { pgDump: bin, psql: bin.replace(/pg_dump$/, 'psql'), major };
+      best = { pgDump: bin, pgRestore: bin.replace(/pg_dump$/, 'pg_restore'), major };
     }
   }
   if (best) return best;
@@ -58,69 +59,98 @@ export async function findPgTools(serverMajor: number): Promise<PgTools> {
   );
 }
 
-export interface SchemaStepOptions {
+export interface SchemaDumpOptions {
   tools: PgTools;
   source: string;
-  target: string;
   snapshot: string;
-  section: 'pre-data' | 'post-data';
+  /** The archive written (custom format: pg_restore can run its post-data in parallel). */
+  file: string;
   signal: AbortSignal;
 }
 
-/** `pg_dump --schema-only --section=… --snapshot=…  |  psql -v ON_ERROR_STOP=1 --single-transaction`. */
-export async function applySchemaSection(o: SchemaStepOptions): Promise<void> {
+export interface SchemaRestoreOptions {
+  tools: PgTools;
+  target: string;
+  file: string;
+  section: 'pre-data' | 'post-data';
+  /** Parallel restore jobs (post-data: index and constraint builds spread over them, as `pg_restore -j`). */
+  jobs: number;
+  signal: AbortSignal;
+}
+
+/** `pg_dump --schema-only -Fc --snapshot=…`: read once, inside the copy's snapshot, for both sections. */
+export async function dumpSchema(o: SchemaDumpOptions): Promise<void> {
   const src = libpqTarget(o.source);
-  const dst = libpqTarget(o.target);
-  const dump = spawn(
+  await runTool(
     o.tools.pgDump,
     [
       '--schema-only',
-      `--section=${o.section}`,
-      '--no-owner',
-      '--no-privileges',
+      '--format=custom',
       `--snapshot=${o.snapshot}`,
+      `--file=${o.file}`,
       `--dbname=${src.dbname}`,
     ],
-    {
-      env: { ...process.env, ...src.env, PGAPPNAME: 'railclone-pg_dump' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { ...src.env, PGAPPNAME: 'railclone-pg_dump' },
+    'schema dump',
+    o.signal,
   );
-  const psql = spawn(
-    o.tools.psql,
-    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', `--dbname=${dst.dbname}`],
-    { env: { ...process.env, ...dst.env, PGAPPNAME: 'railclone-psql' }, stdio: ['pipe', 'ignore', 'pipe'] },
+}
+
+/**
+ * `pg_restore --section=…`: pre-data in one transaction (all or nothing); post-data with `jobs`
+ * connections, each statement on its own (a failure leaves the target marked failed, and the re-run
+ * replaces it).
+ */
+export async function restoreSection(o: SchemaRestoreOptions): Promise<void> {
+  const dst = libpqTarget(o.target);
+  const args = [
+    `--section=${o.section}`,
+    '--no-owner',
+    '--no-privileges',
+    '--exit-on-error',
+    ...(o.section === 'pre-data' || o.jobs < 2 ? ['--single-transaction'] : [`--jobs=${o.jobs}`]),
+    `--dbname=${dst.dbname}`,
+    o.file,
+  ];
+  await runTool(
+    o.tools.pgRestore,
+    args,
+    { ...dst.env, PGAPPNAME: 'railclone-pg_restore' },
+    `schema ${o.section}`,
+    o.signal,
   );
-  const errs = { dump: '', psql: '' };
-  dump.stderr.on('data', (d: Buffer) => (errs.dump = (errs.dump + d.toString()).slice(-4000)));
-  psql.stderr.on('data', (d: Buffer) => (errs.psql = (errs.psql + d.toString()).slice(-4000)));
-  psql.stdin.on('error', () => {}); // psql exiting early is reported through its exit code
-  dump.stdout.pipe(psql.stdin);
-  const kill = () => {
-    dump.kill('SIGTERM');
-    psql.kill('SIGTERM');
-  };
-  o.signal.addEventListener('abort', kill, { once: true });
-  const exit = (p: ReturnType<typeof spawn>) =>
-    new Promise<number>((resolve) => {
-      p.on('error', () => resolve(-1));
-      p.on('close', (code) => resolve(code ?? -1));
-    });
+}
+
+async function runTool(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  what: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const child = spawn(bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  const kill = () => child.kill('SIGTERM');
+  signal.addEventListener('abort', kill, { once: true });
   try {
-    const [dumpCode, psqlCode] = await Promise.all([exit(dump), exit(psql)]);
-    if (o.signal.aborted) throw o.signal.reason ?? new Error('aborted');
-    if (dumpCode !== 0 || psqlCode !== 0) {
-      const which = dumpCode !== 0 ? `pg_dump exited with ${dumpCode}` : `psql exited with ${psqlCode}`;
-      const detail = (dumpCode !== 0 ? errs.dump : errs.psql).trim().split('\n').slice(-5).join(' | ');
+    const code = await new Promise<number>((resolve) => {
+      child.on('error', () => resolve(-1));
+      child.on('close', (c) => resolve(c ?? -1));
+    });
+    if (signal.aborted) throw signal.reason ?? new Error('aborted');
+    if (code !== 0) {
+      const name = bin.split('/').pop() ?? bin;
+      const detail = err.trim().split('\n').slice(-5).join(' | ');
       throw new RailcloneError(
         'SchemaCopyFailed',
-        redact(`schema ${o.section} failed: ${which}: ${detail}`),
+        redact(`${what} failed: ${name} exited with ${code}: ${detail}`),
         {
-          section: o.section,
+          step: what,
         },
       );
     }
   } finally {
-    o.signal.removeEventListener('abort', kill);
+    signal.removeEventListener('abort', kill);
   }
 }

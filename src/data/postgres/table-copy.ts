@@ -1,11 +1,16 @@
-// One table: COPY TO STDOUT on the source (inside the snapshot) → CopyStream → COPY FROM STDIN on the
-// target, in one target transaction (TRUNCATE + COPY FREEZE: rows land frozen, nothing to vacuum later).
-// Then the counts (and optionally checksums) of both sides are compared.
+// One table, or one chunk of a split table: COPY TO STDOUT on the source (inside the snapshot) →
+// CopyStream → COPY FROM STDIN on the target. A whole table lands in one target transaction
+// (TRUNCATE + COPY FREEZE: rows land frozen, nothing to vacuum later); the chunks of a split table
+// land side by side in their own transactions (FREEZE needs the TRUNCATE in the same transaction,
+// which would serialize them). Verified by the row counts both COPY ends report and the rows that
+// went through the stream — no extra scans; checksums (optional) and ANALYZE once per table.
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
 import { RailcloneError } from '../../util/errors.js';
 import type { ProgressListener } from '../../util/progress.js';
-import { createTableProgress } from '../common/progress.js';
+import type { TableProgress } from '../common/progress.js';
+import type { Chunk } from '../common/split.js';
+import type { MaskedColumn, Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { TableInfo } from './catalog.js';
 import { ident, qualified, type PgClient } from './connect.js';
@@ -19,9 +24,23 @@ export interface TableCopyContext {
   needles: Buffer[];
   /** Decides per column whether the rewrite may touch it (skip lists, user_pass). */
   rewritable: (table: string, column: string) => boolean;
+  /** Personal data masking; asked per table (or chunk) which columns it touches. */
+  masker?: Masker;
   checksums: boolean;
   signal: AbortSignal;
   onProgress?: ProgressListener;
+}
+
+/** What one COPY (a whole table or one chunk) moved. */
+export interface PartResult {
+  rows: number;
+  bytes: number;
+  rewritten: number;
+  /** Column names the rewrite changed in this part (left out of the checksum). */
+  rewrittenColumns: string[];
+  /** Values masked in this part, and the masked columns (undefined when the table has none). */
+  masked?: number;
+  maskedColumns?: MaskedColumn[];
 }
 
 /** The name shown to people: bare in `public`, qualified elsewhere. */
@@ -29,60 +48,94 @@ export function displayName(t: Pick<TableInfo, 'schema' | 'name'>): string {
   return t.schema === 'public' ? t.name : `${t.schema}.${t.name}`;
 }
 
-export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<TableReport> {
-  const started = Date.now();
+/** Generated columns are computed again by the target. */
+const copiedColumns = (t: TableInfo) => t.columns.filter((c) => !c.generated);
+
+export async function copyPart(
+  ctx: TableCopyContext,
+  t: TableInfo,
+  progress: TableProgress,
+  chunk?: Chunk,
+): Promise<PartResult> {
   const name = displayName(t);
   const rel = qualified(t.schema, t.name);
-  // Generated columns are computed again by the target.
-  const cols = t.columns.filter((c) => !c.generated);
-  const list = cols.length > 0 ? ` (${cols.map((c) => ident(c.name)).join(', ')})` : '';
+  const cols = copiedColumns(t);
+  const names = cols.map((c) => ident(c.name)).join(', ');
+  const list = cols.length > 0 ? ` (${names})` : '';
   const rewriteColumns = ctx.rewriter
     ? cols.flatMap((c, i) => (c.textLike && ctx.rewritable(t.name, c.name) ? [i] : []))
     : [];
-  const progress = createTableProgress(ctx.onProgress, name, t.estimatedRows);
+  const tableMasker = ctx.masker?.forTable(t.name, cols);
   const stream = new CopyStream({
     rewriteColumns,
+    ...(tableMasker ? { masker: tableMasker } : {}),
     ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
     needles: ctx.needles,
     onData: (rows, bytes) => progress.add(rows, bytes),
   });
+  const what = chunk ? `table ${name} (chunk ${chunk.index}/${chunk.count})` : `table ${name}`;
   progress.started();
-  await ctx.target.query('BEGIN');
+  const whole = !chunk;
+  let from: ReturnType<typeof copyStreams.from>;
+  let to: ReturnType<typeof copyStreams.to>;
+  if (whole) await ctx.target.query('BEGIN');
   try {
-    await ctx.target.query(`TRUNCATE ONLY ${rel}`);
-    const from = ctx.target.query(copyStreams.from(`COPY ${rel}${list} FROM STDIN WITH (FREEZE)`));
-    const to = ctx.source.query(copyStreams.to(`COPY ${rel}${list} TO STDOUT`));
+    if (whole) await ctx.target.query(`TRUNCATE ONLY ${rel}`);
+    from = ctx.target.query(
+      copyStreams.from(`COPY ${rel}${list} FROM STDIN${whole ? ' WITH (FREEZE)' : ''}`),
+    );
+    to = ctx.source.query(
+      copyStreams.to(
+        chunk
+          ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT`
+          : `COPY ${rel}${list} TO STDOUT`,
+      ),
+    );
     await pipeline(to, stream, from, { signal: ctx.signal });
-    await ctx.target.query('COMMIT');
+    if (whole) await ctx.target.query('COMMIT');
   } catch (err) {
-    await ctx.target.query('ROLLBACK').catch(() => {});
+    if (whole) await ctx.target.query('ROLLBACK').catch(() => {});
     if (ctx.signal.aborted) throw err;
     throw new RailcloneError(
       'TableCopyFailed',
-      `table ${name}: ${(err as Error).message}`,
-      { table: name },
+      `${what}: ${(err as Error).message}`,
+      { table: name, ...(chunk ? { chunk: chunk.index } : {}) },
       { cause: err },
     );
   }
-  progress.done(stream.rows, stream.bytes);
-
-  const count = `SELECT count(*)::text AS n FROM ONLY ${rel}`;
-  const [src, dst] = await Promise.all([
-    ctx.source.query<{ n: string }>(count),
-    ctx.target.query<{ n: string }>(count),
-  ]);
-  const sourceRows = Number(src.rows[0]?.n);
-  const targetRows = Number(dst.rows[0]?.n);
-  if (sourceRows !== targetRows || sourceRows !== stream.rows) {
+  // Both servers' own counts (the COPY command tags) and the rows that went through the stream.
+  if (to.rowCount !== stream.rows || from.rowCount !== stream.rows) {
     throw new RailcloneError(
       'VerificationFailed',
-      `table ${name}: row counts differ (source ${sourceRows}, streamed ${stream.rows}, target ${targetRows})`,
-      { table: name, sourceRows, targetRows, streamed: stream.rows },
+      `${what}: row counts differ (source sent ${to.rowCount}, streamed ${stream.rows}, target loaded ${from.rowCount})`,
+      { table: name, sourceRows: to.rowCount, targetRows: from.rowCount, streamed: stream.rows },
     );
   }
+  return {
+    rows: stream.rows,
+    bytes: stream.bytes,
+    rewritten: stream.rewritten,
+    rewrittenColumns: [
+      ...(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name as string) : []),
+      ...(tableMasker && tableMasker.masked > 0 ? tableMasker.columns.map((c) => c.column) : []),
+    ],
+    ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
+  };
+}
+
+/** After the table's last part: checksums when asked, planner statistics, the table's report. */
+export async function finishTable(
+  ctx: TableCopyContext,
+  t: TableInfo,
+  parts: PartResult[],
+  startedAt: number,
+): Promise<TableReport> {
+  const name = displayName(t);
+  const rel = qualified(t.schema, t.name);
+  const sum = (k: 'rows' | 'bytes' | 'rewritten') => parts.reduce((n, p) => n + p[k], 0);
   if (ctx.checksums) {
     // Columns the rewrite changed differ by design; the rest must be identical.
-    const rewritten = new Set(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name) : []);
+    const rewritten = new Set(parts.flatMap((p) => p.rewrittenColumns));
     const compared = t.columns.filter((c) => !rewritten.has(c.name)).map((c) => ident(c.name));
     const sql = checksumSql(rel, compared);
     const [a, b] = await Promise.all([
@@ -104,10 +157,13 @@ export async function copyTable(ctx: TableCopyContext, t: TableInfo): Promise<Ta
   await ctx.target.query(`ANALYZE ${rel}`);
   return {
     table: name,
-    rows: stream.rows,
-    bytes: stream.bytes,
-    rewritten: stream.rewritten,
-    durationMs: Date.now() - started,
+    rows: sum('rows'),
+    bytes: sum('bytes'),
+    rewritten: sum('rewritten'),
+    ...(parts[0]?.maskedColumns
+      ? { masked: parts.reduce((n, p) => n + (p.masked ?? 0), 0), maskedColumns: parts[0].maskedColumns }
+      : {}),
+    durationMs: Date.now() - startedAt,
     verified: true,
   };
 }

@@ -8,8 +8,11 @@
 
 export type ByteMode = 'utf8' | 'bytes';
 
-/** Rewrites one string payload; returns the same string when nothing changed. */
-export type PayloadRewriter = (payload: string) => string;
+/**
+ * Rewrites one string payload; returns the same string when nothing changed. `key` is the array or
+ * object key the payload is the value of (undefined at the top level): masking picks a strategy by it.
+ */
+export type PayloadRewriter = (payload: string, key?: string) => string;
 
 const MAX_DEPTH = 512;
 
@@ -81,6 +84,8 @@ interface State {
   rewrite: PayloadRewriter;
   parts: string[];
   copied: number;
+  /** The key parsed last: the one the next value belongs to. */
+  key?: string;
 }
 
 /**
@@ -196,7 +201,9 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
       st.pos++;
       expect(st, ':');
       if (s[st.pos] === '-' || s[st.pos] === '+') st.pos++;
+      const digits = st.pos;
       readUint(st);
+      if (isKey) st.key = s.slice(digits, st.pos);
       expect(st, ';');
       return;
     }
@@ -228,9 +235,12 @@ function parseValue(st: State, depth: number, isKey: boolean): void {
       st.pos = b;
       expect(st, '"');
       expect(st, ';');
-      if (isKey) return; // keys are never rewritten (wp-cli walks values only)
+      if (isKey) {
+        st.key = s.slice(a, b); // keys are never rewritten (wp-cli walks values only)
+        return;
+      }
       const payload = s.slice(a, b);
-      const next = st.rewrite(payload);
+      const next = st.rewrite(payload, st.key);
       if (next !== payload) {
         st.parts.push(s.slice(st.copied, tokenStart), `s:${byteLength(next, st.mode)}:"`, next, '";');
         st.copied = st.pos;

@@ -3,7 +3,7 @@
 // a second copy of graphql under vitest (CJS next to ESM), and graphql refuses schemas across copies.
 import { buildSchema, defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { emulatorSdl } from '../schema-sdl.js';
-import type { Ctx } from './context.js';
+import type { Ctx, PageArgs } from './context.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { typeResolvers } from './types.js';
@@ -20,5 +20,16 @@ export function emulatorSchema(): GraphQLSchema {
 
 export const fieldResolver: GraphQLFieldResolver<unknown, Ctx> = (source, args, ctx, info) => {
   const own = maps[info.parentType.name]?.[info.fieldName];
-  return own ? own(source, args, ctx, info) : defaultFieldResolver(source, args, ctx, info);
+  if (!own) return defaultFieldResolver(source, args, ctx, info);
+  const cap = ctx.world.options.maxPageSize;
+  const paged =
+    cap !== undefined && info.parentType.getFields()[info.fieldName]?.args.some((a) => a.name === 'first');
+  return own(source, paged ? capPage(args as PageArgs, cap) : args, ctx, info);
 };
+
+/** A connection page never holds more than `cap` edges, counted from whichever end was asked. */
+function capPage(args: PageArgs, cap: number): PageArgs {
+  if (typeof args.last === 'number' && typeof args.first !== 'number')
+    return { ...args, last: Math.min(args.last, cap) };
+  return { ...args, first: Math.min(args.first ?? cap, cap) };
+}

@@ -23,6 +23,8 @@ export interface KestraBackendOptions {
 }
 
 const WEBHOOK_FLOWS = new Set(['clone-staging-api']);
+/** How many of a key's newest runs a started_by search looks at (each costs Kestra one read). */
+const BY_KEY_SCAN = 200;
 
 function taskRun(t: TaskRun): ExecutionRecord['taskRuns'][number] {
   const histories = (t.state.histories ?? []).map((h) => ({
@@ -128,10 +130,13 @@ export class KestraBackend implements ExecutionBackend {
   }
 
   async search(q: ExecutionQuery) {
+    if (q.startedBy !== undefined) return this.searchByKey(q);
     const page = await this.opts.client.searchExecutions({
       namespace: q.namespace,
       flowId: q.flowId,
       states: q.states,
+      // label-execution sets `client` on every clone run.
+      labels: q.client !== undefined ? { client: q.client } : undefined,
       startedAfter: q.from,
       startedBefore: q.to,
       page: q.page,
@@ -139,6 +144,24 @@ export class KestraBackend implements ExecutionBackend {
     });
     const origins = await Promise.all(page.results.map((e) => this.opts.store.getExecution(e.id)));
     return { results: page.results.map((e, i) => fromKestra(e, origins[i] ?? null)), total: page.total };
+  }
+
+  /**
+   * Who started a run is known to the gateway's store, not to Kestra (a webhook cannot carry labels): the
+   * store's records of this key's runs (newest BY_KEY_SCAN) are the candidates, Kestra gives their states.
+   */
+  private async searchByKey(q: ExecutionQuery) {
+    const origins = await this.opts.store.searchExecutions({
+      ...q,
+      states: undefined,
+      page: 1,
+      size: BY_KEY_SCAN,
+    });
+    const current = await Promise.all(origins.results.map((o) => this.get(o.id)));
+    const hits = current.filter(
+      (e): e is ExecutionRecord => e !== null && (!q.states?.length || q.states.includes(e.state)),
+    );
+    return { results: hits.slice((q.page - 1) * q.size, q.page * q.size), total: hits.length };
   }
 
   async close(): Promise<void> {}

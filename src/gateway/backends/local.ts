@@ -131,8 +131,4 @@ export class LocalBackend implements ExecutionBackend {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
   }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
 }

@@ -81,6 +81,8 @@ export function executionRoutes(
       states: q.state,
       from: q.from && new Date(q.from).toISOString(),
       to: q.to && new Date(q.to).toISOString(),
+      client: q.client,
+      startedBy: q.started_by,
       page: q.page,
       size: q.size,
     });

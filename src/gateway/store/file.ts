@@ -17,7 +17,13 @@ import {
 } from '../audit.js';
 import { createLogger } from '../../util/log.js';
 import { registerSecret } from '../../util/secrets.js';
-import { type ExecutionQuery, type ExecutionRecord, type LogRecord, isTerminal } from '../execution.js';
+import {
+  type ExecutionQuery,
+  type ExecutionRecord,
+  type LogRecord,
+  isTerminal,
+  matchesWho,
+} from '../execution.js';
 import type { ApiKeyRecord } from '../keys.js';
 import { GroupCommit } from './group-commit.js';
 import { Mutex } from './mutex.js';
@@ -156,13 +162,28 @@ export async function openFileStore(dir: string, opts: { auditKey?: string } = {
 
   // What a history search filters and sorts on, for every execution: read from disk once (at the first
   // search), then kept current by saveExecution — a search reads only the records of its page, not every file.
-  type Summary = Pick<ExecutionRecord, 'id' | 'namespace' | 'flowId' | 'state' | 'startDate'>;
-  const summaryOf = ({ id, namespace, flowId, state, startDate }: ExecutionRecord): Summary => ({
+  type Summary = Pick<
+    ExecutionRecord,
+    'id' | 'namespace' | 'flowId' | 'state' | 'startDate' | 'startedBy'
+  > & {
+    inputs: { client_name?: unknown };
+  };
+  const summaryOf = ({
     id,
     namespace,
     flowId,
     state,
     startDate,
+    startedBy,
+    inputs,
+  }: ExecutionRecord): Summary => ({
+    id,
+    namespace,
+    flowId,
+    state,
+    startDate,
+    startedBy,
+    inputs: { client_name: inputs?.client_name },
   });
   let index: Promise<Map<string, Summary>> | undefined;
   const loadIndex = async () => {
@@ -243,6 +264,7 @@ export async function openFileStore(dir: string, opts: { auditKey?: string } = {
         .filter((e) => e.namespace === q.namespace && e.flowId === q.flowId)
         .filter((e) => !q.states?.length || q.states.includes(e.state))
         .filter((e) => (!q.from || e.startDate >= q.from) && (!q.to || e.startDate <= q.to))
+        .filter((e) => matchesWho(e, q))
         .sort((a, b) => (a.startDate < b.startDate ? 1 : a.startDate > b.startDate ? -1 : 0));
       // Only the page's records are read.
       const page = await Promise.all(

@@ -256,6 +256,8 @@ export async function openPostgresStore(
       if (q.states?.length) where.push(`state = ANY($${params.push(q.states)})`);
       if (q.from) where.push(`start_date >= $${params.push(q.from)}`);
       if (q.to) where.push(`start_date <= $${params.push(q.to)}`);
+      if (q.client !== undefined) where.push(`record->'inputs'->>'client_name' = $${params.push(q.client)}`);
+      if (q.startedBy !== undefined) where.push(`record->>'startedBy' = $${params.push(q.startedBy)}`);
       const w = where.join(' AND ');
       // The count and the page on two pooled connections at once: one round trip of waiting, not two.
       const [total, rows] = await Promise.all([

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, paths } from '../api.js';
 import { CloneBadge, StateBadge } from '../components/badges.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ServiceTable } from '../components/ServiceTable.js';
 import { Expiry, when } from '../components/time.js';
 import { WithTooltip } from '../components/Tooltip.js';
 import { Link, envPath, navigate } from '../router.js';
@@ -111,30 +112,7 @@ export function EnvironmentPage({ name }: { name: string }) {
             ) : null}
           </dl>
           <h2>Services</h2>
-          <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">Service</th>
-                <th scope="col">Source</th>
-                <th scope="col">Replicas</th>
-                <th scope="col">Domains</th>
-                <th scope="col">Deployment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {e.services.map((s) => (
-                <tr key={s.name}>
-                  <td>{s.name}</td>
-                  <td>{s.image ?? s.repo ?? '—'}</td>
-                  <td>{s.replicas ?? '—'}</td>
-                  <td>{s.domains.join(', ') || '—'}</td>
-                  <td>
-                    <StateBadge state={s.deployment} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ServiceTable services={e.services} />
           <h2>Clones</h2>
           <ErrorNotice error={clones.error} />
           {clones.data && clones.data.clones.length === 0 ? <p>No clones of this environment.</p> : null}

@@ -7,7 +7,7 @@ import { ApiError, api, paths } from '../api.js';
 import { StateBadge } from '../components/badges.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDuration, when } from '../components/time.js';
-import { CLONE_STEP_NAMES, readProgress } from '../progress.js';
+import { readProgress, stepNames } from '../progress.js';
 import { rememberRequest, rememberedRequest } from '../requests.js';
 import { Link, envPath, navigate } from '../router.js';
 import type { Accepted, EnvironmentDetail, ExecutionView, LogLine, TaskView } from '../types.js';
@@ -142,8 +142,8 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
   });
 
   const tasks = e?.tasks ?? [];
-  const names = flow === 'clone-staging-api' ? [...CLONE_STEP_NAMES] : [];
-  for (const t of tasks) if (!names.includes(t.name as never)) names.push(t.name as never);
+  const names = stepNames(flow);
+  for (const t of tasks) if (!names.includes(t.name)) names.push(t.name);
   const taskOf = (n: string) => [...tasks].reverse().find((t) => t.name === n);
   const out = (e?.outputs ?? {}) as Record<string, string | null>;
   const succeeded = tasks.filter((t) => t.state === 'SUCCESS').map((t) => t.name);

@@ -1,5 +1,5 @@
 // Executions of a flow, newest first: state, start, duration, who started them, redacted inputs, outputs.
-// Flow and state filter on the server; client and who-started filter the page shown.
+// Every filter (flow, state, client, who started it) is a query parameter: the API filters, the page shows.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, paths } from '../api.js';
@@ -10,7 +10,7 @@ import { Link } from '../router.js';
 import type { HistoryPage as Page } from '../types.js';
 
 const FLOWS = ['clone-staging-api', 'delete-environment', 'list-environments', 'get-environment'];
-const STATES = ['', 'RUNNING', 'SUCCESS', 'FAILED', 'KILLED'];
+const STATES = ['', 'QUEUED', 'RUNNING', 'RETRYING', 'SUCCESS', 'WARNING', 'FAILED', 'KILLED'];
 
 export function HistoryPage() {
   const [flow, setFlow] = useState(FLOWS[0]!);
@@ -20,23 +20,15 @@ export function HistoryPage() {
   const [page, setPage] = useState(1);
   const q = new URLSearchParams({ page: String(page), size: '25' });
   if (state) q.set('state', state);
+  if (client.trim()) q.set('client', client.trim());
+  if (who.trim()) q.set('started_by', who.trim());
   const history = useQuery({
     queryKey: ['history', flow, q.toString()],
     queryFn: () => api<Page>(paths.history(flow, q)),
     placeholderData: keepPreviousData,
     refetchInterval: 5_000,
   });
-  const rows = (history.data?.results ?? []).filter(
-    (r) =>
-      (!client ||
-        String(r.inputs?.client_name ?? '')
-          .toLowerCase()
-          .includes(client.toLowerCase())) &&
-      (!who ||
-        String(r.started_by ?? '')
-          .toLowerCase()
-          .includes(who.toLowerCase())),
-  );
+  const rows = history.data?.results ?? [];
   const pages = history.data ? Math.max(1, Math.ceil(history.data.total / history.data.size)) : 1;
   return (
     <main>
@@ -62,11 +54,15 @@ export function HistoryPage() {
         </label>
         <label>
           Client
-          <input value={client} onChange={(e) => setClient(e.target.value)} />
+          <input value={client} onChange={(e) => (setClient(e.target.value), setPage(1))} />
         </label>
         <label>
           Started by
-          <input value={who} onChange={(e) => setWho(e.target.value)} />
+          <input
+            value={who}
+            placeholder="API key id"
+            onChange={(e) => (setWho(e.target.value), setPage(1))}
+          />
         </label>
       </form>
       <ErrorNotice error={history.error} />

@@ -3,7 +3,7 @@ import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import { api, paths } from '../api.js';
 import { DiffView } from '../components/DiffView.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { StateBadge } from '../components/badges.js';
+import { ServiceTable } from '../components/ServiceTable.js';
 import type { EnvironmentDetail, Preview } from '../types.js';
 import { reviewSections } from './review-model.js';
 import {
@@ -59,36 +59,10 @@ function Field(props: {
 
 export function StepSource({ env, preview }: { env?: EnvironmentDetail; preview?: Preview }) {
   if (!env) return <p aria-live="polite">Loading the source…</p>;
-  const vars = (name: string) =>
-    Object.keys(preview?.plan.find((p) => p.service === name)?.variables ?? {}).length;
   return (
     <section aria-labelledby="source-h" data-ready={preview ? 'true' : 'false'}>
       <h2 id="source-h">Source environment: {env.name}</h2>
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Service</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Variables</th>
-            <th scope="col">Deployment</th>
-          </tr>
-        </thead>
-        <tbody>
-          {env.services.map((s) => {
-            const db = preview?.services.find((p) => p.name === s.name)?.database;
-            return (
-              <tr key={s.name}>
-                <td>{s.name}</td>
-                <td>{db ? `database (${db})` : (s.image ?? s.repo ?? 'app')}</td>
-                <td>{preview ? vars(s.name) : '…'}</td>
-                <td>
-                  <StateBadge state={s.deployment} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <ServiceTable services={env.services} preview={preview ?? 'loading'} />
       <p>
         {env.services.length} service(s), {env.volumes.length} volume(s)
         {preview?.sealed_variables_not_copied.length

@@ -1,0 +1,138 @@
+// Masking strategies: each turns one value into a stand-in, deterministically (keyed HMAC-SHA256:
+// the same input under the same key gives the same output in every table of a clone, so joins and
+// look-ups by e-mail still work) and keeping the value's format (an e-mail stays an address, a
+// phone keeps its punctuation, an IP stays an IP), so the application accepts its own data.
+// Outputs stay short (≤ ~32 chars for e-mails) so they fit WordPress's narrowest columns.
+import { createHmac } from 'node:crypto';
+
+export const STRATEGIES = ['email', 'name', 'phone', 'address', 'ip', 'hash', 'null', 'keep'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** The domain every masked e-mail gets: `.invalid` is reserved (RFC 2606), nothing is ever delivered there. */
+export const MASK_DOMAIN = 'example.invalid';
+
+export type Digest = (kind: string, value: string) => Buffer;
+
+/** HMAC-SHA256 of `kind:value`, with a small cache: the same e-mail shows up in many tables. */
+export function createDigest(key: Buffer | string): Digest {
+  const cache = new Map<string, Buffer>();
+  return (kind, value) => {
+    const k = `${kind}\u0000${value}`;
+    let d = cache.get(k);
+    if (d === undefined) {
+      d = createHmac('sha256', key).update(k).digest();
+      if (cache.size > 100_000) cache.clear();
+      cache.set(k, d);
+    }
+    return d;
+  };
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+/** 13 base-32 chars = 65 bits: distinct inputs give distinct outputs for any realistic table. */
+function base32(d: Buffer, chars: number): string {
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  let i = 0;
+  while (out.length < chars) {
+    if (bits < 5) {
+      acc = (acc << 8) | (d[i++ % d.length] as number);
+      bits += 8;
+    }
+    out += BASE32[(acc >>> (bits - 5)) & 31];
+    bits -= 5;
+  }
+  return out;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+export const looksLikeEmail = (v: string): boolean => EMAIL.test(v.trim());
+
+/** Lower-cased and trimmed first: `Bob@X.com` in an order and `bob@x.com` in users mask alike. */
+export function maskEmail(value: string, digest: Digest): string {
+  const norm = value.trim().toLowerCase();
+  if (norm === '') return value;
+  return `u${base32(digest('email', norm), 13)}@${MASK_DOMAIN}`;
+}
+
+const CONSONANTS = 'bdfghklmnprstvz';
+const VOWELS = 'aeiou';
+/** A pronounceable made-up word (never a real name from a list) of about `len` letters. */
+function pseudoWord(d: Buffer, len: number): string {
+  const n = Math.max(3, Math.min(len, 12));
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const b = d[(i + 1) % d.length] as number;
+    out += i % 2 === 0 ? CONSONANTS[b % CONSONANTS.length] : VOWELS[b % VOWELS.length];
+  }
+  return out;
+}
+
+function withCase(word: string, like: string): string {
+  if (like === like.toUpperCase() && like !== like.toLowerCase()) return word.toUpperCase();
+  const first = like[0] as string;
+  if (first === first.toUpperCase() && first !== first.toLowerCase())
+    return word[0]!.toUpperCase() + word.slice(1);
+  return word;
+}
+
+function maskDigits(token: string, digest: Digest, kind: string): string {
+  const d = digest(kind, token.replace(/\D/g, ''));
+  let k = 0;
+  return token.replace(/\d/g, () => String((d[k++ % d.length] as number) % 10));
+}
+
+/** Tokens: letters become made-up words (the same word everywhere), digits new digits, e-mails masked. */
+function maskWords(value: string, digest: Digest): string {
+  return value.replace(/[^\s,;/()]+/g, (token) => {
+    if (token.includes('@') && looksLikeEmail(token)) return maskEmail(token, digest);
+    if (/\d/.test(token)) return maskDigits(token, digest, 'digits');
+    return token.replace(/\p{L}+/gu, (w) =>
+      withCase(pseudoWord(digest('word', w.toLowerCase()), w.length), w),
+    );
+  });
+}
+
+/** Digits replaced, everything else (+, spaces, dashes, brackets) kept. */
+export function maskPhone(value: string, digest: Digest): string {
+  return maskDigits(value, digest, 'phone');
+}
+
+/** IPv4 → an address in 10.0.0.0/8; IPv6 → one in fd00::/8; anything else → hashed digits. */
+export function maskIp(value: string, digest: Digest): string {
+  const v = value.trim();
+  if (v === '') return value;
+  const d = digest('ip', v.toLowerCase());
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(v)) return `10.${d[0]}.${d[1]}.${d[2]}`;
+  if (v.includes(':')) {
+    const h = d.toString('hex');
+    return `fd${h.slice(0, 2)}:${h.slice(2, 6)}:${h.slice(6, 10)}:${h.slice(10, 14)}::${h.slice(14, 18)}`;
+  }
+  return maskDigits(v, digest, 'ip');
+}
+
+export function maskHash(value: string, digest: Digest): string {
+  return digest('hash', value).toString('hex').slice(0, 16);
+}
+
+/** One plain (not serialized, not JSON) value; `null` only for the `null` strategy. */
+export function applyStrategy(strategy: Strategy, value: string, digest: Digest): string | null {
+  switch (strategy) {
+    case 'keep':
+      return value;
+    case 'null':
+      return null;
+    case 'email':
+      return looksLikeEmail(value) ? maskEmail(value, digest) : maskWords(value, digest);
+    case 'name':
+    case 'address':
+      return maskWords(value, digest);
+    case 'phone':
+      return maskPhone(value, digest);
+    case 'ip':
+      return maskIp(value, digest);
+    case 'hash':
+      return maskHash(value, digest);
+  }
+}
