@@ -6,7 +6,14 @@ import { getEnvironment, lineage, listEnvironments } from '../clone/environments
 import { type CloneMeta, readMeta } from '../clone/metadata.js';
 import { newState } from '../clone/state.js';
 import { CLONE_STEPS } from '../clone/steps/index.js';
-import type { CloneRequest, EnvironmentRef, ProjectRef } from '../inputs/index.js';
+import { estimateCloneCost } from '../clone/cost-estimate.js';
+import {
+  DEFAULT_TTL,
+  parseDuration,
+  type CloneRequest,
+  type EnvironmentRef,
+  type ProjectRef,
+} from '../inputs/index.js';
 import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -32,6 +39,8 @@ export interface EnvironmentService {
   /** Names of the railclone clones made from this environment (same project). */
   clonesMadeFrom(env: FoundEnvironment): Promise<string[]>;
   list(ref: ProjectRef, opts?: { all?: boolean }): Promise<unknown>;
+  /** The projects the token sees (each workspace's; a project token's own), and the default. */
+  projects(): Promise<unknown>;
   get(ref: EnvironmentRef): Promise<unknown>;
   preview(req: CloneRequest): Promise<unknown>;
   lineage(ref: EnvironmentRef): Promise<unknown>;
@@ -90,6 +99,25 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
         .filter((d) => d.parent === env.name)
         .map((d) => d.name),
     list: async (ref, opts) => ({ environments: await listEnvironments(railway, projectOf(ref), opts) }),
+    projects: async () => {
+      const who = await railway.whoami();
+      // Railway lists an account token's projects only per workspace (docs/railway-behaviours.md §8).
+      const projects =
+        who.kind === 'project'
+          ? [{ id: who.projectId, name: who.projectName, workspace: null }]
+          : (
+              await Promise.all(
+                (await railway.listWorkspaces()).map(async (w) =>
+                  (await railway.listProjects({ workspaceId: w.id })).map((p) => ({
+                    id: p.id,
+                    name: p.name,
+                    workspace: { id: w.id, name: w.name },
+                  })),
+                ),
+              )
+            ).flat();
+      return { default_project_id: defaultProjectId ?? null, projects };
+    },
     diff: async (ref, against) => {
       const env = await resolve(ref);
       return environmentDiff(railway, env.projectId, env.id, against);
@@ -125,7 +153,21 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
         outputs[name] = result.outputs;
         ctx = { ...ctx, state: result.state };
       }
+      const state = ctx.state;
+      const sourceEnv = (await railway.listEnvironments(state.project_id!)).find(
+        (e) => e.id === state.source_environment_id,
+      );
+      const ttl = request.ttl === undefined ? DEFAULT_TTL[request.environment_type] : request.ttl;
+      const estimated_cost = sourceEnv
+        ? await estimateCloneCost(railway, {
+            projectId: state.project_id!,
+            sourceEnvironment: sourceEnv,
+            services: (state.services ?? []).map((s) => ({ id: s.sourceId ?? s.id, name: s.name })),
+            ttlMs: ttl ? parseDuration(ttl) : null,
+          })
+        : { available: false as const, reason: 'the source environment was not found' };
       return {
+        estimated_cost,
         environment_name: ctx.state.environment_name,
         source_environment: ctx.state.source_environment_name,
         project_id: ctx.state.project_id,

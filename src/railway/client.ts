@@ -14,6 +14,7 @@ import * as variables from './resources/variables.js';
 import * as domains from './resources/domains.js';
 import * as tcpproxies from './resources/tcp-proxies.js';
 import * as deployments from './resources/deployments.js';
+import * as usage from './resources/usage.js';
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { Transport } from './transport.js';
 import type { RailwayApi } from './types.js';
@@ -121,6 +122,10 @@ export class RailwayClient implements RailwayApi {
     return token.whoami(this.ctx, ...a);
   }
 
+  listWorkspaces(...a: Rest<typeof token.listWorkspaces>) {
+    return token.listWorkspaces(this.ctx, ...a);
+  }
+
   // ---- projects (./resources/projects.ts) ----
 
   getProject(...a: Rest<typeof projects.getProject>) {
@@ -137,6 +142,12 @@ export class RailwayClient implements RailwayApi {
 
   listProjects(...a: Rest<typeof projects.listProjects>) {
     return projects.listProjects(this.ctx, ...a);
+  }
+
+  // ---- usage (./resources/usage.ts) ----
+
+  projectUsage(...a: Rest<typeof usage.projectUsage>) {
+    return usage.projectUsage(this.ctx, ...a);
   }
 
   // ---- services (./resources/services.ts) ----

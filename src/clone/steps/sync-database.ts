@@ -42,6 +42,7 @@ export const syncDatabase: Step = async (ctx) => {
       skipColumns: request.database.skip_columns,
       checksums: request.database.checksums,
       onProgress: ctx.progress,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const sync: DatabaseSync = {
       service: db.name,
