@@ -4,6 +4,7 @@
 // the clone's databases so the data can be copied in. Idempotent: a retry finds its own environment.
 // A clone into another project takes its own path (../other-project.ts) to the same end state.
 import { DEAD_PROXY } from '../../railway/client.js';
+import { quietVariables } from '../masking.js';
 import type { EnvironmentSummary } from '../../railway/types.js';
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { StepError } from '../../util/errors.js';
@@ -63,6 +64,7 @@ async function createInSourceProject(ctx: StepContext): Promise<CreatedEnvironme
           `${service.name}: rotated ${Object.keys(updates).join(', ')} (staging never shares production's password)`,
         );
     }
+    Object.assign(updates, quietVariables(request, service, sourceVars));
     Object.assign(updates, request.variable_overrides[service.name] ?? {});
     if (Object.keys(updates).length) {
       await railway.upsertVariables({
