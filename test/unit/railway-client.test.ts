@@ -102,6 +102,9 @@ async function inThePast<T>(agoMs: number, fn: () => Promise<T>): Promise<T> {
 }
 
 const TEN_MINUTES = 10 * 60_000;
+/** A client timeout and an answer held well past it: wide enough for a loaded machine. */
+const TIMEOUT = 1000;
+const LATE = 2500;
 
 beforeAll(async () => {
   em = await startEmulator({
@@ -360,8 +363,8 @@ describe('RailwayClient: retries', () => {
   });
 
   it('a timeout on a query is retried', async () => {
-    em.faults.lateAnswer('project', 1, 600);
-    expect((await client({ timeoutMs: 200 }).getProject(projectId)).id).toBe(projectId);
+    em.faults.lateAnswer('project', 1, LATE);
+    expect((await client({ timeoutMs: TIMEOUT }).getProject(projectId)).id).toBe(projectId);
     expect(callsOf('Project')).toBe(2);
   });
 });
@@ -459,8 +462,8 @@ describe('RailwayClient: errors are typed and never retried when final', () => {
 
 describe('RailwayClient: non-idempotent mutations are not blindly retried', () => {
   it('environmentCreate that timed out but DID happen returns the existing environment, created once', async () => {
-    em.faults.lateAnswer('environmentCreate', 1, 800);
-    const created = await client({ timeoutMs: 300 }).createEnvironment({
+    em.faults.lateAnswer('environmentCreate', 1, LATE);
+    const created = await client({ timeoutMs: TIMEOUT }).createEnvironment({
       projectId,
       name: 'staging-a',
       sourceEnvironmentId: prodId,
@@ -502,8 +505,8 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
   it('serviceDomainCreate that timed out but happened returns that domain without a second create', async () => {
     const c = client();
     const old = await c.createServiceDomain({ environmentId: prodId, serviceId: worker });
-    em.faults.lateAnswer('serviceDomainCreate', 1, 800);
-    const d = await client({ timeoutMs: 300 }).createServiceDomain({
+    em.faults.lateAnswer('serviceDomainCreate', 1, LATE);
+    const d = await client({ timeoutMs: TIMEOUT }).createServiceDomain({
       environmentId: prodId,
       serviceId: worker,
       targetPort: 8080,
@@ -520,9 +523,9 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
   });
 
   it('deleteEnvironment whose answer was lost counts "already gone" as done', async () => {
-    const c = client({ timeoutMs: 300 });
+    const c = client({ timeoutMs: TIMEOUT });
     const e = await c.createEnvironment({ projectId, name: 'doomed', skipInitialDeploys: true });
-    em.faults.lateAnswer('environmentDelete', 1, 800);
+    em.faults.lateAnswer('environmentDelete', 1, LATE);
     expect(await c.deleteEnvironment(e.id)).toBe(true);
     expect(callsOf('EnvironmentDelete')).toBe(2);
     expect(envsNamed('doomed')).toEqual([]);
@@ -531,11 +534,11 @@ describe('RailwayClient: non-idempotent mutations are not blindly retried', () =
 
 describe('RailwayClient: projects', () => {
   it('projectCreate that timed out but happened is found by name and creation time, not the older namesake', async () => {
-    const c = client({ timeoutMs: 300 });
+    const c = client({ timeoutMs: TIMEOUT });
     const older = await inThePast(TEN_MINUTES, () =>
       client().createProject({ name: 'demo', workspaceId: em.workspaceId }),
     );
-    em.faults.lateAnswer('projectCreate', 1, 800);
+    em.faults.lateAnswer('projectCreate', 1, LATE);
     const p = await c.createProject({ name: 'demo', workspaceId: em.workspaceId });
     expect(p.id).not.toBe(older.id);
     expect(p.name).toBe('demo');
