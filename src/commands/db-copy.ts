@@ -292,13 +292,15 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
 
 /** The final report as an aligned text table. */
 export function formatCopyReport(r: CopyReport): string {
-  const head = ['table', 'rows', 'MB', 'rewritten', 'masked', 'seconds', 'verified'];
+  // The masked column only when masking was on.
+  const masking = r.tables.some((t) => t.masked !== undefined);
+  const head = ['table', 'rows', 'MB', 'rewritten', ...(masking ? ['masked'] : []), 'seconds', 'verified'];
   const rows = r.tables.map((t) => [
     t.table,
     String(t.rows),
     mb(t.bytes),
     String(t.rewritten),
-    t.masked === undefined ? '-' : String(t.masked),
+    ...(masking ? [String(t.masked ?? 0)] : []),
     (t.durationMs / 1000).toFixed(1),
     t.verified ? 'yes' : 'NO',
   ]);
@@ -312,6 +314,6 @@ export function formatCopyReport(r: CopyReport): string {
     ...rows.map(line),
     '',
     `${r.engine}: ${r.tables.length} tables, ${r.totalRows} rows, ${mb(r.totalBytes)} MB in ${(r.durationMs / 1000).toFixed(1)} s ` +
-      `(${r.mbPerSec} MB/s), ${r.rewrittenValues} values rewritten, ${r.maskedValues} masked, target size ${mb(r.databaseSizeBytes)} MB`,
+      `(${r.mbPerSec} MB/s), ${r.rewrittenValues} values rewritten, ${masking ? `${r.maskedValues} masked, ` : ''}target size ${mb(r.databaseSizeBytes)} MB`,
   ].join('\n');
 }
