@@ -61,6 +61,15 @@ export const emulatorSdl = /* GraphQL */ `
     ): QueryDeploymentsConnection!
     deployment(id: String!): Deployment!
     volumeInstance(id: String!): VolumeInstance!
+    usage(
+      endDate: DateTime
+      groupBy: [MetricTag!]
+      includeDeleted: Boolean
+      measurements: [MetricMeasurement!]!
+      projectId: String
+      startDate: DateTime
+      workspaceId: String
+    ): [AggregatedUsage!]!
   }
 
   type Mutation {
@@ -856,5 +865,52 @@ export const emulatorSdl = /* GraphQL */ `
   input ServiceSourceInput {
     image: String
     repo: String
+  }
+
+  type AggregatedUsage {
+    measurement: MetricMeasurement!
+    tags: MetricTags!
+    value: Float!
+  }
+
+  enum MetricMeasurement {
+    BACKUP_USAGE_GB
+    CPU_LIMIT
+    CPU_USAGE
+    CPU_USAGE_2
+    DISK_USAGE_GB
+    EPHEMERAL_DISK_USAGE_GB
+    MEASUREMENT_UNSPECIFIED
+    MEMORY_LIMIT_GB
+    MEMORY_USAGE_GB
+    NETWORK_RX_GB
+    NETWORK_TX_GB
+    UNRECOGNIZED
+  }
+
+  enum MetricTag {
+    DEPLOYMENT_ID
+    DEPLOYMENT_INSTANCE_ID
+    ENVIRONMENT_ID
+    HOST_TYPE
+    KEY_UNSPECIFIED
+    PLUGIN_ID
+    PROJECT_ID
+    REGION
+    SERVICE_ID
+    UNRECOGNIZED
+    VOLUME_ID
+    VOLUME_INSTANCE_ID
+  }
+
+  type MetricTags {
+    deploymentId: String
+    deploymentInstanceId: String
+    environmentId: String
+    projectId: String
+    region: String
+    serviceId: String
+    volumeId: String
+    volumeInstanceId: String
   }
 `;

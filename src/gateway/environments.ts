@@ -6,7 +6,14 @@ import { getEnvironment, lineage, listEnvironments } from '../clone/environments
 import { type CloneMeta, readMeta } from '../clone/metadata.js';
 import { newState } from '../clone/state.js';
 import { CLONE_STEPS } from '../clone/steps/index.js';
-import type { CloneRequest, EnvironmentRef, ProjectRef } from '../inputs/index.js';
+import { estimateCloneCost } from '../clone/cost-estimate.js';
+import {
+  DEFAULT_TTL,
+  parseDuration,
+  type CloneRequest,
+  type EnvironmentRef,
+  type ProjectRef,
+} from '../inputs/index.js';
 import type { RailwayApi } from '../railway/types.js';
 import { ValidationError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -125,7 +132,21 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
         outputs[name] = result.outputs;
         ctx = { ...ctx, state: result.state };
       }
+      const state = ctx.state;
+      const sourceEnv = (await railway.listEnvironments(state.project_id!)).find(
+        (e) => e.id === state.source_environment_id,
+      );
+      const ttl = request.ttl === undefined ? DEFAULT_TTL[request.environment_type] : request.ttl;
+      const estimated_cost = sourceEnv
+        ? await estimateCloneCost(railway, {
+            projectId: state.project_id!,
+            sourceEnvironment: sourceEnv,
+            services: (state.services ?? []).map((s) => ({ id: s.sourceId ?? s.id, name: s.name })),
+            ttlMs: ttl ? parseDuration(ttl) : null,
+          })
+        : { available: false as const, reason: 'the source environment was not found' };
       return {
+        estimated_cost,
         environment_name: ctx.state.environment_name,
         source_environment: ctx.state.source_environment_name,
         project_id: ctx.state.project_id,

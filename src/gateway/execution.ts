@@ -31,6 +31,20 @@ export interface TaskRunRecord {
   histories: StateHistory[];
 }
 
+/** One table's copy as the data layer reports it, while it copies and once it is done. */
+export interface TableProgressRecord {
+  table: string;
+  status: 'copying' | 'done';
+  rows: number;
+  bytes: number;
+  /** The source's row estimate, when it has one. */
+  totalRows: number | null;
+  /** A table split into chunks copied in parallel: how many are done. */
+  chunks: { done: number; total: number } | null;
+  /** Seconds left, estimated from the rate so far (split tables). */
+  etaSeconds: number | null;
+}
+
 export interface ExecutionRecord {
   id: string;
   namespace: string;
@@ -46,6 +60,8 @@ export interface ExecutionRecord {
   /** API key id that started it (null: started outside the gateway). */
   startedBy: string | null;
   error: { error: string; message: string; details: Record<string, unknown> } | null;
+  /** In-flight data copy (the local engine; Kestra's task logs say only each finished table). */
+  progress?: { tables: TableProgressRecord[] };
 }
 
 export interface LogRecord {

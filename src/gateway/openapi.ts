@@ -99,7 +99,10 @@ export function openApiDocument(namespace: string) {
       [`${base}/executions/{namespace}/{flowId}`]: {
         get: {
           summary: 'History of a flow',
-          parameters: [...ns, ...['page', 'size', 'state', 'from', 'to'].map((n) => p(n, 'query'))],
+          parameters: [
+            ...ns,
+            ...['page', 'size', 'state', 'from', 'to', 'client', 'started_by'].map((n) => p(n, 'query')),
+          ],
           responses: { '200': { description: 'page of executions' }, ...errors(400, 401, 403, 404) },
         },
       },

@@ -33,6 +33,20 @@ export function executionView(e: ExecutionRecord, estimated: string | null, now 
     histories: e.histories,
     outputs: done ? (e.outputs ?? {}) : null,
     error: done ? e.error : null,
+    // Null when the engine does not report copies in flight (Kestra): the logs still name each finished table.
+    progress: e.progress
+      ? {
+          tables: e.progress.tables.map((t) => ({
+            table: t.table,
+            status: t.status,
+            rows: t.rows,
+            bytes: t.bytes,
+            total_rows: t.totalRows,
+            chunks: t.chunks ?? null,
+            eta_seconds: t.etaSeconds ?? null,
+          })),
+        }
+      : null,
   };
 }
 

@@ -14,6 +14,7 @@ import * as variables from './resources/variables.js';
 import * as domains from './resources/domains.js';
 import * as tcpproxies from './resources/tcp-proxies.js';
 import * as deployments from './resources/deployments.js';
+import * as usage from './resources/usage.js';
 import { DEFAULT_RETRY, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { Transport } from './transport.js';
 import type { RailwayApi } from './types.js';
@@ -137,6 +138,12 @@ export class RailwayClient implements RailwayApi {
 
   listProjects(...a: Rest<typeof projects.listProjects>) {
     return projects.listProjects(this.ctx, ...a);
+  }
+
+  // ---- usage (./resources/usage.ts) ----
+
+  projectUsage(...a: Rest<typeof usage.projectUsage>) {
+    return usage.projectUsage(this.ctx, ...a);
   }
 
   // ---- services (./resources/services.ts) ----

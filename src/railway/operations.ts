@@ -46,6 +46,7 @@ import {
 } from './resources/services.js';
 import { EnvironmentUnmergedChanges, TcpProxies, TcpProxyDelete } from './resources/tcp-proxies.js';
 import { ApiTokenWorkspaces, Me, ProjectTokenInfo } from './resources/token.js';
+import { ProjectUsage } from './resources/usage.js';
 import { VariableCollectionUpsert, VariableDelete, Variables } from './resources/variables.js';
 
 export type { Operation } from './resources/operation.js';
@@ -93,6 +94,7 @@ export const ALL_OPERATIONS: readonly Operation[] = [
   ServiceInstanceLimitsUpdate,
   ServiceDelete,
   VolumeCreate,
+  ProjectUsage,
 ];
 
 /** Which operations each RailwayApi method may send (tests check every method is covered). */
@@ -127,6 +129,7 @@ export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> =
   createProject: [ProjectCreate, Projects, ApiTokenWorkspaces],
   deleteProject: [ProjectDelete],
   listProjects: [Projects],
+  projectUsage: [ProjectUsage],
   createService: [ServiceCreate, ProjectServicesCreated],
   updateServiceInstance: [ServiceInstanceUpdate],
   updateServiceInstanceLimits: [ServiceInstanceLimitsUpdate],

@@ -38,6 +38,17 @@ export type TokenIdentity =
       environmentName: string;
     };
 
+/** The usage measurements a cost estimate reads (Railway's MetricMeasurement names). */
+export type UsageMeasurement = 'CPU_USAGE' | 'MEMORY_USAGE_GB' | 'NETWORK_TX_GB' | 'DISK_USAGE_GB';
+
+/** One measurement of one service in one environment over a window, in Railway's units. */
+export interface ServiceUsage {
+  measurement: UsageMeasurement;
+  value: number;
+  serviceId: string | null;
+  environmentId: string | null;
+}
+
 export interface ServiceSummary {
   id: string;
   name: string;
@@ -250,6 +261,8 @@ export interface RailwayApi {
   // ---- clones into another project ----
   /** Newest first. Account tokens see nothing without workspaceId: always name the workspace. */
   listProjects(opts: { workspaceId: string }): Promise<{ id: string; name: string; createdAt: string }[]>;
+  /** Railway's usage of each service in each environment of the project over the window. */
+  projectUsage(projectId: string, window: { start: Date; end: Date }): Promise<ServiceUsage[]>;
   /** Non-idempotent: after a lost answer the client looks the name up (names are unique per project). */
   createService(input: CreateServiceInput): Promise<ServiceSummary & { projectId: string }>;
   updateServiceInstance(input: {

@@ -145,6 +145,10 @@ describe('the clone console', () => {
     expect(await rowColour(page, 'Primary', 'PORT')).toBe(GREY);
     expect(await rowStatus(page, 'Primary', '(resources)')).toBe('modified');
     expect(await page.locator('main').innerText()).not.toContain('WP_DEBUG');
+    // priced from Railway's usage of the source services (the emulator's `usage`), over the 14-day TTL
+    await expect
+      .poll(() => page.locator('[data-cost="estimate"]').textContent())
+      .toMatch(/Estimated cost: about \$\d+\.\d+ over its 14 days \(\$\d+\.\d+ an hour\)\. An estimate/);
     expect(await page.getByRole('button', { name: 'Start clone' }).isDisabled()).toBe(true);
     await page.getByLabel(/I have reviewed the changes/).check();
     await shot(page, 'wizard-4-review');
@@ -171,6 +175,9 @@ describe('the clone console', () => {
     await expect
       .poll(() => page.locator('[data-service="Primary"]').getAttribute('data-status'))
       .toBe('SUCCESS');
+    // every table the execution's progress reported is done (rows and bytes came from the API, not the logs)
+    expect(await page.locator('tr[data-table]').count()).toBeGreaterThan(3);
+    expect(await page.locator('tr[data-table]:not([data-status="done"])').count()).toBe(0);
     await page.getByRole('link', { name: 'staging-acme', exact: true }).waitFor();
     await page.getByRole('link', { name: /^https:\/\/.*\.up\.railway\.app$/ }).waitFor();
     await shot(page, 'wizard-5-execution');

@@ -1,7 +1,7 @@
 // The console lists a flow's steps before they run, from the flow table; the clone's must be the pipeline's.
 import { describe, expect, it } from 'vitest';
 import { CLONE_STEPS } from '../../src/clone/steps/index.js';
-import { readProgress, stepNames } from '../../src/console/src/progress.js';
+import { readProgress, stepNames, tablesOf } from '../../src/console/src/progress.js';
 
 describe('console progress', () => {
   it('names the clone steps in the pipeline order', () => {
@@ -20,6 +20,33 @@ describe('console progress', () => {
     ]);
     expect(p.environment).toBe('staging-x');
     expect(p.services).toEqual([{ name: 'MariaDB', status: 'SUCCESS', updates: 2 }]);
-    expect(p.tables).toEqual([{ name: 'wp_posts', rows: 138, mb: 0.17 }]);
+    expect(p.tables).toEqual([{ name: 'wp_posts', status: 'done', rows: 138, mb: 0.17, totalRows: null }]);
+  });
+
+  it('prefers the execution’s in-flight table figures to the logs’ finished tables', () => {
+    const fromLogs = [{ name: 'a', status: 'done' as const, rows: 1, mb: 0, totalRows: null }];
+    expect(tablesOf({ progress: null }, fromLogs)).toBe(fromLogs);
+    expect(
+      tablesOf(
+        {
+          progress: {
+            tables: [
+              {
+                table: 'b',
+                status: 'copying',
+                rows: 10,
+                bytes: 2e6,
+                total_rows: 40,
+                chunks: { done: 1, total: 4 },
+                eta_seconds: 30,
+              },
+            ],
+          },
+        },
+        fromLogs,
+      ),
+    ).toEqual([
+      { name: 'b', status: 'copying', rows: 10, mb: 2, totalRows: 40, chunks: '1 of 4', etaSeconds: 30 },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 // What the execution's logs say about each service and table (the recorder writes `service <name>:
 // <status>` and `table <name>: <rows> rows, <MB> MB`), and a flow's steps in order.
 import { FLOWS, type FlowId } from '../../flows/table.js';
-import type { LogLine } from './types.js';
+import type { ExecutionView, LogLine } from './types.js';
 
 /** A flow's steps in the order they run, from the one flow table (src/flows/table.ts); [] for a flow it lacks. */
 export function stepNames(flow: string): string[] {
@@ -15,8 +15,13 @@ export interface ServiceProgress {
 }
 export interface TableProgress {
   name: string;
+  status: 'copying' | 'done';
   rows: number;
   mb: number;
+  totalRows: number | null;
+  /** "2 of 4" when the table is split into chunks. */
+  chunks?: string;
+  etaSeconds?: number | null;
 }
 
 const SERVICE = /^service (.+?): (\S+)$/;
@@ -36,11 +41,28 @@ export function readProgress(logs: readonly LogLine[]) {
     }
     const t = TABLE.exec(l.message);
     if (t) {
-      tables.push({ name: t[1]!, rows: Number(t[2]), mb: Number(t[3]) });
+      tables.push({ name: t[1]!, status: 'done', rows: Number(t[2]), mb: Number(t[3]), totalRows: null });
       continue;
     }
     const p = PLAN.exec(l.message);
     if (p) environment = p[1]!;
   }
   return { services: [...services.values()], tables, environment };
+}
+
+/** The tables to show: the execution's in-flight figures when the API has them, else the logs' finished ones. */
+export function tablesOf(
+  exec: Pick<ExecutionView, 'progress'> | undefined,
+  fromLogs: TableProgress[],
+): TableProgress[] {
+  if (!exec?.progress) return fromLogs;
+  return exec.progress.tables.map((t) => ({
+    name: t.table,
+    status: t.status,
+    rows: t.rows,
+    mb: t.bytes / 1e6,
+    totalRows: t.total_rows,
+    chunks: t.chunks ? `${t.chunks.done} of ${t.chunks.total}` : undefined,
+    etaSeconds: t.eta_seconds,
+  }));
 }

@@ -47,7 +47,21 @@ export interface PlanService {
   domains: string;
 }
 
+export type CostEstimate =
+  | {
+      available: true;
+      usd_per_hour: number;
+      usd_total: number | null;
+      ttl_hours: number | null;
+      usd_per_month: number;
+      services: { name: string; usd_per_hour: number }[];
+      window: { start: string; end: string };
+      basis: string;
+    }
+  | { available: false; reason: string };
+
 export interface Preview {
+  estimated_cost: CostEstimate;
   environment_name: string;
   source_environment: string;
   project_id: string;
@@ -92,6 +106,18 @@ export interface ExecutionView {
   tasks: TaskView[];
   outputs: Record<string, unknown> | null;
   error: { error: string; message: string; details: Record<string, unknown> } | null;
+  /** Tables in flight and done (the in-process engine); null when only the logs say (Kestra). */
+  progress: { tables: TableCopy[] } | null;
+}
+
+export interface TableCopy {
+  table: string;
+  status: 'copying' | 'done';
+  rows: number;
+  bytes: number;
+  total_rows: number | null;
+  chunks: { done: number; total: number } | null;
+  eta_seconds: number | null;
 }
 
 export interface LogLine {

@@ -18,6 +18,8 @@ export interface TableInfo {
   estimatedBytes: number;
   estimatedRows: number;
   columns: ColumnInfo[];
+  /** Primary key columns in key order; empty when the table has none. */
+  primaryKey: string[];
 }
 
 export interface Catalog {
@@ -59,6 +61,13 @@ export async function readCatalog(conn: Connection): Promise<Catalog> {
     });
     byTable.set(str(c.t), list);
   }
+  const pk = await query<Row[]>(
+    conn,
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX`,
+  );
+  const keys = new Map<string, string[]>();
+  for (const r of pk) keys.set(str(r.t), [...(keys.get(str(r.t)) ?? []), str(r.c)]);
   const catalog: Catalog = { tables: [], views: [], triggers: [], routines: [], unsupported: [] };
   for (const t of tables) {
     const name = str(t.name);
@@ -72,6 +81,7 @@ export async function readCatalog(conn: Connection): Promise<Catalog> {
         estimatedBytes: Number(t.bytes ?? 0),
         estimatedRows: Number(t.nrows ?? 0),
         columns: byTable.get(name) ?? [],
+        primaryKey: keys.get(name) ?? [],
       });
     } else catalog.unsupported.push(`${type.toLowerCase()} ${name}`);
   }
@@ -102,4 +112,13 @@ export function isTextLike(c: ColumnInfo): boolean {
   if (!TEXT_TYPES.has(c.dataType)) return false;
   // MySQL's JSON type reports no charset; its text form is utf8mb4.
   return c.dataType === 'json' || (c.charset !== null && !WIDE_CHARSETS.has(c.charset));
+}
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigint']);
+
+/** The single integer primary key column a table can be split on, if it has one. */
+export function integerKey(t: TableInfo): string | undefined {
+  if (t.primaryKey.length !== 1) return undefined;
+  const col = t.columns.find((c) => c.name === t.primaryKey[0]);
+  return col && INTEGER_TYPES.has(col.dataType) ? col.name : undefined;
 }

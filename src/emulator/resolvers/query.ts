@@ -4,6 +4,7 @@ import { customDomainAvailable } from '../domains.js';
 import { stagedChanges } from '../environments.js';
 import { EmuError, notAuthorized } from '../errors.js';
 import { rawVariables, renderedVariables } from '../render.js';
+import { usageOf } from '../usage.js';
 import type { DeploymentStatus } from '../../railway/types.js';
 import { connection } from './connection.js';
 import type { Ctx, PageArgs } from './context.js';
@@ -18,6 +19,35 @@ function instanceIn(ctx: Ctx, environmentId: string, serviceId: string) {
 }
 
 export const Query = {
+  // Billing figures are for account and workspace tokens; a project token is refused (emulator's reading,
+  // docs/railway-behaviours.md §10). Without projectId: every project of the workspace(s) the token reaches.
+  usage: (
+    _p: unknown,
+    a: {
+      projectId?: string | null;
+      workspaceId?: string | null;
+      measurements: string[];
+      groupBy?: string[] | null;
+      startDate?: string | null;
+      endDate?: string | null;
+    },
+    { world, access }: Ctx,
+  ) => {
+    if (access.principal.kind === 'project') throw notAuthorized();
+    const allowed = new Set(access.workspaceIds());
+    if (a.workspaceId && !allowed.has(a.workspaceId)) throw notAuthorized();
+    const projectIds = a.projectId
+      ? [access.project(a.projectId).id]
+      : [...world.state.projects.values()]
+          .filter((p) => allowed.has(p.workspaceId) && (!a.workspaceId || p.workspaceId === a.workspaceId))
+          .map((p) => p.id);
+    const end = a.endDate ? new Date(a.endDate) : new Date();
+    // Without startDate Railway reports the current billing period: here, the month so far.
+    const start = a.startDate ? new Date(a.startDate) : new Date(end.getFullYear(), end.getMonth(), 1);
+    if (start > end) throw new EmuError('startDate must be before endDate');
+    return usageOf(world, { projectIds, measurements: a.measurements, groupBy: a.groupBy ?? [], start, end });
+  },
+
   me: (_p: unknown, _a: A, { access }: Ctx) => access.user(),
 
   apiToken: (_p: unknown, _a: A, { world, access }: Ctx) => ({

@@ -8,6 +8,8 @@ import type { GatewayStore } from '../store/types.js';
 
 // runStep (src/clone/pipeline.ts) announces a retry with this warning; it is the only place the delay is known.
 const RETRY_NOTICE = /retrying in ([\d.]+) s \(attempt (\d+) of (\d+)\)/;
+/** A table's rows and bytes reach the store at most this often while it copies (the copy emits every 250 ms). */
+export const PROGRESS_SAVE_MS = 1000;
 const LEVEL: Record<LogLevel, LogRecord['level']> = {
   debug: 'DEBUG',
   info: 'INFO',
@@ -18,6 +20,7 @@ const LEVEL: Record<LogLevel, LogRecord['level']> = {
 export class ExecutionRecorder {
   private writes: Promise<void> = Promise.resolve();
   private runSeq = 0;
+  private lastProgressSave = 0;
 
   constructor(
     private readonly store: GatewayStore,
@@ -67,6 +70,7 @@ export class ExecutionRecorder {
     // Copy and deploy progress become log lines of the running task, as a Kestra task's would.
     const running = () =>
       [...this.record.taskRuns].reverse().find((t) => t.state === 'RUNNING')?.taskId ?? null;
+    if (ev.kind === 'table') this.tableProgress(ev);
     if (ev.kind === 'table' && ev.status === 'done')
       this.log('info', running(), `table ${ev.table}: ${ev.rows} rows, ${(ev.bytes / 1e6).toFixed(2)} MB`);
     if (ev.kind === 'service') this.log('info', running(), `service ${ev.service}: ${ev.status}`);
@@ -101,6 +105,28 @@ export class ExecutionRecorder {
     }
     this.save();
   };
+
+  /** Rows and bytes of a table while it copies, so a poll sees them before the table ends. */
+  private tableProgress(ev: Extract<ProgressEvent, { kind: 'table' }>): void {
+    const tables = (this.record.progress ??= { tables: [] }).tables;
+    const row = {
+      table: ev.table,
+      status: ev.status === 'done' ? ('done' as const) : ('copying' as const),
+      rows: ev.rows,
+      bytes: ev.bytes,
+      totalRows: ev.totalRows ?? null,
+      chunks: ev.chunks ?? null,
+      etaSeconds: ev.status === 'done' ? null : (ev.etaSeconds ?? null),
+    };
+    // A retried copy starts its table again: the same row, not a second one.
+    const i = tables.findIndex((t) => t.table === ev.table);
+    if (i >= 0) tables[i] = row;
+    else tables.push(row);
+    const now = this.now().getTime();
+    if (ev.status === 'progress' && now - this.lastProgressSave < PROGRESS_SAVE_MS) return;
+    this.lastProgressSave = now;
+    this.save();
+  }
 
   private log(level: LogLevel, taskId: string | null, message: string): void {
     const line: LogRecord = {

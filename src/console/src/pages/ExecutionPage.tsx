@@ -7,7 +7,7 @@ import { ApiError, api, paths } from '../api.js';
 import { StateBadge } from '../components/badges.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDuration, when } from '../components/time.js';
-import { readProgress, stepNames } from '../progress.js';
+import { readProgress, stepNames, tablesOf } from '../progress.js';
 import { rememberRequest, rememberedRequest } from '../requests.js';
 import { Link, envPath, navigate } from '../router.js';
 import type { Accepted, EnvironmentDetail, ExecutionView, LogLine, TaskView } from '../types.js';
@@ -84,6 +84,7 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
   const e = exec.data;
   const lines = logs.data ?? [];
   const progress = readProgress(lines);
+  const tables = tablesOf(e, progress.tables);
   const request = rememberedRequest(id);
   // The plan's log line has the name as the API made it (lowercased, slugified); the request's is raw.
   const envName = progress.environment ?? (request?.environment_name as string | undefined) ?? null;
@@ -189,7 +190,7 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
                   </li>
                 ))}
               </ul>
-              {progress.tables.length ? (
+              {tables.length ? (
                 <>
                   <h3>Data copied</h3>
                   <table className="list compact">
@@ -198,14 +199,35 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
                         <th scope="col">Table</th>
                         <th scope="col">Rows</th>
                         <th scope="col">MB</th>
+                        <th scope="col">Progress</th>
                       </tr>
                     </thead>
                     <tbody>
-                      {progress.tables.map((t, i) => (
-                        <tr key={`${t.name}-${i}`}>
+                      {tables.map((t, i) => (
+                        <tr key={`${t.name}-${i}`} data-table={t.name} data-status={t.status}>
                           <td>{t.name}</td>
-                          <td>{t.rows}</td>
+                          <td>
+                            {t.rows}
+                            {t.totalRows ? ` of ~${t.totalRows}` : ''}
+                          </td>
                           <td>{t.mb.toFixed(2)}</td>
+                          <td>
+                            {t.status === 'done' ? (
+                              'done'
+                            ) : t.totalRows ? (
+                              <progress
+                                max={t.totalRows}
+                                value={Math.min(t.rows, t.totalRows)}
+                                aria-label={`${t.name} copied`}
+                              />
+                            ) : (
+                              'copying'
+                            )}
+                            {t.status !== 'done' && t.chunks ? ` chunks ${t.chunks}` : ''}
+                            {t.status !== 'done' && t.etaSeconds != null
+                              ? ` — about ${formatDuration(t.etaSeconds * 1000)} left`
+                              : ''}
+                          </td>
                         </tr>
                       ))}
                     </tbody>

@@ -392,6 +392,32 @@ export function StepCustomise({
   );
 }
 
+const usd = (n: number) => `$${n < 0.01 ? n.toFixed(4) : n.toFixed(2)}`;
+const span = (hours: number) =>
+  hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} hours`;
+
+/** Railway's usage of the source services, priced: an estimate, or "unknown" with Railway's reason. */
+function CostLine({ cost }: { cost: Preview['estimated_cost'] }) {
+  if (!cost.available)
+    return (
+      <p className="cost" data-cost="unknown">
+        <strong>Estimated cost:</strong> unknown — {cost.reason}.
+      </p>
+    );
+  const days = (Date.parse(cost.window.end) - Date.parse(cost.window.start)) / 86_400_000;
+  return (
+    <p className="cost" data-cost="estimate" title={cost.basis}>
+      <strong>Estimated cost:</strong>{' '}
+      {cost.usd_total !== null && cost.ttl_hours !== null
+        ? `about ${usd(cost.usd_total)} over its ${span(cost.ttl_hours)} (${usd(cost.usd_per_hour)} an hour)`
+        : `about ${usd(cost.usd_per_hour)} an hour, ${usd(cost.usd_per_month)} a month (it does not expire)`}
+      . An estimate from the source services' Railway usage over the last{' '}
+      {days >= 1 ? `${Math.round(days)} day(s)` : `${Math.max(1, Math.round(days * 24 * 60))} minute(s)`} at
+      Railway's prices; plan credit not deducted.
+    </p>
+  );
+}
+
 export function StepReview({
   state,
   setState,
@@ -421,10 +447,7 @@ export function StepReview({
             caption="Source and target"
             sections={reviewSections(sourcePreview, target.data, state)}
           />
-          <p className="cost">
-            <strong>Estimated cost:</strong> not available — the clone API does not read Railway usage figures
-            yet.
-          </p>
+          <CostLine cost={target.data.estimated_cost} />
           <label className="check confirm">
             <input
               type="checkbox"
