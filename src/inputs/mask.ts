@@ -2,7 +2,7 @@
 // follow environment_type: a `prod` copy is an exact copy (nothing masked, nothing quietened),
 // every other type gets the built-in masking and a quiet WordPress.
 import { z } from 'zod';
-import { STRATEGIES } from '../data/mask/strategies.js';
+import { STRATEGIES } from '../data/mask/strategy-names.js';
 
 const NAME = /^[A-Za-z0-9_$]{1,64}$/;
 
