@@ -1,8 +1,12 @@
-// Benchmark, run by hand: `npx tsx bench/pg-copy.ts [--size-mb 1024] [--jobs 2] [--reuse] [--railclone-only] [--repeat N]`.
-// Generates a WordPress-shaped PostgreSQL source, then in one run times: railclone (no rewrite,
+// Benchmark, run by hand:
+//   npx tsx bench/pg-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2]
+//     [--reuse] [--railclone-only] [--repeat N] [--no-split]
+// Generates a source of the given shape (./datasets/shapes-pg.ts), then in one run times: railclone (no rewrite,
 // with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
 // get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware).
+// Every method runs --repeat times (best kept); each figure is printed with the 1-minute load average
+// at its start, and the summary gives railclone's ratio to the fastest peer (goal ≤ 0.8).
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +14,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { copyPostgres } from '../src/data/postgres/index.js';
 import { setLogLevel } from '../src/util/log.js';
-import { generateWordpressPg, SITE, WORDPRESS_TEXT_COLUMNS } from './datasets/wordpress-pg.js';
+import { loadavg } from 'node:os';
+import { generateShapePg, SHAPES, type Shape } from './datasets/shapes-pg.js';
+import { SITE } from './datasets/wordpress-pg.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -23,8 +29,24 @@ const reuse = args.includes('--reuse');
 /** Only the two railclone runs (no peers): for iterating on the engine. */
 const railcloneOnly = args.includes('--railclone-only');
 const repeat = Math.max(1, Number(arg('repeat', '1')));
+const shape = arg('shape', 'wordpress') as Shape;
+if (!SHAPES.includes(shape)) throw new Error(`--shape: expected ${SHAPES.join('|')}, got ${shape}`);
+const split = !args.includes('--no-split');
 const HOST = arg('host-url', 'postgresql://postgres@127.0.0.1:5432');
-const SRC = 'bench_pgcopy_src';
+const SRC = `bench_pgcopy_src_${shape}`;
+let textColumns: Record<string, string[]> = {};
+const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+/** Best of --repeat, each run printed with the load average at its start. */
+async function best(label: string, fn: () => Promise<number>): Promise<number> {
+  let min = Infinity;
+  for (let k = 0; k < repeat; k++) {
+    const l = load();
+    const s = await fn();
+    console.log(`  ${label}: ${s.toFixed(1)} s (load ${l})`);
+    min = Math.min(min, s);
+  }
+  return min;
+}
 const NEW_SITE = 'https://staging-42.up.railway.app';
 setLogLevel('warn');
 
@@ -63,7 +85,7 @@ async function sqlRewrite(db: string): Promise<number> {
     const c = new pg.Client({ connectionString: url(db) });
     await c.connect();
     try {
-      for (const [table, cols] of Object.entries(WORDPRESS_TEXT_COLUMNS)) {
+      for (const [table, cols] of Object.entries(textColumns)) {
         const set = cols.map(
           (col) =>
             `${col} = replace(replace(${col}, '${SITE}', '${NEW_SITE}'), '${SITE.replace(/\//g, '\\/')}', '${NEW_SITE.replace(/\//g, '\\/')}')`,
@@ -78,7 +100,11 @@ async function sqlRewrite(db: string): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(
-    `machine: ${execSync('nproc').toString().trim()} CPUs; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; jobs ${jobs}`,
+    `machine: ${execSync('nproc').toString().trim()} CPUs, load ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(
+        ' ',
+      )}; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; shape ${shape}; jobs ${jobs}${split ? '' : '; --no-split'}`,
   );
   const exists =
     reuse &&
@@ -90,16 +116,21 @@ async function main(): Promise<void> {
     ).n > 0;
   if (!exists) {
     await fresh(SRC);
-    const g = await time(() => generateWordpressPg(url(SRC), sizeMb));
+    const g = await time(async () => {
+      textColumns = (await generateShapePg(url(SRC), shape, sizeMb)).textColumns;
+    });
     console.log(`generated source in ${g.toFixed(1)} s`);
+  } else {
+    // Same shape, same columns: regenerate the description only (cheap: the tables exist).
+    textColumns = await describeColumns();
   }
   const size = await one<{ db: string; data: string }>(
     SRC,
     `SELECT pg_database_size(current_database())::text AS db,
-            (SELECT sum(pg_relation_size(oid))::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace) AS data`,
+            (SELECT sum(pg_table_size(oid))::text FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace) AS data`,
   );
   console.log(
-    `source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, table heap ${(Number(size.data) / 1e6).toFixed(0)} MB`,
+    `source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, tables (heap + TOAST) ${(Number(size.data) / 1e6).toFixed(0)} MB`,
   );
 
   const results: { name: string; seconds: number; note?: string }[] = [];
@@ -117,18 +148,28 @@ async function main(): Promise<void> {
   };
   for (let k = 0; k < repeat; k++) {
     const t1 = await fresh('bench_pgcopy_rc');
-    const [r1, c1] = await cpu(() => copyPostgres({ source: url(SRC), target: t1, jobs }));
+    const l1 = load();
+    const [r1, c1] = await cpu(() =>
+      copyPostgres({ source: url(SRC), target: t1, jobs, splitTables: split }),
+    );
     volume = r1.totalBytes;
     plain = Math.min(plain, r1.durationMs / 1000);
     const t2 = await fresh('bench_pgcopy_rc');
+    const l2 = load();
     const [r2, c2] = await cpu(() =>
-      copyPostgres({ source: url(SRC), target: t2, jobs, rewrite: [{ from: SITE, to: NEW_SITE }] }),
+      copyPostgres({
+        source: url(SRC),
+        target: t2,
+        jobs,
+        splitTables: split,
+        rewrite: [{ from: SITE, to: NEW_SITE }],
+      }),
     );
     if (r2.durationMs / 1000 < rewritten.seconds)
       rewritten = { seconds: r2.durationMs / 1000, values: r2.rewrittenValues };
     console.log(
-      `run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s (railclone CPU ${c1.toFixed(1)} s), ` +
-        `with rewrite ${(r2.durationMs / 1000).toFixed(1)} s (railclone CPU ${c2.toFixed(1)} s)`,
+      `run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s (railclone CPU ${c1.toFixed(1)} s, load ${l1}), ` +
+        `with rewrite ${(r2.durationMs / 1000).toFixed(1)} s (railclone CPU ${c2.toFixed(1)} s, load ${l2})`,
     );
   }
   const best = repeat > 1 ? `, best of ${repeat}` : '';
@@ -144,12 +185,14 @@ async function main(): Promise<void> {
 }
 
 async function peers(results: { name: string; seconds: number; note?: string }[]): Promise<void> {
-  await fresh('bench_pgcopy_peer');
-  const dumpPsql = await time(() =>
-    sh(
-      `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
-    ),
-  );
+  const dumpPsql = await best('pg_dump | psql', async () => {
+    await fresh('bench_pgcopy_peer');
+    return time(() =>
+      sh(
+        `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
+      ),
+    );
+  });
   results.push({ name: 'pg_dump | psql', seconds: dumpPsql });
   const upd = await sqlRewrite('bench_pgcopy_peer');
   results.push({
@@ -158,28 +201,36 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
     note: `UPDATE pass ${upd.toFixed(1)} s`,
   });
 
-  await fresh('bench_pgcopy_peer');
-  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
-  try {
-    const dr = await time(() => {
-      sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
-      sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
-    });
-    results.push({ name: `pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, seconds: dr });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dr = await best(`pg_dump -Fd -j${jobs} + pg_restore -j${jobs}`, async () => {
+    await fresh('bench_pgcopy_peer');
+    const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+    try {
+      return await time(() => {
+        sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
+        sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  results.push({ name: `pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, seconds: dr });
 
   const hasPgcopydb = spawnSync('pgcopydb', ['--version']).status === 0;
   if (hasPgcopydb) {
-    await fresh('bench_pgcopy_peer');
-    const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
-    try {
-      const s = await time(() =>
-        sh(
-          `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
-        ),
-      );
+    const s = await best('pgcopydb clone', async () => {
+      await fresh('bench_pgcopy_peer');
+      const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
+      try {
+        return await time(() =>
+          sh(
+            `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
+          ),
+        );
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
+    {
       results.push({
         name: `pgcopydb clone (${
           execSync('pgcopydb --version 2>&1')
@@ -194,8 +245,6 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
         seconds: s + u,
         note: `UPDATE pass ${u.toFixed(1)} s`,
       });
-    } finally {
-      rmSync(work, { recursive: true, force: true });
     }
   } else {
     console.log('pgcopydb: not installed (apt-get install -y pgcopydb), skipped');
@@ -203,7 +252,21 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
 }
 
 function report(results: { name: string; seconds: number; note?: string }[], volume: number): void {
-  console.log(`\ndata volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}\n`);
+  console.log(
+    `\nshape ${shape}; data volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}; load now ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
+  const peersPlain = results.filter((r) => !r.name.startsWith('railclone') && !r.name.includes('replace()'));
+  const peersRw = results.filter((r) => r.name.includes('replace()'));
+  const fastest = (list: typeof results) => Math.min(...list.map((r) => r.seconds));
+  if (peersPlain.length > 0) {
+    const rc = results.find((r) => r.name === 'railclone (no rewrite)')?.seconds ?? NaN;
+    const rw = results.find((r) => r.name === 'railclone (with rewrite)')?.seconds ?? NaN;
+    console.log(
+      `railclone / fastest peer: plain ${(rc / fastest(peersPlain)).toFixed(2)}x, with rewrite ${(rw / fastest(peersRw)).toFixed(2)}x (goal ≤ 0.80x)`,
+    );
+  }
   const base = results[0]?.seconds ?? 1;
   console.log(
     `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`,
@@ -212,6 +275,23 @@ function report(results: { name: string; seconds: number; note?: string }[], vol
     console.log(
       `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${(r.seconds / base).toFixed(2).padStart(12)}x${r.note ? `  (${r.note})` : ''}`,
     );
+  }
+}
+
+/** Text columns of the existing source (for --reuse): every text/varchar column of every table. */
+async function describeColumns(): Promise<Record<string, string[]>> {
+  const c = new pg.Client({ connectionString: url(SRC) });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ t: string; col: string }>(
+      `SELECT table_name AS t, column_name AS col FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type IN ('text', 'character varying') ORDER BY 1, ordinal_position`,
+    );
+    const out: Record<string, string[]> = {};
+    for (const r of rows) (out[r.t] ??= []).push(r.col);
+    return out;
+  } finally {
+    await c.end();
   }
 }
 

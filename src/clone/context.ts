@@ -6,6 +6,12 @@ import type { Logger } from '../util/log.js';
 import type { ProgressListener } from '../util/progress.js';
 import type { CloneState } from './state.js';
 
+/** The process running a clone, so cleanup on the same machine can tell a live run from a dead one. */
+export interface Runner {
+  host: string;
+  pid: number;
+}
+
 export interface StepContext {
   railway: RailwayApi;
   request: CloneRequest;
@@ -17,6 +23,10 @@ export interface StepContext {
   outputKey?: string;
   /** Default project when the request names none (RAILCLONE_PROJECT_ID). */
   defaultProjectId?: string;
+  /** Set by long-lived runners (`railclone clone`, the clone API); recorded in the intent and metadata. */
+  runner?: Runner;
+  /** Aborted when the run is interrupted: long work (a database copy) stops early. */
+  signal?: AbortSignal;
 }
 
 /** What a step returns: outputs for Kestra (no secrets) and the state for the next step. */

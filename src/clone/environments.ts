@@ -4,8 +4,8 @@ import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import { RailcloneError, ValidationError } from '../util/errors.js';
 import { PROTECTED_ENVIRONMENT_NAMES } from '../inputs/index.js';
 import { type CloneMeta, readMeta } from './metadata.js';
-import { closeProxies } from './steps/close-database-access.js';
-import { deleteCreatedServices } from './other-project.js';
+import { ownerOf } from './ownership.js';
+import { removeClone } from './removal.js';
 
 export interface EnvironmentListing {
   name: string;
@@ -105,8 +105,8 @@ export async function deleteEnvironment(
   const children = all.filter(
     (e) => e.cloned_from === env.name && !e.cloned_from_project_id && e.status !== 'not-railclone',
   );
-  const meta = await readMeta(railway, projectId, env.id);
-  if (!meta && !opts.force) {
+  const { meta, executionId } = await ownerOf(railway, env);
+  if (!executionId && !opts.force) {
     throw new RailcloneError(
       'Forbidden',
       `environment "${env.name}" was not created by railclone; pass force to delete it anyway`,
@@ -118,18 +118,10 @@ export async function deleteEnvironment(
       `environment "${env.name}" is the source of ${children.map((c) => c.name).join(', ')}; pass force to delete it anyway`,
     );
   }
-  await closeProxies(
-    railway,
-    (meta?.source_proxies ?? []).map((p) => p.proxyId),
-  );
-  // A clone into another project: the project it created goes whole; else the services it created there.
-  if (meta?.created_project_id === projectId) {
-    await railway.deleteProject(projectId);
-    return { deleted: env.name, id: env.id, deleted_project: projectId };
-  }
-  if (meta) await deleteCreatedServices(railway, projectId, meta, () => undefined);
-  await railway.deleteEnvironment(env.id);
-  return { deleted: env.name, id: env.id };
+  await removeClone(railway, env, meta, { executionId });
+  return meta?.created_project_id === projectId
+    ? { deleted: env.name, id: env.id, deleted_project: projectId }
+    : { deleted: env.name, id: env.id };
 }
 
 /**
@@ -163,25 +155,4 @@ export async function lineage(railway: RailwayApi, projectId: string, ref: strin
     }
   }
   return { environment: env.name, ancestors, descendants };
-}
-
-/** Deletes railclone environments whose TTL has passed. */
-export async function cleanupExpired(
-  railway: RailwayApi,
-  projectId: string,
-  now = new Date(),
-  opts: { dryRun?: boolean } = {},
-) {
-  const expired = (await listEnvironments(railway, projectId)).filter(
-    (e) => e.expires_at && new Date(e.expires_at) <= now,
-  );
-  const deleted: string[] = [];
-  for (const env of expired) {
-    if (!opts.dryRun) await deleteEnvironment(railway, projectId, env.id, { force: true });
-    deleted.push(env.name);
-  }
-  return {
-    expired: expired.map((e) => ({ name: e.name, expires_at: e.expires_at })),
-    deleted: opts.dryRun ? [] : deleted,
-  };
 }

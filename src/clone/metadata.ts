@@ -2,7 +2,7 @@
 // on our side and only environments railclone created can be touched without --force.
 import type { RailwayApi } from '../railway/types.js';
 import { DEFAULT_TTL, parseDuration, type EnvironmentType } from '../inputs/index.js';
-import type { StepContext } from './context.js';
+import type { Runner, StepContext } from './context.js';
 
 export const META_VARIABLE = 'RAILCLONE_META';
 
@@ -27,6 +27,8 @@ export interface CloneMeta {
    * id once known), so a crash in between still leaves enough to roll back: the name was free before.
    */
   created_services?: { name: string; id?: string }[];
+  /** The process that runs the clone (absent for one Kestra task per step): cleanup's liveness check. */
+  runner?: Runner;
 }
 
 export function parseMeta(raw: string | undefined): CloneMeta | null {
@@ -95,5 +97,6 @@ export function initialMeta(ctx: StepContext): CloneMeta {
     created_by: request.requested_by ?? 'railclone',
     created_at: now.toISOString(),
     expires_at: ttl ? new Date(now.getTime() + parseDuration(ttl)!).toISOString() : null,
+    ...(ctx.runner ? { runner: ctx.runner } : {}),
   };
 }

@@ -17,11 +17,11 @@ import { StepError } from '../util/errors.js';
 import { registerPublic } from '../util/secrets.js';
 import type { StepContext } from './context.js';
 import { type CloneMeta, META_VARIABLE, initialMeta, readMeta, updateMeta, writeMeta } from './metadata.js';
+import { createOwnEnvironment, findOwnEnvironment } from './ownership.js';
 import { rewriteReferences } from './service-references.js';
 import { PASSWORD_VARIABLES, rotatedPasswords } from './services.js';
-import type { CloneState, ServicePlan } from './state.js';
+import type { CloneState, CreatedEnvironment, ServicePlan } from './state.js';
 import { sourceServiceId } from './state.js';
-import type { CreatedEnvironment } from './steps/create-environment.js';
 
 // ---- preflight ----
 
@@ -329,32 +329,18 @@ async function projectAndEnvironment(
   const name = state.environment_name!;
   if (request.target_project_id) {
     const projectId = request.target_project_id;
-    const existing = await railway.findEnvironmentByName(projectId, name);
-    if (existing) {
-      const meta = await readMeta(railway, projectId, existing.id);
-      if (meta?.execution_id === state.execution_id) return { projectId, environment: existing };
-      throw new StepError(
-        'create-environment',
-        `environment "${name}" already exists in project ${projectId} and was not created by this execution`,
-      );
-    }
-    const environment = await railway.createEnvironment({
-      projectId,
-      name,
-      ephemeral: request.environment_type === 'ephemeral',
-      skipInitialDeploys: true,
-    });
-    try {
-      await writeMeta(railway, projectId, environment.id, initialMeta(ctx));
-    } catch (err) {
-      await railway.deleteEnvironment(environment.id).catch(() => undefined);
-      throw new StepError(
-        'create-environment',
-        'could not record clone metadata on the new environment; it was deleted again',
-        {},
-        { cause: err },
-      );
-    }
+    const own = await findOwnEnvironment(ctx, projectId, 'create-environment', () => initialMeta(ctx));
+    if (own) return { projectId, environment: own };
+    const environment = await createOwnEnvironment(
+      ctx,
+      {
+        projectId,
+        name,
+        ephemeral: request.environment_type === 'ephemeral',
+        skipInitialDeploys: true,
+      },
+      initialMeta(ctx),
+    );
     log.info(`environment "${name}" created in project ${projectId}`);
     return { projectId, environment };
   }
@@ -419,84 +405,4 @@ export async function findOwnProject(
       return { projectId, environment };
   }
   return null;
-}
-
-// ---- rollback ----
-
-/**
- * Deletes what this execution created in another project: the whole project when it created it,
- * else the services it created there and the environment. Returns what it deleted.
- */
-export async function rollbackOtherProject(
-  ctx: StepContext,
-  closeSourceProxies: (meta: CloneMeta) => Promise<string[]>,
-): Promise<string[]> {
-  const { railway } = ctx;
-  const { request, state, log } = ctx;
-  const deleted: string[] = [];
-  if (request.new_project_name) {
-    const own = await findOwnProject(ctx, railway);
-    if (!own) {
-      log.info(
-        `rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`,
-      );
-      return deleted;
-    }
-    const meta = (await readMeta(railway, own.projectId, own.environment.id))!;
-    deleted.push(...(await closeSourceProxies(meta)));
-    await railway.deleteProject(own.projectId);
-    deleted.push(
-      `project ${request.new_project_name} (${own.projectId})`,
-      `environment ${own.environment.name} (${own.environment.id})`,
-    );
-    log.info(
-      `rollback: deleted project "${request.new_project_name}" (${own.projectId}) with environment "${own.environment.name}", its services, volumes and databases`,
-    );
-    return deleted;
-  }
-  const projectId = request.target_project_id!;
-  const env = await railway.findEnvironmentByName(projectId, state.environment_name!);
-  if (!env) {
-    log.info(
-      `rollback: environment "${state.environment_name}" does not exist in project ${projectId}; nothing to delete`,
-    );
-    return deleted;
-  }
-  const meta = await readMeta(railway, projectId, env.id);
-  if (meta?.execution_id !== state.execution_id) {
-    log.warn(
-      `rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`,
-    );
-    return deleted;
-  }
-  deleted.push(...(await closeSourceProxies(meta)));
-  // Services first: the record of them lives on the environment.
-  deleted.push(...(await deleteCreatedServices(railway, projectId, meta, log.info.bind(log))));
-  await railway.deleteEnvironment(env.id);
-  deleted.push(`environment ${env.name} (${env.id})`);
-  log.info(
-    `rollback: deleted environment "${env.name}" (${env.id}) in project ${projectId} with its volumes, domains, TCP proxies and databases`,
-  );
-  return deleted;
-}
-
-/** The services a clone created in another project (by recorded id, else by recorded name). */
-export async function deleteCreatedServices(
-  railway: RailwayApi,
-  projectId: string,
-  meta: CloneMeta,
-  info: (line: string) => void,
-): Promise<string[]> {
-  const recorded = meta.created_services ?? [];
-  if (recorded.length === 0) return [];
-  const existing = (await railway.getProject(projectId)).services;
-  const deleted: string[] = [];
-  for (const entry of recorded) {
-    const service = existing.find((s) => (entry.id ? s.id === entry.id : s.name === entry.name));
-    if (!service) continue;
-    await railway.deleteService({ serviceId: service.id });
-    deleted.push(`service ${service.name} (${service.id})`);
-    info(`deleted service "${service.name}" (${service.id}) that the clone created in project ${projectId}`);
-  }
-  return deleted;
 }

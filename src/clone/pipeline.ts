@@ -4,6 +4,7 @@ import { RailcloneError, StepError } from '../util/errors.js';
 import type { Step, StepContext, StepResult } from './context.js';
 import { RETRIES, retryDelayMs } from '../flows/table.js';
 import { CLEANUP_STEPS, CLONE_STEPS } from './steps/index.js';
+import type { Interruption } from './interruption.js';
 
 export interface CloneOutcome {
   ok: boolean;
@@ -44,6 +45,21 @@ export interface CloneOptions {
   steps?: Partial<Record<string, Step>>;
   /** Waits between attempts; default a timer (tests shorten it). */
   sleep?: (ms: number) => Promise<void>;
+  /** Stops the clone from outside (a signal): the running step is abandoned and rollback runs. */
+  interruption?: Interruption;
+}
+
+/** The step's result, or — once interrupted and the step's Railway calls have settled — a StepError. */
+async function untilInterrupted<T>(name: string, work: Promise<T>, interruption?: Interruption): Promise<T> {
+  if (!interruption) return work;
+  work.catch(() => undefined); // an abandoned step fails in the background; nobody waits for it
+  const stopped = await Promise.race([
+    work.then(() => false),
+    interruption.whenInterrupted().then(() => true),
+  ]);
+  if (!stopped) return work;
+  await interruption.settled();
+  throw new StepError(name, `interrupted by ${interruption.reason}`, { interrupted: interruption.reason });
 }
 
 const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -71,15 +87,55 @@ async function runWithRetry(
   }
 }
 
+/** One step that an interruption abandons; then rollback and close-database-access undo what the run made. */
+export async function runStepOrRollBack(
+  name: string,
+  step: Step,
+  ctx: StepContext,
+  interruption: Interruption,
+): Promise<StepResult> {
+  try {
+    return await untilInterrupted(
+      name,
+      runStep(name, step, { ...ctx, railway: interruption.gate(ctx.railway), signal: interruption.signal }),
+      interruption,
+    );
+  } catch (err) {
+    if (!interruption.reason || name === 'rollback' || name === 'close-database-access') throw err;
+    const rolled = await runStep('rollback', CLEANUP_STEPS.rollback, ctx).catch((e: Error) => {
+      ctx.log.error(`rollback failed: ${e.message}`);
+      return null;
+    });
+    await runStep('close-database-access', CLEANUP_STEPS['close-database-access'], ctx).catch(() => null);
+    throw new StepError(name, `interrupted by ${interruption.reason}; rolled back what this run created`, {
+      interrupted: interruption.reason,
+      rolled_back: rolled?.outputs.deleted ?? null,
+    });
+  }
+}
+
 export async function runClone(ctx: StepContext, opts: CloneOptions = {}): Promise<CloneOutcome> {
   const sleep = opts.sleep ?? timer;
   const stepOf = (name: string, step: Step): Step => opts.steps?.[name] ?? step;
   const outputs: CloneOutcome['outputs'] = {};
   let state = ctx.state;
   let failure: StepError | undefined;
+  const { interruption } = opts;
+  // Steps see Railway through the interruption's gate; rollback and close-database-access do not.
+  const stepCtx: StepContext = interruption
+    ? { ...ctx, railway: interruption.gate(ctx.railway), signal: interruption.signal }
+    : ctx;
   for (const [name, step] of CLONE_STEPS) {
     try {
-      const result = await runWithRetry(name, stepOf(name, step), { ...ctx, state }, sleep);
+      if (interruption?.reason)
+        throw new StepError(name, `interrupted by ${interruption.reason}`, {
+          interrupted: interruption.reason,
+        });
+      const result = await untilInterrupted(
+        name,
+        runWithRetry(name, stepOf(name, step), { ...stepCtx, state }, sleep),
+        interruption,
+      );
       state = result.state;
       outputs[name] = result.outputs;
     } catch (err) {

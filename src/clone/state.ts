@@ -1,5 +1,6 @@
 // What one clone knows as it goes, passed from step to step (in-process, or as the `state` output
 // of the previous Kestra task). It holds ids, names and domains only — never a variable value.
+import type { EnvironmentSummary } from '../railway/types.js';
 import { registerPublic } from '../util/secrets.js';
 import type { DbEngine } from './services.js';
 
@@ -67,6 +68,12 @@ export interface CloneState {
   databases?: DatabaseSync[];
   basic_auth_user?: string;
   sealed_variables_not_copied?: string[];
+}
+
+/** The environment with its services, variables and volumes in place; `state` carries where it is. */
+export interface CreatedEnvironment {
+  environment: EnvironmentSummary;
+  state: CloneState;
 }
 
 /** The project the clone's environment lives in. */

@@ -11,6 +11,9 @@ import { runClone } from '../clone/pipeline.js';
 import { connectRailway } from '../clone/railway-connection.js';
 import { createProgressDisplay } from '../clone/progress-display.js';
 import { newState } from '../clone/state.js';
+import { Interruption } from '../clone/interruption.js';
+import { currentRunner } from '../clone/ownership.js';
+import { exitCodeFor, interruptOnSignals } from './interrupt.js';
 import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
 import { registerSecret } from '../util/secrets.js';
@@ -214,6 +217,8 @@ export function registerCloneCommand(program: Command): void {
         });
       }
       const display = flags.json ? Object.assign(noProgress, { stop() {} }) : createProgressDisplay();
+      const interruption = new Interruption();
+      const removeHandlers = interruptOnSignals(interruption);
       try {
         const ctx: StepContext = {
           railway: connection.railway,
@@ -224,11 +229,12 @@ export function registerCloneCommand(program: Command): void {
           now: () => new Date(),
           outputKey: env.RAILCLONE_OUTPUT_KEY,
           defaultProjectId: projectId,
+          runner: currentRunner(),
         };
-        const outcome = await runClone(ctx);
+        const outcome = await runClone(ctx, { interruption });
         display.stop();
         const final = outcome.outputs.finalize ?? {};
-        if (flags.json)
+        if (flags.json || interruption.reason)
           process.stdout.write(
             `${JSON.stringify({ ok: outcome.ok, failed_step: outcome.failedStep ?? null, error: outcome.error?.toBody() ?? null, outputs: outcome.outputs })}\n`,
           );
@@ -258,7 +264,10 @@ export function registerCloneCommand(program: Command): void {
         }
       } finally {
         display.stop();
+        removeHandlers();
         await connection.close();
       }
+      // An abandoned step may still hold sockets: the outcome is out, the rollback done — leave now.
+      if (interruption.reason) process.exit(exitCodeFor(interruption.reason));
     });
 }

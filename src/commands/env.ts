@@ -2,13 +2,9 @@
 import type { Command } from 'commander';
 import { readRailcloneEnv } from '../config/env.js';
 import { connectRailway, type RailwayConnection } from '../clone/railway-connection.js';
-import {
-  cleanupExpired,
-  deleteEnvironment,
-  getEnvironment,
-  lineage,
-  listEnvironments,
-} from '../clone/environments.js';
+import { cleanupEnvironments } from '../clone/cleanup.js';
+import { deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
+import { CleanupRequestSchema, STALE_AFTER_FORMAT, parseDuration, parseInput } from '../inputs/index.js';
 import { ValidationError } from '../util/errors.js';
 import { emulatorOption, scenarioOption } from './options.js';
 
@@ -65,7 +61,25 @@ export function registerEnvCommand(program: Command): void {
   projectOpt(envCmd.command('lineage <environment>').description('ancestors and descendants')).action(
     (ref, o) => withRailway(o, (c, p) => lineage(c.railway, p, ref)),
   );
-  projectOpt(envCmd.command('cleanup').description('delete railclone environments past their TTL'))
-    .option('--dry-run', 'only list what would be deleted')
-    .action((o) => withRailway(o, (c, p) => cleanupExpired(c.railway, p, new Date(), { dryRun: o.dryRun })));
+  projectOpt(
+    envCmd
+      .command('cleanup')
+      .description(
+        'delete what clones left: expired clones, clones stuck in creating whose run is gone, environments an intent proves ours',
+      ),
+  )
+    .option('--stale-after <duration>', `grace period for a clone in creating (${STALE_AFTER_FORMAT})`, '1h')
+    .option('--dry-run', 'only list what would be deleted, with the reason')
+    .action((o) => {
+      const req = parseInput(CleanupRequestSchema, {
+        stale_after: o.staleAfter,
+        dry_run: o.dryRun === true,
+      });
+      return withRailway(o, (c, p) =>
+        cleanupEnvironments(c.railway, p, {
+          staleAfterMs: parseDuration(req.stale_after)!,
+          dryRun: req.dry_run,
+        }),
+      );
+    });
 }

@@ -3,18 +3,22 @@
 // exits non-zero with the error body on failure.
 import type { Command } from 'commander';
 import { readRailcloneEnv } from '../config/env.js';
-import { CloneRequestSchema, EnvironmentRefSchema, ProjectRefSchema, parseInput } from '../inputs/index.js';
+import {
+  CleanupRequestSchema,
+  CloneRequestSchema,
+  EnvironmentRefSchema,
+  ProjectRefSchema,
+  parseDuration,
+  parseInput,
+} from '../inputs/index.js';
 import { ALL_STEPS } from '../clone/steps/index.js';
-import { runStep } from '../clone/pipeline.js';
+import { runStepOrRollBack } from '../clone/pipeline.js';
+import { Interruption } from '../clone/interruption.js';
+import { exitCodeFor, interruptOnSignals } from './interrupt.js';
 import { parseState } from '../clone/state.js';
 import { connectRailway } from '../clone/railway-connection.js';
-import {
-  cleanupExpired,
-  deleteEnvironment,
-  getEnvironment,
-  lineage,
-  listEnvironments,
-} from '../clone/environments.js';
+import { cleanupEnvironments } from '../clone/cleanup.js';
+import { deleteEnvironment, getEnvironment, lineage, listEnvironments } from '../clone/environments.js';
 import { createLogger, setLogSink } from '../util/log.js';
 import { enableKestraProtocol, kestra } from '../util/kestra-protocol.js';
 import { ValidationError, toErrorBody } from '../util/errors.js';
@@ -27,20 +31,30 @@ type Query = (
   body: Record<string, unknown>,
 ) => Promise<unknown>;
 
-const QUERIES: Record<string, { schema: typeof EnvironmentRefSchema | typeof ProjectRefSchema; run: Query }> =
-  {
-    'list-environments': { schema: ProjectRefSchema, run: (r, p) => listEnvironments(r, p) },
-    'get-environment': {
-      schema: EnvironmentRefSchema,
-      run: (r, p, b) => getEnvironment(r, p, String(b.environment)),
-    },
-    'delete-environment': {
-      schema: EnvironmentRefSchema,
-      run: (r, p, b) => deleteEnvironment(r, p, String(b.environment), { force: Boolean(b.force) }),
-    },
-    lineage: { schema: EnvironmentRefSchema, run: (r, p, b) => lineage(r, p, String(b.environment)) },
-    'cleanup-expired': { schema: ProjectRefSchema, run: (r, p) => cleanupExpired(r, p) },
-  };
+const QUERIES: Record<
+  string,
+  { schema: typeof EnvironmentRefSchema | typeof ProjectRefSchema | typeof CleanupRequestSchema; run: Query }
+> = {
+  'list-environments': { schema: ProjectRefSchema, run: (r, p) => listEnvironments(r, p) },
+  'get-environment': {
+    schema: EnvironmentRefSchema,
+    run: (r, p, b) => getEnvironment(r, p, String(b.environment)),
+  },
+  'delete-environment': {
+    schema: EnvironmentRefSchema,
+    run: (r, p, b) => deleteEnvironment(r, p, String(b.environment), { force: Boolean(b.force) }),
+  },
+  lineage: { schema: EnvironmentRefSchema, run: (r, p, b) => lineage(r, p, String(b.environment)) },
+  'cleanup-expired': {
+    schema: CleanupRequestSchema,
+    run: (r, p, b) =>
+      cleanupEnvironments(r, p, {
+        staleAfterMs: parseDuration(String(b.stale_after))!,
+        dryRun: b.dry_run === true,
+        info: (line) => kestra.log('INFO', `[cleanup] ${line}`),
+      }),
+  },
+};
 
 export const TASK_NAMES = [...Object.keys(ALL_STEPS), ...Object.keys(QUERIES)];
 
@@ -68,6 +82,8 @@ export function registerTaskCommand(program: Command): void {
         kestra.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'INFO'), `[${scope}] ${message}`),
       );
       const log = createLogger('task');
+      const interruption = new Interruption();
+      const removeHandlers = interruptOnSignals(interruption);
       try {
         const env = readRailcloneEnv();
         const raw = process.env.RAILCLONE_REQUEST;
@@ -108,16 +124,21 @@ export function registerTaskCommand(program: Command): void {
               'RAILCLONE_EXECUTION_ID',
               'RAILCLONE_EXECUTION_ID must be set (the flow passes {{ execution.id }})',
             );
-          const result = await runStep(step, fn, {
-            railway: connection.railway,
-            request: parseInput(CloneRequestSchema, body),
-            state: parseState(process.env.RAILCLONE_STATE, executionId),
-            log,
-            progress: progressToKestra,
-            now: () => new Date(),
-            outputKey: env.RAILCLONE_OUTPUT_KEY,
-            defaultProjectId: env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
-          });
+          const result = await runStepOrRollBack(
+            step,
+            fn,
+            {
+              railway: connection.railway,
+              request: parseInput(CloneRequestSchema, body),
+              state: parseState(process.env.RAILCLONE_STATE, executionId),
+              log,
+              progress: progressToKestra,
+              now: () => new Date(),
+              outputKey: env.RAILCLONE_OUTPUT_KEY,
+              defaultProjectId: env.RAILCLONE_PROJECT_ID ?? connection.defaultProjectId,
+            },
+            interruption,
+          );
           kestra.outputs({ ...result.outputs, state: JSON.stringify(result.state) });
         } finally {
           await connection.close();
@@ -127,6 +148,9 @@ export function registerTaskCommand(program: Command): void {
         kestra.outputs({ error });
         log.error(error.message);
         process.exitCode = 1;
+      } finally {
+        removeHandlers();
       }
+      if (interruption.reason) process.exit(exitCodeFor(interruption.reason));
     });
 }

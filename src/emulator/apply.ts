@@ -12,7 +12,7 @@ import {
 } from './domains.js';
 import { EmuError } from './errors.js';
 import { newId, now } from './ids.js';
-import { dropDatabase, ensureDatabase, syncPassword } from './physical.js';
+import { dropDatabase, ensureDatabase } from './physical.js';
 import { scopeKey, type InstanceSettings, type ServiceInstanceRec, type VariableRec } from './state.js';
 import type { World } from './world.js';
 
@@ -262,10 +262,9 @@ export async function applyPatch(
     else if (isObj(vp) && num(vp.sizeMB)) mine.sizeMB = num(vp.sizeMB)!;
   }
   for (const serviceId of removed) await removeInstance(world, environmentId, serviceId);
-  for (const serviceId of touched) {
-    await ensureDatabase(world, environmentId, serviceId);
-    await syncPassword(world, environmentId, serviceId);
-  }
+  // A database takes its password at first initialisation only (as the images do with an empty data
+  // directory): a later change of the variable does not reach the running database.
+  for (const serviceId of touched) await ensureDatabase(world, environmentId, serviceId);
   env.revision += 1;
   env.updatedAt = now();
   if (!opts.skipDeploys) for (const serviceId of touched) deploy(world, environmentId, serviceId, 'patch');

@@ -58,20 +58,6 @@ export async function ensureDatabase(
   return db;
 }
 
-/** After variables changed: a new password variable value becomes the database user's password. */
-export async function syncPassword(world: World, environmentId: string, serviceId: string): Promise<void> {
-  const db = world.physical.get(scopeKey(environmentId, serviceId));
-  if (!db) return;
-  const raw = world.state.vars(environmentId, serviceId).get(ENGINE_VARS[db.engine].password)?.value;
-  if (raw === undefined) return;
-  const rendered = renderValue(world.state, environmentId, serviceId, raw);
-  if (rendered && rendered !== db.password) {
-    registerSecret(rendered);
-    await world.db.host.setPassword(db, rendered);
-    db.password = rendered;
-  }
-}
-
 export async function dropDatabase(world: World, environmentId: string, serviceId: string): Promise<void> {
   const key = scopeKey(environmentId, serviceId);
   const db = world.physical.get(key);

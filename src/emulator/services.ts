@@ -4,7 +4,7 @@ import { createInstance, removeInstance } from './apply.js';
 import { deploy } from './deployments.js';
 import { EmuError } from './errors.js';
 import { newId, now, slug } from './ids.js';
-import { ensureDatabase, syncPassword } from './physical.js';
+import { ensureDatabase } from './physical.js';
 import type { InstanceSettings, ServiceRec, VolumeRec } from './state.js';
 import type { World } from './world.js';
 
@@ -136,9 +136,9 @@ async function afterVariableChange(
     env.revision += 1;
     env.updatedAt = now();
   }
-  // A shared variable can feed every service of the environment.
+  // A shared variable can feed every service of the environment. A database's password is not
+  // re-applied here: the images apply it only at first initialisation (physical.ts).
   const affected = serviceId ? [serviceId] : world.state.instancesOf(environmentId).map((i) => i.serviceId);
-  for (const id of affected) await syncPassword(world, environmentId, id);
   if (!skipDeploys)
     for (const id of affected)
       if (world.state.instance(environmentId, id)) deploy(world, environmentId, id, 'variables');

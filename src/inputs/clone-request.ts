@@ -209,4 +209,22 @@ export const ProjectRefSchema = z
   .strict();
 export type ProjectRef = z.output<typeof ProjectRefSchema>;
 
+/** How long a clone may sit in `creating` (or an intent without its clone) before cleanup removes it. */
+export const STALE_AFTER_DEFAULT = '1h';
+export const STALE_AFTER_FORMAT = '0s, 90s, 30m, 1h, 2d or ISO-8601 like PT2H (at most 365 days)';
+export const CleanupRequestSchema = z
+  .object({
+    railway_project_id: z.string().regex(RAILWAY_ID).optional(),
+    stale_after: z
+      .string()
+      .default(STALE_AFTER_DEFAULT)
+      .refine((v) => {
+        const ms = parseDuration(v);
+        return ms !== null && ms <= MAX_TTL_MS;
+      }, `stale_after must be a duration: ${STALE_AFTER_FORMAT}`),
+    dry_run: z.boolean().default(false),
+  })
+  .strict();
+export type CleanupRequest = z.output<typeof CleanupRequestSchema>;
+
 export { ENVIRONMENT_NAME_PATTERN };

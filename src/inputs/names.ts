@@ -1,8 +1,10 @@
 // Environment names: the rule a Railway staging environment name must follow, and how we derive one.
 import { ValidationError } from '../util/errors.js';
 
+/** Where clones record their intent before environmentCreate (../clone/ownership.ts): service-less. */
+export const INTENTS_ENVIRONMENT = 'railclone-intents';
 /** Names railclone never uses as a target nor deletes, whatever the request says. */
-export const PROTECTED_ENVIRONMENT_NAMES = ['production'] as const;
+export const PROTECTED_ENVIRONMENT_NAMES = ['production', INTENTS_ENVIRONMENT] as const;
 /**
  * The one rule for a clone's environment name: 3–50 lowercase letters, digits and hyphens, starting with a
  * letter, and not a protected name. The gateway, the flow's validate-inputs and the CLI all check it through

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClone } from '../../src/clone/pipeline.js';
-import { cleanupExpired, deleteEnvironment, getEnvironment, lineage } from '../../src/clone/environments.js';
+import { deleteEnvironment, getEnvironment, lineage } from '../../src/clone/environments.js';
+import { cleanupEnvironments } from '../../src/clone/cleanup.js';
 import { publicDatabaseUrl } from '../../src/clone/services.js';
 import { dumpDatabase, physicalDatabases, startHarness, type Harness } from './helpers.js';
 
@@ -119,10 +120,12 @@ describe('clone of the postgres-app scenario', () => {
   it('cleanup deletes what has expired, and only that', async () => {
     const expiresAt = new Date((await getEnvironment(h.railway, projectId, 'qa-shop')).expires_at!);
     expect(Math.round((expiresAt.getTime() - Date.now()) / 3_600_000)).toBe(12);
-    const early = await cleanupExpired(h.railway, projectId, new Date(Date.now() + 3_600_000));
+    const early = await cleanupEnvironments(h.railway, projectId, { now: new Date(Date.now() + 3_600_000) });
     expect(early.deleted).toEqual([]);
     const dbsBefore = await physicalDatabases(prefix);
-    const later = await cleanupExpired(h.railway, projectId, new Date(Date.now() + 13 * 3_600_000));
+    const later = await cleanupEnvironments(h.railway, projectId, {
+      now: new Date(Date.now() + 13 * 3_600_000),
+    });
     expect(later.deleted).toEqual(['qa-shop']);
     expect(await h.railway.findEnvironmentByName(projectId, 'qa-shop')).toBeNull();
     expect(await h.railway.findEnvironmentByName(projectId, 'production')).not.toBeNull();

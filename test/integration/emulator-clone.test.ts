@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { cliOperation, gql, ok, randomSuffix, until } from './emulator-helpers.js';
+import { cliOperation, gql, ok, randomSuffix, scramAccepts, until } from './emulator-helpers.js';
 
 let em: RunningEmulator;
 const ADMIN = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -275,7 +275,8 @@ describe('environmentCreate from a source', () => {
     expect(cloneTables[0]).toEqual({ db: clonePg.POSTGRES_DB, n: 0 });
   });
 
-  it('a password change through the API changes the real password', async () => {
+  it('a password change after the database started does not reach it: images apply it at first initialisation only', async () => {
+    const before = await vars(cloneId, 'Postgres');
     await ok(em, `mutation($i: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $i) }`, {
       i: {
         projectId: em.projectId,
@@ -287,9 +288,26 @@ describe('environmentCreate from a source', () => {
     });
     await proxiesActive(cloneId);
     const clonePg = await vars(cloneId, 'Postgres');
+    // The variable says the new password, the database still has the one it started with (trust auth
+    // accepts anything, so the stored verifier is checked).
     expect(clonePg.DATABASE_PUBLIC_URL).toContain(':Rotated-pw-123456@');
-    const rows = await pgQuery(clonePg.DATABASE_PUBLIC_URL!, 'select 1 as one');
-    expect(rows).toEqual([{ one: 1 }]);
+    const [row] = await pgQuery<{ v: string }>(
+      ADMIN,
+      'select rolpassword as v from pg_authid where rolname = $1',
+      [clonePg.PGUSER],
+    );
+    expect(scramAccepts(row!.v, before.POSTGRES_PASSWORD!)).toBe(true);
+    expect(scramAccepts(row!.v, 'Rotated-pw-123456')).toBe(false);
+    // Put back, so the tests after this one see a consistent clone.
+    await ok(em, `mutation($i: VariableCollectionUpsertInput!) { variableCollectionUpsert(input: $i) }`, {
+      i: {
+        projectId: em.projectId,
+        environmentId: cloneId,
+        serviceId: serviceId('Postgres'),
+        variables: { POSTGRES_PASSWORD: before.POSTGRES_PASSWORD! },
+        skipDeploys: true,
+      },
+    });
   });
 
   it('deploys every service of the clone to SUCCESS, and a redeploy retires the previous deployment', async () => {

@@ -1,6 +1,6 @@
 // The emulator's real databases: provisioned on the local PostgreSQL and MariaDB servers, reachable with
 // the returned URL as the returned user, password changes, drops that really remove everything.
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import {
   type PhysicalDatabase,
 } from '../../src/emulator/databases.js';
 import { redact } from '../../src/util/secrets.js';
+import { scramAccepts } from './emulator-helpers.js';
 
 const PG_ADMIN = 'postgresql://postgres@127.0.0.1:5432/postgres';
 const MY_ADMIN = 'mysql://root@127.0.0.1:3306/';
@@ -40,15 +41,6 @@ async function myAdmin<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
   } finally {
     await c.end();
   }
-}
-
-/** Does the SCRAM-SHA-256 verifier stored in pg_authid accept `password`? (RFC 5802/7677) */
-function scramAccepts(verifier: string, password: string): boolean {
-  const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier);
-  if (!m) throw new Error(`not a SCRAM verifier: ${verifier.slice(0, 14)}…`);
-  const salted = pbkdf2Sync(password, Buffer.from(m[2]!, 'base64'), Number(m[1]), 32, 'sha256');
-  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
-  return createHash('sha256').update(clientKey).digest('base64') === m[3];
 }
 
 describe('engineForImage', () => {

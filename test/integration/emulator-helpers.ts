@@ -1,5 +1,6 @@
 // Talks to a running emulator over real HTTP, as any client would.
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests walk arbitrary GraphQL JSON */
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { sharedReference } from '../shared-reference.js';
@@ -79,3 +80,12 @@ export async function until<T>(
 }
 
 export const randomSuffix = (): string => Math.random().toString(36).slice(2, 8);
+
+/** Does the SCRAM-SHA-256 verifier stored in pg_authid accept `password`? (RFC 5802/7677; trust auth accepts anything.) */
+export function scramAccepts(verifier: string, password: string): boolean {
+  const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(verifier);
+  if (!m) throw new Error(`not a SCRAM verifier: ${verifier.slice(0, 14)}…`);
+  const salted = pbkdf2Sync(password, Buffer.from(m[2]!, 'base64'), Number(m[1]), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  return createHash('sha256').update(clientKey).digest('base64') === m[3];
+}

@@ -5,7 +5,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CloneRequestSchema, EnvironmentRefSchema, ProjectRefSchema } from '../../src/inputs/index.js';
+import {
+  CleanupRequestSchema,
+  CloneRequestSchema,
+  EnvironmentRefSchema,
+  ProjectRefSchema,
+} from '../../src/inputs/index.js';
 import { CLONE_STEPS } from '../../src/clone/steps/index.js';
 import { TASK_NAMES } from '../../src/commands/task.js';
 import { CLONE_TASKS, FLOWS, type FlowFacts, RETRIES } from '../../src/flows/table.js';
@@ -257,7 +262,7 @@ describe('flow inputs match the request schemas', () => {
     ['list-environments', ProjectRefSchema],
     ['get-environment', EnvironmentRefSchema],
     ['delete-environment', EnvironmentRefSchema],
-    ['cleanup-expired-environments', ProjectRefSchema],
+    ['cleanup-expired-environments', CleanupRequestSchema],
   ] as const)('%s: every input id is a field of the request', (id, schema) => {
     const keys = schemaKeys(schema);
     expect(keys.length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ describe('environment names', () => {
     for (const bad of ['1abc', 'ab', 'x'.repeat(51), '---', 'production', 'Production']) {
       const err = validationError(() => sanitizeEnvironmentName(bad));
       expect(err.details).toMatchObject({ field: 'environment_name', provided: bad });
-      expect(err.details.pattern).toBe('^(?!(?:production)$)[a-z][a-z0-9-]{2,49}$');
+      expect(err.details.pattern).toBe('^(?!(?:production|railclone-intents)$)[a-z][a-z0-9-]{2,49}$');
       expect(err.details.pattern).toBe(ENVIRONMENT_NAME_PATTERN.source);
     }
   });

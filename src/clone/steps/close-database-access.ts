@@ -1,9 +1,9 @@
 // close-database-access: runs whatever happened (Kestra `finally`). Closes the TCP proxies railclone
 // opened — on the source to read it, on the clone to write it — so no database stays exposed because of us.
-import type { RailwayApi } from '../../railway/types.js';
 import type { Step } from '../context.js';
 import { cloneProjectId } from '../state.js';
 import { readMeta, updateMeta } from '../metadata.js';
+import { closeProxies } from '../removal.js';
 
 export const closeDatabaseAccess: Step = async (ctx) => {
   const { railway, state, log } = ctx;
@@ -35,16 +35,3 @@ export const closeDatabaseAccess: Step = async (ctx) => {
     outputs: { closed_proxies: closed },
   };
 };
-
-export async function closeProxies(railway: RailwayApi, ids: string[]): Promise<string[]> {
-  const closed: string[] = [];
-  for (const id of ids) {
-    try {
-      await railway.deleteTcpProxy(id);
-      closed.push(id);
-    } catch {
-      // Already gone (e.g. with its environment): nothing to close.
-    }
-  }
-  return closed;
-}

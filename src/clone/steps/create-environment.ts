@@ -1,27 +1,23 @@
 // create-environment: Railway copies services, config, volumes (new and empty) and unrendered variables
-// (so references point inside the clone). On top: ownership metadata first, excluded services removed,
-// database passwords rotated, overrides applied, a Railway domain for each web service, TCP proxies on
-// the clone's databases so the data can be copied in. Idempotent: a retry finds its own environment.
+// (so references point inside the clone). Created STAGED, after an intent (../ownership.ts); metadata
+// first, then one commit that leaves excluded services out and carries rotated database passwords and
+// overrides — no database starts and no TCP proxy opens on the clone before its passwords are its own.
+// Then a Railway domain for each web service, TCP proxies on the clone's databases so the data can be
+// copied in. Idempotent: a retry finds its own environment (by metadata, or by intent).
 // A clone into another project takes its own path (../other-project.ts) to the same end state.
 import { DEAD_PROXY } from '../../railway/client.js';
-import { quietVariables } from '../masking.js';
-import type { EnvironmentSummary } from '../../railway/types.js';
+import type { VariableMap } from '../../railway/types.js';
 import { clonesIntoOtherProject } from '../../inputs/index.js';
-import { StepError } from '../../util/errors.js';
+import { quietVariables } from '../masking.js';
 import { registerPublic } from '../../util/secrets.js';
 import type { Step, StepContext, StepResult } from '../context.js';
-import { initialMeta, readMeta, writeMeta } from '../metadata.js';
+import { META_VARIABLE, initialMeta, readMeta } from '../metadata.js';
+import { createOwnEnvironment, findOwnEnvironment } from '../ownership.js';
 import { mapHosts } from '../host-map.js';
 import { createInOtherProject } from '../other-project.js';
 import { applyResources } from '../resources.js';
 import { DEFAULT_PORT, rotatedPasswords } from '../services.js';
-import type { CloneState } from '../state.js';
-
-/** The environment with its services, variables and volumes in place; `state` carries where it is. */
-export interface CreatedEnvironment {
-  environment: EnvironmentSummary;
-  state: CloneState;
-}
+import type { CreatedEnvironment } from '../state.js';
 
 export const createEnvironment: Step = async (ctx) => {
   const created = clonesIntoOtherProject(ctx.request)
@@ -34,57 +30,117 @@ export const createEnvironment: Step = async (ctx) => {
 async function createInSourceProject(ctx: StepContext): Promise<CreatedEnvironment> {
   const { railway, request, state, log } = ctx;
   const projectId = state.project_id!;
-  const environment = await findOwnOrCreate(ctx);
+  const meta = () => initialMeta(ctx);
+  const environment =
+    (await findOwnEnvironment(ctx, projectId, 'create-environment', meta)) ??
+    // Staged: nothing of the clone exists — no database, no TCP proxy — until the commit below, which
+    // already carries the rotated passwords. So no proxy is ever open next to production's password.
+    (await createOwnEnvironment(
+      ctx,
+      {
+        projectId,
+        name: state.environment_name!,
+        sourceEnvironmentId: state.source_environment_id!,
+        ephemeral: request.environment_type === 'ephemeral',
+        skipInitialDeploys: true,
+        stageInitialChanges: true,
+      },
+      meta(),
+    ));
   const envId = environment.id;
-
-  const source = await railway.getEnvironment(state.source_environment_id!, projectId);
+  const [source, clone] = await Promise.all([
+    railway.getEnvironment(state.source_environment_id!, projectId),
+    railway.getEnvironment(envId, projectId),
+  ]);
   const keep = new Set((state.services ?? []).map((s) => s.id));
   const drop = source.serviceInstances.filter((s) => !keep.has(s.serviceId));
-  if (drop.length > 0) {
-    await railway.commitPatch(
-      envId,
-      { services: Object.fromEntries(drop.map((s) => [s.serviceId, { isDeleted: true }])) },
-      'railclone: services left out of the clone',
+  const sourceVars = new Map<string, VariableMap>();
+  for (const service of state.services ?? [])
+    sourceVars.set(
+      service.id,
+      await railway.getVariables({
+        projectId,
+        environmentId: state.source_environment_id!,
+        serviceId: service.id,
+        unrendered: true,
+      }),
     );
-    log.info(`left out: ${drop.map((s) => s.serviceName).join(', ')}`);
+  const committed = clone.serviceInstances.length > 0;
+  const updates = new Map<string, VariableMap>();
+  for (const service of state.services ?? []) {
+    const fromSource = sourceVars.get(service.id)!;
+    // Still staged: the clone's values are the source's. Committed (a retry): only a value that still
+    // equals the source's is rotated — a database applies its password once, at first start.
+    const current = committed
+      ? await railway.getVariables({
+          projectId,
+          environmentId: envId,
+          serviceId: service.id,
+          unrendered: true,
+        })
+      : fromSource;
+    const stillSource = Object.fromEntries(Object.entries(fromSource).filter(([n, v]) => current[n] === v));
+    const rotated = service.engine ? rotatedPasswords(service.engine, stillSource) : {};
+    if (Object.keys(rotated).length)
+      log.info(
+        `${service.name}: rotated ${Object.keys(rotated).join(', ')} (staging never shares production's password)`,
+      );
+    updates.set(service.id, {
+      ...rotated,
+      ...quietVariables(request, service, current),
+      ...(request.variable_overrides[service.name] ?? {}),
+    });
+  }
+  const sharedOverrides = request.variable_overrides.shared ?? {};
+
+  if (!committed) {
+    const asValues = (vars: VariableMap) =>
+      Object.fromEntries(Object.entries(vars).map(([n, value]) => [n, { value }]));
+    const ownMeta = (await readMeta(railway, projectId, envId)) ?? meta();
+    await railway.stageChanges(
+      envId,
+      {
+        services: {
+          ...Object.fromEntries(drop.map((s) => [s.serviceId, { isDeleted: true }])),
+          ...Object.fromEntries([...updates].map(([id, vars]) => [id, { variables: asValues(vars) }])),
+        },
+        // The source's own RAILCLONE_META (when it is a clone itself) must not replace ours.
+        sharedVariables: asValues({ ...sharedOverrides, [META_VARIABLE]: JSON.stringify(ownMeta) }),
+      },
+      true,
+    );
+    await railway.commitStaged(envId, {
+      skipDeploys: true,
+      message: 'railclone: the clone, with its own database passwords',
+    });
+    if (drop.length) log.info(`left out: ${drop.map((s) => s.serviceName).join(', ')}`);
+    return { environment, state };
   }
 
-  for (const service of state.services ?? []) {
-    const sourceVars = await railway.getVariables({
-      projectId,
-      environmentId: state.source_environment_id!,
-      serviceId: service.id,
-      unrendered: true,
-    });
-    const updates: Record<string, string> = {};
-    if (service.engine) {
-      Object.assign(updates, rotatedPasswords(service.engine, sourceVars));
-      if (Object.keys(updates).length)
-        log.info(
-          `${service.name}: rotated ${Object.keys(updates).join(', ')} (staging never shares production's password)`,
-        );
-    }
-    Object.assign(updates, quietVariables(request, service, sourceVars));
-    Object.assign(updates, request.variable_overrides[service.name] ?? {});
-    if (Object.keys(updates).length) {
+  // A retry after the commit: bring what is missing up to date.
+  const stillThere = clone.serviceInstances.filter((s) => !keep.has(s.serviceId));
+  if (stillThere.length > 0)
+    await railway.commitPatch(
+      envId,
+      { services: Object.fromEntries(stillThere.map((s) => [s.serviceId, { isDeleted: true }])) },
+      'railclone: services left out of the clone',
+    );
+  for (const [serviceId, variables] of updates)
+    if (Object.keys(variables).length)
       await railway.upsertVariables({
         projectId,
         environmentId: envId,
-        serviceId: service.id,
-        variables: updates,
+        serviceId,
+        variables,
         skipDeploys: true,
       });
-    }
-  }
-  const sharedOverrides = request.variable_overrides.shared;
-  if (sharedOverrides && Object.keys(sharedOverrides).length) {
+  if (Object.keys(sharedOverrides).length)
     await railway.upsertVariables({
       projectId,
       environmentId: envId,
       variables: sharedOverrides,
       skipDeploys: true,
     });
-  }
   return { environment, state };
 }
 
@@ -149,39 +205,4 @@ async function prepareForData(ctx: StepContext, created: CreatedEnvironment): Pr
       ...(state.target_project_id ? { project_id: state.target_project_id } : {}),
     },
   };
-}
-
-/** Our environment from an earlier attempt of this execution, or a new one with metadata written first. */
-async function findOwnOrCreate(ctx: StepContext): Promise<EnvironmentSummary> {
-  const { railway, state, request } = ctx;
-  const projectId = state.project_id!;
-  const existing = await railway.findEnvironmentByName(projectId, state.environment_name!);
-  if (existing) {
-    const meta = await readMeta(railway, projectId, existing.id);
-    if (meta?.execution_id === state.execution_id) return existing;
-    throw new StepError(
-      'create-environment',
-      `environment "${state.environment_name}" already exists and was not created by this execution`,
-    );
-  }
-  const created = await railway.createEnvironment({
-    projectId,
-    name: state.environment_name!,
-    sourceEnvironmentId: state.source_environment_id!,
-    ephemeral: request.environment_type === 'ephemeral',
-    skipInitialDeploys: true,
-  });
-  try {
-    await writeMeta(railway, projectId, created.id, initialMeta(ctx));
-  } catch (err) {
-    // Without metadata nobody could prove this environment is ours: remove it now, while we know.
-    await railway.deleteEnvironment(created.id).catch(() => undefined);
-    throw new StepError(
-      'create-environment',
-      'could not record clone metadata on the new environment; it was deleted again',
-      {},
-      { cause: err },
-    );
-  }
-  return created;
 }

@@ -1,49 +1,55 @@
 // rollback: deletes everything this execution created — the environment (its services, volumes,
-// domains, TCP proxies and databases go with it) and the proxies opened on the source — and logs
-// exactly what. Only touches an environment whose metadata names this execution. Idempotent.
+// domains, TCP proxies and databases go with it), the project or services it created in another
+// project, the proxies opened on the source, its intent — and logs exactly what. Only touches an
+// environment proven this execution's (its metadata, or its intent when killed before the metadata).
+// Idempotent.
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import type { Step } from '../context.js';
-import { type CloneMeta, readMeta } from '../metadata.js';
-import { rollbackOtherProject } from '../other-project.js';
-import { closeProxies } from './close-database-access.js';
+import { findOwnProject } from '../other-project.js';
+import { ownerOf, removeIntent } from '../ownership.js';
+import { removeClone } from '../removal.js';
 
 export const rollback: Step = async (ctx) => {
-  const { railway, state, log } = ctx;
+  const { railway, state, request, log } = ctx;
   const deleted: string[] = [];
+  const info = (line: string) => log.info(`rollback: ${line}`);
   if (!state.project_id || !state.environment_name) {
     log.info('rollback: the clone never got as far as naming its environment; nothing to delete');
     return { state, outputs: { deleted } };
   }
-  const closeSourceProxies = async (meta: CloneMeta) => {
-    const closed = await closeProxies(
-      railway,
-      (meta.source_proxies ?? []).map((p) => p.proxyId),
-    );
-    for (const id of closed) log.info(`rollback: closed TCP proxy ${id} on the source`);
-    return closed.map((id) => `source TCP proxy ${id}`);
-  };
-  if (clonesIntoOtherProject(ctx.request)) {
-    // Another project: the whole project when this execution created it, else its services and environment there.
-    deleted.push(...(await rollbackOtherProject(ctx, closeSourceProxies)));
-    return { state, outputs: { deleted } };
-  }
-  const env = await railway.findEnvironmentByName(state.project_id, state.environment_name);
-  if (!env) {
-    log.info(`rollback: environment "${state.environment_name}" does not exist; nothing to delete`);
-  } else {
-    const meta = await readMeta(railway, state.project_id, env.id);
-    if (meta?.execution_id !== state.execution_id) {
-      log.warn(
-        `rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`,
+  if (request.new_project_name) {
+    const own = await findOwnProject(ctx, railway);
+    if (!own) {
+      log.info(
+        `rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`,
       );
     } else {
-      deleted.push(...(await closeSourceProxies(meta)));
-      await railway.deleteEnvironment(env.id);
-      deleted.push(`environment ${env.name} (${env.id})`);
-      log.info(
-        `rollback: deleted environment "${env.name}" (${env.id}) with its services, volumes, domains, TCP proxies and databases`,
+      const { meta } = await ownerOf(railway, own.environment);
+      deleted.push(
+        ...(await removeClone(railway, own.environment, meta, {
+          projectName: request.new_project_name,
+          info,
+        })),
       );
     }
+    return { state, outputs: { deleted } };
   }
+  const projectId = clonesIntoOtherProject(request) ? request.target_project_id! : state.project_id;
+  const env = await railway.findEnvironmentByName(projectId, state.environment_name);
+  if (!env) {
+    log.info(`rollback: environment "${state.environment_name}" does not exist; nothing to delete`);
+    await removeIntent(railway, projectId, state.execution_id);
+    return { state, outputs: { deleted } };
+  }
+  const owner = await ownerOf(railway, env);
+  if (owner.executionId !== state.execution_id) {
+    log.warn(
+      `rollback: environment "${env.name}" was not created by execution ${state.execution_id}; left untouched`,
+    );
+    await removeIntent(railway, projectId, state.execution_id);
+    return { state, outputs: { deleted } };
+  }
+  if (!owner.meta) log.info(`rollback: "${env.name}" has no metadata yet; its intent proves it ours`);
+  deleted.push(...(await removeClone(railway, env, owner.meta, { executionId: state.execution_id, info })));
   return { state, outputs: { deleted } };
 };

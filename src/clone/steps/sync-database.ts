@@ -46,6 +46,7 @@ export const syncDatabase: Step = async (ctx) => {
       checksums: request.database.checksums,
       ...(mask ? { mask } : {}),
       onProgress: ctx.progress,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
     const sync: DatabaseSync = {
       service: db.name,

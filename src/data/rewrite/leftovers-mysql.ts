@@ -2,7 +2,7 @@
 // the rows that hold a host (case-insensitive collation) or a base64 run of one (binary compare).
 import mysqlCore from 'mysql2';
 import type mysql from 'mysql2/promise';
-import type { LeftoverScan } from './leftovers.js';
+import type { LeftoverScan } from './leftovers-types.js';
 
 const TEXT_TYPES = ['char', 'varchar', 'tinytext', 'text', 'mediumtext', 'longtext', 'json'];
 const q = (id: string) => `\`${id.replace(/`/g, '``')}\``;

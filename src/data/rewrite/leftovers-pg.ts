@@ -1,7 +1,7 @@
 // PostgreSQL reader for the leftovers check: every text-like column of every table, only the rows
 // that hold a host (any case) or a base64 run of one, through a cursor in one read-only transaction.
 import pg from 'pg';
-import type { LeftoverScan } from './leftovers.js';
+import type { LeftoverScan } from './leftovers-types.js';
 
 const TEXT_TYPES = ['text', 'character varying', 'character', 'json', 'jsonb', 'citext'];
 const q = (id: string) => `"${id.replace(/"/g, '""')}"`;

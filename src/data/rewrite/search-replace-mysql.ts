@@ -12,7 +12,7 @@ import {
   TableRewrite,
   type ResolvedSearchReplace,
   type TableSearchReplaceReport,
-} from './search-replace.js';
+} from './search-replace-table.js';
 
 // wp-cli's rule: columns whose type contains text or varchar (char too). MySQL's native JSON type,
 // BLOBs, ENUM and SET are never touched. (MariaDB's JSON is a LONGTEXT, so it is included.)

@@ -8,7 +8,7 @@ import {
   TableRewrite,
   type ResolvedSearchReplace,
   type TableSearchReplaceReport,
-} from './search-replace.js';
+} from './search-replace-table.js';
 
 const TEXT_TYPES = new Set(['text', 'character varying', 'character']);
 const JSON_TYPES = new Set(['json', 'jsonb']);

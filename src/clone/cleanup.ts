@@ -1,0 +1,126 @@
+// `railclone env cleanup` and the scheduled flow: every leftover a clone can leave, found on Railway and
+// removed with its databases and proxies — expired clones; clones stuck in `creating` whose run is no
+// longer alive, older than the grace period; environments without metadata that an intent proves ours
+// (a run killed inside environmentCreate); intents whose run is gone. Dry run lists them with the reason.
+import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
+import { isProtectedEnvironment } from '../inputs/index.js';
+import { readMeta, type CloneMeta } from './metadata.js';
+import { intentFor, readIntents, removeIntent, runnerAlive, type Intent } from './ownership.js';
+import { removeClone } from './removal.js';
+
+export interface CleanupItem {
+  name: string;
+  id: string | null;
+  kind: 'expired' | 'stale' | 'orphan' | 'intent';
+  reason: string;
+}
+
+export interface CleanupReport {
+  dry_run: boolean;
+  stale_after_ms: number;
+  removed: CleanupItem[];
+  /** Names of the environments deleted (empty on a dry run). */
+  deleted: string[];
+  expired: { name: string; expires_at: string | null }[];
+}
+
+function age(since: string, now: Date): number {
+  return now.getTime() - Date.parse(since);
+}
+
+/** Why a run no longer counts as alive, or null while it may still be running. */
+function deadRun(
+  since: string,
+  runner: Intent['runner'],
+  now: Date,
+  staleAfterMs: number,
+  executionId: string,
+): string | null {
+  const alive = runnerAlive(runner);
+  if (alive === true) return null;
+  if (age(since, now) < staleAfterMs) return null;
+  const minutes = Math.round(age(since, now) / 60_000);
+  return alive === false
+    ? `execution ${executionId} is no longer running (process ${runner!.pid} on ${runner!.host} is gone), started ${minutes} min ago`
+    : `execution ${executionId} started ${minutes} min ago, past the grace period`;
+}
+
+function verdict(
+  env: EnvironmentSummary,
+  meta: CloneMeta | null,
+  intents: Intent[],
+  now: Date,
+  staleAfterMs: number,
+): CleanupItem | null {
+  const item = (kind: CleanupItem['kind'], reason: string): CleanupItem => ({
+    name: env.name,
+    id: env.id,
+    kind,
+    reason,
+  });
+  if (meta) {
+    if (meta.expires_at && new Date(meta.expires_at) <= now)
+      return item('expired', `expired at ${meta.expires_at}`);
+    if (meta.status !== 'ready') {
+      const dead = deadRun(meta.created_at, meta.runner, now, staleAfterMs, meta.execution_id);
+      if (dead) return item('stale', `stuck in "${meta.status}" since ${meta.created_at}: ${dead}`);
+    }
+    return null;
+  }
+  const intent = intentFor(intents, env);
+  if (!intent) return null;
+  const dead = deadRun(intent.created_at, intent.runner, now, staleAfterMs, intent.execution_id);
+  return dead
+    ? item(
+        'orphan',
+        `no metadata, but intent of execution ${intent.execution_id} (${intent.created_at}) names it: ${dead}`,
+      )
+    : null;
+}
+
+export async function cleanupEnvironments(
+  railway: RailwayApi,
+  projectId: string,
+  opts: { now?: Date; staleAfterMs?: number; dryRun?: boolean; info?: (line: string) => void } = {},
+): Promise<CleanupReport> {
+  const now = opts.now ?? new Date();
+  const staleAfterMs = opts.staleAfterMs ?? 3_600_000;
+  const dryRun = opts.dryRun === true;
+  const info = opts.info ?? (() => undefined);
+  const [envs, intents] = await Promise.all([
+    railway.listEnvironments(projectId),
+    readIntents(railway, projectId),
+  ]);
+  const removed: CleanupItem[] = [];
+  const deleted: string[] = [];
+  const expired: CleanupReport['expired'] = [];
+  const handled = new Set<string>();
+  for (const env of envs) {
+    if (isProtectedEnvironment(env.name)) continue;
+    const meta = await readMeta(railway, projectId, env.id);
+    const item = verdict(env, meta, intents, now, staleAfterMs);
+    if (!item) continue;
+    removed.push(item);
+    if (item.kind === 'expired') expired.push({ name: env.name, expires_at: meta?.expires_at ?? null });
+    const executionId = meta?.execution_id ?? intentFor(intents, env)?.execution_id;
+    if (executionId) handled.add(executionId);
+    info(`${dryRun ? 'would remove' : 'removing'} "${env.name}": ${item.reason}`);
+    if (dryRun) continue;
+    await removeClone(railway, env, meta, { executionId, info });
+    deleted.push(env.name);
+  }
+  // Intents left behind by runs that died before (or right after) their environment: nothing else to remove.
+  for (const intent of intents) {
+    if (handled.has(intent.execution_id)) continue;
+    const dead = deadRun(intent.created_at, intent.runner, now, staleAfterMs, intent.execution_id);
+    if (!dead) continue;
+    removed.push({
+      name: intent.environment_name,
+      id: null,
+      kind: 'intent',
+      reason: `intent without its environment's need (the environment is gone or has its metadata): ${dead}`,
+    });
+    if (!dryRun) await removeIntent(railway, projectId, intent.execution_id);
+  }
+  return { dry_run: dryRun, stale_after_ms: staleAfterMs, removed, deleted, expired };
+}

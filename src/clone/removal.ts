@@ -1,0 +1,81 @@
+// The one way a clone goes: TCP proxies it opened on the source closed, the project it created (or the
+// services it created in another project) deleted, its environment deleted — Railway takes the
+// environment's services, volumes, domains, TCP proxies and databases with it — and its intent removed.
+// Used by rollback, `env delete` and `env cleanup`.
+import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
+import type { CloneMeta } from './metadata.js';
+import { removeIntent } from './ownership.js';
+
+/** Deletes each proxy; one already gone (e.g. with its environment) is skipped. Returns the closed ones. */
+export async function closeProxies(railway: RailwayApi, ids: string[]): Promise<string[]> {
+  const closed: string[] = [];
+  for (const id of ids) {
+    try {
+      await railway.deleteTcpProxy(id);
+      closed.push(id);
+    } catch {
+      // Already gone: nothing to close.
+    }
+  }
+  return closed;
+}
+
+/** The services a clone created in another project (by recorded id, else by recorded name). */
+export async function deleteCreatedServices(
+  railway: RailwayApi,
+  projectId: string,
+  meta: CloneMeta,
+  info: (line: string) => void,
+): Promise<string[]> {
+  const recorded = meta.created_services ?? [];
+  if (recorded.length === 0) return [];
+  const existing = (await railway.getProject(projectId)).services;
+  const deleted: string[] = [];
+  for (const entry of recorded) {
+    const service = existing.find((s) => (entry.id ? s.id === entry.id : s.name === entry.name));
+    if (!service) continue;
+    await railway.deleteService({ serviceId: service.id });
+    deleted.push(`service ${service.name} (${service.id})`);
+    info(`deleted service "${service.name}" (${service.id}) that the clone created in project ${projectId}`);
+  }
+  return deleted;
+}
+
+/**
+ * Removes a clone proven ours (by `meta`, or by an intent when the metadata never got written: then
+ * `executionId` names it). Returns what it deleted, as lines for the logs and outputs.
+ */
+export async function removeClone(
+  railway: RailwayApi,
+  env: EnvironmentSummary,
+  meta: CloneMeta | null,
+  opts: { executionId?: string | null; projectName?: string; info?: (line: string) => void } = {},
+): Promise<string[]> {
+  const info = opts.info ?? (() => undefined);
+  const deleted: string[] = [];
+  const closed = await closeProxies(
+    railway,
+    (meta?.source_proxies ?? []).map((p) => p.proxyId),
+  );
+  for (const id of closed) info(`closed TCP proxy ${id} on the source`);
+  deleted.push(...closed.map((id) => `source TCP proxy ${id}`));
+  if (meta?.created_project_id && meta.created_project_id === env.projectId) {
+    await railway.deleteProject(env.projectId);
+    const project = opts.projectName ? `${opts.projectName} (${env.projectId})` : env.projectId;
+    deleted.push(`project ${project}`, `environment ${env.name} (${env.id})`);
+    info(
+      `deleted project ${opts.projectName ? `"${opts.projectName}" (${env.projectId})` : project} with environment "${env.name}", its services, volumes and databases`,
+    );
+  } else {
+    // Services first: the record of them lives on the environment.
+    if (meta) deleted.push(...(await deleteCreatedServices(railway, env.projectId, meta, info)));
+    await railway.deleteEnvironment(env.id);
+    deleted.push(`environment ${env.name} (${env.id})`);
+    info(
+      `deleted environment "${env.name}" (${env.id}) with its services, volumes, domains, TCP proxies and databases`,
+    );
+    const executionId = meta?.execution_id ?? opts.executionId;
+    if (executionId) await removeIntent(railway, env.projectId, executionId);
+  }
+  return deleted;
+}
