@@ -39,6 +39,8 @@ export interface EnvironmentService {
   /** Names of the railclone clones made from this environment (same project). */
   clonesMadeFrom(env: FoundEnvironment): Promise<string[]>;
   list(ref: ProjectRef, opts?: { all?: boolean }): Promise<unknown>;
+  /** The projects the token sees (each workspace's; a project token's own), and the default. */
+  projects(): Promise<unknown>;
   get(ref: EnvironmentRef): Promise<unknown>;
   preview(req: CloneRequest): Promise<unknown>;
   lineage(ref: EnvironmentRef): Promise<unknown>;
@@ -97,6 +99,25 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
         .filter((d) => d.parent === env.name)
         .map((d) => d.name),
     list: async (ref, opts) => ({ environments: await listEnvironments(railway, projectOf(ref), opts) }),
+    projects: async () => {
+      const who = await railway.whoami();
+      // Railway lists an account token's projects only per workspace (docs/railway-behaviours.md §8).
+      const projects =
+        who.kind === 'project'
+          ? [{ id: who.projectId, name: who.projectName, workspace: null }]
+          : (
+              await Promise.all(
+                (await railway.listWorkspaces()).map(async (w) =>
+                  (await railway.listProjects({ workspaceId: w.id })).map((p) => ({
+                    id: p.id,
+                    name: p.name,
+                    workspace: { id: w.id, name: w.name },
+                  })),
+                ),
+              )
+            ).flat();
+      return { default_project_id: defaultProjectId ?? null, projects };
+    },
     diff: async (ref, against) => {
       const env = await resolve(ref);
       return environmentDiff(railway, env.projectId, env.id, against);

@@ -122,6 +122,10 @@ export class RailwayClient implements RailwayApi {
     return token.whoami(this.ctx, ...a);
   }
 
+  listWorkspaces(...a: Rest<typeof token.listWorkspaces>) {
+    return token.listWorkspaces(this.ctx, ...a);
+  }
+
   // ---- projects (./resources/projects.ts) ----
 
   getProject(...a: Rest<typeof projects.getProject>) {

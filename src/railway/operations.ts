@@ -100,6 +100,7 @@ export const ALL_OPERATIONS: readonly Operation[] = [
 /** Which operations each RailwayApi method may send (tests check every method is covered). */
 export const METHOD_OPERATIONS: Record<keyof RailwayApi, readonly Operation[]> = {
   whoami: [Me, ApiTokenWorkspaces, ProjectTokenInfo],
+  listWorkspaces: [ApiTokenWorkspaces],
   getProject: [Project, ProjectServicesPage, Environments],
   listEnvironments: [Environments],
   getEnvironment: [Environment, EnvironmentServiceInstancesPage, EnvironmentVolumeInstancesPage],

@@ -192,6 +192,7 @@ export interface CreateServiceInput {
 /** Every Railway call a clone, list, get or delete needs. */
 export interface RailwayApi {
   whoami(): Promise<TokenIdentity>;
+  listWorkspaces(): Promise<{ id: string; name: string }[]>;
   getProject(projectId: string): Promise<ProjectSummary>;
   listEnvironments(projectId: string, opts?: { isEphemeral?: boolean }): Promise<EnvironmentSummary[]>;
   getEnvironment(environmentId: string, projectId?: string): Promise<EnvironmentDetails>;

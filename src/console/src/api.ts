@@ -3,6 +3,7 @@
 export const NAMESPACE = 'railclone';
 const BASE = '/api/v1/main';
 const KEY_ITEM = 'railclone.api-key';
+const PROJECT_ITEM = 'railclone.project';
 
 export const apiKey = {
   get: (): string | null => sessionStorage.getItem(KEY_ITEM),
@@ -10,9 +11,23 @@ export const apiKey = {
   clear: () => sessionStorage.removeItem(KEY_ITEM),
 };
 
+/** The Railway project chosen in the picker (a key whose token sees several); null = the API's default. */
+export const project = {
+  get: (): string | null => sessionStorage.getItem(PROJECT_ITEM),
+  set: (id: string) => sessionStorage.setItem(PROJECT_ITEM, id),
+  clear: () => sessionStorage.removeItem(PROJECT_ITEM),
+};
+
+/** `railway_project_id` for a request body, when a project was chosen. */
+export const projectField = (): { railway_project_id?: string } => {
+  const id = project.get();
+  return id ? { railway_project_id: id } : {};
+};
+
 export const SIGNED_OUT = 'railclone-signed-out';
 export function signOut(): void {
   apiKey.clear();
+  project.clear();
   window.dispatchEvent(new Event(SIGNED_OUT));
 }
 
@@ -67,13 +82,20 @@ export async function api<T>(
 }
 
 const enc = encodeURIComponent;
+/** Query string with the chosen project (if any) added: every environment read names its project. */
+function q(params: Record<string, string | undefined> = {}): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...params, ...projectField() })) if (v !== undefined) s.set(k, v);
+  const text = s.toString();
+  return text ? `?${text}` : '';
+}
 export const paths = {
-  environments: (all = false) => `/environments/${NAMESPACE}${all ? '?all=true' : ''}`,
-  environment: (env: string) => `/environments/${NAMESPACE}/${enc(env)}`,
-  lineage: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/lineage`,
-  clones: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/clones`,
-  diff: (env: string, against?: string) =>
-    `/environments/${NAMESPACE}/${enc(env)}/diff${against ? `?against=${enc(against)}` : ''}`,
+  projects: () => `/projects/${NAMESPACE}`,
+  environments: (all = false) => `/environments/${NAMESPACE}${q(all ? { all: 'true' } : {})}`,
+  environment: (env: string) => `/environments/${NAMESPACE}/${enc(env)}${q()}`,
+  lineage: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/lineage${q()}`,
+  clones: (env: string) => `/environments/${NAMESPACE}/${enc(env)}/clones${q()}`,
+  diff: (env: string, against?: string) => `/environments/${NAMESPACE}/${enc(env)}/diff${q({ against })}`,
   preview: () => `/environments/${NAMESPACE}/preview`,
   startClone: () => `/executions/webhook/${NAMESPACE}/clone-staging-api/console`,
   execution: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}`,

@@ -32,6 +32,12 @@ export function environmentRoutes(
     c.json(await deps.environments.list(parseInput(ProjectRefSchema, queryObject(c), 'query'))),
   );
 
+  app.get(
+    `${base}/projects/:namespace`,
+    access(deps, { action: 'projects', flowId: 'list-environments' }),
+    async (c) => c.json(await deps.environments.projects()),
+  );
+
   app.post(`${envs}/preview`, access(deps, { action: 'preview', flowId: 'clone-staging-api' }), async (c) => {
     const body = requireObject(await readJsonBody(c));
     c.get('audit').inputs = redactInputs(body);

@@ -76,3 +76,13 @@ export async function whoami(ctx: ApiContext): Promise<TokenIdentity> {
   );
   return { kind: 'workspace', workspaces: r.apiToken.workspaces.map((w) => ({ id: w.id, name: w.name })) };
 }
+
+/** The workspaces an account or workspace token reaches (a project token has none: it names its project). */
+export async function listWorkspaces(ctx: ApiContext): Promise<{ id: string; name: string }[]> {
+  const r = await ctx.transport.call<{ apiToken: { workspaces: { id: string; name: string }[] } }>(
+    ApiTokenWorkspaces,
+    {},
+    { resource: 'the workspaces of the token' },
+  );
+  return r.apiToken.workspaces.map((w) => ({ id: w.id, name: w.name }));
+}

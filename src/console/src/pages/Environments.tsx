@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, paths } from '../api.js';
 import { CloneBadge, StateBadge } from '../components/badges.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ProjectPicker } from '../components/ProjectPicker.js';
 import { Expiry } from '../components/time.js';
 import { Link, envPath } from '../router.js';
 import type { EnvironmentListing } from '../types.js';
@@ -15,6 +16,7 @@ export function Environments() {
   return (
     <main>
       <h1>Environments</h1>
+      <ProjectPicker />
       <ErrorNotice error={q.error} />
       {q.isPending ? <p aria-live="polite">Loading…</p> : null}
       {q.data ? (

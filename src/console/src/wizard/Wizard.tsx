@@ -2,7 +2,7 @@
 // shared link keeps following the run). Back / Next / Cancel; Next refuses what the API would refuse.
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, paths } from '../api.js';
+import { api, paths, projectField } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useEnvironment } from '../pages/EnvironmentPage.js';
 import { envPath, navigate } from '../router.js';
@@ -36,7 +36,7 @@ export function Wizard({ source }: { source: string }) {
     queryFn: () =>
       api<Preview>(paths.preview(), {
         method: 'POST',
-        body: { client_name: 'console', source_environment: source },
+        body: { ...projectField(), client_name: 'console', source_environment: source },
       }),
   });
   const taken = useMemo(() => all.data?.environments.map((e) => e.name) ?? [], [all.data]);

@@ -1,5 +1,6 @@
 // The wizard's answers and the clone request they make. The request is checked with the API's own schema
 // and name rule (src/inputs), so the wizard refuses exactly what the API would, before anything is sent.
+import { projectField } from '../api.js';
 import {
   CloneRequestSchema,
   DEFAULT_TTL,
@@ -110,6 +111,7 @@ export function toRequest(s: WizardState): CloneRequestInput {
   }
   const other = s.target !== 'same';
   return {
+    ...projectField(),
     client_name: s.clientName.trim(),
     source_environment: s.source,
     ...(s.environmentName.trim() ? { environment_name: s.environmentName.trim() } : {}),
