@@ -90,8 +90,13 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   let marked = false;
   let workDir: string | undefined;
   try {
-    coordinator = await connect(opts.source, 'source');
-    admin = await connect(opts.target, 'target');
+    // Side by side; whichever connected is closed below even if the other failed.
+    const [c, a] = await Promise.allSettled([connect(opts.source, 'source'), connect(opts.target, 'target')]);
+    if (c.status === 'fulfilled') coordinator = c.value;
+    if (a.status === 'fulfilled') admin = a.value;
+    if (c.status === 'rejected') throw c.reason;
+    if (a.status === 'rejected') throw a.reason;
+    if (!coordinator || !admin) throw new RailcloneError('ConnectionFailed', 'no connection');
     const [si, ti] = await Promise.all([identity(coordinator), identity(admin)]);
     assertDifferentDatabases(sourceEp, targetEp, { source: si, target: ti });
     const tools = await findPgTools(await serverMajor(coordinator));

@@ -41,8 +41,11 @@ function candidates(): string[] {
 export async function findPgTools(serverMajor: number): Promise<PgTools> {
   let best: PgTools | null = null;
   const seen: number[] = [];
-  for (const bin of candidates()) {
-    const major = await majorOf(bin);
+  // Asked side by side: each answer is a process start.
+  const list = candidates();
+  const majors = await Promise.all(list.map(majorOf));
+  for (const [i, bin] of list.entries()) {
+    const major = majors[i] ?? null;
     if (major === null) continue;
     seen.push(major);
     if (major >= serverMajor && (!best || major > best.major)) {
