@@ -56,6 +56,9 @@ const QUERIES: Record<
   },
 };
 
+/** Kestra's `errors:` and `finally:` steps: they run after any failure, including a refused request. */
+const CLEANUP_STEPS = new Set(['rollback', 'close-database-access']);
+
 export const TASK_NAMES = [...Object.keys(ALL_STEPS), ...Object.keys(QUERIES)];
 
 function progressToKestra(e: ProgressEvent): void {
@@ -124,13 +127,25 @@ export function registerTaskCommand(program: Command): void {
               'RAILCLONE_EXECUTION_ID',
               'RAILCLONE_EXECUTION_ID must be set (the flow passes {{ execution.id }})',
             );
+          const state = parseState(process.env.RAILCLONE_STATE, executionId);
+          let request;
+          try {
+            request = parseInput(CloneRequestSchema, body);
+          } catch (err) {
+            // validate-inputs refused this request, so nothing was created from it: rollback and
+            // close-database-access then have nothing to do, and must not fail the run a second time.
+            if (!CLEANUP_STEPS.has(step) || state.environment_name) throw err;
+            log.info(`${step}: the request was refused before anything was created; nothing to do`);
+            kestra.outputs({ state: JSON.stringify(state) });
+            return;
+          }
           const result = await runStepOrRollBack(
             step,
             fn,
             {
               railway: connection.railway,
-              request: parseInput(CloneRequestSchema, body),
-              state: parseState(process.env.RAILCLONE_STATE, executionId),
+              request,
+              state,
               log,
               progress: progressToKestra,
               now: () => new Date(),

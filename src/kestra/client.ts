@@ -65,8 +65,6 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Per-request timeout for ordinary calls (ms). Waiting webhooks and /follow streams have none. */
   timeoutMs?: number;
-  /** Kestra 2.0 moved execution actions under /executions/{id}/actions/… (PR #15924). */
-  apiLine?: 1 | 2;
 }
 
 type Body = string | FormData | undefined;
@@ -75,7 +73,6 @@ export class KestraClient {
   private readonly fetchImpl: typeof fetch;
   private readonly auth: string;
   private readonly timeoutMs: number;
-  private readonly apiLine: 1 | 2;
 
   constructor(
     readonly config: KestraConfig,
@@ -84,7 +81,6 @@ export class KestraClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.auth = basicAuthHeader(config);
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.apiLine = options.apiLine ?? 1;
   }
 
   /** `/api/v1/{tenant}` + path, with query parameters (arrays repeat the key). */
@@ -316,54 +312,20 @@ export class KestraClient {
     );
   }
 
-  /** Stops a running execution (and its subflows). */
-  async kill(id: string): Promise<void> {
-    const path = this.apiLine === 2 ? `/executions/${enc(id)}/actions/kill` : `/executions/${enc(id)}/kill`;
-    await this.send('DELETE', this.apiPath(path, { isOnKillCascade: true }));
-  }
-
-  /** Restarts a failed execution from its failed task(s). */
-  restart(id: string): Promise<Execution> {
-    const path =
-      this.apiLine === 2 ? `/executions/${enc(id)}/actions/restart` : `/executions/${enc(id)}/restart`;
-    return this.json('POST', this.apiPath(path));
-  }
-
-  /** SSE of the execution as it changes; ends when Kestra closes the stream (execution over). */
-  async *followExecution(id: string, signal?: AbortSignal): AsyncGenerator<Execution> {
-    const res = await this.send('GET', this.apiPath(`/executions/${enc(id)}/follow`), {
-      accept: 'text/event-stream',
-      timeout: false,
-      signal,
-    });
-    for await (const ev of readSse(res.body!)) {
-      if (ev.data.trim().startsWith('{')) yield JSON.parse(ev.data) as Execution;
-    }
-  }
-
   // ── logs ────────────────────────────────────────────────────────────────────────────────────────
 
-  getLogs(executionId: string, options: { minLevel?: LogLevel; taskId?: string } = {}): Promise<LogEntry[]> {
-    return this.json(
-      'GET',
-      this.apiPath(`/logs/${enc(executionId)}`, { minLevel: options.minLevel, taskId: options.taskId }),
-    );
+  /** Every log line of an execution. */
+  getLogs(executionId: string): Promise<LogEntry[]> {
+    return this.json('GET', this.apiPath(`/logs/${enc(executionId)}`));
   }
 
   /** SSE of an execution's log lines as they are written. */
-  async *followLogs(
-    executionId: string,
-    options: { minLevel?: LogLevel; signal?: AbortSignal } = {},
-  ): AsyncGenerator<LogEntry> {
-    const res = await this.send(
-      'GET',
-      this.apiPath(`/logs/${enc(executionId)}/follow`, { minLevel: options.minLevel }),
-      {
-        accept: 'text/event-stream',
-        timeout: false,
-        signal: options.signal,
-      },
-    );
+  async *followLogs(executionId: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<LogEntry> {
+    const res = await this.send('GET', this.apiPath(`/logs/${enc(executionId)}/follow`), {
+      accept: 'text/event-stream',
+      timeout: false,
+      signal: options.signal,
+    });
     for await (const ev of readSse(res.body!)) {
       if (ev.data.trim().startsWith('{')) yield JSON.parse(ev.data) as LogEntry;
     }

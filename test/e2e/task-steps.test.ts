@@ -121,4 +121,31 @@ describe('railclone task <step>', () => {
     );
     expect(r.logs.some((l) => l.level === 'ERROR')).toBe(true);
   }, 60_000);
+
+  it('after a refused request, rollback and close-database-access succeed with nothing to do; validate-inputs fails', async () => {
+    const env = {
+      RAILCLONE_REQUEST: JSON.stringify({ client_name: 'x', ttl: 'forever' }),
+      RAILCLONE_EXECUTION_ID: 'exec-refused',
+    };
+    const refused = await task('validate-inputs', env);
+    expect(refused.code).toBe(1);
+    expect(String((refused.outputs.error as { message: string }).message)).toMatch(/ttl/);
+    for (const step of ['rollback', 'close-database-access']) {
+      const r = await task(step, env);
+      expect(r.code, `${step}: ${r.stdout.slice(-300)}`).toBe(0);
+      expect(r.logs.map((l) => l.message).join('\n')).toContain('refused before anything was created');
+    }
+    // Once an environment is named the request passed validate-inputs: a request that does not parse
+    // then is an error again, not silently skipped.
+    const named = await task('rollback', {
+      ...env,
+      RAILCLONE_STATE: JSON.stringify({
+        execution_id: 'exec-refused',
+        started_at: new Date().toISOString(),
+        project_id: emulator.projectId,
+        environment_name: 'staging-named',
+      }),
+    });
+    expect(named.code).toBe(1);
+  }, 120_000);
 });

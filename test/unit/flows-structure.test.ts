@@ -184,6 +184,13 @@ describe('flows/', () => {
         expect(env.RAILCLONE_REQUEST).toMatch(/^\{\{ \{'origin': .*, 'request': .*\} \| toJson \}\}$/);
         expect(env).not.toHaveProperty('RAILCLONE_REQUEST_ORIGIN');
         expect(env.RAILWAY_API_URL).toBe("{{ envs.railway_api_url ?? '' }}");
+        // The configured project goes where a request without railway_project_id is settled: validate-inputs
+        // (which puts it into the state every later clone step reads) and the one-step query flows.
+        expect(env.RAILCLONE_PROJECT_ID, `${f.id}.${t.id}`).toBe(
+          f.id !== 'clone-staging-api' || t.id === 'validate-inputs'
+            ? "{{ envs.railway_project_id ?? '' }}"
+            : undefined,
+        );
         for (const [k, v] of Object.entries(env))
           if (/secret\(/.test(v)) expect(v, `${f.id}.${t.id}.${k}`).toBe(`{{ secret('${k}') }}`);
       }
@@ -291,6 +298,7 @@ describe('flow inputs match the request schemas', () => {
       'wordpress_url_replace',
       'enable_basic_auth',
       'custom_domain',
+      'host_rewrites',
     ]) {
       expect(inputs.has(id), id).toBe(true);
     }

@@ -1,12 +1,14 @@
 // The Kestra backend's request mapping, captured with nock (no Kestra server can run here): webhook with
 // the server-held key and no basic auth, reads with basic auth, search filters, and Kestra faults → 502.
 import nock from 'nock';
+import { contractLog, kestraNock } from '../kestra-contract.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KestraClient } from '../../src/kestra/client.js';
 import { KestraBackend, fromKestra } from '../../src/gateway/backends/kestra.js';
 import { statusOf } from '../../src/gateway/http-errors.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
 import { tempFileStore } from '../integration/gateway-helpers.js';
+import { kestraExecution, kestraLog, kestraState, kestraTaskRun } from '../fixtures/kestra-answers.js';
 
 // nock 15 intercepts fetch through @mswjs/interceptors, which calls Promise.withResolvers (Node 22+).
 // Node 20 lacks it; this test-only shim adds the standard behaviour.
@@ -44,38 +46,52 @@ afterAll(async () => {
   await store.close();
 });
 
-const execution = {
+const execution = kestraExecution({
   id: 'abcDEF123',
-  namespace: 'railclone',
   flowId: 'clone-staging-api',
-  state: {
-    current: 'RUNNING',
-    startDate: '2026-01-01T00:00:00Z',
-    histories: [
-      { state: 'CREATED', date: '2026-01-01T00:00:00Z' },
-      { state: 'RUNNING', date: '2026-01-01T00:00:01Z' },
-    ],
-  },
+  state: kestraState('RUNNING', [
+    ['CREATED', '2026-01-01T00:00:00Z'],
+    ['RUNNING', '2026-01-01T00:00:01Z'],
+  ]),
   taskRunList: [
-    {
-      id: 't1',
-      taskId: 'sync-database',
-      state: { current: 'RETRYING', startDate: '2026-01-01T00:00:02Z' },
-      attempts: [{ state: { current: 'FAILED' } }, { state: { current: 'RUNNING' } }],
-    },
+    kestraTaskRun(
+      't1',
+      'sync-database',
+      kestraState('RETRYING', [
+        ['CREATED', '2026-01-01T00:00:02Z'],
+        ['RUNNING', '2026-01-01T00:00:02Z'],
+        ['RETRYING', '2026-01-01T00:00:09Z'],
+      ]),
+      [
+        kestraState('FAILED', [
+          ['RUNNING', '2026-01-01T00:00:02Z'],
+          ['FAILED', '2026-01-01T00:00:09Z'],
+        ]),
+        kestraState('RUNNING', [['RUNNING', '2026-01-01T00:00:14Z']]),
+      ],
+    ),
   ],
-};
+});
 
 describe('KestraBackend', () => {
   it('starts a clone through the webhook with the server-held key, without basic auth, and records the origin', async () => {
     let seen: { body?: unknown } = {};
     // badheaders: the interceptor does not match at all if an Authorization header is sent.
-    nock(KESTRA, { badheaders: ['authorization'] })
+    kestraNock(KESTRA, { badheaders: ['authorization'] })
       .post('/api/v1/main/executions/webhook/railclone/clone-staging-api/server-side-webhook-key', (body) => {
         seen = { body };
         return true;
       })
-      .reply(200, { id: 'abcDEF123', namespace: 'railclone', flowId: 'clone-staging-api' });
+      .reply(200, {
+        tenantId: 'main',
+        id: 'abcDEF123',
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        flowRevision: 1,
+        state: kestraState('CREATED', [['CREATED', '2026-01-01T00:00:00Z']]),
+        labels: [],
+        outputs: {},
+      });
     const r = await backend.start({
       namespace: 'railclone',
       flowId: 'clone-staging-api',
@@ -90,7 +106,7 @@ describe('KestraBackend', () => {
 
   it('starts other flows through POST /executions with inputs and the key as a label', async () => {
     let query = '';
-    nock(KESTRA)
+    kestraNock(KESTRA)
       .post('/api/v1/main/executions/railclone/delete-environment')
       .query((q) => {
         query = JSON.stringify(q);
@@ -98,10 +114,13 @@ describe('KestraBackend', () => {
       })
       .matchHeader('authorization', AUTH)
       .reply(200, {
-        id: 'del1',
-        namespace: 'railclone',
-        flowId: 'delete-environment',
-        state: { current: 'CREATED' },
+        ...kestraExecution({
+          id: 'del1',
+          flowId: 'delete-environment',
+          state: kestraState('CREATED', [['CREATED', '2026-01-01T00:00:00Z']]),
+          labels: [{ key: 'railclone-key', value: 'key9' }],
+        }),
+        deleted: false,
       });
     const r = await backend.start({
       namespace: 'railclone',
@@ -115,7 +134,7 @@ describe('KestraBackend', () => {
   });
 
   it('reads an execution with basic auth and maps tasks, attempts and histories', async () => {
-    nock(KESTRA)
+    kestraNock(KESTRA)
       .get('/api/v1/main/executions/abcDEF123')
       .matchHeader('authorization', AUTH)
       .reply(200, execution);
@@ -131,12 +150,12 @@ describe('KestraBackend', () => {
   });
 
   it('answers null for an unknown execution and maps Kestra faults to 502', async () => {
-    nock(KESTRA).get('/api/v1/main/executions/nope').reply(404, { message: 'not found' });
+    kestraNock(KESTRA).get('/api/v1/main/executions/nope').reply(404, { message: 'not found' });
     expect(await backend.get('nope')).toBeNull();
-    nock(KESTRA).get('/api/v1/main/executions/boom').reply(500, 'internal');
+    kestraNock(KESTRA).get('/api/v1/main/executions/boom').reply(500, 'internal');
     const err = await backend.get('boom').catch((e: unknown) => e);
     expect(statusOf(err)).toBe(502);
-    nock(KESTRA)
+    kestraNock(KESTRA)
       .post(/webhook/)
       .replyWithError('connection refused');
     const err2 = await backend
@@ -154,7 +173,7 @@ describe('KestraBackend', () => {
 
   it('searches with Kestra filters for flow, states and date range; logs map task names', async () => {
     let q: Record<string, string> = {};
-    nock(KESTRA)
+    kestraNock(KESTRA)
       .get('/api/v1/main/executions/search')
       .query((query) => {
         q = query as Record<string, string>;
@@ -178,9 +197,17 @@ describe('KestraBackend', () => {
       'filters[state][IN]': 'SUCCESS,FAILED',
       'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00.000Z',
     });
-    nock(KESTRA)
+    kestraNock(KESTRA)
       .get('/api/v1/main/logs/abcDEF123')
-      .reply(200, [{ timestamp: '2026-01-01T00:00:03Z', level: 'INFO', message: 'hi', taskId: 'preflight' }]);
+      .reply(200, [
+        kestraLog({
+          executionId: 'abcDEF123',
+          timestamp: '2026-01-01T00:00:03Z',
+          level: 'INFO',
+          message: 'hi',
+          taskId: 'preflight',
+        }),
+      ]);
     expect(await backend.logs('abcDEF123')).toEqual([
       {
         executionId: 'abcDEF123',
@@ -213,7 +240,11 @@ describe('KestraBackend', () => {
     const finished = {
       ...execution,
       id: 'done1',
-      state: { ...execution.state, current: 'SUCCESS', endDate: '2026-01-01T00:05:00Z' },
+      state: kestraState('SUCCESS', [
+        ['CREATED', '2026-01-01T00:00:00Z'],
+        ['RUNNING', '2026-01-01T00:00:01Z'],
+        ['SUCCESS', '2026-01-01T00:05:00Z'],
+      ]),
     };
     const flowOutputs = {
       staging_url: 'https://primary-staging.up.railway.app',
@@ -227,7 +258,7 @@ describe('KestraBackend', () => {
     };
 
     it('1.3: from the execution JSON', async () => {
-      nock(KESTRA)
+      kestraNock(KESTRA)
         .get('/api/v1/main/executions/done1')
         .reply(200, { ...finished, outputs: flowOutputs });
       expect((await backend.get('done1'))!.outputs).toEqual(flowOutputs);
@@ -235,7 +266,7 @@ describe('KestraBackend', () => {
 
     it('2.0: the execution has none, so the task outputs named by the flow table are read from /outputs', async () => {
       const { finalize, auth } = { finalize: 'tr-fin', auth: 'tr-auth' };
-      nock(KESTRA)
+      kestraNock(KESTRA)
         .get('/api/v1/main/executions/done1')
         .reply(200, finished)
         .get('/api/v1/main/outputs/done1')
@@ -267,8 +298,14 @@ describe('KestraBackend', () => {
     });
 
     it('asks /outputs nothing while the clone runs', async () => {
-      nock(KESTRA).get('/api/v1/main/executions/abcDEF123').reply(200, execution);
+      kestraNock(KESTRA).get('/api/v1/main/executions/abcDEF123').reply(200, execution);
       expect((await backend.get('abcDEF123'))!.outputs).toBeNull();
     });
   });
+});
+
+// Every request these tests sent and every answer they mocked is one Kestra's OpenAPI spec describes.
+afterAll(() => {
+  expect(contractLog.checked).toBeGreaterThan(0);
+  expect(contractLog.problems).toEqual([]);
 });

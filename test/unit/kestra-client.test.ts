@@ -4,12 +4,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { contractLog, kestraNock } from '../kestra-contract.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KestraClient, filterParams } from '../../src/kestra/client.js';
 import { kestraConfig } from '../../src/kestra/config.js';
 import { KestraError } from '../../src/kestra/errors.js';
 import { ValidationError } from '../../src/util/errors.js';
 import { redact } from '../../src/util/secrets.js';
+import { kestraFlow } from '../fixtures/kestra-answers.js';
 
 // nock 15 intercepts fetch through @mswjs/interceptors, which calls Promise.withResolvers (Node 22+).
 // Node 20 lacks it; this is the standard three-line definition.
@@ -69,7 +71,7 @@ describe('KestraClient requests', () => {
   it("validates flows as YAML with basic auth on the tenant path, and reports a 5xx with Kestra's message", async () => {
     const yaml = 'id: a\nnamespace: railclone\ntasks: []\n';
     let seen: unknown;
-    nock(URL_, { reqheaders: { authorization: BASIC, 'content-type': 'application/x-yaml' } })
+    kestraNock(URL_, { reqheaders: { authorization: BASIC, 'content-type': 'application/x-yaml' } })
       .post('/api/v1/main/flows/validate', (body) => ((seen = body), true))
       .reply(503, { message: 'Service Unavailable', _embedded: { errors: [{ message: 'queue is down' }] } });
     const err = await caught(client().validateFlows(yaml));
@@ -81,7 +83,7 @@ describe('KestraClient requests', () => {
   });
 
   it('turns a 401 into an error naming KESTRA_USER and KESTRA_PASSWORD, without the password', async () => {
-    nock(URL_)
+    kestraNock(URL_)
       .get('/api/v1/main/flows/search')
       .query({ page: '1', size: '1' })
       .reply(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="Kestra"' });
@@ -98,28 +100,22 @@ describe('KestraClient requests', () => {
   it('creates a flow when GET says 404, updates it with PUT otherwise', async () => {
     const yaml = 'id: list-environments\nnamespace: railclone\n';
     const calls: string[] = [];
-    nock(URL_, { reqheaders: { authorization: BASIC } })
+    kestraNock(URL_, { reqheaders: { authorization: BASIC } })
       .get('/api/v1/main/flows/railclone/list-environments')
       .reply(404, { message: 'Not Found' });
-    nock(URL_, { reqheaders: { 'content-type': 'application/x-yaml' } })
-      .post('/api/v1/main/flows', (body) => body === yaml)
-      .reply(() => {
-        calls.push('POST');
-        return [200, { id: 'list-environments', namespace: 'railclone', revision: 1 }];
-      });
+    kestraNock(URL_, { reqheaders: { 'content-type': 'application/x-yaml' } })
+      .post('/api/v1/main/flows', (body) => body === yaml && calls.push('POST') > 0)
+      .reply(200, kestraFlow('list-environments', 1));
     await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({
       created: true,
       flow: { revision: 1 },
     });
-    nock(URL_)
+    kestraNock(URL_)
       .get('/api/v1/main/flows/railclone/list-environments')
-      .reply(200, { id: 'list-environments', namespace: 'railclone', revision: 1 });
-    nock(URL_, { reqheaders: { 'content-type': 'application/x-yaml' } })
-      .put('/api/v1/main/flows/railclone/list-environments', (body) => body === yaml)
-      .reply(() => {
-        calls.push('PUT');
-        return [200, { id: 'list-environments', namespace: 'railclone', revision: 2 }];
-      });
+      .reply(200, kestraFlow('list-environments', 1));
+    kestraNock(URL_, { reqheaders: { 'content-type': 'application/x-yaml' } })
+      .put('/api/v1/main/flows/railclone/list-environments', (body) => body === yaml && calls.push('PUT') > 0)
+      .reply(200, kestraFlow('list-environments', 2));
     await expect(client().saveFlow('railclone', 'list-environments', yaml)).resolves.toMatchObject({
       created: false,
       flow: { revision: 2 },
@@ -129,7 +125,7 @@ describe('KestraClient requests', () => {
 
   it('uploads a namespace file as multipart part `fileContent`, path in the query', async () => {
     let body = '';
-    nock(URL_, { reqheaders: { 'content-type': /^multipart\/form-data; boundary=/ } })
+    kestraNock(URL_, { reqheaders: { 'content-type': /^multipart\/form-data; boundary=/ } })
       .post(
         '/api/v1/main/namespaces/railclone/files',
         (b) => ((body = typeof b === 'string' ? b : JSON.stringify(b)), true),
@@ -149,7 +145,7 @@ describe('KestraClient requests', () => {
   it('posts webhooks without credentials and keeps the key out of errors', async () => {
     const key = 'wh-key-abcdef-123456';
     // badheaders: the interceptor only matches a request that carries no Authorization header.
-    nock(URL_, { badheaders: ['authorization'] })
+    kestraNock(URL_, { badheaders: ['authorization'] })
       .post(`/api/v1/main/executions/webhook/railclone/clone-staging-api/${key}`, { client_name: 'Acme' })
       .reply(404, { message: `Flow not found for key ${key}` });
     const err = await caught(
@@ -161,7 +157,7 @@ describe('KestraClient requests', () => {
   });
 
   it("searches executions with Kestra's filters[field][OP] syntax", async () => {
-    nock(URL_)
+    kestraNock(URL_)
       .get('/api/v1/main/executions/search')
       .query({
         page: '1',
@@ -182,22 +178,6 @@ describe('KestraClient requests', () => {
       }),
     );
     expect(err.message).toBe('Kestra failed (500) on GET /api/v1/main/executions/search: boom');
-  });
-
-  it('uses the 1.x kill/restart paths by default and the 2.0 /actions/ paths when asked', async () => {
-    nock(URL_)
-      .delete('/api/v1/main/executions/e1/kill')
-      .query({ isOnKillCascade: 'true' })
-      .reply(409, { message: 'Execution already finished' });
-    expect((await caught(client().kill('e1'))).message).toMatch(/\(409\): Execution already finished/);
-    const v2 = new KestraClient(
-      kestraConfig({ KESTRA_URL: URL_, KESTRA_USER: USER, KESTRA_PASSWORD: PASSWORD }),
-      { apiLine: 2 },
-    );
-    nock(URL_)
-      .post('/api/v1/main/executions/e1/actions/restart')
-      .reply(404, { message: 'Execution not found' });
-    expect((await caught(v2.restart('e1'))).status).toBe(404);
   });
 
   it('says which URL it could not reach, and why (a real refused connection)', async () => {
@@ -230,4 +210,10 @@ describe('KestraClient requests', () => {
       'filters[endDate][LESS_THAN_OR_EQUAL_TO]': '2026-01-01T00:00:00Z',
     });
   });
+});
+
+// Every request these tests sent and every answer they mocked is one Kestra's OpenAPI spec describes.
+afterAll(() => {
+  expect(contractLog.checked).toBeGreaterThan(0);
+  expect(contractLog.problems).toEqual([]);
 });

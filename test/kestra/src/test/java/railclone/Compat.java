@@ -41,8 +41,10 @@ final class Compat {
     @SuppressWarnings("unchecked")
     static Map<String, Object> taskOutputs(TaskRun t) throws Exception {
         Object service = optionalBean("io.kestra.core.services.TaskOutputService");
-        if (service == null) return (Map<String, Object>) TaskRun.class.getMethod("getOutputs").invoke(t);
-        return (Map<String, Object>) invoke(service.getClass().getMethod("getOutputs", TaskRun.class), service, t);
+        // A copy: 1.3's `Variables` may keep its entries in storage until they are iterated.
+        Object outputs = service == null ? TaskRun.class.getMethod("getOutputs").invoke(t)
+            : invoke(service.getClass().getMethod("getOutputs", TaskRun.class), service, t);
+        return outputs == null ? Map.of() : new java.util.LinkedHashMap<>((Map<String, Object>) outputs);
     }
 
     /** Every log line Kestra stored for an execution (1.3 log repository, 2.0 log data store). */

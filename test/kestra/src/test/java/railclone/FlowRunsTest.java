@@ -13,6 +13,8 @@ import io.kestra.core.models.executions.Execution;
 import io.kestra.core.models.executions.LogEntry;
 import io.kestra.core.models.executions.TaskRun;
 import io.kestra.core.models.flows.State;
+import io.kestra.core.serializers.JacksonMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +47,21 @@ class FlowRunsTest {
     static final String NS = "railclone";
     /** The failing-copy variant lives beside the real flows so its executions never mix with theirs. */
     static final String FAULT_NS = "railclone.fault";
-    static final Duration CLONE_TIMEOUT = Duration.ofMinutes(9);
-    static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
+    /** Generous (a shared 2-core machine runs both engines at once, ~5–30 s a task) but finite. */
+    static final Duration CLONE_TIMEOUT = Duration.ofMinutes(15);
+    static final Duration QUERY_TIMEOUT = Duration.ofMinutes(5);
+    /** Both versions clone in one emulator project at once: each names its environments with its own tag. */
+    static final String TAG = Fixtures.env("RAILCLONE_TAG");
+
+    static String env(String suffix) {
+        return "staging-" + TAG + "-" + suffix;
+    }
+
+    /** This engine's environments (the other version's clones live in the same project). */
+    static List<String> ours(Map<String, Object> inventory) {
+        return ((List<?>) inventory.get("environments")).stream().map(String::valueOf)
+            .filter(n -> n.startsWith("staging-" + TAG + "-")).sorted().toList();
+    }
 
     /** The eight outputs both engines give (src/flows/table.ts), with the Java type Kestra stores. */
     static final Map<String, Class<?>> CLONE_OUTPUTS = Map.of(
@@ -63,22 +78,24 @@ class FlowRunsTest {
     String projectId;
 
     @BeforeAll
+    @SuppressWarnings("unchecked")
     void deploy() throws Exception {
         projectId = Fixtures.env("ENV_RAILWAY_PROJECT_ID");
         List<String> sources = new ArrayList<>();
         for (Path file : Fixtures.flowFiles()) sources.add(Files.readString(file));
         Kestra.deploy(NS, sources);
-        // The same clone flow, except that sync-database calls Railway with a token Railway refuses.
-        String clone = Files.readString(Fixtures.repo().resolve("flows/clone-staging-api.yml"));
-        String marker = "      - node railclone.mjs task sync-database";
-        int at = clone.indexOf(marker);
-        String before = clone.substring(0, at);
-        int tokenAt = before.lastIndexOf("RAILWAY_API_TOKEN: \"{{ secret('RAILWAY_API_TOKEN') }}\"");
-        assertTrue(tokenAt > before.lastIndexOf("- id: sync-database"), "sync-database has its token line");
-        String variant = before.substring(0, tokenAt) + "RAILWAY_API_TOKEN: rcemu_acct_refused"
-            + before.substring(tokenAt + "RAILWAY_API_TOKEN: \"{{ secret('RAILWAY_API_TOKEN') }}\"".length())
-            + clone.substring(at);
-        Kestra.deploy(FAULT_NS, List.of(variant.replace("namespace: railclone\n", "namespace: " + FAULT_NS + "\n")));
+        // The same clone flow, except that Railway refuses sync-database's token: its copy fails at its first
+        // Railway call on every attempt. Edited as YAML (not text), so the flow's layout does not matter.
+        Map<String, Object> variant = JacksonMapper.ofYaml().readValue(
+            Files.readString(Fixtures.repo().resolve("flows/clone-staging-api.yml")), new TypeReference<>() {});
+        variant.put("namespace", FAULT_NS);
+        Map<String, Object> sync = ((List<Map<String, Object>>) variant.get("tasks")).stream()
+            .filter(t -> "sync-database".equals(t.get("id"))).findFirst().orElseThrow();
+        Map<String, Object> env = (Map<String, Object>) sync.get("env");
+        assertTrue(env.containsKey("RAILWAY_API_TOKEN"), "sync-database has its token");
+        env.put("RAILWAY_API_TOKEN", "rcemu_acct_refused");
+        assertNotNull(sync.get("retry"), "sync-database keeps its retry");
+        Kestra.deploy(FAULT_NS, List.of(JacksonMapper.ofYaml().writeValueAsString(variant)));
     }
 
     static Map<String, Object> request(String client, String env) {
@@ -91,57 +108,59 @@ class FlowRunsTest {
 
     /** Every run of the first test, by role. */
     Execution webhook1;
-    Execution webhook2;
+    Execution form;
     Execution fault;
     List<Execution> refused = new ArrayList<>();
-    Map<String, Object> initial;
 
     @Test
     @Order(1)
     void clonesByWebhookAndFormRunThreeAtATime() throws Exception {
-        initial = Control.get("/inventory");
         // The UI form without client_name: Kestra refuses it before any task runs.
         Map<String, Object> noClient = new HashMap<>();
-        noClient.put("environment_name", "staging-no-client");
+        noClient.put("environment_name", env("no-client"));
         noClient.put("railway_project_id", projectId);
         Exception error = assertThrows(Exception.class,
             () -> Kestra.runForm(NS, "clone-staging-api", noClient, Duration.ofSeconds(60)));
         assertTrue(String.valueOf(error.getMessage()).contains("client_name"), error.toString());
 
-        // Five clones at once. Four in `railclone` by webhook (two refused by validate-inputs: a ttl that is
-        // no duration); the failing-copy variant, in its own namespace, from the UI form.
+        // Five clones at once. Four of the flow in `railclone`: by webhook, from the UI form, and two by webhook
+        // that validate-inputs refuses (a ttl that is no duration). The failing-copy variant, in its own
+        // namespace (so it does not count towards the limit checked here), by webhook.
         Map<String, Object> inputs = new HashMap<>();
         inputs.put("client_name", "form");
-        inputs.put("environment_name", "staging-kestra-fault");
+        inputs.put("environment_name", env("2"));
         inputs.put("railway_project_id", projectId);
         inputs.put("enable_basic_auth", false);
+        List<String> ids = new ArrayList<>();
+        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme1", env("1"))));
         CompletableFuture<Execution> formRun = CompletableFuture.supplyAsync(() -> {
             try {
-                return Kestra.runForm(FAULT_NS, "clone-staging-api", inputs, CLONE_TIMEOUT);
+                return Kestra.runForm(NS, "clone-staging-api", inputs, CLONE_TIMEOUT);
             } catch (Exception e) {
                 throw new CompletionException(e);
             }
         });
-        List<String> ids = new ArrayList<>();
-        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme1", "staging-kestra-1")));
-        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme2", "staging-kestra-2")));
+        String faultId = Kestra.webhook(FAULT_NS, "clone-staging-api", request("acme-fault", env("fault")));
         for (int i = 1; i <= 2; i++) {
-            Map<String, Object> bad = request("bad" + i, "staging-kestra-bad-" + i);
+            Map<String, Object> bad = request("bad" + i, env("bad-" + i));
             bad.put("ttl", "forever");
             ids.add(Kestra.webhook(NS, "clone-staging-api", bad));
         }
 
         List<Execution> done = new ArrayList<>();
         for (String id : ids) done.add(Kestra.awaitEnd(id, CLONE_TIMEOUT));
-        fault = formRun.get();
+        form = formRun.get();
+        fault = Kestra.awaitEnd(faultId, CLONE_TIMEOUT);
         webhook1 = done.get(0);
-        webhook2 = done.get(1);
-        refused = done.subList(2, 4);
+        refused = done.subList(1, 3);
         List<Execution> all = new ArrayList<>(done);
+        all.add(form);
         for (Execution e : all) executions.add(e.getId());
         executions.add(fault.getId());
+        for (Execution e : all) System.out.println("[railclone] " + describe(e));
+        System.out.println("[railclone] " + describe(fault));
 
-        for (Execution e : List.of(webhook1, webhook2))
+        for (Execution e : List.of(webhook1, form))
             assertEquals(State.Type.SUCCESS, e.getState().getCurrent(), describe(e));
         for (Execution e : refused) {
             assertEquals(State.Type.FAILED, e.getState().getCurrent(), describe(e));
@@ -160,7 +179,7 @@ class FlowRunsTest {
         Map<String, String> labels = webhook1.getLabels().stream()
             .collect(Collectors.toMap(Label::key, Label::value, (a, b) -> b));
         assertEquals("acme1", labels.get("client"));
-        assertEquals("staging-kestra-1", labels.get("environment"));
+        assertEquals(env("1"), labels.get("environment"));
         assertEquals("kestra-engine-test", labels.get("started_by"));
 
         Map<String, Object> outputs = Compat.flowOutputs(webhook1);
@@ -170,17 +189,19 @@ class FlowRunsTest {
             assertNotNull(v, o.getKey());
             assertInstanceOf(o.getValue(), v, o.getKey() + " = " + v);
         }
-        assertEquals("staging-kestra-1", outputs.get("environment_name"));
+        assertEquals(env("1"), outputs.get("environment_name"));
         assertTrue(((Integer) outputs.get("database_size")) > 0);
 
         // The data arrived rewritten: the clone's WordPress answers on its own host.
-        Map<String, Object> data = Control.get("/clone-data?environment=staging-kestra-1");
+        Map<String, Object> data = Control.get("/clone-data?environment=" + env("1"));
         String staging = String.valueOf(outputs.get("staging_url"));
         assertEquals(staging.replaceAll("/$", ""), String.valueOf(data.get("siteurl")).replaceAll("/$", ""));
 
-        // The UI form's run (the failing-copy variant) got its request from the inputs: labels, then the clone.
-        assertTrue(fault.getLabels().contains(new Label("client", "form")), fault.getLabels().toString());
-        assertEquals(State.Type.SUCCESS, fault.findTaskRunsByTaskId("create-environment").get(0).getState().getCurrent());
+        // The UI form's run got its request from the inputs: its labels, its outputs, no basic auth as asked.
+        assertTrue(form.getLabels().contains(new Label("client", "form")), form.getLabels().toString());
+        Map<String, Object> formOutputs = Compat.flowOutputs(form);
+        assertEquals(env("2"), formOutputs.get("environment_name"), formOutputs.toString());
+        assertNull(formOutputs.get("basic_auth_user"), formOutputs.toString());
     }
 
     @Test
@@ -196,14 +217,17 @@ class FlowRunsTest {
         assertEquals(State.Type.SUCCESS,
             e.findTaskRunsByTaskId("close-database-access").get(0).getState().getCurrent(), describe(e));
         assertTrue(e.findTaskRunsByTaskId("wordpress-search-replace").isEmpty(), "nothing ran after the failed copy");
-        assertTrue(String.valueOf(Compat.taskOutputs(e.findTaskRunsByTaskId("rollback").get(0)))
-            .contains("environment staging-kestra-fault"), "rollback deleted the environment it created");
-        // Nothing left: no environment, and every TCP proxy opened on the source closed again.
-        Map<String, Object> after = Control.get("/inventory");
-        assertFalse(((List<?>) after.get("environments")).contains("staging-kestra-fault"));
-        assertEquals(initial.get("productionTcpProxies"), after.get("productionTcpProxies"), "source TCP proxies");
-        // A failed run still renders its outputs (as null), rather than failing to render them.
-        assertNull(Compat.flowOutputs(e).get("staging_url"));
+        String rolledBack = String.valueOf(Compat.taskOutputs(e.findTaskRunsByTaskId("rollback").get(0)));
+        assertTrue(rolledBack.contains("environment " + env("fault")),
+            "rollback deleted the environment it created: " + rolledBack);
+        // Its environment is gone (the npm side checks, once both engines are done, that no database and no
+        // source TCP proxy is left over either).
+        assertFalse(ours(Control.get("/inventory")).contains(env("fault")));
+        // A failed run's outputs render as null (the npm side also checks the engine never logged "Failed to
+        // render output values").
+        Map<String, Object> outputs = Compat.flowOutputs(e);
+        assertNotNull(outputs, "outputs rendered");
+        for (var o : outputs.entrySet()) assertNull(o.getValue(), o.getKey());
     }
 
     @Test
@@ -215,28 +239,26 @@ class FlowRunsTest {
         assertEquals(State.Type.SUCCESS, list.getState().getCurrent(), describe(list));
         List<Map<String, Object>> rows = (List<Map<String, Object>>) Compat.flowOutputs(list).get("result");
         Set<Object> names = rows.stream().map(r -> r.get("name")).collect(Collectors.toSet());
-        assertTrue(names.containsAll(List.of("staging-kestra-1", "staging-kestra-2")), names.toString());
-        assertFalse(names.contains("staging-kestra-fault"), names.toString());
+        assertTrue(names.containsAll(List.of(env("1"), env("2"))), names.toString());
+        assertFalse(names.contains(env("fault")), names.toString());
 
         Execution get = Kestra.runForm(NS, "get-environment",
-            Map.of("railway_project_id", projectId, "environment", "staging-kestra-1"), QUERY_TIMEOUT);
+            Map.of("railway_project_id", projectId, "environment", env("1")), QUERY_TIMEOUT);
         executions.add(get.getId());
         assertEquals(State.Type.SUCCESS, get.getState().getCurrent(), describe(get));
-        assertEquals("staging-kestra-1", ((Map<String, Object>) Compat.flowOutputs(get).get("result")).get("name"));
+        assertEquals(env("1"), ((Map<String, Object>) Compat.flowOutputs(get).get("result")).get("name"));
 
     }
 
     @Test
     @Order(5)
     void cleanupDeletesAnExpiredCloneAndKeepsALiveOne() throws Exception {
-        Control.post("/expire?environment=staging-kestra-2");
+        Control.post("/expire?environment=" + env("2"));
         Execution sweep = Kestra.runForm(NS, "cleanup-expired-environments", Map.of("railway_project_id", projectId),
             QUERY_TIMEOUT);
         executions.add(sweep.getId());
         assertEquals(State.Type.SUCCESS, sweep.getState().getCurrent(), describe(sweep));
-        Map<String, Object> now = Control.get("/inventory");
-        List<?> envs = (List<?>) now.get("environments");
-        assertEquals(List.of("production", "staging-kestra-1"), envs.stream().sorted().toList());
+        assertEquals(List.of(env("1")), ours(Control.get("/inventory")));
     }
 
     @Test
@@ -244,15 +266,12 @@ class FlowRunsTest {
     @SuppressWarnings("unchecked")
     void deleteRemovesTheLastCloneWithItsDatabase() throws Exception {
         Execution delete = Kestra.runForm(NS, "delete-environment",
-            Map.of("railway_project_id", projectId, "environment", "staging-kestra-1"), QUERY_TIMEOUT);
+            Map.of("railway_project_id", projectId, "environment", env("1")), QUERY_TIMEOUT);
         executions.add(delete.getId());
         assertEquals(State.Type.SUCCESS, delete.getState().getCurrent(), describe(delete));
-        assertEquals("staging-kestra-1", ((Map<String, Object>) Compat.flowOutputs(delete).get("result")).get("deleted"));
-        Map<String, Object> now = Control.get("/inventory");
-        assertEquals(List.of("production"), now.get("environments"));
-        // Only the source's database is left: every clone's database went with its environment.
-        assertEquals(initial.get("databases"), now.get("databases"), now.toString());
-        assertEquals(initial.get("productionTcpProxies"), now.get("productionTcpProxies"));
+        assertEquals(env("1"), ((Map<String, Object>) Compat.flowOutputs(delete).get("result")).get("deleted"));
+        // None of this engine's clones is left (the npm side then checks databases and source TCP proxies).
+        assertEquals(List.of(), ours(Control.get("/inventory")));
     }
 
     @Test
@@ -279,7 +298,7 @@ class FlowRunsTest {
     }
 
     static List<State.Type> histories(Execution e) {
-        return e.getState().getHistories().stream().map(State.History::getState).toList();
+        return histories(e.getState());
     }
 
     /** The most executions RUNNING at one instant, from their state histories. */
@@ -304,9 +323,20 @@ class FlowRunsTest {
         return max;
     }
 
+    /** The execution's state, and per task run its state, attempts, state history and seconds taken. */
     static String describe(Execution e) {
         return e.getId() + " " + e.getState().getCurrent() + " tasks " + e.getTaskRunList().stream()
-            .map(t -> t.getTaskId() + "=" + t.getState().getCurrent() + "x" + (t.getAttempts() == null ? 0 : t.getAttempts().size()))
+            .map(t -> t.getTaskId() + "=" + t.getState().getCurrent() + "x" + (t.getAttempts() == null ? 0 : t.getAttempts().size())
+                + histories(t.getState()) + String.format("%.1fs", seconds(t.getState())))
             .toList();
+    }
+
+    static double seconds(State s) {
+        List<State.History> h = s.getHistories();
+        return Duration.between(h.getFirst().getDate(), h.getLast().getDate()).toMillis() / 1000.0;
+    }
+
+    static List<State.Type> histories(State s) {
+        return s.getHistories().stream().map(State.History::getState).toList();
     }
 }
