@@ -5,6 +5,7 @@
 // passwords rotated before the first deploy; then the shared variables. Everything railclone creates
 // is recorded in RAILCLONE_META before it is created, so rollback and delete can remove exactly it.
 import { CLONED_SERVICE_NAME, clonedServiceName } from '../inputs/index.js';
+import { quietVariables } from './masking.js';
 import type {
   EnvironmentConfig,
   EnvironmentSummary,
@@ -138,7 +139,7 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
         projectId,
         environmentId: envId,
         serviceId: id,
-        variables: { ...copied, ...rotated, ...overrides },
+        variables: { ...copied, ...rotated, ...quietVariables(request, plan, copied), ...overrides },
         skipDeploys: true,
       });
       log.info(`${plan.name} → service "${name}" (${id}) created in the target project`);
@@ -167,7 +168,7 @@ export async function createInOtherProject(ctx: StepContext): Promise<CreatedEnv
             ),
           )
         : {};
-      const variables = { ...missing, ...rotated, ...overrides };
+      const variables = { ...missing, ...rotated, ...quietVariables(request, plan, missing), ...overrides };
       if (Object.keys(variables).length)
         await railway.upsertVariables({
           projectId,

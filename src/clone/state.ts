@@ -17,6 +17,8 @@ export interface ServicePlan {
   engine: DbEngine | null;
   /** Public hosts of the source service (Railway and custom domains). */
   sourceHosts: string[];
+  /** Runs the official wordpress image (WORDPRESS_CONFIG_EXTRA works). */
+  wordpress?: boolean;
 }
 
 export interface DatabaseSync {
@@ -28,6 +30,9 @@ export interface DatabaseSync {
   rewritten: number;
   durationMs: number;
   databaseSizeBytes: number;
+  /** Values masked, in all and per table (set when masking was on). */
+  masked?: number;
+  masked_tables?: Record<string, number>;
   /** What is left of the source hosts after the copy (set when hosts were rewritten). */
   hosts_left?: {
     total: number;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { collect, emulatorOption, list, scenarioOption } from './options.js';
+import { maskFromFlags } from './mask-flags.js';
 import { readRailcloneEnv } from '../config/env.js';
 import { CloneRequestSchema, ENVIRONMENT_TYPES, RESOURCE_FIELDS, parseInput } from '../inputs/index.js';
 import type { StepContext } from '../clone/context.js';
@@ -15,6 +16,7 @@ import { currentRunner } from '../clone/ownership.js';
 import { exitCodeFor, interruptOnSignals } from './interrupt.js';
 import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
+import { registerSecret } from '../util/secrets.js';
 import { noProgress } from '../util/progress.js';
 
 const positiveInt = (flag: string) => (value: string) => {
@@ -44,6 +46,9 @@ export interface CloneFlags {
   data: boolean;
   jobs?: number;
   requestedBy?: string;
+  mask?: string[];
+  maskKey?: string;
+  quiet: boolean;
   scenario?: string;
   emulator?: boolean;
   json?: boolean;
@@ -74,6 +79,23 @@ function resourceFields(flag: string): Record<string, unknown> {
       k === 'region' ? v : k === 'sleep' ? (v === 'true' ? true : v === 'false' ? false : v) : Number(v);
   }
   return out;
+}
+
+/** --mask / --mask-key / --no-quiet → the request's mask, mask_key and quiet_wordpress (the schema checks them). */
+function maskFields(flags: CloneFlags): Record<string, unknown> {
+  const mask = maskFromFlags(flags.mask ?? []);
+  if (mask?.mode === 'none' && mask.rules.length > 0)
+    throw new ValidationError(
+      '--mask',
+      '--mask: in a clone, rules extend the built-in ones; give --mask none or rules, not both',
+    );
+  const key = flags.maskKey ?? process.env.RAILCLONE_MASK_KEY;
+  registerSecret(key);
+  return {
+    ...(mask ? { mask: mask.rules.length > 0 ? mask.rules : mask.mode } : {}),
+    ...(key !== undefined ? { mask_key: key } : {}),
+    ...(flags.quiet === false ? { quiet_wordpress: false } : {}),
+  };
 }
 
 /** Flags → the request object the schema checks. `--request` (JSON or @file) is the base. */
@@ -112,6 +134,7 @@ export function requestFromFlags(flags: CloneFlags): unknown {
     ...set('custom_domain', flags.customDomain),
     ...set('requested_by', flags.requestedBy),
     ...(Object.keys(overrides).length ? { variable_overrides: overrides } : {}),
+    ...maskFields(flags),
     ...(flags.rewrite ? {} : { wordpress_url_replace: false }),
     ...(flags.basicAuth ? {} : { enable_basic_auth: false }),
     ...(flags.data && flags.jobs === undefined
@@ -167,6 +190,16 @@ export function registerCloneCommand(program: Command): void {
     .option('--no-data', 'do not copy database data')
     .option('--jobs <n>', 'parallel table streams per database', positiveInt('--jobs'))
     .option('--requested-by <who>', 'recorded in the clone metadata')
+    .option(
+      '--mask <rule>',
+      'personal data masking: default (built-in rules; the default except for --type prod), none, or TABLE.COLUMN=STRATEGY / TABLE.COLUMN[KEY]=STRATEGY (repeatable; rules extend default)',
+      collect,
+    )
+    .option(
+      '--mask-key <key>',
+      'HMAC key for repeatable masking, 16-256 chars (default RAILCLONE_MASK_KEY, else random per clone)',
+    )
+    .option('--no-quiet', 'keep the staging WordPress as it is (public, webhooks and WP-Cron on)')
     .addOption(emulatorOption())
     .addOption(scenarioOption())
     .option('--json', 'print the outcome as JSON on stdout')

@@ -10,8 +10,10 @@ import {
   validateJobs,
   validateReplacements,
 } from '../data/common/index.js';
+import { validateMaskRules } from '../data/mask/index.js';
 import type { CopyOptions, CopyReport, Replacement } from '../data/types.js';
 import { countLeftovers, formatLeftovers, validateHostPairs } from '../data/rewrite/index.js';
+import { maskFromFlags, quietFromFlag } from './mask-flags.js';
 import { parseEqualsPairs } from './rewrite.js';
 import { ValidationError } from '../util/errors.js';
 import type { ProgressEvent, ProgressListener } from '../util/progress.js';
@@ -28,6 +30,9 @@ interface Flags {
   replaceTarget: boolean;
   checksums: boolean;
   skipColumns: string[];
+  mask?: string[];
+  maskKey?: string;
+  quiet?: string;
   json: boolean;
 }
 
@@ -76,6 +81,14 @@ export function copyOptionsFromFlags(f: Flags): CopyOptions {
   const include = splitList(f.include);
   const exclude = splitList(f.exclude);
   const skipColumns = splitList(f.skipColumns);
+  const mask = maskFromFlags(f.mask ?? []);
+  const quiet = quietFromFlag(f.quiet, mask !== undefined && mask.mode !== 'none');
+  // The key masks repeatably; it is a secret (a masked value could be tested against it).
+  const key = f.maskKey ?? process.env.RAILCLONE_MASK_KEY;
+  registerSecret(key);
+  if (key !== undefined && (key.length < 16 || key.length > 256))
+    throw new ValidationError('--mask-key', '--mask-key (or RAILCLONE_MASK_KEY) is 16 to 256 characters');
+  const anyQuiet = Object.values(quiet).some(Boolean);
   return {
     source: f.source,
     target: f.target,
@@ -90,6 +103,16 @@ export function copyOptionsFromFlags(f: Flags): CopyOptions {
     ...(skipColumns.length ? { skipColumns } : {}),
     replaceTarget: f.replaceTarget,
     checksums: f.checksums,
+    ...(mask || anyQuiet
+      ? {
+          mask: {
+            builtins: mask !== undefined && mask.mode === 'default',
+            rules: validateMaskRules(mask?.rules ?? [], '--mask'),
+            quiet,
+            ...(key ? { key } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -138,6 +161,20 @@ export function registerDbCopyCommand(db: Command): void {
       'columns never rewritten: column or table.column, comma-separated (user_pass always)',
       collect,
       [],
+    )
+    .option(
+      '--mask <rule>',
+      'mask personal data in flight: default (built-in rules), none, or TABLE.COLUMN=STRATEGY / TABLE.COLUMN[KEY]=STRATEGY (repeatable; rules extend default)',
+      collect,
+      [],
+    )
+    .option(
+      '--mask-key <key>',
+      'HMAC key for repeatable masking, 16-256 chars (default RAILCLONE_MASK_KEY, else random)',
+    )
+    .option(
+      '--quiet <what>',
+      'quiet staging WordPress: all, none, or search-engines,webhooks,notification-emails (default all with --mask, none without)',
     )
     .option('--json', 'print the report as JSON', false)
     .action(async (flags: Flags) => {
@@ -255,12 +292,15 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
 
 /** The final report as an aligned text table. */
 export function formatCopyReport(r: CopyReport): string {
-  const head = ['table', 'rows', 'MB', 'rewritten', 'seconds', 'verified'];
+  // The masked column only when masking was on.
+  const masking = r.tables.some((t) => t.masked !== undefined);
+  const head = ['table', 'rows', 'MB', 'rewritten', ...(masking ? ['masked'] : []), 'seconds', 'verified'];
   const rows = r.tables.map((t) => [
     t.table,
     String(t.rows),
     mb(t.bytes),
     String(t.rewritten),
+    ...(masking ? [String(t.masked ?? 0)] : []),
     (t.durationMs / 1000).toFixed(1),
     t.verified ? 'yes' : 'NO',
   ]);
@@ -274,6 +314,6 @@ export function formatCopyReport(r: CopyReport): string {
     ...rows.map(line),
     '',
     `${r.engine}: ${r.tables.length} tables, ${r.totalRows} rows, ${mb(r.totalBytes)} MB in ${(r.durationMs / 1000).toFixed(1)} s ` +
-      `(${r.mbPerSec} MB/s), ${r.rewrittenValues} values rewritten, target size ${mb(r.databaseSizeBytes)} MB`,
+      `(${r.mbPerSec} MB/s), ${r.rewrittenValues} values rewritten, ${masking ? `${r.maskedValues} masked, ` : ''}target size ${mb(r.databaseSizeBytes)} MB`,
   ].join('\n');
 }

@@ -90,17 +90,32 @@ function providedOf(value: unknown, atRoot: boolean): unknown {
   return typeof value === 'object' ? value : typeof value;
 }
 
+/**
+ * A union's "Invalid input" says nothing: report the issues of the branch that got furthest (its
+ * deepest issue; on a tie, one that is not just the wrong type), under the union's path.
+ */
+function throughUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((i) => {
+    if (i.code !== 'invalid_union' || !('errors' in i) || !i.errors?.length) return [i];
+    const score = (b: readonly Issue[]) =>
+      Math.max(...b.map((e) => e.path.length)) * 2 + (b.some((e) => e.code !== 'invalid_type') ? 1 : 0);
+    const best = i.errors.reduce((a, b) => (score(b) > score(a) ? b : a));
+    return throughUnions(best.map((e) => ({ ...e, path: [...i.path, ...e.path] }) as Issue));
+  });
+}
+
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({
+  const all = throughUnions(result.error.issues);
+  const issues = all.map((i) => ({
     field:
       i.code === 'unrecognized_keys'
         ? [...i.path, i.keys.join(',')].join('.')
         : i.path.map(String).join('.') || what,
     message: i.message,
   }));
-  const first = result.error.issues[0]!;
+  const first = all[0]!;
   const field = issues[0]!.field;
   const value = first.code === 'unrecognized_keys' ? first.keys : valueAt(input, first.path);
   const missing = value === undefined;

@@ -8,6 +8,7 @@
 import { DEAD_PROXY } from '../../railway/client.js';
 import type { VariableMap } from '../../railway/types.js';
 import { clonesIntoOtherProject } from '../../inputs/index.js';
+import { quietVariables } from '../masking.js';
 import { registerPublic } from '../../util/secrets.js';
 import type { Step, StepContext, StepResult } from '../context.js';
 import { META_VARIABLE, initialMeta, readMeta } from '../metadata.js';
@@ -84,7 +85,11 @@ async function createInSourceProject(ctx: StepContext): Promise<CreatedEnvironme
       log.info(
         `${service.name}: rotated ${Object.keys(rotated).join(', ')} (staging never shares production's password)`,
       );
-    updates.set(service.id, { ...rotated, ...(request.variable_overrides[service.name] ?? {}) });
+    updates.set(service.id, {
+      ...rotated,
+      ...quietVariables(request, service, current),
+      ...(request.variable_overrides[service.name] ?? {}),
+    });
   }
   const sharedOverrides = request.variable_overrides.shared ?? {};
 

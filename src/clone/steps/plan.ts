@@ -5,6 +5,7 @@ import type { Step } from '../context.js';
 import { sourceServiceId } from '../state.js';
 import { PASSWORD_VARIABLES } from '../services.js';
 import { plannedHostMap } from '../host-map.js';
+import { maskPlan } from '../masking.js';
 
 type VariableChange =
   'copied (reference)' | 'copied (value)' | 'rotated' | 'overridden' | 'not copied (sealed)';
@@ -76,6 +77,10 @@ export const plan: Step = async (ctx) => {
     ? plannedHostMap(state.services ?? [], request.custom_domain, request.host_rewrites)
     : [];
   for (const m of hostMap) ctx.log.info(`plan: hosts ${m.from.join(', ')} → ${m.to}`);
+  // Personal data masking and a quiet WordPress: the rules and settings, never a value.
+  const masking = maskPlan(request);
+  for (const line of masking.masking) ctx.log.info(`plan: mask ${line}`);
+  ctx.log.info(`plan: quiet WordPress: ${masking.quiet_wordpress.join('; ')}`);
   ctx.log.info(
     `plan: create environment "${state.environment_name}" from "${state.source_environment_name}" with ${views.length} service(s)`,
   );
@@ -85,6 +90,8 @@ export const plan: Step = async (ctx) => {
       plan: views,
       sealed_variables_not_copied: sealed,
       host_rewrites: hostMap,
+      masking: masking.masking,
+      quiet_wordpress: masking.quiet_wordpress,
       wordpress_multisite:
         'checked before the copy: a subdirectory network is cloned (wp_blogs, wp_site, wp_sitemeta, every wp_N_options rewritten); a network whose sites have their own hosts (subdomains or mapped domains) needs a wildcard custom domain and is refused before any data is copied',
     },

@@ -4,6 +4,7 @@ import { clonesIntoOtherProject } from '../../inputs/index.js';
 import { RailcloneError, StepError } from '../../util/errors.js';
 import { registerPublic } from '../../util/secrets.js';
 import { unknownResourceServices } from '../resources.js';
+import { isWordPressImage } from '../masking.js';
 import type { Step } from '../context.js';
 import { readMeta } from '../metadata.js';
 import { planOtherProject } from '../other-project.js';
@@ -87,6 +88,7 @@ export const preflight: Step = async (ctx) => {
       id: s.serviceId,
       name: s.serviceName,
       engine: engineForImage(s.source?.image),
+      ...(isWordPressImage(s.source?.image) ? { wordpress: true } : {}),
       sourceHosts: [...s.domains.serviceDomains, ...s.domains.customDomains].map((d) => d.domain),
     }));
   if (otherProject) services = await planOtherProject(ctx, services);

@@ -9,6 +9,7 @@ import { StepError } from '../../util/errors.js';
 import { kestra } from '../../util/kestra-protocol.js';
 import type { Step, StepContext } from '../context.js';
 import { databaseEndpoint } from '../db-access.js';
+import { cloneMaskKey, maskOptionsFor } from '../masking.js';
 import { updateMeta } from '../metadata.js';
 import { cloneProjectId, sourceServiceId, type DatabaseSync, type ServicePlan } from '../state.js';
 
@@ -21,6 +22,8 @@ export const syncDatabase: Step = async (ctx) => {
   }
   let opened = [...(state.opened_source_proxies ?? [])];
   const results: DatabaseSync[] = [];
+  // One key for every database of this clone: an e-mail masks alike in all of them.
+  const mask = maskOptionsFor(request, cloneMaskKey(request));
   for (const db of databases) {
     const { source, target, openedProxyId } = await endpoints(ctx, db);
     if (openedProxyId) {
@@ -41,6 +44,7 @@ export const syncDatabase: Step = async (ctx) => {
       exclude: request.database.exclude_tables,
       skipColumns: request.database.skip_columns,
       checksums: request.database.checksums,
+      ...(mask ? { mask } : {}),
       onProgress: ctx.progress,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
@@ -53,6 +57,14 @@ export const syncDatabase: Step = async (ctx) => {
       rewritten: report.rewrittenValues,
       durationMs: report.durationMs,
       databaseSizeBytes: report.databaseSizeBytes,
+      ...(mask
+        ? {
+            masked: report.maskedValues,
+            masked_tables: Object.fromEntries(
+              report.tables.filter((t) => (t.masked ?? 0) > 0).map((t) => [t.table, t.masked as number]),
+            ),
+          }
+        : {}),
     };
     if (rewrite.length > 0) {
       // The proof: whole-host matches of every source host left in the clone's text columns.
@@ -70,9 +82,10 @@ export const syncDatabase: Step = async (ctx) => {
     kestra.counter('rows', sync.rows, { service: db.name });
     kestra.counter('bytes', sync.bytes, { service: db.name });
     kestra.counter('rewritten_values', sync.rewritten, { service: db.name });
+    if (sync.masked !== undefined) kestra.counter('masked_values', sync.masked, { service: db.name });
     kestra.timer('copy_duration', sync.durationMs / 1000, { service: db.name });
     log.info(
-      `${db.name}: ${sync.tables} tables, ${sync.rows} rows, ${(sync.bytes / 1e6).toFixed(1)} MB in ${(sync.durationMs / 1000).toFixed(1)} s (${report.mbPerSec.toFixed(1)} MB/s), ${sync.rewritten} values rewritten`,
+      `${db.name}: ${sync.tables} tables, ${sync.rows} rows, ${(sync.bytes / 1e6).toFixed(1)} MB in ${(sync.durationMs / 1000).toFixed(1)} s (${report.mbPerSec.toFixed(1)} MB/s), ${sync.rewritten} values rewritten${sync.masked !== undefined ? `, ${sync.masked} masked` : ''}`,
     );
   }
   const size = results.reduce((n, r) => n + r.databaseSizeBytes, 0);
@@ -86,6 +99,7 @@ export const syncDatabase: Step = async (ctx) => {
       duration_ms: results.reduce((n, r) => n + r.durationMs, 0),
       databases: results,
       hosts_left: results.reduce((n, r) => n + (r.hosts_left?.total ?? 0), 0),
+      masked: results.reduce((n, r) => n + (r.masked ?? 0), 0),
     },
   };
 };

@@ -4,9 +4,9 @@
 // phone keeps its punctuation, an IP stays an IP), so the application accepts its own data.
 // Outputs stay short (≤ ~32 chars for e-mails) so they fit WordPress's narrowest columns.
 import { createHmac } from 'node:crypto';
+import type { Strategy } from './strategy-names.js';
 
-export const STRATEGIES = ['email', 'name', 'phone', 'address', 'ip', 'hash', 'null', 'keep'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export { STRATEGIES, type Strategy } from './strategy-names.js';
 
 /** The domain every masked e-mail gets: `.invalid` is reserved (RFC 2606), nothing is ever delivered there. */
 export const MASK_DOMAIN = 'example.invalid';
