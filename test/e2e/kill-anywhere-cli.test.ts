@@ -92,7 +92,7 @@ function railclone(args: string[]) {
     stdout: string;
     stderr: string;
   }>((r) => child.on('exit', (code, signal) => r({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 interface KillPoint {
@@ -104,6 +104,8 @@ interface KillPoint {
   latency?: { field: string; ms: number };
   /** Count only calls after the first call of this field (the intent written: the clone's own create). */
   since?: string;
+  /** Instead of a Railway call: a line the clone prints (the data copy makes no Railway calls). */
+  printed?: RegExp;
 }
 
 const POINTS: KillPoint[] = [
@@ -120,7 +122,14 @@ const POINTS: KillPoint[] = [
   { label: 'create-environment: metadata written, changes staged', field: 'environmentStageChanges', nth: 1 },
   { label: 'create-environment: staged commit', field: 'environmentPatchCommitStaged', nth: 1, afterMs: 30 },
   { label: 'wait-for-databases: first deploy', field: 'serviceInstanceDeployV2', nth: 1 },
-  { label: 'inside sync-database', field: 'tcpProxies', nth: 3, afterMs: 900 },
+  // The copy starts right after the snapshot line and lasts a few hundred ms even on a quiet machine.
+  {
+    label: 'inside sync-database',
+    field: '',
+    nth: 0,
+    printed: /\[db-copy:mysql\] snapshot: .*load: /,
+    afterMs: 40,
+  },
   { label: 'configure-basic-auth', field: 'variableCollectionUpsert', nth: 3 },
   { label: 'finalize: app deploy', field: 'serviceInstanceDeployV2', nth: 2 },
 ];
@@ -137,8 +146,10 @@ async function runUntil(point: KillPoint, name: string, signal: NodeJS.Signals) 
       const at = mine.indexOf(point.since);
       mine = at < 0 ? [] : mine.slice(at + 1);
     }
-    const n = mine.filter((f) => f === point.field).length;
-    if (n >= point.nth) {
+    const reached = point.printed
+      ? point.printed.test(run.stderr())
+      : mine.filter((f) => f === point.field).length >= point.nth;
+    if (reached) {
       fired = true;
       setTimeout(() => run.child.kill(signal), point.afterMs ?? 0);
     }
