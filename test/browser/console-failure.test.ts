@@ -74,6 +74,11 @@ it('shows the failure dialog and rolls back through the API, leaving nothing', a
   expect(await keyLeaks(page, requests, key)).toEqual([]);
   // Roll back went through the public API: a DELETE of the environment, then its execution was polled.
   expect(requests.some((r) => r.url.endsWith('/environments/railclone/staging-broken'))).toBe(true);
+  // The logs came over the API's SSE stream (key in the header, as everywhere), not by polling.
+  const logReads = requests.filter((r) => /\/logs(\/follow)?$/.test(r.url));
+  expect(logReads.length).toBeGreaterThan(0);
+  expect(logReads.every((r) => r.url.endsWith('/logs/follow'))).toBe(true);
+  expect(logReads.every((r) => r.headers.authorization === `Bearer ${key}`)).toBe(true);
 
   // Retry sends the same request again as a new execution, which now succeeds.
   const failedUrl = page.url();

@@ -116,6 +116,9 @@ describe('wordpress into a NEW project with prefix stg-', () => {
         environment_name: 'staging-acme',
         new_project_name: projectName,
         service_name_prefix: 'stg-',
+        // An exact copy: this block checks copying; masking and quiet WordPress are tested on their own.
+        mask: 'none',
+        quiet_wordpress: false,
       }),
     );
     if (!outcome.ok) throw outcome.error;

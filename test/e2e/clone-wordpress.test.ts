@@ -51,7 +51,16 @@ describe('clone of the wordpress scenario', () => {
       return true;
     });
     try {
-      outcome = await runClone(h.context({ client_name: 'acme', environment_name: 'staging-acme' }));
+      // An exact copy (as environment_type prod would be): this file checks copying and the URL rewrite;
+      // masking and the quiet-WordPress defaults of staging have their own tests (mask-copy, mask-request).
+      outcome = await runClone(
+        h.context({
+          client_name: 'acme',
+          environment_name: 'staging-acme',
+          mask: 'none',
+          quiet_wordpress: false,
+        }),
+      );
     } finally {
       spy.mockRestore();
     }
@@ -265,4 +274,29 @@ describe('a transient failure while copying', () => {
     for (const table of Object.keys(source)) expect(target[table]?.length, table).toBe(source[table]!.length);
     await deleteEnvironment(h.railway, projectId, 'retry-sync');
   }, 120_000);
+});
+
+describe('a staging clone with the defaults', () => {
+  it('masks the customers’ personal data in flight and keeps WordPress quiet', async () => {
+    const outcome = await runClone(h.context({ client_name: 'acme', environment_name: 'staging-masked' }));
+    expect(outcome.ok, outcome.error?.message).toBe(true);
+    expect(outcome.outputs.plan!.masking).toBeTruthy();
+    expect(Number(outcome.outputs['sync-database']!.masked)).toBeGreaterThan(0);
+    const envId = (await listEnvironments(h.railway, projectId)).find((e) => e.name === 'staging-masked')!.id;
+    const [srcVars, cloneVars] = await Promise.all([vars(productionId, 'MariaDB'), vars(envId, 'MariaDB')]);
+    const [source, target] = await Promise.all([
+      dumpDatabase(publicDatabaseUrl('mariadb', srcVars)!),
+      dumpDatabase(publicDatabaseUrl('mariadb', cloneVars)!),
+    ]);
+    const emails = (rows: string[] | undefined) =>
+      (rows ?? []).map((r) => String((JSON.parse(r) as { user_email: string }).user_email));
+    const before = emails(source.wp_users);
+    const after = emails(target.wp_users);
+    expect(before.length).toBeGreaterThan(0);
+    expect(new Set(after).size).toBe(after.length); // still unique
+    const everything = JSON.stringify(target);
+    for (const email of before) expect(everything, email).not.toContain(email);
+    const wp = await vars(envId, 'Primary', true);
+    expect(wp.WORDPRESS_CONFIG_EXTRA ?? '').toContain('DISABLE_WP_CRON');
+  });
 });

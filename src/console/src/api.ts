@@ -1,5 +1,6 @@
 // The one way the console talks to the clone API: same origin, the key from sessionStorage as a Bearer
 // header (never a URL, never localStorage), errors as ApiError with the API's {error, message, details}.
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 export const NAMESPACE = 'railclone';
 const BASE = '/api/v1/main';
 const KEY_ITEM = 'railclone.api-key';
@@ -60,6 +61,13 @@ export async function api<T>(
     credentials: 'omit',
     cache: 'no-store',
   });
+  if (!res.ok) throw await errorOf(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** The API's error answer as an ApiError (its {error, message, details}, and Retry-After). */
+async function errorOf(res: Response): Promise<ApiError> {
   const text = await res.text();
   let body: unknown;
   try {
@@ -67,18 +75,41 @@ export async function api<T>(
   } catch {
     body = null;
   }
-  if (!res.ok) {
-    const e = (body ?? {}) as { error?: string; message?: string; details?: Record<string, unknown> };
-    const retry = Number(res.headers.get('Retry-After'));
-    throw new ApiError(
-      res.status,
-      e.error ?? res.statusText,
-      e.message ?? `${res.status} ${res.statusText}`,
-      e.details ?? {},
-      Number.isFinite(retry) && retry > 0 ? retry : null,
-    );
-  }
-  return body as T;
+  const e = (body ?? {}) as { error?: string; message?: string; details?: Record<string, unknown> };
+  const retry = Number(res.headers.get('Retry-After'));
+  return new ApiError(
+    res.status,
+    e.error ?? res.statusText,
+    e.message ?? `${res.status} ${res.statusText}`,
+    e.details ?? {},
+    Number.isFinite(retry) && retry > 0 ? retry : null,
+  );
+}
+
+/**
+ * Follows a server-sent event stream. fetch, not EventSource: EventSource cannot send the key as a
+ * header, and the key must never be in a URL. Resolves when the server ends the stream.
+ */
+export async function follow(
+  path: string,
+  onEvent: (event: string, data: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const key = apiKey.get();
+  if (!key) throw new ApiError(401, 'Unauthorized', 'not signed in');
+  const res = await fetch(`${BASE}${path}`, {
+    headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' },
+    signal,
+    credentials: 'omit',
+    cache: 'no-store',
+  });
+  if (!res.ok || !res.body) throw await errorOf(res);
+  const reader = res.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read())
+    onEvent(r.value.event ?? 'message', r.value.data);
 }
 
 const enc = encodeURIComponent;
@@ -100,5 +131,6 @@ export const paths = {
   startClone: () => `/executions/webhook/${NAMESPACE}/clone-staging-api/console`,
   execution: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}`,
   logs: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}/logs`,
+  followLogs: (flow: string, id: string) => `/executions/${NAMESPACE}/${enc(flow)}/${enc(id)}/logs/follow`,
   history: (flow: string, q: URLSearchParams) => `/executions/${NAMESPACE}/${enc(flow)}?${q.toString()}`,
 };

@@ -3,7 +3,7 @@
 // environment read and clone request; without one the API's default project is used.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api, paths, project } from '../api.js';
+import { ApiError, api, paths, project } from '../api.js';
 import { ErrorNotice } from './ErrorNotice.js';
 
 export interface ProjectList {
@@ -25,6 +25,8 @@ export function ProjectPicker() {
     // Every other query reads the project when it runs: start them again for the new one.
     void queries.resetQueries({ predicate: (q) => q.queryKey[0] !== 'projects' });
   }
+  // A key that may not list environments may not list projects either: the page's own notice says so.
+  if (list.error instanceof ApiError && list.error.status === 403) return null;
   if (list.error) return <ErrorNotice error={list.error} />;
   if (!data || (data.projects.length < 2 && data.default_project_id)) return null;
   return (

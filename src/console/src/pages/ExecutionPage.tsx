@@ -2,8 +2,8 @@
 // table as the logs report them; on success the staging URL and login, on failure a dialog with what
 // succeeded, what failed and why, Retry and Roll back (both through the API), and the logs.
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { ApiError, api, paths } from '../api.js';
+import { useEffect, useRef, useState } from 'react';
+import { ApiError, api, follow, paths } from '../api.js';
 import { StateBadge } from '../components/badges.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDuration, when } from '../components/time.js';
@@ -21,17 +21,42 @@ function useExecution(flow: string, id: string) {
     queryFn: () => api<ExecutionView>(paths.execution(flow, id)),
     refetchInterval: (q) => (q.state.data && TERMINAL.has(q.state.data.state) ? false : POLL_MS),
   });
-  const done = exec.data ? TERMINAL.has(exec.data.state) : false;
-  const logs = useQuery({
-    queryKey: ['logs', flow, id],
-    queryFn: () => api<LogLine[]>(paths.logs(flow, id)),
-    refetchInterval: done ? false : POLL_MS,
-  });
-  // One more read of the logs once the run ends, so the last lines are there.
+  return { exec, logs: useLogStream(flow, id) };
+}
+
+/**
+ * The execution's log lines, live: the API's SSE stream (it replays from the first line, then follows
+ * until the run ends). A dropped stream is opened again after a pause, starting over.
+ */
+function useLogStream(flow: string, id: string): { lines: LogLine[]; error: unknown } {
+  const [state, setState] = useState<{ lines: LogLine[]; error: unknown }>({ lines: [], error: null });
   useEffect(() => {
-    if (done) void logs.refetch();
-  }, [done]);
-  return { exec, logs };
+    const abort = new AbortController();
+    const open = async (): Promise<void> => {
+      const lines: LogLine[] = [];
+      setState({ lines, error: null });
+      try {
+        await follow(
+          paths.followLogs(flow, id),
+          (event, data) => {
+            if (event !== 'log') return;
+            lines.push(JSON.parse(data) as LogLine);
+            setState({ lines: [...lines], error: null });
+          },
+          abort.signal,
+        );
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        setState({ lines, error: err });
+        if (err instanceof ApiError && err.status < 500 && err.status !== 429) return;
+        await new Promise((r) => setTimeout(r, 2 * POLL_MS));
+        if (!abort.signal.aborted) void open();
+      }
+    };
+    void open();
+    return () => abort.abort();
+  }, [flow, id]);
+  return state;
 }
 
 async function waitFor(flow: string, id: string): Promise<ExecutionView> {
@@ -82,7 +107,7 @@ export function ExecutionPage({ flow, id }: { flow: string; id: string }) {
   const { exec, logs } = useExecution(flow, id);
   const dialog = useRef<HTMLDialogElement>(null);
   const e = exec.data;
-  const lines = logs.data ?? [];
+  const lines = logs.lines;
   const progress = readProgress(lines);
   const tables = tablesOf(e, progress.tables);
   const request = rememberedRequest(id);
