@@ -37,6 +37,7 @@ describe('clone of the postgres-app scenario', () => {
         ttl: '12h',
         custom_domain: 'qa.shop-staging.example.com',
         variable_overrides: { web: { NODE_ENV: 'staging' }, shared: { APP_ENV: 'staging' } },
+        mask: 'none', // an exact copy: this file checks the copy and rewrite; masking is tested on its own
       }),
     );
     if (!outcome.ok) throw outcome.error;
