@@ -112,8 +112,9 @@ describe('target connections dropped in the middle of a copy', () => {
     const locker = await admin();
     let locked: Promise<unknown> | undefined;
     const onProgress = (e: ProgressEvent) => {
-      // Sent before the copy even asks the source for small_a's rows, so the lock is there first.
-      if (e.kind === 'table' && e.table === 'small_a' && e.status === 'started')
+      // Taken while `big` (always first, largest first) copies, so it is surely held before small_a's
+      // LOAD DATA arrives (at small_a's own start the two raced, and a fast load could win).
+      if (e.kind === 'table' && e.table === 'big' && e.status === 'started')
         locked = locker.query(`LOCK TABLES \`${dst.name}\`.small_a WRITE`);
     };
     const outcome = outcomeOf(
