@@ -1,4 +1,5 @@
 // The shapes the clone API answers with (docs/gateway.md), as far as the console reads them.
+import type { CostEstimate } from '../../clone/cost-estimate.js';
 export interface EnvironmentListing {
   name: string;
   id: string;
@@ -47,18 +48,8 @@ export interface PlanService {
   domains: string;
 }
 
-export type CostEstimate =
-  | {
-      available: true;
-      usd_per_hour: number;
-      usd_total: number | null;
-      ttl_hours: number | null;
-      usd_per_month: number;
-      services: { name: string; usd_per_hour: number }[];
-      window: { start: string; end: string };
-      basis: string;
-    }
-  | { available: false; reason: string };
+/** The API's cost estimate, as src/clone/cost-estimate.ts makes it (one definition). */
+export type { CostEstimate };
 
 export interface Preview {
   estimated_cost: CostEstimate;
