@@ -32,6 +32,8 @@ export interface CopyOptions {
   splitTables?: boolean;
   /** MariaDB/MySQL: build secondary indexes after the load (default true; false for comparisons). */
   deferKeys?: boolean;
+  /** PostgreSQL: COPY binary for tables copied unchanged between same-major servers (default true; false for comparisons). */
+  binaryCopy?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }

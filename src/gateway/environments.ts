@@ -139,7 +139,8 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
       const lines: { level: string; message: string }[] = [];
       let ctx: StepContext = {
         railway,
-        request,
+        // A preview masks nothing; a named mask key is a setting of the engine that copies (maybe Kestra's).
+        request: { ...request, mask_key_name: undefined },
         state: newState(`preview-${executionId()}`),
         log: collectingLogger(lines),
         progress: () => {},

@@ -9,7 +9,8 @@ import { StepError } from '../../util/errors.js';
 import { kestra } from '../../util/kestra-protocol.js';
 import type { Step, StepContext } from '../context.js';
 import { databaseEndpoint } from '../db-access.js';
-import { cloneMaskKey, maskOptionsFor } from '../masking.js';
+import { maskOptionsFor } from '../masking.js';
+import { cloneMaskKey } from '../mask-key.js';
 import { recordOpened, recordOpening } from '../source-proxies.js';
 import { cloneProjectId, sourceServiceId, type DatabaseSync, type ServicePlan } from '../state.js';
 

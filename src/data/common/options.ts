@@ -19,6 +19,7 @@ export interface ResolvedCopyOptions {
   mask: MaskOptions | undefined;
   splitTables: boolean;
   deferKeys: boolean;
+  binaryCopy: boolean;
 }
 
 export function validateJobs(jobs: unknown, field = 'jobs'): number {
@@ -66,5 +67,6 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
       : undefined,
     splitTables: opts.splitTables !== false,
     deferKeys: opts.deferKeys !== false,
+    binaryCopy: opts.binaryCopy !== false,
   };
 }

@@ -99,7 +99,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     if (!coordinator || !admin) throw new RailcloneError('ConnectionFailed', 'no connection');
     const [si, ti] = await Promise.all([identity(coordinator), identity(admin)]);
     assertDifferentDatabases(sourceEp, targetEp, { source: si, target: ti });
-    const tools = await findPgTools(await serverMajor(coordinator));
+    const [sourceMajor, targetMajor] = await Promise.all([serverMajor(coordinator), serverMajor(admin)]);
+    const tools = await findPgTools(sourceMajor);
 
     await lockTarget(admin);
     await prepareTarget(admin, o.replaceTarget, describeEndpoint(targetEp));
@@ -141,7 +142,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     throwIfAborted(stop.signal);
     phase('pre-data');
 
-    const reports = await copyTables(opts, o, snapshot, tables, stop);
+    const binary = o.binaryCopy && sourceMajor === targetMajor;
+    const reports = await copyTables(opts, o, snapshot, tables, stop, binary);
 
     phase('data');
     const sequences = await readSequences(coordinator);
@@ -217,6 +219,7 @@ async function copyTables(
   snapshot: string,
   tables: TableInfo[],
   stop: AbortController,
+  binary: boolean,
 ): Promise<TableReport[]> {
   const rewriter =
     o.rewrite.length > 0 || o.rewriteHosts.length > 0
@@ -264,6 +267,7 @@ async function copyTables(
           rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
           ...(masker ? { masker } : {}),
           checksums: o.checksums,
+          binary,
           signal: stop.signal,
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         });
