@@ -1,6 +1,6 @@
 // Benchmark, run by hand:
 //   npx tsx bench/pg-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2]
-//     [--reuse] [--railclone-only] [--repeat N] [--no-split]
+//     [--reuse] [--railclone-only] [--repeat N] [--split|--no-split]
 // Generates a source of the given shape (./datasets/shapes-pg.ts), then in one run times: railclone (no rewrite,
 // with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
@@ -31,7 +31,8 @@ const railcloneOnly = args.includes('--railclone-only');
 const repeat = Math.max(1, Number(arg('repeat', '1')));
 const shape = arg('shape', 'wordpress') as Shape;
 if (!SHAPES.includes(shape)) throw new Error(`--shape: expected ${SHAPES.join('|')}, got ${shape}`);
-const split = !args.includes('--no-split');
+/** Default: railclone decides (splitPays); --split / --no-split force it. */
+const split = args.includes('--split') ? true : args.includes('--no-split') ? false : undefined;
 const HOST = arg('host-url', 'postgresql://postgres@127.0.0.1:5432');
 const SRC = `bench_pgcopy_src_${shape}`;
 let textColumns: Record<string, string[]> = {};
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(
         ' ',
-      )}; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; shape ${shape}; jobs ${jobs}${split ? '' : '; --no-split'}`,
+      )}; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; shape ${shape}; jobs ${jobs}${split === undefined ? '' : split ? '; --split' : '; --no-split'}`,
   );
   const exists =
     reuse &&
@@ -150,7 +151,12 @@ async function main(): Promise<void> {
     const t1 = await fresh('bench_pgcopy_rc');
     const l1 = load();
     const [r1, c1] = await cpu(() =>
-      copyPostgres({ source: url(SRC), target: t1, jobs, splitTables: split }),
+      copyPostgres({
+        source: url(SRC),
+        target: t1,
+        jobs,
+        ...(split === undefined ? {} : { splitTables: split }),
+      }),
     );
     volume = r1.totalBytes;
     plain = Math.min(plain, r1.durationMs / 1000);
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
         source: url(SRC),
         target: t2,
         jobs,
-        splitTables: split,
+        ...(split === undefined ? {} : { splitTables: split }),
         rewrite: [{ from: SITE, to: NEW_SITE }],
       }),
     );

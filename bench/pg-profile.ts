@@ -82,10 +82,10 @@ function print(label: string, phases: Phase[], load: string): void {
     );
 }
 
-/** `railclone[-rewrite][-nosplit][-text]`. */
+/** `railclone[-rewrite][-split|-nosplit][-text]` (no split suffix: railclone decides). */
 async function railclone(method: string): Promise<Phase[]> {
   const rewrite = method.includes('-rewrite');
-  const splitTables = !method.includes('-nosplit');
+  const splitTables = method.includes('-nosplit') ? false : method.includes('-split') ? true : undefined;
   const binaryCopy = !method.includes('-text');
   const phases: Phase[] = [];
   let last = 0;
@@ -111,7 +111,7 @@ async function railclone(method: string): Promise<Phase[]> {
     source: url(SRC),
     target: url(DST),
     jobs,
-    splitTables,
+    ...(splitTables === undefined ? {} : { splitTables }),
     binaryCopy,
     ...(rewrite ? { rewrite: [{ from: SITE, to: 'https://staging-42.up.railway.app' }] } : {}),
   });
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
             : [];
       if (phases.length === 0)
         throw new Error(
-          `--methods: unknown ${m} (railclone[-rewrite][-nosplit][-text]|dump-psql|psql-text|psql-binary)`,
+          `--methods: unknown ${m} (railclone[-rewrite][-split|-nosplit][-text]|dump-psql|psql-text|psql-binary)`,
         );
       print(`${m} run ${k + 1}`, phases, load);
     }
