@@ -149,6 +149,10 @@ describe('the clone console', () => {
     await expect
       .poll(() => page.locator('[data-cost="estimate"]').textContent())
       .toMatch(/Estimated cost: about \$\d+\.\d+ over its 14 days \(\$\d+\.\d+ an hour\)\. An estimate/);
+    // sized as Customisation set it: Primary's two replicas (its 1.5 vCPU limit is above what it uses)
+    expect(await page.locator('.cost-services').innerText()).toMatch(
+      /^Primary: \$\d+\.\d+ an hour — 2 replica\(s\) instead of 1$/,
+    );
     expect(await page.getByRole('button', { name: 'Start clone' }).isDisabled()).toBe(true);
     await page.getByLabel(/I have reviewed the changes/).check();
     await shot(page, 'wizard-4-review');
