@@ -259,27 +259,29 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
 
 function report(results: { name: string; seconds: number; note?: string }[], volume: number): void {
   console.log(
-    `\nshape ${shape}; data volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}; load now ${loadavg()
+    `\ncommand: npx tsx bench/pg-copy.ts ${args.join(' ')}\nshape ${shape}; data volume (COPY text bytes of the text run): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}; load now ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}\n`,
   );
-  const peersPlain = results.filter((r) => !r.name.startsWith('railclone') && !r.name.includes('replace()'));
-  const peersRw = results.filter((r) => r.name.includes('replace()'));
-  const fastest = (list: typeof results) => Math.min(...list.map((r) => r.seconds));
-  if (peersPlain.length > 0) {
+  // Plain runs are compared with the fastest plain peer, rewrite runs with the fastest peer + UPDATE pass.
+  const isRewrite = (r: { name: string }) => r.name.includes('replace()') || r.name.includes('with rewrite');
+  const isPeer = (r: { name: string }) => !r.name.startsWith('railclone');
+  const fastest = (rw: boolean) =>
+    Math.min(...results.filter((r) => isPeer(r) && isRewrite(r) === rw).map((r) => r.seconds));
+  if (results.some(isPeer)) {
     const rc = results.find((r) => r.name === 'railclone (no rewrite)')?.seconds ?? NaN;
     const rw = results.find((r) => r.name === 'railclone (with rewrite)')?.seconds ?? NaN;
     console.log(
-      `railclone / fastest peer: plain ${(rc / fastest(peersPlain)).toFixed(2)}x, with rewrite ${(rw / fastest(peersRw)).toFixed(2)}x (goal ≤ 0.80x)`,
+      `railclone / fastest peer: plain ${(rc / fastest(false)).toFixed(2)}x, with rewrite ${(rw / fastest(true)).toFixed(2)}x (goal ≤ 0.80x)`,
     );
   }
-  const base = results[0]?.seconds ?? 1;
   console.log(
-    `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`,
+    `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs fastest peer'.padStart(16)}`,
   );
   for (const r of results) {
+    const ratio = results.some(isPeer) ? `${(r.seconds / fastest(isRewrite(r))).toFixed(2)}x` : '-';
     console.log(
-      `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${(r.seconds / base).toFixed(2).padStart(12)}x${r.note ? `  (${r.note})` : ''}`,
+      `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${ratio.padStart(16)}${r.note ? `  (${r.note})` : ''}`,
     );
   }
 }
