@@ -1,10 +1,8 @@
 // What a clone's request comes to for masking and a quiet staging WordPress: the engines' mask
 // options (one key for every database of the clone, so an e-mail masks alike across them), the
 // plan's lines, and the variable that turns WP-Cron off in the official WordPress image.
-import { randomBytes } from 'node:crypto';
 import { describeMask, type MaskOptions } from '../data/mask/index.js';
 import { maskSettings, type CloneRequest } from '../inputs/index.js';
-import { registerSecret } from '../util/secrets.js';
 
 /** Undefined when nothing is masked or quietened (a `prod` copy by default). */
 export function maskOptionsFor(request: CloneRequest, key?: string): MaskOptions | undefined {
@@ -16,13 +14,6 @@ export function maskOptionsFor(request: CloneRequest, key?: string): MaskOptions
   };
   if (!s.builtins && s.rules.length === 0 && !Object.values(quiet).some(Boolean)) return undefined;
   return { builtins: s.builtins, rules: s.rules, quiet, ...(key ? { key } : {}) };
-}
-
-/** The request's key, or a fresh random one for this run; a secret either way. */
-export function cloneMaskKey(request: CloneRequest): string {
-  const key = request.mask_key ?? randomBytes(32).toString('base64url');
-  registerSecret(key);
-  return key;
 }
 
 /** For the plan: what will be masked and quietened (rules and settings only, never a value). */

@@ -16,7 +16,6 @@ import { currentRunner } from '../clone/ownership.js';
 import { exitCodeFor, interruptOnSignals } from './interrupt.js';
 import { createLogger } from '../util/log.js';
 import { ValidationError } from '../util/errors.js';
-import { registerSecret } from '../util/secrets.js';
 import { noProgress } from '../util/progress.js';
 
 const positiveInt = (flag: string) => (value: string) => {
@@ -47,7 +46,7 @@ export interface CloneFlags {
   jobs?: number;
   requestedBy?: string;
   mask?: string[];
-  maskKey?: string;
+  maskKeyName?: string;
   quiet: boolean;
   scenario?: string;
   emulator?: boolean;
@@ -81,7 +80,7 @@ function resourceFields(flag: string): Record<string, unknown> {
   return out;
 }
 
-/** --mask / --mask-key / --no-quiet → the request's mask, mask_key and quiet_wordpress (the schema checks them). */
+/** --mask / --mask-key-name / --no-quiet → the request's mask, mask_key_name and quiet_wordpress (the schema checks them). */
 function maskFields(flags: CloneFlags): Record<string, unknown> {
   const mask = maskFromFlags(flags.mask ?? []);
   if (mask?.mode === 'none' && mask.rules.length > 0)
@@ -89,11 +88,9 @@ function maskFields(flags: CloneFlags): Record<string, unknown> {
       '--mask',
       '--mask: in a clone, rules extend the built-in ones; give --mask none or rules, not both',
     );
-  const key = flags.maskKey ?? process.env.RAILCLONE_MASK_KEY;
-  registerSecret(key);
   return {
     ...(mask ? { mask: mask.rules.length > 0 ? mask.rules : mask.mode } : {}),
-    ...(key !== undefined ? { mask_key: key } : {}),
+    ...(flags.maskKeyName !== undefined ? { mask_key_name: flags.maskKeyName } : {}),
     ...(flags.quiet === false ? { quiet_wordpress: false } : {}),
   };
 }
@@ -196,8 +193,8 @@ export function registerCloneCommand(program: Command): void {
       collect,
     )
     .option(
-      '--mask-key <key>',
-      'HMAC key for repeatable masking, 16-256 chars (default RAILCLONE_MASK_KEY, else random per clone)',
+      '--mask-key-name <name>',
+      'repeatable masking with the key in the setting RAILCLONE_MASK_KEY_<NAME> (16-256 chars; never on the command line); default a random key per clone',
     )
     .option('--no-quiet', 'keep the staging WordPress as it is (public, webhooks and WP-Cron on)')
     .addOption(emulatorOption())

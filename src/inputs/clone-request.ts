@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../util/errors.js';
 import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from './names.js';
 import { MAX_TTL_MS, MIN_TTL_MS, TTL_FORMAT, parseDuration } from './duration.js';
-import { MaskKeySchema, MaskSchema, QuietWordPressSchema } from './mask.js';
+import { MaskKeyNameSchema, MaskSchema, QuietWordPressSchema } from './mask.js';
 import { ServiceResourcesSchema } from './resources.js';
 
 const HOSTNAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -120,8 +120,8 @@ export const CloneRequestSchema = z
     enable_basic_auth: z.boolean().default(true),
     /** Personal data masked in flight: none (default for prod), default (the others), or rules. */
     mask: MaskSchema.optional(),
-    /** Secret: masks repeatably across clones; a random key per clone without it. */
-    mask_key: MaskKeySchema.optional(),
+    /** Names a server-held key that masks repeatably across clones; a random key per clone without it. */
+    mask_key_name: MaskKeyNameSchema.optional(),
     /** A staging WordPress that stays quiet (default on, except for prod). */
     quiet_wordpress: QuietWordPressSchema.optional(),
     database: DatabaseOptionsSchema.default(DatabaseOptionsSchema.parse({})),

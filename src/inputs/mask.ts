@@ -43,23 +43,28 @@ export const QuietWordPressSchema = z.union([
     .strict(),
 ]);
 
-/** A key for repeatable masking: the same key masks the same value the same way in every clone. */
-export const MaskKeySchema = z
+/**
+ * A key for repeatable masking is a secret, and a request is stored (history, audit, Kestra's execution
+ * and trigger body): so a request only names the key, and the key itself is a server setting,
+ * RAILCLONE_MASK_KEY_<NAME> (src/clone/mask-key.ts resolves it where the copy runs).
+ */
+export const MaskKeyNameSchema = z
   .string()
-  .min(16, 'mask_key is 16 to 256 characters')
-  .max(256, 'mask_key is 16 to 256 characters');
+  .regex(
+    /^[A-Za-z0-9_]{1,40}$/,
+    'mask_key_name is 1 to 40 letters, digits or _ (the server setting RAILCLONE_MASK_KEY_<NAME>)',
+  )
+  .transform((n) => n.toUpperCase());
 
 export interface MaskSettings {
   builtins: boolean;
   rules: MaskRuleInput[];
-  key?: string;
   quiet: Record<QuietField, boolean>;
 }
 
 export function maskSettings(r: {
   environment_type: string;
   mask?: z.output<typeof MaskSchema> | undefined;
-  mask_key?: string | undefined;
   quiet_wordpress?: z.output<typeof QuietWordPressSchema> | undefined;
 }): MaskSettings {
   const exact = r.environment_type === 'prod';
@@ -69,7 +74,6 @@ export function maskSettings(r: {
   return {
     builtins: mask !== 'none',
     rules: Array.isArray(mask) ? mask : [],
-    ...(r.mask_key ? { key: r.mask_key } : {}),
     quiet: {
       search_engines: on('search_engines'),
       webhooks: on('webhooks'),

@@ -83,19 +83,8 @@ export function toDeployment(d: RawDeployment): DeploymentInfo {
   };
 }
 
-export interface RawServiceInstance {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  environmentId: string;
-  source: { image: string | null; repo: string | null } | null;
-  startCommand: string | null;
-  buildCommand: string | null;
-  rootDirectory: string | null;
-  healthcheckPath: string | null;
-  numReplicas: number | null;
-  region: string | null;
-  restartPolicyType: string;
+// The same fields as ServiceInstanceInfo, except the nested shapes, which come raw.
+export interface RawServiceInstance extends Omit<ServiceInstanceInfo, 'domains' | 'latestDeployment'> {
   domains: { serviceDomains: RawDomain[]; customDomains: RawDomain[] } | null;
   latestDeployment: RawDeployment | null;
 }
@@ -152,6 +141,7 @@ export function toTcpProxy(p: TcpProxyInfo): TcpProxyInfo {
     serviceId: p.serviceId,
     environmentId: p.environmentId,
     syncStatus: p.syncStatus,
+    createdAt: p.createdAt ?? null,
   };
 }
 

@@ -190,8 +190,15 @@ describe('flows/', () => {
             ? "{{ envs.railway_project_id ?? '' }}"
             : undefined,
         );
+        // The named masking key: only where it is checked and used, only secrets RAILCLONE_MASK_KEY_*.
+        expect(env.RAILCLONE_NAMED_MASK_KEY, `${f.id}.${t.id}`).toBe(
+          f.id === 'clone-staging-api' && (t.id === 'validate-inputs' || t.id === 'sync-database')
+            ? NAMED_MASK_KEY
+            : undefined,
+        );
         for (const [k, v] of Object.entries(env))
-          if (/secret\(/.test(v)) expect(v, `${f.id}.${t.id}.${k}`).toBe(`{{ secret('${k}') }}`);
+          if (/secret\(/.test(v) && k !== 'RAILCLONE_NAMED_MASK_KEY')
+            expect(v, `${f.id}.${t.id}.${k}`).toBe(`{{ secret('${k}') }}`);
       }
     }
   });
@@ -252,6 +259,10 @@ describe('flows/', () => {
     expect(executions!.purgeLog).toBe(false);
   });
 });
+
+/** The request names its masking key; the flow reads the Kestra secret of that name (never a key in the body). */
+const NAMED_MASK_KEY =
+  "{{ (trigger.body.mask_key_name ?? inputs.mask_key_name ?? null) is null ? '' : secret('RAILCLONE_MASK_KEY_' ~ ((trigger.body.mask_key_name ?? inputs.mask_key_name) | upper)) }}";
 
 describe('flow inputs match the request schemas', () => {
   const schemaKeys = (schema: { shape?: Record<string, unknown> } | unknown): string[] => {

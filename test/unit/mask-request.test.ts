@@ -5,6 +5,9 @@ import { maskOptionsFor, maskPlan, quietVariables } from '../../src/clone/maskin
 import { copyOptionsFromFlags } from '../../src/commands/db-copy.js';
 import { requestFromFlags } from '../../src/commands/clone.js';
 import { CloneRequestSchema, maskSettings, parseInput } from '../../src/inputs/index.js';
+import { cloneMaskKey, namedMaskKey } from '../../src/clone/mask-key.js';
+import { ValidationError, toErrorBody } from '../../src/util/errors.js';
+import { redact } from '../../src/util/secrets.js';
 
 const parse = (extra: Record<string, unknown>) =>
   parseInput(CloneRequestSchema, { client_name: 'acme', ...extra });
@@ -54,7 +57,20 @@ describe('mask request fields', () => {
     expect(() => parse({ mask: [{ table: 'wp_users', column: 'x', strategy: 'scramble' }] })).toThrow(
       /mask\.0\.strategy: Invalid option: expected one of "email"/,
     );
-    expect(() => parse({ mask_key: 'short' })).toThrow(/mask_key is 16 to 256 characters/);
+    // A key in a request is refused as an unknown field (never echoed); the request names it instead.
+    const secret = 'k'.repeat(32);
+    let refused: unknown;
+    try {
+      parse({ mask_key: secret });
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect((refused as ValidationError).message).toMatch(/unknown field\(s\) in request: mask_key/);
+    expect(JSON.stringify(toErrorBody(refused))).not.toContain(secret);
+    expect(JSON.stringify(toErrorBody(refused))).toContain('mask_key_name');
+    expect(() => parse({ mask_key_name: 'no-dashes' })).toThrow(/mask_key_name is 1 to 40 letters/);
+    expect(parse({ mask_key_name: 'acme_1' }).mask_key_name).toBe('ACME_1');
     expect(() => parse({ quiet_wordpress: { cron: true, email: false } })).toThrow(/quiet_wordpress/);
   });
 
@@ -104,5 +120,36 @@ describe('--mask flags', () => {
     expect(() => copyOptionsFromFlags({ ...flags, mask: ['default'], maskKey: 'short' })).toThrow(
       /--mask-key/,
     );
+  });
+});
+
+describe('the named masking key', () => {
+  const key = 'a-masking-key-0123456789';
+  it('is read from RAILCLONE_MASK_KEY_<NAME> (or the flow’s RAILCLONE_NAMED_MASK_KEY) and registered as a secret', () => {
+    expect(namedMaskKey('ACME', { RAILCLONE_MASK_KEY_ACME: key })).toBe(key);
+    expect(namedMaskKey('ACME', { RAILCLONE_NAMED_MASK_KEY: key })).toBe(key);
+    expect(redact(`x ${key} y`)).not.toContain(key);
+    expect(cloneMaskKey({ mask_key_name: 'ACME' }, { RAILCLONE_MASK_KEY_ACME: key })).toBe(key);
+  });
+
+  it('without a name is random per clone', () => {
+    const a = cloneMaskKey({}, {});
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(cloneMaskKey({}, {})).not.toBe(a);
+  });
+
+  it('names mask_key_name and the setting when it is missing or too short, never the value', () => {
+    expect(() => namedMaskKey('ACME', {})).toThrow(
+      /mask_key_name "ACME" names the setting RAILCLONE_MASK_KEY_ACME/,
+    );
+    let err: unknown;
+    try {
+      namedMaskKey('ACME', { RAILCLONE_MASK_KEY_ACME: 'short-key' });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as ValidationError).field).toBe('mask_key_name');
+    expect((err as Error).message).toBe('RAILCLONE_MASK_KEY_ACME must be 16 to 256 characters');
+    expect(JSON.stringify(toErrorBody(err))).not.toContain('short-key');
   });
 });

@@ -2,7 +2,13 @@
 // every stored form (plain, serialized, nested, JSON-escaped, URL-encoded, protocol-relative, bare).
 import { describe, expect, it } from 'vitest';
 import { createRewriter, isValidSerialized } from '../../src/data/rewrite/index.js';
-import { countHost, hostSearch, validateHostPairs } from '../../src/data/rewrite/hosts.js';
+import {
+  bytesMayHoldHost,
+  countHost,
+  hostSearch,
+  isWholeHostAt,
+  validateHostPairs,
+} from '../../src/data/rewrite/hosts.js';
 import { ValidationError } from '../../src/util/errors.js';
 
 const STG = 'stg.up.railway.app';
@@ -128,5 +134,55 @@ describe('host mode: validation and counting', () => {
       ),
     ).toBe(2);
     expect(countHost('localhost:3000 and mylocalhost', hostSearch(['LocalHost']))).toBe(1);
+  });
+});
+
+describe('host mode: the anchored search finds what a plain case-insensitive search finds', () => {
+  // Reference: every case-insensitive occurrence (RegExp), kept when isWholeHostAt says whole.
+  const reference = (value: string, hosts: string[]): [number, string][] => {
+    const re = new RegExp(hosts.map((h) => h.replace(/[.-]/g, '\\$&')).join('|'), 'gi');
+    const out: [number, string][] = [];
+    for (let m = re.exec(value); m !== null; m = re.exec(value)) {
+      if (isWholeHostAt(value, m.index, m.index + m[0].length)) out.push([m.index, m[0].toLowerCase()]);
+      else re.lastIndex = m.index + 1;
+    }
+    return out;
+  };
+  let seed = 7;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  const randomCase = (s: string) => [...s].map((ch) => (rand(2) ? ch.toUpperCase() : ch)).join('');
+  const glue = ['', '.', '-', '/', '@', ' ', 'a', 'X', 'x', '1', '%2F', '\\/', '"', 'é', '漢'];
+
+  it('on random text with hosts of every anchor kind, in any case, long and short', () => {
+    const sets = [
+      ['example-shop.com', 'www.example-shop.com'],
+      ['staging-abc123.up.railway.app', 'localhost', 'a.io'],
+      ['10.0.0.1', 'x.com', 'www.x.com'],
+    ];
+    for (const hosts of sets) {
+      const search = hostSearch(hosts);
+      const rw = createRewriter([], { hosts: hosts.map((h) => ({ from: h, to: 'new.example.net' })) });
+      for (let i = 0; i < 400; i++) {
+        let v = '';
+        const parts = 1 + rand(i % 10 === 0 ? 200 : 8);
+        for (let k = 0; k < parts; k++) {
+          v += glue[rand(glue.length)] as string;
+          if (rand(3) === 0) v += randomCase(hosts[rand(hosts.length)] as string);
+          else v += 'lorem xx ipsum.'.slice(rand(10));
+        }
+        const want = reference(v, hosts);
+        expect(countHost(v, search)).toBe(want.length);
+        const held = new RegExp(hosts.map((h) => h.replace(/[.-]/g, '\\$&')).join('|'), 'i').test(v);
+        expect(rw.mayChange(v)).toBe(held);
+        expect(bytesMayHoldHost(Buffer.from(v, 'latin1'), search)).toBe(held);
+        let expected = '';
+        let kept = 0;
+        for (const [at, h] of want) {
+          expected += v.slice(kept, at) + 'new.example.net';
+          kept = at + h.length;
+        }
+        expect(rw.rewrite(v)).toBe(expected + v.slice(kept));
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '../../inputs/index.js';
 import { ValidationError } from '../../util/errors.js';
 import type { Step } from '../context.js';
+import { namedMaskKey } from '../mask-key.js';
 
 export const validateInputs: Step = async (ctx) => {
   // The request was parsed when the context was built; parse again so this step is the gate in Kestra too.
@@ -23,6 +24,8 @@ export const validateInputs: Step = async (ctx) => {
     );
   }
   checkTargetProject(request, projectId);
+  // A named mask key must be set here, before anything is created (sync-database reads it again).
+  if (request.mask_key_name) namedMaskKey(request.mask_key_name);
   // The clone's own project: an existing other one, or (new_project_name) none yet — nothing to clash with.
   const targetProjectId = request.target_project_id;
   let name: string;

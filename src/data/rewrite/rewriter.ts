@@ -3,7 +3,14 @@
 // `includes` calls and no allocation.
 import { isUtf8 } from 'node:buffer';
 import type { Replacement } from '../types.js';
-import { compileHosts, mayHoldHost, replaceHosts, type CompiledHosts, type HostSearch } from './hosts.js';
+import {
+  bytesMayHoldHost,
+  compileHosts,
+  mayHoldHost,
+  replaceHosts,
+  type CompiledHosts,
+  type HostSearch,
+} from './hosts.js';
 import { compilePairs, type CompiledPairs } from './patterns.js';
 import { mayMatch, replaceBytes, replaceText, type ByteStep } from './plain.js';
 import { looksSerialized, looksSerializedBytes, rewriteSerialized, type ByteMode } from './serialized.js';
@@ -49,6 +56,7 @@ export interface Rewriter {
   stats: RewriteStats;
 }
 
+const holdsAny = (value: Buffer, needles: readonly Buffer[]) => needles.some((n) => value.indexOf(n) !== -1);
 const latin1OfUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
 /** No lone surrogates: the string and its UTF-8 bytes match in exactly the same places. */
 const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
@@ -82,9 +90,9 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
   const rewriteIn = (c: CompiledPairs, mode: ByteMode) => {
     const inner = (value: string): string => {
       const literal = hasLiteral && mayMatch(value, c);
-      const host = hosts !== undefined && mayHoldHost(value, hosts);
-      if (!literal && !host) return value;
+      if (!literal && hosts === undefined) return value;
       if (looksSerialized(value)) {
+        if (!literal && !(hosts !== undefined && mayHoldHost(value, hosts))) return value;
         const out = rewriteSerialized(value, mode, inner);
         if (out === null) {
           stats.malformed++;
@@ -92,8 +100,9 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
         }
         return out;
       }
+      // Not serialized: replaceHosts finds the hosts itself (one scan, not a pre-check and a search).
       const out = literal ? replaceText(value, c) : value;
-      return host ? replaceHosts(out, hosts as CompiledHosts) : out;
+      return hosts !== undefined ? replaceHosts(out, hosts) : out;
     };
     return inner;
   };
@@ -135,23 +144,20 @@ export function createRewriter(pairs: Replacement[], opts: RewriterOptions = {})
       stats.values++;
       if (noop) return value;
       if (hosts) {
-        // Host mode works on one char per byte (hosts are ASCII): the bytes way for every value.
+        // Host mode works on one char per byte (hosts are ASCII): the bytes way for every value that
+        // may change; the others are checked on their bytes, without decoding.
+        if (
+          !(hasLiteral && (!caseSensitive || holdsAny(value, byteSentinels))) &&
+          !bytesMayHoldHost(value, hosts)
+        )
+          return value;
         const str = value.toString('latin1');
         const out = rewriteBytes(str);
         if (out === str) return value;
         stats.changed++;
         return Buffer.from(out, 'latin1');
       }
-      if (caseSensitive) {
-        let hit = false;
-        for (const s of byteSentinels) {
-          if (value.indexOf(s) !== -1) {
-            hit = true;
-            break;
-          }
-        }
-        if (!hit) return value;
-      }
+      if (caseSensitive && !holdsAny(value, byteSentinels)) return value;
       // A plain (not serialized) value: replaced in place on its bytes. In valid UTF-8 the bytes of
       // a well-formed search string match exactly where the string would, and invalid UTF-8 is
       // replaced byte for byte either way, so this gives the string path's bytes without decoding.
