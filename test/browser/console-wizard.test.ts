@@ -159,13 +159,15 @@ describe('the clone console', () => {
     await audit(page, 'wizard-4');
     await page.getByRole('button', { name: 'Start clone' }).click();
 
-    // 5. Execution: a service's row appears while the clone is still running
+    // 5. Execution: a service's progress (its deployment status, past "waiting") is seen while the clone
+    // is still running
     await heading(page, /step 5 of 5: Execution/);
     expect(page.url()).toMatch(/\/ui\/executions\/clone-staging-api\/[A-Za-z0-9_-]+$/);
     await page.waitForFunction(
       () =>
-        document.querySelector('[data-service="MariaDB"]') !== null &&
-        document.querySelector('[data-step="finalize"]')?.getAttribute('data-state') !== 'SUCCESS',
+        !['waiting', null, undefined].includes(
+          document.querySelector('[data-service="MariaDB"]')?.getAttribute('data-status'),
+        ) && document.querySelector('[data-step="finalize"]')?.getAttribute('data-state') !== 'SUCCESS',
       undefined,
       { timeout: 120_000, polling: 50 },
     );

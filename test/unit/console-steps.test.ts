@@ -20,6 +20,12 @@ describe('console progress', () => {
       line('table wp_posts: 138 rows, 0.17 MB'),
     ]);
     expect(p.environment).toBe('staging-x');
+    // as a Kestra task logs it: the failure dialog's Roll back needs the name with either engine
+    expect(
+      readProgress([
+        line('[task:plan] plan: create environment "staging-k" from "production" with 2 service(s)'),
+      ]).environment,
+    ).toBe('staging-k');
     expect(p.services).toEqual([{ name: 'MariaDB', status: 'SUCCESS', updates: 2 }]);
     expect(p.tables).toEqual([
       { name: 'wp_users', status: 'copying', rows: 5, mb: 0.01, totalRows: 9, etaSeconds: null },

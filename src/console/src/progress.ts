@@ -26,7 +26,8 @@ export interface TableProgress {
 }
 
 const SERVICE = /^service (.+?): (\S+)$/;
-const PLAN = /^plan: create environment "([^"]+)"/;
+// A Kestra task's logger puts its scope first (`[task:plan] plan: …`); the in-process engine does not.
+const PLAN = /^(?:\[[^\]]*\] )?plan: create environment "([^"]+)"/;
 
 export function readProgress(logs: readonly LogLine[]) {
   const services = new Map<string, ServiceProgress>();
