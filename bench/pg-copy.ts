@@ -1,6 +1,6 @@
 // Benchmark, run by hand:
 //   npx tsx bench/pg-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2]
-//     [--reuse] [--railclone-only] [--repeat N] [--no-split]
+//     [--reuse] [--railclone-only] [--repeat N] [--split|--no-split]
 // Generates a source of the given shape (./datasets/shapes-pg.ts), then in one run times: railclone (no rewrite,
 // with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
@@ -31,7 +31,8 @@ const railcloneOnly = args.includes('--railclone-only');
 const repeat = Math.max(1, Number(arg('repeat', '1')));
 const shape = arg('shape', 'wordpress') as Shape;
 if (!SHAPES.includes(shape)) throw new Error(`--shape: expected ${SHAPES.join('|')}, got ${shape}`);
-const split = !args.includes('--no-split');
+/** Default: railclone decides (splitPays); --split / --no-split force it. */
+const split = args.includes('--split') ? true : args.includes('--no-split') ? false : undefined;
 const HOST = arg('host-url', 'postgresql://postgres@127.0.0.1:5432');
 const SRC = `bench_pgcopy_src_${shape}`;
 let textColumns: Record<string, string[]> = {};
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(
         ' ',
-      )}; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; shape ${shape}; jobs ${jobs}${split ? '' : '; --no-split'}`,
+      )}; PostgreSQL ${(await one<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v")).v}; shape ${shape}; jobs ${jobs}${split === undefined ? '' : split ? '; --split' : '; --no-split'}`,
   );
   const exists =
     reuse &&
@@ -150,7 +151,12 @@ async function main(): Promise<void> {
     const t1 = await fresh('bench_pgcopy_rc');
     const l1 = load();
     const [r1, c1] = await cpu(() =>
-      copyPostgres({ source: url(SRC), target: t1, jobs, splitTables: split }),
+      copyPostgres({
+        source: url(SRC),
+        target: t1,
+        jobs,
+        ...(split === undefined ? {} : { splitTables: split }),
+      }),
     );
     volume = r1.totalBytes;
     plain = Math.min(plain, r1.durationMs / 1000);
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
         source: url(SRC),
         target: t2,
         jobs,
-        splitTables: split,
+        ...(split === undefined ? {} : { splitTables: split }),
         rewrite: [{ from: SITE, to: NEW_SITE }],
       }),
     );
@@ -253,27 +259,29 @@ async function peers(results: { name: string; seconds: number; note?: string }[]
 
 function report(results: { name: string; seconds: number; note?: string }[], volume: number): void {
   console.log(
-    `\nshape ${shape}; data volume (COPY text bytes): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}; load now ${loadavg()
+    `\ncommand: npx tsx bench/pg-copy.ts ${args.join(' ')}\nshape ${shape}; data volume (COPY text bytes of the text run): ${(volume / 1e6).toFixed(0)} MB; jobs ${jobs}; load now ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' ')}\n`,
   );
-  const peersPlain = results.filter((r) => !r.name.startsWith('railclone') && !r.name.includes('replace()'));
-  const peersRw = results.filter((r) => r.name.includes('replace()'));
-  const fastest = (list: typeof results) => Math.min(...list.map((r) => r.seconds));
-  if (peersPlain.length > 0) {
+  // Plain runs are compared with the fastest plain peer, rewrite runs with the fastest peer + UPDATE pass.
+  const isRewrite = (r: { name: string }) => r.name.includes('replace()') || r.name.includes('with rewrite');
+  const isPeer = (r: { name: string }) => !r.name.startsWith('railclone');
+  const fastest = (rw: boolean) =>
+    Math.min(...results.filter((r) => isPeer(r) && isRewrite(r) === rw).map((r) => r.seconds));
+  if (results.some(isPeer)) {
     const rc = results.find((r) => r.name === 'railclone (no rewrite)')?.seconds ?? NaN;
     const rw = results.find((r) => r.name === 'railclone (with rewrite)')?.seconds ?? NaN;
     console.log(
-      `railclone / fastest peer: plain ${(rc / fastest(peersPlain)).toFixed(2)}x, with rewrite ${(rw / fastest(peersRw)).toFixed(2)}x (goal ≤ 0.80x)`,
+      `railclone / fastest peer: plain ${(rc / fastest(false)).toFixed(2)}x, with rewrite ${(rw / fastest(true)).toFixed(2)}x (goal ≤ 0.80x)`,
     );
   }
-  const base = results[0]?.seconds ?? 1;
   console.log(
-    `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs railclone'.padStart(13)}`,
+    `${'run'.padEnd(46)} ${'seconds'.padStart(8)} ${'MB/s'.padStart(8)} ${'vs fastest peer'.padStart(16)}`,
   );
   for (const r of results) {
+    const ratio = results.some(isPeer) ? `${(r.seconds / fastest(isRewrite(r))).toFixed(2)}x` : '-';
     console.log(
-      `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${(r.seconds / base).toFixed(2).padStart(12)}x${r.note ? `  (${r.note})` : ''}`,
+      `${r.name.padEnd(46)} ${r.seconds.toFixed(1).padStart(8)} ${(volume / 1e6 / r.seconds).toFixed(1).padStart(8)} ${ratio.padStart(16)}${r.note ? `  (${r.note})` : ''}`,
     );
   }
 }

@@ -1,12 +1,20 @@
 // `railclone env cleanup` and the scheduled flow: every leftover a clone can leave, found on Railway and
 // removed with its databases and proxies — expired clones; clones stuck in `creating` whose run is no
 // longer alive, older than the grace period; environments without metadata that an intent proves ours
-// (a run killed inside environmentCreate); intents whose run is gone. Dry run lists them with the reason.
+// (a run killed inside environmentCreate); projects a dead run created for its clone (new_project_name,
+// named by its intent in the source project); intents whose run is gone. Dry run lists them with the reason.
 import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import { isProtectedEnvironment } from '../inputs/index.js';
 import { readMeta, type CloneMeta } from './metadata.js';
-import { intentFor, readIntents, removeIntent, runnerAlive, type Intent } from './ownership.js';
-import { removeClone } from './removal.js';
+import {
+  intentFor,
+  projectsOfIntent,
+  readIntents,
+  removeIntent,
+  runnerAlive,
+  type Intent,
+} from './ownership.js';
+import { removeClone, removeCreatedProject } from './removal.js';
 
 export interface CleanupItem {
   name: string;
@@ -114,6 +122,11 @@ export async function cleanupEnvironments(
     if (handled.has(intent.execution_id)) continue;
     const dead = deadRun(intent.created_at, intent.runner, now, staleAfterMs, intent.execution_id);
     if (!dead) continue;
+    if (intent.new_project) {
+      const projects = await createdProjectLeftovers(railway, intent, dead, dryRun, info);
+      removed.push(...projects);
+      if (!dryRun) deleted.push(...projects.map((p) => p.name));
+    }
     removed.push({
       name: intent.environment_name,
       id: null,
@@ -123,6 +136,31 @@ export async function cleanupEnvironments(
     if (!dryRun) await removeIntent(railway, projectId, intent.execution_id);
   }
   return { dry_run: dryRun, stale_after_ms: staleAfterMs, removed, deleted, expired };
+}
+
+/** The project a dead new-project clone created, unless it got as far as ready (then only its intent was left). */
+async function createdProjectLeftovers(
+  railway: RailwayApi,
+  intent: Intent,
+  dead: string,
+  dryRun: boolean,
+  info: (line: string) => void,
+): Promise<CleanupItem[]> {
+  const items: CleanupItem[] = [];
+  const name = intent.new_project!.name;
+  for (const own of await projectsOfIntent(railway, intent)) {
+    if (own.meta?.status === 'ready') continue;
+    const item: CleanupItem = {
+      name,
+      id: own.projectId,
+      kind: own.meta ? 'stale' : 'orphan',
+      reason: `project created for clone "${intent.environment_name}" by execution ${intent.execution_id}, ${own.meta ? `stuck in "${own.meta.status}"` : 'no metadata, its intent names it'}: ${dead}`,
+    };
+    items.push(item);
+    info(`${dryRun ? 'would remove' : 'removing'} project "${name}" (${own.projectId}): ${item.reason}`);
+    if (!dryRun) await removeCreatedProject(railway, own, name, info);
+  }
+  return items;
 }
 
 /** Removes what one execution left in a project (its environments, by metadata or intent; its intent). */
@@ -143,6 +181,10 @@ export async function removeExecutionLeftovers(
     const ours = meta ? meta.execution_id === executionId : Boolean(intentFor(intents, env, executionId));
     if (ours) deleted.push(...(await removeClone(railway, env, meta, { executionId, info })));
   }
+  // A project it created for the clone is named by its intent here, in the source project.
+  for (const intent of intents.filter((i) => i.execution_id === executionId && i.new_project))
+    for (const own of await projectsOfIntent(railway, intent))
+      deleted.push(...(await removeCreatedProject(railway, own, intent.new_project!.name, info)));
   await removeIntent(railway, projectId, executionId);
   return deleted;
 }

@@ -21,6 +21,8 @@ export interface DatabaseEndpoint {
 export interface AccessOptions {
   /** Open a TCP proxy when the service has none (and no public URL). */
   openProxy: boolean;
+  /** Runs right before a proxy is opened (the caller records that it is about to). */
+  beforeOpen?: () => Promise<void>;
   /** How long the proxy may stay CREATING, and then the database refuse connections. Default 3 min each. */
   timeoutMs?: number;
   progress?: ProgressListener;
@@ -56,6 +58,7 @@ export async function databaseEndpoint(
     }
     if (!opts.openProxy)
       throw new RailcloneError('NoDatabaseAccess', `${scope.serviceName} has no public URL and no TCP proxy`);
+    await opts.beforeOpen?.();
     proxy = await railway.enableTcpProxy({ ...instance, applicationPort: port });
     openedProxyId = proxy.id;
   }

@@ -41,8 +41,19 @@ export async function listEnvironments(
   opts: { all?: boolean } = {},
 ): Promise<EnvironmentListing[]> {
   const envs = await railway.listEnvironments(projectId);
-  const rows = await Promise.all(envs.map(async (e) => listing(e, await readMeta(railway, projectId, e.id))));
-  return opts.all ? rows : rows.filter((r) => r.status !== 'not-railclone');
+  const rows = await Promise.all(
+    envs.map(async (e) => {
+      try {
+        return listing(e, await readMeta(railway, projectId, e.id));
+      } catch (err) {
+        // Deleted between the list and the read (a rollback, the expiry sweep, another user): Railway then
+        // refuses its variables. It is not listed; any other failure stands.
+        if ((await railway.listEnvironments(projectId)).some((s) => s.id === e.id)) throw err;
+        return null;
+      }
+    }),
+  );
+  return rows.filter((r) => r !== null && (opts.all || r.status !== 'not-railclone')) as EnvironmentListing[];
 }
 
 export async function resolveEnvironment(

@@ -20,6 +20,11 @@ export interface CloneMeta {
   database_size_bytes?: number;
   /** TCP proxies opened on the source for this clone; closed by close-database-access. */
   source_proxies?: { serviceId: string; proxyId: string }[];
+  /**
+   * Source services railclone is opening a TCP proxy on, recorded BEFORE the open (none was live then):
+   * a crash before the proxy's id is recorded still leaves enough to close it (./source-proxies.ts).
+   */
+  opening_source_proxies?: { serviceId: string; since: string }[];
   /** The project this execution created for the clone: deleting the clone deletes it. */
   created_project_id?: string;
   /**

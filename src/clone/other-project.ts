@@ -17,7 +17,14 @@ import { StepError } from '../util/errors.js';
 import { registerPublic } from '../util/secrets.js';
 import type { StepContext } from './context.js';
 import { type CloneMeta, META_VARIABLE, initialMeta, readMeta, updateMeta, writeMeta } from './metadata.js';
-import { createOwnEnvironment, findOwnEnvironment } from './ownership.js';
+import {
+  createOwnEnvironment,
+  findOwnEnvironment,
+  intentOf,
+  projectsOfIntent,
+  readIntents,
+  recordIntent,
+} from './ownership.js';
 import { rewriteReferences } from './service-references.js';
 import { PASSWORD_VARIABLES, rotatedPasswords } from './services.js';
 import type { CloneState, CreatedEnvironment, ServicePlan } from './state.js';
@@ -346,8 +353,25 @@ async function projectAndEnvironment(
   }
 
   const own = await findOwnProject(ctx, railway);
-  if (own) return { projectId: own.projectId, environment: own.environment, createdProjectId: own.projectId };
+  if (own) {
+    // Killed between projectCreate and the metadata: the intent proved it ours; the metadata now.
+    if (!own.meta)
+      await writeMeta(railway, own.projectId, own.environment.id, {
+        ...initialMeta(ctx),
+        created_project_id: own.projectId,
+      });
+    return { projectId: own.projectId, environment: own.environment, createdProjectId: own.projectId };
+  }
   const source = await railway.getProject(state.project_id!);
+  // The intent first, in the source project: a kill before the new project's metadata still leaves it
+  // provably ours (../ownership.ts). Removed by finalize or rollback.
+  await recordIntent(
+    railway,
+    intentOf(ctx, state.project_id!, state.source_environment_id ?? null, {
+      name: request.new_project_name!,
+      workspace_id: source.workspaceId ?? null,
+    }),
+  );
   // The new project's default environment IS the clone: no empty `production` beside it.
   const project = await railway.createProject({
     name: request.new_project_name!,
@@ -377,11 +401,14 @@ async function projectAndEnvironment(
   }
 }
 
-/** A project named new_project_name whose clone environment this execution created (an earlier attempt, or rollback). */
+/**
+ * A project named new_project_name whose clone environment this execution created (an earlier attempt,
+ * or rollback): by its metadata, or — killed before the metadata — by this execution's intent.
+ */
 export async function findOwnProject(
   ctx: StepContext,
   railway: RailwayApi,
-): Promise<{ projectId: string; environment: EnvironmentSummary } | null> {
+): Promise<{ projectId: string; environment: EnvironmentSummary; meta: CloneMeta | null } | null> {
   const { request, state } = ctx;
   if (!request.new_project_name || !state.environment_name) return null;
   // Projects are listed per workspace (an account token lists none without one): the source's.
@@ -402,7 +429,13 @@ export async function findOwnProject(
     if (!environment) continue;
     const meta = await readMeta(railway, projectId, environment.id);
     if (meta?.execution_id === state.execution_id && meta.created_project_id === projectId)
-      return { projectId, environment };
+      return { projectId, environment, meta };
   }
-  return null;
+  const intent = (await readIntents(railway, state.project_id!)).find(
+    (i) => i.execution_id === state.execution_id && i.new_project?.name === request.new_project_name,
+  );
+  const [proven] = intent ? await projectsOfIntent(railway, intent) : [];
+  return proven?.environment
+    ? { projectId: proven.projectId, environment: proven.environment, meta: proven.meta }
+    : null;
 }

@@ -26,6 +26,12 @@ export interface Intent {
   source_environment_id: string | null;
   created_at: string;
   runner?: Runner;
+  /**
+   * Set when the clone goes into a project this execution creates (new_project_name): the intent, kept in
+   * the SOURCE project's intents from just before projectCreate until finalize or rollback, names that
+   * project — whose own metadata no cleanup of the source project would ever read.
+   */
+  new_project?: { name: string; workspace_id: string | null };
 }
 
 const INTENT_PREFIX = 'RAILCLONE_INTENT_';
@@ -135,6 +141,25 @@ async function hasIntent(railway: RailwayApi, projectId: string, executionId: st
   return vars[intentVariable(executionId)] !== undefined;
 }
 
+/** This execution's intent to create its environment (in `projectId`), as of now. */
+export function intentOf(
+  ctx: StepContext,
+  projectId: string,
+  sourceEnvironmentId: string | null,
+  newProject?: Intent['new_project'],
+): Intent {
+  return {
+    version: 1,
+    execution_id: ctx.state.execution_id,
+    project_id: projectId,
+    environment_name: ctx.state.environment_name!,
+    source_environment_id: sourceEnvironmentId,
+    created_at: ctx.now().toISOString(),
+    ...(ctx.runner ? { runner: ctx.runner } : {}),
+    ...(newProject ? { new_project: newProject } : {}),
+  };
+}
+
 /** The intent of `executionId` that names this environment, if it could have created it. */
 export function intentFor(
   intents: Intent[],
@@ -143,6 +168,7 @@ export function intentFor(
 ): Intent | undefined {
   return intents.find(
     (i) =>
+      !i.new_project &&
       i.project_id === env.projectId &&
       i.environment_name === env.name &&
       (executionId === undefined || i.execution_id === executionId) &&
@@ -196,15 +222,7 @@ export async function createOwnEnvironment(
   meta: CloneMeta,
 ): Promise<EnvironmentSummary> {
   const { railway, state } = ctx;
-  const intent: Intent = {
-    version: 1,
-    execution_id: state.execution_id,
-    project_id: input.projectId,
-    environment_name: input.name,
-    source_environment_id: input.sourceEnvironmentId ?? null,
-    created_at: ctx.now().toISOString(),
-    ...(ctx.runner ? { runner: ctx.runner } : {}),
-  };
+  const intent = intentOf(ctx, input.projectId, input.sourceEnvironmentId ?? null);
   await recordIntent(railway, intent);
   const created = await railway.createEnvironment(input);
   // Another clone removing the last intent at the moment ours was written takes the environment
@@ -224,4 +242,32 @@ export async function createOwnEnvironment(
   }
   await removeIntent(railway, input.projectId, state.execution_id);
   return created;
+}
+
+export interface OwnProject {
+  projectId: string;
+  /** The clone's environment in it (null when there is none of that name). */
+  environment: EnvironmentSummary | null;
+  meta: CloneMeta | null;
+}
+
+/**
+ * The projects a new-project intent proves its execution's: named as it says, created within a minute
+ * of it (projectCreate follows the intent at once), holding the clone's environment with this
+ * execution's metadata or none yet (killed between projectCreate and the metadata).
+ */
+export async function projectsOfIntent(railway: RailwayApi, intent: Intent): Promise<OwnProject[]> {
+  const np = intent.new_project;
+  if (!np?.workspace_id) return [];
+  const at = Date.parse(intent.created_at);
+  const out: OwnProject[] = [];
+  for (const p of await railway.listProjects({ workspaceId: np.workspace_id })) {
+    if (p.name !== np.name || Math.abs(Date.parse(p.createdAt) - at) > 60_000) continue;
+    const environment = await railway.findEnvironmentByName(p.id, intent.environment_name).catch(() => null);
+    if (!environment) continue;
+    const meta = await readMeta(railway, p.id, environment.id);
+    if (meta && meta.execution_id !== intent.execution_id) continue;
+    out.push({ projectId: p.id, environment, meta });
+  }
+  return out;
 }

@@ -1,10 +1,12 @@
-// The one way a clone goes: TCP proxies it opened on the source closed, the project it created (or the
+// The one way a clone goes: TCP proxies it opened on the source closed (even one whose id it never got
+// to record: ./source-proxies.ts), the project it created (or the
 // services it created in another project) deleted, its environment deleted — Railway takes the
 // environment's services, volumes, domains, TCP proxies and databases with it — and its intent removed.
 // Used by rollback, `env delete` and `env cleanup`.
 import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import type { CloneMeta } from './metadata.js';
 import { removeIntent } from './ownership.js';
+import { sourceProxiesOf } from './source-proxies.js';
 
 /** Deletes each proxy; one already gone (e.g. with its environment) is skipped. Returns the closed ones. */
 export async function closeProxies(railway: RailwayApi, ids: string[]): Promise<string[]> {
@@ -53,10 +55,7 @@ export async function removeClone(
 ): Promise<string[]> {
   const info = opts.info ?? (() => undefined);
   const deleted: string[] = [];
-  const closed = await closeProxies(
-    railway,
-    (meta?.source_proxies ?? []).map((p) => p.proxyId),
-  );
+  const closed = await closeProxies(railway, meta ? await sourceProxiesOf(railway, meta) : []);
   for (const id of closed) info(`closed TCP proxy ${id} on the source`);
   deleted.push(...closed.map((id) => `source TCP proxy ${id}`));
   if (meta?.created_project_id && meta.created_project_id === env.projectId) {
@@ -78,4 +77,21 @@ export async function removeClone(
     if (executionId) await removeIntent(railway, env.projectId, executionId);
   }
   return deleted;
+}
+
+/**
+ * Removes the project an execution created for its clone (new_project_name): with its metadata like any
+ * clone; killed before the metadata (its intent proved it ours), the bare project.
+ */
+export async function removeCreatedProject(
+  railway: RailwayApi,
+  own: { projectId: string; environment: EnvironmentSummary | null; meta: CloneMeta | null },
+  projectName: string,
+  info: (line: string) => void = () => undefined,
+): Promise<string[]> {
+  if (own.environment && own.meta?.created_project_id === own.projectId)
+    return removeClone(railway, own.environment, own.meta, { projectName, info });
+  await railway.deleteProject(own.projectId);
+  info(`deleted project "${projectName}" (${own.projectId}), created before its metadata could be written`);
+  return [`project ${projectName} (${own.projectId})`];
 }

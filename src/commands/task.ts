@@ -23,6 +23,7 @@ import { createLogger, setLogSink } from '../util/log.js';
 import { enableKestraProtocol, kestra } from '../util/kestra-protocol.js';
 import { ValidationError, toErrorBody } from '../util/errors.js';
 import type { ProgressEvent } from '../util/progress.js';
+import { formatTableLine } from '../util/table-progress-line.js';
 import { requestFromFlow } from '../kestra/flow-request.js';
 
 type Query = (
@@ -61,14 +62,25 @@ const CLEANUP_STEPS = new Set(['rollback', 'close-database-access']);
 
 export const TASK_NAMES = [...Object.keys(ALL_STEPS), ...Object.keys(QUERIES)];
 
-function progressToKestra(e: ProgressEvent): void {
+/** How often a table that is still copying says its rows and bytes (Kestra keeps only log lines). */
+export const TABLE_LINE_INTERVAL_MS = 2_000;
+const lastTableLine = new Map<string, number>();
+
+export function progressToKestra(e: ProgressEvent): void {
   if (e.kind === 'step') {
     kestra.log(
       e.status === 'failed' ? 'ERROR' : 'INFO',
       `[${e.step}] ${e.status}${e.message ? `: ${e.message}` : ''}`,
     );
-  } else if (e.kind === 'table' && e.status === 'done') {
-    kestra.log('INFO', `table ${e.table}: ${e.rows} rows, ${(e.bytes / 1e6).toFixed(1)} MB`);
+  } else if (e.kind === 'table') {
+    // A table done within the interval gets only its done line; a longer one a copying line per interval.
+    const now = Date.now();
+    if (e.status === 'started') lastTableLine.set(e.table, now);
+    else if (e.status === 'done') kestra.log('INFO', formatTableLine({ ...e, status: 'done' }));
+    else if (now - (lastTableLine.get(e.table) ?? 0) >= TABLE_LINE_INTERVAL_MS) {
+      lastTableLine.set(e.table, now);
+      kestra.log('INFO', formatTableLine({ ...e, status: 'copying' }));
+    }
   } else if (e.kind === 'service') {
     kestra.log('INFO', `service ${e.service}: ${e.status}`);
   }

@@ -28,10 +28,16 @@ export interface CopyOptions {
   checksums?: boolean;
   /** Personal data masked in flight (before the URL rewrite); absent = copied as is. */
   mask?: MaskOptions;
-  /** Split big tables into chunks copied in parallel (default true; false for comparisons). */
+  /**
+   * Split big tables into chunks copied in parallel. Default: PostgreSQL splits unless both servers
+   * run on this machine with too few cores for the lanes to run side by side; MySQL always.
+   * true / false force it (comparisons, tests).
+   */
   splitTables?: boolean;
   /** MariaDB/MySQL: build secondary indexes after the load (default true; false for comparisons). */
   deferKeys?: boolean;
+  /** PostgreSQL: COPY binary for tables copied unchanged between same-major servers (default true; false for comparisons). */
+  binaryCopy?: boolean;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }

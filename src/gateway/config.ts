@@ -32,6 +32,8 @@ export const GatewayEnvSchema = z.object({
     .default([]),
   RAILCLONE_GATEWAY_BODY_LIMIT: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
   RAILCLONE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Local engine: clones running at once (the rest QUEUED); default the flow's concurrency limit. */
+  RAILCLONE_CLONE_CONCURRENCY: z.coerce.number().int().min(1).max(100).optional(),
   RAILCLONE_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
   RAILCLONE_NAMESPACE: z
     .string()

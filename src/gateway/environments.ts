@@ -159,11 +159,25 @@ export function directEnvironments(railway: RailwayApi, defaultProjectId?: strin
         (e) => e.id === state.source_environment_id,
       );
       const ttl = request.ttl === undefined ? DEFAULT_TTL[request.environment_type] : request.ttl;
+      // The services the clone will have (preflight left the excluded ones out), as the request sizes them.
+      const replicas = sourceEnv
+        ? new Map(
+            (await railway.getEnvironment(sourceEnv.id, state.project_id!)).serviceInstances.map((i) => [
+              i.serviceId,
+              i.numReplicas,
+            ]),
+          )
+        : new Map<string, number | null>();
       const estimated_cost = sourceEnv
         ? await estimateCloneCost(railway, {
             projectId: state.project_id!,
             sourceEnvironment: sourceEnv,
-            services: (state.services ?? []).map((s) => ({ id: s.sourceId ?? s.id, name: s.name })),
+            services: (state.services ?? []).map((s) => ({
+              id: s.sourceId ?? s.id,
+              name: s.name,
+              sourceReplicas: replicas.get(s.sourceId ?? s.id) ?? null,
+              resources: request.resources[s.name],
+            })),
             ttlMs: ttl ? parseDuration(ttl) : null,
           })
         : { available: false as const, reason: 'the source environment was not found' };

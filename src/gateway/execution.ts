@@ -60,7 +60,7 @@ export interface ExecutionRecord {
   /** API key id that started it (null: started outside the gateway). */
   startedBy: string | null;
   error: { error: string; message: string; details: Record<string, unknown> } | null;
-  /** In-flight data copy (the local engine; Kestra's task logs say only each finished table). */
+  /** The data copy per table (the local engine's events; with Kestra, read from sync-database's log lines). */
   progress?: { tables: TableProgressRecord[] };
   /** The process that runs it (local engine): a restart recovers what a dead one left RUNNING. */
   runner?: { host: string; pid: number };

@@ -24,3 +24,8 @@ export function redactInputs(value: unknown, path: string[] = []): unknown {
   }
   return out;
 }
+
+/** Whether stored inputs lost anything to redaction (then they cannot be run again as they were sent). */
+export function wasRedacted(stored: unknown): boolean {
+  return JSON.stringify(stored).includes(MASK);
+}

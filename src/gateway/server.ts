@@ -103,12 +103,18 @@ export async function startGateway(
         railway: connection.railway,
         defaultProjectId,
         outputKey: rc.RAILCLONE_OUTPUT_KEY,
+        cloneConcurrency: env.RAILCLONE_CLONE_CONCURRENCY,
       });
-      // What a killed predecessor left RUNNING: FAILED, rolled back, logged — before new work starts.
-      const recovered = await local.recover([settings.namespace]);
-      if (recovered.length)
+      // What a killed predecessor left RUNNING: FAILED, rolled back, logged — before new work starts;
+      // what it left waiting runs now, as Kestra's queue does.
+      const { failed, resumed } = await local.recover([settings.namespace]);
+      if (failed.length)
         log.warn(
-          `recovered ${recovered.length} execution(s) a stopped clone API left unfinished: ${recovered.join(', ')} (marked FAILED, rolled back)`,
+          `recovered ${failed.length} execution(s) a stopped clone API left unfinished: ${failed.join(', ')} (marked FAILED, rolled back)`,
+        );
+      if (resumed.length)
+        log.warn(
+          `${resumed.length} execution(s) a stopped clone API left waiting run now: ${resumed.join(', ')}`,
         );
       backend = local;
     }

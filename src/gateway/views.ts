@@ -33,7 +33,7 @@ export function executionView(e: ExecutionRecord, estimated: string | null, now 
     histories: e.histories,
     outputs: done ? (e.outputs ?? {}) : null,
     error: done ? e.error : null,
-    // Null when the engine does not report copies in flight (Kestra): the logs still name each finished table.
+    // Null until the copy step has said something about a table (both engines).
     progress: e.progress
       ? {
           tables: e.progress.tables.map((t) => ({

@@ -141,6 +141,7 @@ export function toTcpProxy(p: TcpProxyInfo): TcpProxyInfo {
     serviceId: p.serviceId,
     environmentId: p.environmentId,
     syncStatus: p.syncStatus,
+    createdAt: p.createdAt ?? null,
   };
 }
 

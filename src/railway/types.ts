@@ -134,6 +134,8 @@ export interface TcpProxyInfo {
   environmentId: string;
   /** Railway's TCPProxySyncStatus: ACTIVE, CREATING, DELETED, DELETING, UNSPECIFIED, UPDATING. */
   syncStatus: string;
+  /** Nullable in Railway's schema. */
+  createdAt?: string | null;
 }
 
 export interface EnvironmentPatchInfo {

@@ -149,19 +149,25 @@ describe('the clone console', () => {
     await expect
       .poll(() => page.locator('[data-cost="estimate"]').textContent())
       .toMatch(/Estimated cost: about \$\d+\.\d+ over its 14 days \(\$\d+\.\d+ an hour\)\. An estimate/);
+    // sized as Customisation set it: Primary's two replicas (its 1.5 vCPU limit is above what it uses)
+    expect(await page.locator('.cost-services').innerText()).toMatch(
+      /^Primary: \$\d+\.\d+ an hour — 2 replica\(s\) instead of 1$/,
+    );
     expect(await page.getByRole('button', { name: 'Start clone' }).isDisabled()).toBe(true);
     await page.getByLabel(/I have reviewed the changes/).check();
     await shot(page, 'wizard-4-review');
     await audit(page, 'wizard-4');
     await page.getByRole('button', { name: 'Start clone' }).click();
 
-    // 5. Execution: a service's row appears while the clone is still running
+    // 5. Execution: a service's progress (its deployment status, past "waiting") is seen while the clone
+    // is still running
     await heading(page, /step 5 of 5: Execution/);
     expect(page.url()).toMatch(/\/ui\/executions\/clone-staging-api\/[A-Za-z0-9_-]+$/);
     await page.waitForFunction(
       () =>
-        document.querySelector('[data-service="MariaDB"]') !== null &&
-        document.querySelector('[data-step="finalize"]')?.getAttribute('data-state') !== 'SUCCESS',
+        !['waiting', null, undefined].includes(
+          document.querySelector('[data-service="MariaDB"]')?.getAttribute('data-status'),
+        ) && document.querySelector('[data-step="finalize"]')?.getAttribute('data-state') !== 'SUCCESS',
       undefined,
       { timeout: 120_000, polling: 50 },
     );

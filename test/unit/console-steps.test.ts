@@ -16,11 +16,21 @@ describe('console progress', () => {
       line('plan: create environment "staging-x" from "production" with 2 service(s)'),
       line('service MariaDB: BUILDING'),
       line('service MariaDB: SUCCESS'),
+      line('table wp_users: copying, 5 rows, 0.01 MB so far of ~9 rows'),
       line('table wp_posts: 138 rows, 0.17 MB'),
     ]);
     expect(p.environment).toBe('staging-x');
+    // as a Kestra task logs it: the failure dialog's Roll back needs the name with either engine
+    expect(
+      readProgress([
+        line('[task:plan] plan: create environment "staging-k" from "production" with 2 service(s)'),
+      ]).environment,
+    ).toBe('staging-k');
     expect(p.services).toEqual([{ name: 'MariaDB', status: 'SUCCESS', updates: 2 }]);
-    expect(p.tables).toEqual([{ name: 'wp_posts', status: 'done', rows: 138, mb: 0.17, totalRows: null }]);
+    expect(p.tables).toEqual([
+      { name: 'wp_users', status: 'copying', rows: 5, mb: 0.01, totalRows: 9, etaSeconds: null },
+      { name: 'wp_posts', status: 'done', rows: 138, mb: 0.17, totalRows: null, etaSeconds: null },
+    ]);
   });
 
   it('prefers the execution’s in-flight table figures to the logs’ finished tables', () => {

@@ -1,7 +1,13 @@
 // The chunk plans (every row in exactly one chunk) and the job pool (first error wins, no job after it).
 import { describe, expect, it } from 'vitest';
 import { runPool } from '../../src/data/common/pool.js';
-import { chunkCount, ctidChunks, keyRangeChunks, SPLIT_MIN_BYTES } from '../../src/data/common/split.js';
+import {
+  chunkCount,
+  ctidChunks,
+  keyRangeChunks,
+  splitPays,
+  SPLIT_MIN_BYTES,
+} from '../../src/data/common/split.js';
 
 /** Evaluates a keyRangeChunks predicate for one key value. */
 function inChunk(where: string, v: number): boolean {
@@ -48,6 +54,19 @@ describe('split plans', () => {
     const n = chunkCount(400e6, 450e6, 2);
     expect(n).toBeGreaterThanOrEqual(2);
     expect(n).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('splitPays', () => {
+  it('splits for remote servers whatever the local cores', () => {
+    expect(splitPays(['db.internal', 'localhost'], 4, 1)).toBe(true);
+    expect(splitPays(['a.example', 'b.example'], 8, 2)).toBe(true);
+  });
+  it('splits for servers on this machine only when it has two cores per lane', () => {
+    expect(splitPays(['localhost', 'localhost'], 2, 2)).toBe(false);
+    expect(splitPays(['localhost', 'localhost'], 2, 3)).toBe(false);
+    expect(splitPays(['localhost', 'localhost'], 2, 4)).toBe(true);
+    expect(splitPays(['localhost', 'localhost'], 4, 8)).toBe(true);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KestraClient } from '../../src/kestra/client.js';
 import { KestraBackend, fromKestra } from '../../src/gateway/backends/kestra.js';
 import { statusOf } from '../../src/gateway/http-errors.js';
+import { executionView } from '../../src/gateway/views.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
 import { tempFileStore } from '../integration/gateway-helpers.js';
 import { kestraExecution, kestraLog, kestraState, kestraTaskRun } from '../fixtures/kestra-answers.js';
@@ -138,6 +139,7 @@ describe('KestraBackend', () => {
       .get('/api/v1/main/executions/abcDEF123')
       .matchHeader('authorization', AUTH)
       .reply(200, execution);
+    kestraNock(KESTRA).get('/api/v1/main/logs/abcDEF123').matchHeader('authorization', AUTH).reply(200, []);
     const e = await backend.get('abcDEF123');
     expect(e).toMatchObject({
       id: 'abcDEF123',
@@ -147,6 +149,67 @@ describe('KestraBackend', () => {
     });
     expect(e!.taskRuns[0]).toMatchObject({ taskId: 'sync-database', state: 'RETRYING', attempts: 2 });
     expect(e!.histories).toHaveLength(2);
+  });
+
+  it('gives rows and bytes per table while data copies, from sync-database’s log lines', async () => {
+    const log = (message: string, taskId: string, timestamp: string) =>
+      kestraLog({ executionId: 'abcDEF123', timestamp, level: 'INFO', message, taskId });
+    // What `railclone task sync-database` prints (formatTableLine), with a retried attempt starting wp_posts again.
+    const lines = [
+      log(
+        'table wp_users: copying, 10 rows, 0.01 MB so far of ~40 rows',
+        'sync-database',
+        '2026-01-01T00:00:03Z',
+      ),
+      log(
+        'table wp_posts: copying, 300 rows, 1.50 MB so far of ~1000 rows, chunks 1 of 4, about 9 s left',
+        'sync-database',
+        '2026-01-01T00:00:04Z',
+      ),
+      log('table wp_users: 40 rows, 0.04 MB', 'sync-database', '2026-01-01T00:00:05Z'),
+      log(
+        'table wp_posts: copying, 120 rows, 0.60 MB so far of ~1000 rows, chunks 0 of 4',
+        'sync-database',
+        '2026-01-01T00:00:15Z',
+      ),
+      // a line of another task that looks alike is not the copy's
+      log('table ignored: 1 rows, 0.00 MB', 'preflight', '2026-01-01T00:00:01Z'),
+    ];
+    kestraNock(KESTRA).get('/api/v1/main/executions/abcDEF123').reply(200, execution);
+    kestraNock(KESTRA).get('/api/v1/main/logs/abcDEF123').reply(200, lines);
+    const e = await backend.get('abcDEF123');
+    expect(e!.progress).toEqual({
+      tables: [
+        {
+          table: 'wp_users',
+          status: 'done',
+          rows: 40,
+          bytes: 40_000,
+          totalRows: null,
+          chunks: null,
+          etaSeconds: null,
+        },
+        {
+          table: 'wp_posts',
+          status: 'copying',
+          rows: 120,
+          bytes: 600_000,
+          totalRows: 1000,
+          chunks: { done: 0, total: 4 },
+          etaSeconds: null,
+        },
+      ],
+    });
+    expect(executionView(e!, null).progress!.tables[1]).toMatchObject({
+      table: 'wp_posts',
+      rows: 120,
+      bytes: 600_000,
+    });
+
+    // Before the copy step runs, no log read is spent on it.
+    const early = kestraExecution({ id: 'early1', flowId: 'clone-staging-api', state: execution.state });
+    kestraNock(KESTRA).get('/api/v1/main/executions/early1').reply(200, early);
+    expect((await backend.get('early1'))!.progress).toBeUndefined();
   });
 
   it('answers null for an unknown execution and maps Kestra faults to 502', async () => {
@@ -260,8 +323,23 @@ describe('KestraBackend', () => {
     it('1.3: from the execution JSON', async () => {
       kestraNock(KESTRA)
         .get('/api/v1/main/executions/done1')
-        .reply(200, { ...finished, outputs: flowOutputs });
-      expect((await backend.get('done1'))!.outputs).toEqual(flowOutputs);
+        .reply(200, { ...finished, outputs: flowOutputs })
+        .get('/api/v1/main/logs/done1')
+        .reply(200, [
+          kestraLog({
+            executionId: 'done1',
+            timestamp: '2026-01-01T00:02:00Z',
+            level: 'INFO',
+            message: 'table wp_posts: 138 rows, 0.18 MB',
+            taskId: 'sync-database',
+          }),
+        ]);
+      const done = await backend.get('done1');
+      expect(done!.outputs).toEqual(flowOutputs);
+      // a finished copy keeps its tables, as the local engine's record does
+      expect(done!.progress!.tables).toEqual([
+        expect.objectContaining({ table: 'wp_posts', status: 'done', rows: 138, bytes: 180_000 }),
+      ]);
     });
 
     it('2.0: the execution has none, so the task outputs named by the flow table are read from /outputs', async () => {
@@ -269,6 +347,8 @@ describe('KestraBackend', () => {
       kestraNock(KESTRA)
         .get('/api/v1/main/executions/done1')
         .reply(200, finished)
+        .get('/api/v1/main/logs/done1')
+        .reply(200, [])
         .get('/api/v1/main/outputs/done1')
         .matchHeader('authorization', AUTH)
         .reply(200, [
@@ -298,7 +378,11 @@ describe('KestraBackend', () => {
     });
 
     it('asks /outputs nothing while the clone runs', async () => {
-      kestraNock(KESTRA).get('/api/v1/main/executions/abcDEF123').reply(200, execution);
+      kestraNock(KESTRA)
+        .get('/api/v1/main/executions/abcDEF123')
+        .reply(200, execution)
+        .get('/api/v1/main/logs/abcDEF123')
+        .reply(200, []);
       expect((await backend.get('abcDEF123'))!.outputs).toBeNull();
     });
   });

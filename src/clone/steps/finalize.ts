@@ -4,6 +4,7 @@ import type { Step } from '../context.js';
 import { cloneProjectId } from '../state.js';
 import { updateMeta } from '../metadata.js';
 import { deployOnce } from '../deploys.js';
+import { removeIntent } from '../ownership.js';
 
 export const finalize: Step = async (ctx) => {
   const { railway, state, log } = ctx;
@@ -20,6 +21,8 @@ export const finalize: Step = async (ctx) => {
     staging_url: stagingUrl,
     database_size_bytes: databaseSize,
   });
+  // A clone in a project of its own kept its intent in the source project until now (../ownership.ts).
+  if (ctx.request.new_project_name) await removeIntent(railway, state.project_id!, state.execution_id);
   const durationMs = ctx.now().getTime() - new Date(state.started_at).getTime();
   log.info(
     `clone "${state.environment_name}" ready${stagingUrl ? ` at ${stagingUrl}` : ''}; expires ${meta.expires_at ?? 'never'}`,

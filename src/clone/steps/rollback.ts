@@ -1,13 +1,14 @@
 // rollback: deletes everything this execution created — the environment (its services, volumes,
 // domains, TCP proxies and databases go with it), the project or services it created in another
-// project, the proxies opened on the source, its intent — and logs exactly what. Only touches an
+// project, the proxies opened on the source, its intent — and logs exactly what. A project it created is
+// found by its metadata, or by its intent when killed before the metadata. Only touches an
 // environment proven this execution's (its metadata, or its intent when killed before the metadata).
 // Idempotent.
 import { clonesIntoOtherProject } from '../../inputs/index.js';
 import type { Step } from '../context.js';
 import { findOwnProject } from '../other-project.js';
 import { ownerOf, removeIntent } from '../ownership.js';
-import { removeClone } from '../removal.js';
+import { removeClone, removeCreatedProject } from '../removal.js';
 
 export const rollback: Step = async (ctx) => {
   const { railway, state, request, log } = ctx;
@@ -24,14 +25,10 @@ export const rollback: Step = async (ctx) => {
         `rollback: no project "${request.new_project_name}" created by execution ${state.execution_id}; nothing to delete`,
       );
     } else {
-      const { meta } = await ownerOf(railway, own.environment);
-      deleted.push(
-        ...(await removeClone(railway, own.environment, meta, {
-          projectName: request.new_project_name,
-          info,
-        })),
-      );
+      deleted.push(...(await removeCreatedProject(railway, own, request.new_project_name, info)));
     }
+    // The intent naming the project lives in the source project.
+    await removeIntent(railway, state.project_id, state.execution_id);
     return { state, outputs: { deleted } };
   }
   const projectId = clonesIntoOtherProject(request) ? request.target_project_id! : state.project_id;

@@ -11,7 +11,7 @@ import type { Step, StepContext } from '../context.js';
 import { databaseEndpoint } from '../db-access.js';
 import { maskOptionsFor } from '../masking.js';
 import { cloneMaskKey } from '../mask-key.js';
-import { updateMeta } from '../metadata.js';
+import { recordOpened, recordOpening } from '../source-proxies.js';
 import { cloneProjectId, sourceServiceId, type DatabaseSync, type ServicePlan } from '../state.js';
 
 export const syncDatabase: Step = async (ctx) => {
@@ -29,8 +29,8 @@ export const syncDatabase: Step = async (ctx) => {
     const { source, target, openedProxyId } = await endpoints(ctx, db);
     if (openedProxyId) {
       opened = [...opened, { serviceId: sourceServiceId(db), proxyId: openedProxyId }];
-      // Recorded on the clone so close-database-access and rollback can close it even if we crash now.
-      await updateMeta(ctx.railway, cloneProjectId(state), state.environment_id!, { source_proxies: opened });
+      // Its id on the clone too, so close-database-access, rollback and cleanup close it whatever happens.
+      await recordOpened(onClone(ctx), opened);
     }
     const rewrite = request.wordpress_url_replace ? (state.rewrites ?? []) : [];
     if (rewrite.length > 0) await refuseSubdomainMultisite(db.name, source);
@@ -105,6 +105,14 @@ export const syncDatabase: Step = async (ctx) => {
   };
 };
 
+function onClone(ctx: StepContext) {
+  return {
+    railway: ctx.railway,
+    projectId: cloneProjectId(ctx.state),
+    environmentId: ctx.state.environment_id!,
+  };
+}
+
 async function endpoints(ctx: StepContext, db: ServicePlan) {
   const { railway, state } = ctx;
   const scope = { engine: db.engine!, serviceName: db.name };
@@ -118,7 +126,8 @@ async function endpoints(ctx: StepContext, db: ServicePlan) {
       serviceId: sourceId,
       environmentId: state.source_environment_id!,
     },
-    { openProxy: !already },
+    // Recorded on the clone before the open: a kill before its id is recorded still leaves it closable.
+    { openProxy: !already, beforeOpen: () => recordOpening(onClone(ctx), sourceId, ctx.now()) },
   );
   const target = await databaseEndpoint(
     railway,

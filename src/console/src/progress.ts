@@ -1,6 +1,7 @@
-// What the execution's logs say about each service and table (the recorder writes `service <name>:
-// <status>` and `table <name>: <rows> rows, <MB> MB`), and a flow's steps in order.
+// What the execution's logs say about each service and table (`service <name>: <status>`, and the table
+// lines of src/util/table-progress-line.ts), and a flow's steps in order.
 import { FLOWS, type FlowId } from '../../flows/table.js';
+import { parseTableLine } from '../../util/table-progress-line.js';
 import type { ExecutionView, LogLine } from './types.js';
 
 /** A flow's steps in the order they run, from the one flow table (src/flows/table.ts); [] for a flow it lacks. */
@@ -25,12 +26,12 @@ export interface TableProgress {
 }
 
 const SERVICE = /^service (.+?): (\S+)$/;
-const TABLE = /^table (.+?): (\d+) rows, ([\d.]+) MB$/;
-const PLAN = /^plan: create environment "([^"]+)"/;
+// A Kestra task's logger puts its scope first (`[task:plan] plan: …`); the in-process engine does not.
+const PLAN = /^(?:\[[^\]]*\] )?plan: create environment "([^"]+)"/;
 
 export function readProgress(logs: readonly LogLine[]) {
   const services = new Map<string, ServiceProgress>();
-  const tables: TableProgress[] = [];
+  const tables = new Map<string, TableProgress>();
   let environment: string | null = null;
   for (const l of logs) {
     const s = SERVICE.exec(l.message);
@@ -39,15 +40,23 @@ export function readProgress(logs: readonly LogLine[]) {
       services.set(s[1]!, { name: s[1]!, status: s[2]!, updates: (prev?.updates ?? 0) + 1 });
       continue;
     }
-    const t = TABLE.exec(l.message);
+    const t = parseTableLine(l.message);
     if (t) {
-      tables.push({ name: t[1]!, status: 'done', rows: Number(t[2]), mb: Number(t[3]), totalRows: null });
+      tables.set(t.table, {
+        name: t.table,
+        status: t.status,
+        rows: t.rows,
+        mb: t.bytes / 1e6,
+        totalRows: t.totalRows,
+        ...(t.chunks ? { chunks: `${t.chunks.done} of ${t.chunks.total}` } : {}),
+        etaSeconds: t.etaSeconds,
+      });
       continue;
     }
     const p = PLAN.exec(l.message);
     if (p) environment = p[1]!;
   }
-  return { services: [...services.values()], tables, environment };
+  return { services: [...services.values()], tables: [...tables.values()], environment };
 }
 
 /** The tables to show: the execution's in-flight figures when the API has them, else the logs' finished ones. */

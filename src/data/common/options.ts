@@ -17,8 +17,10 @@ export interface ResolvedCopyOptions {
   replaceTarget: boolean;
   checksums: boolean;
   mask: MaskOptions | undefined;
-  splitTables: boolean;
+  /** undefined: the engine decides (see CopyOptions.splitTables). */
+  splitTables: boolean | undefined;
   deferKeys: boolean;
+  binaryCopy: boolean;
 }
 
 export function validateJobs(jobs: unknown, field = 'jobs'): number {
@@ -64,7 +66,8 @@ export function resolveCopyOptions(opts: CopyOptions): ResolvedCopyOptions {
     mask: opts.mask
       ? { ...opts.mask, rules: validateMaskRules(opts.mask.rules ?? [], 'mask.rules') }
       : undefined,
-    splitTables: opts.splitTables !== false,
+    splitTables: opts.splitTables,
     deferKeys: opts.deferKeys !== false,
+    binaryCopy: opts.binaryCopy !== false,
   };
 }

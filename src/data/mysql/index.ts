@@ -413,7 +413,7 @@ async function copyData(
     onProgress: opts.onProgress,
     stop: pool.signal,
   };
-  const jobs = await planJobs(snap, o.jobs, o.splitTables);
+  const jobs = await planJobs(snap, o.jobs, o.splitTables !== false);
   const split = jobs.filter((j) => j.chunk?.index === 1);
   if (split.length > 0)
     log.info(`split: ${split.map((j) => `${j.table.name} into ${j.chunk?.count} key ranges`).join(', ')}`);

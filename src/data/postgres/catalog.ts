@@ -6,6 +6,12 @@ export interface ColumnInfo {
   /** Text-like (text, varchar, json, jsonb, citext, or a domain over one): the rewrite may touch it. */
   textLike: boolean;
   generated: boolean;
+  /**
+   * COPY binary carries it between servers of the same major version: a built-in type (or domain
+   * over one) with send/receive functions, or an enum (sent as its label). Not reg* (sent as OIDs,
+   * which differ between databases), nor user arrays or composites (their binary form holds OIDs).
+   */
+  binarySafe: boolean;
 }
 
 export interface TableInfo {
@@ -48,8 +54,17 @@ export async function listTables(client: PgClient): Promise<TableInfo[]> {
      WHERE c.relkind = 'r' AND ${USER_SCHEMAS} AND ${NOT_EXTENSION('c.oid', 'pg_class')}
      ORDER BY pg_table_size(c.oid) DESC, n.nspname, c.relname`);
   if (rows.length === 0) return [];
-  const cols = await client.query<{ relid: number; name: string; text_like: boolean; generated: boolean }>(
+  const cols = await client.query<{
+    relid: number;
+    name: string;
+    text_like: boolean;
+    generated: boolean;
+    binary_safe: boolean;
+  }>(
     `SELECT a.attrelid AS relid, a.attname AS name, a.attgenerated <> '' AS generated,
+            (bt.typsend <> 0 AND bt.typreceive <> 0
+              AND ((bt.oid < 16384 AND bt.typname NOT LIKE 'reg%' AND bt.typname NOT LIKE '\\_reg%')
+                   OR bt.typtype = 'e')) AS binary_safe,
             (COALESCE(NULLIF(t.typbasetype, 0), t.oid) IN ('text'::regtype, 'varchar'::regtype, 'json'::regtype, 'jsonb'::regtype)
               OR bt.typname = 'citext') AS text_like
        FROM pg_attribute a
@@ -62,7 +77,7 @@ export async function listTables(client: PgClient): Promise<TableInfo[]> {
   const byRel = new Map<number, ColumnInfo[]>();
   for (const c of cols.rows) {
     const list = byRel.get(c.relid) ?? [];
-    list.push({ name: c.name, textLike: c.text_like, generated: c.generated });
+    list.push({ name: c.name, textLike: c.text_like, generated: c.generated, binarySafe: c.binary_safe });
     byRel.set(c.relid, list);
   }
   return rows.map((r) => {

@@ -19,7 +19,7 @@ import { resolveCopyOptions } from '../common/options.js';
 import { runPool } from '../common/pool.js';
 import { createTableProgress, type TableProgress } from '../common/progress.js';
 import { buildReport } from '../common/report.js';
-import { chunkCount, ctidChunks, type Chunk } from '../common/split.js';
+import { chunkCount, ctidChunks, splitPays, type Chunk } from '../common/split.js';
 import {
   assertDifferentDatabases,
   describeEndpoint,
@@ -99,7 +99,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     if (!coordinator || !admin) throw new RailcloneError('ConnectionFailed', 'no connection');
     const [si, ti] = await Promise.all([identity(coordinator), identity(admin)]);
     assertDifferentDatabases(sourceEp, targetEp, { source: si, target: ti });
-    const tools = await findPgTools(await serverMajor(coordinator));
+    const [sourceMajor, targetMajor] = await Promise.all([serverMajor(coordinator), serverMajor(admin)]);
+    const tools = await findPgTools(sourceMajor);
 
     await lockTarget(admin);
     await prepareTarget(admin, o.replaceTarget, describeEndpoint(targetEp));
@@ -141,7 +142,11 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     throwIfAborted(stop.signal);
     phase('pre-data');
 
-    const reports = await copyTables(opts, o, snapshot, tables, stop);
+    const binary = o.binaryCopy && sourceMajor === targetMajor;
+    const split = o.splitTables ?? splitPays([sourceEp.host, targetEp.host], o.jobs);
+    if (o.splitTables === undefined && !split)
+      log.debug(`not splitting tables: both servers are on this machine, too few cores for ${o.jobs} lanes`);
+    const reports = await copyTables(opts, o, snapshot, tables, stop, { binary, split });
 
     phase('data');
     const sequences = await readSequences(coordinator);
@@ -217,6 +222,7 @@ async function copyTables(
   snapshot: string,
   tables: TableInfo[],
   stop: AbortController,
+  { binary, split: splitTables }: { binary: boolean; split: boolean },
 ): Promise<TableReport[]> {
   const rewriter =
     o.rewrite.length > 0 || o.rewriteHosts.length > 0
@@ -224,7 +230,7 @@ async function copyTables(
       : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
   const masker = o.mask ? createMasker(o.mask) : undefined;
-  const jobs = planJobs(tables, o.jobs, o.splitTables);
+  const jobs = planJobs(tables, o.jobs, splitTables);
   const state = new Map<TableInfo, TableState>();
   for (const t of tables) {
     const parts = jobs.filter((j) => j.table === t).length;
@@ -264,6 +270,7 @@ async function copyTables(
           rewritable: (table, column) => shouldRewriteColumn(table, column, o.skipColumns),
           ...(masker ? { masker } : {}),
           checksums: o.checksums,
+          binary,
           signal: stop.signal,
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         });

@@ -15,6 +15,9 @@ import type { TableReport } from '../types.js';
 import type { TableInfo } from './catalog.js';
 import { ident, qualified, type PgClient } from './connect.js';
 import { CopyStream, type ValueRewriter } from './copy-stream.js';
+import { createLogger } from '../../util/log.js';
+
+const log = createLogger('db-copy:postgres');
 
 export interface TableCopyContext {
   /** In `REPEATABLE READ READ ONLY` with the exported snapshot set. */
@@ -27,6 +30,8 @@ export interface TableCopyContext {
   /** Personal data masking; asked per table (or chunk) which columns it touches. */
   masker?: Masker;
   checksums: boolean;
+  /** Both servers run the same major version: COPY binary may carry the binary-safe tables. */
+  binary: boolean;
   signal: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -66,7 +71,12 @@ export async function copyPart(
     ? cols.flatMap((c, i) => (c.textLike && ctx.rewritable(t.name, c.name) ? [i] : []))
     : [];
   const tableMasker = ctx.masker?.forTable(t.name, cols);
+  // Binary when nothing is changed in flight: less work for both servers than text (no output or
+  // input conversion of numbers, timestamps, …); text otherwise, or for a type binary cannot carry.
+  const binary = ctx.binary && rewriteColumns.length === 0 && !tableMasker && cols.every((c) => c.binarySafe);
+  const format = binary ? 'FORMAT binary' : '';
   const stream = new CopyStream({
+    binary,
     rewriteColumns,
     ...(tableMasker ? { masker: tableMasker } : {}),
     ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
@@ -75,6 +85,7 @@ export async function copyPart(
   });
   const what = chunk ? `table ${name} (chunk ${chunk.index}/${chunk.count})` : `table ${name}`;
   progress.started();
+  log.debug(`${what}: COPY ${binary ? 'binary' : 'text'}`);
   const whole = !chunk;
   let from: ReturnType<typeof copyStreams.from>;
   let to: ReturnType<typeof copyStreams.to>;
@@ -82,13 +93,15 @@ export async function copyPart(
   try {
     if (whole) await ctx.target.query(`TRUNCATE ONLY ${rel}`);
     from = ctx.target.query(
-      copyStreams.from(`COPY ${rel}${list} FROM STDIN${whole ? ' WITH (FREEZE)' : ''}`),
+      copyStreams.from(
+        `COPY ${rel}${list} FROM STDIN${whole || binary ? ` WITH (${[format, whole ? 'FREEZE' : ''].filter(Boolean).join(', ')})` : ''}`,
+      ),
     );
     to = ctx.source.query(
       copyStreams.to(
         chunk
-          ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT`
-          : `COPY ${rel}${list} TO STDOUT`,
+          ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT${binary ? ` (${format})` : ''}`
+          : `COPY ${rel}${list} TO STDOUT${binary ? ` (${format})` : ''}`,
       ),
     );
     await pipeline(to, stream, from, { signal: ctx.signal });

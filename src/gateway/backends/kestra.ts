@@ -14,6 +14,7 @@ import {
 import { FLOWS, type FlowFacts, flowOutputs } from '../../flows/table.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
+import { tablesFromLines } from '../../util/table-progress-line.js';
 
 export interface KestraBackendOptions {
   client: KestraClient;
@@ -23,6 +24,8 @@ export interface KestraBackendOptions {
 }
 
 const WEBHOOK_FLOWS = new Set(['clone-staging-api']);
+/** The step whose log lines carry each table's rows and bytes. */
+const COPY_TASK = 'sync-database';
 /** How many of a key's newest runs a started_by search looks at (each costs Kestra one read). */
 const BY_KEY_SCAN = 200;
 
@@ -90,13 +93,22 @@ export class KestraBackend implements ExecutionBackend {
     return { executionId: id };
   }
 
-  async get(id: string): Promise<ExecutionRecord | null> {
+  get(id: string): Promise<ExecutionRecord | null> {
+    return this.read(id, true);
+  }
+
+  /** One execution; `withProgress` also reads the copy's log lines (a poll does, a history search does not). */
+  private async read(id: string, withProgress: boolean): Promise<ExecutionRecord | null> {
     try {
       const [e, origin] = await Promise.all([
         this.opts.client.getExecution(id),
         this.opts.store.getExecution(id),
       ]);
-      return fromKestra({ ...e, outputs: e.outputs ?? (await this.outputsApi(e)) }, origin);
+      const [outputs, progress] = await Promise.all([
+        e.outputs ?? this.outputsApi(e),
+        withProgress ? this.copyProgress(e) : undefined,
+      ]);
+      return { ...fromKestra({ ...e, outputs }, origin), ...(progress ? { progress } : {}) };
     } catch (err) {
       if ((err as { status?: number }).status === 404) return null;
       throw err;
@@ -119,6 +131,18 @@ export class KestraBackend implements ExecutionBackend {
       tasks[task] = (out.vars as Record<string, unknown> | undefined) ?? out;
     }
     return flowOutputs(facts, tasks);
+  }
+
+  /**
+   * Rows and bytes per table, from the copy's log lines (`railclone task sync-database` writes one per table
+   * every few seconds while it copies, and one when it is done): Kestra keeps a running task's logs, not
+   * its progress. Read only once the execution has a copy step.
+   */
+  private async copyProgress(e: Execution): Promise<ExecutionRecord['progress'] | undefined> {
+    if (!(e.taskRunList ?? []).some((t) => t.taskId === COPY_TASK)) return undefined;
+    const lines = (await this.opts.client.getLogs(e.id)).filter((l) => l.taskId === COPY_TASK);
+    const tables = tablesFromLines(lines.map((l) => l.message));
+    return tables.length ? { tables } : undefined;
   }
 
   async logs(id: string): Promise<LogRecord[]> {
@@ -157,7 +181,7 @@ export class KestraBackend implements ExecutionBackend {
       page: 1,
       size: BY_KEY_SCAN,
     });
-    const current = await Promise.all(origins.results.map((o) => this.get(o.id)));
+    const current = await Promise.all(origins.results.map((o) => this.read(o.id, false)));
     const hits = current.filter(
       (e): e is ExecutionRecord => e !== null && (!q.states?.length || q.states.includes(e.state)),
     );

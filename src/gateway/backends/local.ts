@@ -1,8 +1,11 @@
 // The small-deployment engine: runs the flows in this process with the same steps Kestra runs, and records
 // each execution (state histories, task runs, logs, redacted inputs, outputs) in the gateway store.
 // Clones queue like the flow's `concurrency: {limit: 3, behavior: QUEUE}`, in state QUEUED as Kestra's do.
-// At start, `recover()` finds the executions a dead process of this engine left unfinished, marks them
-// FAILED (killed), rolls back what their clone created and says so in their logs.
+// At start, `recover()` finds the executions a dead process of this engine left unfinished: those it had
+// started are marked FAILED (killed), what their clone created rolled back, and their logs say so; those
+// still waiting (CREATED, QUEUED) run now, as Kestra's queue keeps its waiting executions across a
+// restart — unless their stored inputs were redacted (a secret the store never keeps): those fail, asking
+// for a new request.
 import { removeExecutionLeftovers } from '../../clone/cleanup.js';
 import { currentRunner, runnerAlive } from '../../clone/ownership.js';
 import type { RailwayApi } from '../../railway/types.js';
@@ -19,6 +22,8 @@ import { executionId } from '../ids.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
 import { LOCAL_FLOWS } from './local-flows.js';
+import { FLOWS } from '../../flows/table.js';
+import { wasRedacted } from '../redact-inputs.js';
 import { ExecutionRecorder } from './recorder.js';
 
 export interface LocalBackendOptions {
@@ -26,7 +31,7 @@ export interface LocalBackendOptions {
   railway: RailwayApi;
   defaultProjectId?: string;
   outputKey?: string;
-  /** Clones running at once; the rest wait in QUEUED. */
+  /** Clones running at once; the rest wait in QUEUED. Default: the flow's concurrency limit. */
   cloneConcurrency?: number;
   /** How often a log follower looks for new lines (ms). */
   followIntervalMs?: number;
@@ -50,13 +55,18 @@ export class LocalBackend implements ExecutionBackend {
         allowed: Object.keys(LOCAL_FLOWS),
       });
     const record = { ...createdExecution(executionId(), req), runner: currentRunner() };
-    const rec = new ExecutionRecorder(this.opts.store, record);
     // The 202 must never point at an execution the store does not know yet.
     await this.opts.store.saveExecution(record);
-    const run = this.run(rec, () => runner(this.opts, req.inputs, rec), req.flowId === 'clone-staging-api');
+    this.launch(new ExecutionRecorder(this.opts.store, record), req.inputs);
+    return { executionId: record.id };
+  }
+
+  private launch(rec: ExecutionRecorder, inputs: Record<string, unknown>): void {
+    const flowId = rec.record.flowId;
+    const runner = LOCAL_FLOWS[flowId]!;
+    const run = this.run(rec, () => runner(this.opts, inputs, rec), flowId === 'clone-staging-api');
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
-    return { executionId: record.id };
   }
 
   private async run(
@@ -86,7 +96,7 @@ export class LocalBackend implements ExecutionBackend {
   }
 
   private acquire(onWait: () => void): Promise<void> {
-    const limit = this.opts.cloneConcurrency ?? 3;
+    const limit = this.opts.cloneConcurrency ?? FLOWS['clone-staging-api'].concurrency?.limit ?? 3;
     if (this.running < limit) {
       this.running++;
       return Promise.resolve();
@@ -100,9 +110,10 @@ export class LocalBackend implements ExecutionBackend {
    * has none): FAILED, with the reason in their logs, and what a clone created rolled back. Executions
    * of a live process, or of another machine sharing the store, are left to it.
    */
-  async recover(namespaces: string[]): Promise<string[]> {
+  async recover(namespaces: string[]): Promise<{ failed: string[]; resumed: string[] }> {
     const WAITING: ExecutionStateName[] = ['CREATED', 'QUEUED', 'RUNNING', 'RETRYING', 'PAUSED'];
     const recovered: string[] = [];
+    const waiting: ExecutionRecord[] = [];
     for (const namespace of new Set(namespaces))
       for (const flowId of Object.keys(LOCAL_FLOWS)) {
         const { results } = await this.opts.store.searchExecutions({
@@ -114,11 +125,31 @@ export class LocalBackend implements ExecutionBackend {
         });
         for (const exec of results) {
           if (runnerAlive(exec.runner) !== false && exec.runner) continue;
+          if ((exec.state === 'CREATED' || exec.state === 'QUEUED') && !wasRedacted(exec.inputs)) {
+            waiting.push(exec);
+            continue;
+          }
           await this.recoverOne(exec);
           recovered.push(exec.id);
         }
       }
-    return recovered;
+    // After the dead process's started executions are settled, its waiting ones, oldest first.
+    waiting.sort((a, b) => a.startDate.localeCompare(b.startDate));
+    for (const exec of waiting) await this.resume(exec);
+    return { failed: recovered, resumed: waiting.map((e) => e.id) };
+  }
+
+  /** A waiting execution of a dead process, run by this one (it keeps its place: QUEUED until a slot frees). */
+  private async resume(exec: ExecutionRecord): Promise<void> {
+    const record: ExecutionRecord = { ...exec, runner: currentRunner() };
+    const rec = new ExecutionRecorder(this.opts.store, record);
+    rec
+      .logger('recovery')
+      .warn(
+        `the clone API stopped while this execution was ${exec.state} (waiting, nothing started); it runs now in process ${record.runner!.pid}, as Kestra's queue keeps waiting executions across a restart`,
+      );
+    await rec.flush();
+    this.launch(rec, exec.inputs);
   }
 
   private async recoverOne(exec: ExecutionRecord): Promise<void> {
@@ -152,7 +183,10 @@ export class LocalBackend implements ExecutionBackend {
     }
     rec.finish('FAILED', null, {
       error: 'Killed',
-      message: `the clone API stopped while this execution was ${was}; it was marked FAILED and rolled back at restart`,
+      message:
+        was === 'CREATED' || was === 'QUEUED'
+          ? `the clone API stopped while this execution was ${was}; its stored inputs lost redacted values, so it cannot run as sent — submit it again`
+          : `the clone API stopped while this execution was ${was}; it was marked FAILED and rolled back at restart`,
       details: { recovered: true, previous_state: was, rolled_back: rolledBack },
     });
     await rec.flush();

@@ -3,6 +3,7 @@
 import type { Logger, LogLevel } from '../../util/log.js';
 import { redact } from '../../util/secrets.js';
 import type { ProgressEvent } from '../../util/progress.js';
+import { formatTableLine } from '../../util/table-progress-line.js';
 import type { ExecutionRecord, ExecutionStateName, LogRecord, TaskRunRecord } from '../execution.js';
 import type { GatewayStore } from '../store/types.js';
 
@@ -72,7 +73,7 @@ export class ExecutionRecorder {
       [...this.record.taskRuns].reverse().find((t) => t.state === 'RUNNING')?.taskId ?? null;
     if (ev.kind === 'table') this.tableProgress(ev);
     if (ev.kind === 'table' && ev.status === 'done')
-      this.log('info', running(), `table ${ev.table}: ${ev.rows} rows, ${(ev.bytes / 1e6).toFixed(2)} MB`);
+      this.log('info', running(), formatTableLine({ ...ev, status: 'done' }));
     if (ev.kind === 'service') this.log('info', running(), `service ${ev.service}: ${ev.status}`);
     if (ev.kind !== 'step') return;
     let run = this.lastRun(ev.step);

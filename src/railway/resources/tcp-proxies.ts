@@ -19,6 +19,7 @@ query TcpProxies($environmentId: String!, $serviceId: String!) {
     serviceId
     environmentId
     syncStatus
+    createdAt
   }
 }`,
 );

@@ -396,25 +396,38 @@ const usd = (n: number) => `$${n < 0.01 ? n.toFixed(4) : n.toFixed(2)}`;
 const span = (hours: number) =>
   hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} hours`;
 
-/** Railway's usage of the source services, priced: an estimate, or "unknown" with Railway's reason. */
+/** Railway's usage of the cloned services, sized as the request asks and priced: an estimate, or "not available" with the reason. */
 function CostLine({ cost }: { cost: Preview['estimated_cost'] }) {
   if (!cost.available)
     return (
-      <p className="cost" data-cost="unknown">
-        <strong>Estimated cost:</strong> unknown — {cost.reason}.
+      <p className="cost" data-cost="unavailable">
+        <strong>Estimated cost:</strong> not available — {cost.reason}.
       </p>
     );
   const days = (Date.parse(cost.window.end) - Date.parse(cost.window.start)) / 86_400_000;
+  const adjusted = cost.services.filter((s) => s.adjusted.length > 0);
   return (
-    <p className="cost" data-cost="estimate" title={cost.basis}>
-      <strong>Estimated cost:</strong>{' '}
-      {cost.usd_total !== null && cost.ttl_hours !== null
-        ? `about ${usd(cost.usd_total)} over its ${span(cost.ttl_hours)} (${usd(cost.usd_per_hour)} an hour)`
-        : `about ${usd(cost.usd_per_hour)} an hour, ${usd(cost.usd_per_month)} a month (it does not expire)`}
-      . An estimate from the source services' Railway usage over the last{' '}
-      {days >= 1 ? `${Math.round(days)} day(s)` : `${Math.max(1, Math.round(days * 24 * 60))} minute(s)`} at
-      Railway's prices; plan credit not deducted.
-    </p>
+    <div className="cost" data-cost="estimate" title={cost.basis}>
+      <p>
+        <strong>Estimated cost:</strong>{' '}
+        {cost.usd_total !== null && cost.ttl_hours !== null
+          ? `about ${usd(cost.usd_total)} over its ${span(cost.ttl_hours)} (${usd(cost.usd_per_hour)} an hour)`
+          : `about ${usd(cost.usd_per_hour)} an hour, ${usd(cost.usd_per_month)} a month (it does not expire)`}
+        . An estimate from the source services' Railway usage over the last{' '}
+        {days >= 1 ? `${Math.round(days)} day(s)` : `${Math.max(1, Math.round(days * 24 * 60))} minute(s)`}{' '}
+        for the {cost.services.length} service(s) cloned, sized as set in Customisation, at Railway's prices;
+        plan credit not deducted.
+      </p>
+      {adjusted.length ? (
+        <ul className="cost-services">
+          {adjusted.map((s) => (
+            <li key={s.name}>
+              {s.name}: {usd(s.usd_per_hour)} an hour — {s.adjusted.join('; ')}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
 

@@ -52,6 +52,7 @@ class FlowRunsTest {
     static final Duration QUERY_TIMEOUT = Duration.ofMinutes(5);
     /** Both versions clone in one emulator project at once: each names its environments with its own tag. */
     static final String TAG = Fixtures.env("RAILCLONE_TAG");
+    static final String VERSION = Fixtures.env("RAILCLONE_KESTRA_VERSION");
 
     static String env(String suffix) {
         return "staging-" + TAG + "-" + suffix;
@@ -63,16 +64,30 @@ class FlowRunsTest {
             .filter(n -> n.startsWith("staging-" + TAG + "-")).sorted().toList();
     }
 
-    /** The eight outputs both engines give (src/flows/table.ts), with the Java type Kestra stores. */
-    static final Map<String, Class<?>> CLONE_OUTPUTS = Map.of(
-        "staging_url", String.class,
-        "environment_name", String.class,
-        "environment_id", String.class,
-        "database_size", Integer.class,
-        "duration", Double.class,
-        "expires_at", String.class,
-        "basic_auth_user", String.class,
-        "basic_auth_password_encrypted", String.class);
+    /**
+     * The clone's outputs as src/flows/table.ts declares them (the npm side passes the table's
+     * `FLOWS['clone-staging-api'].outputs`; the clone API's in-process engine answers from the same table),
+     * as id → the Java type Kestra stores for the declared output type.
+     */
+    static final Map<String, Class<?>> CLONE_OUTPUTS = cloneOutputs();
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Class<?>> cloneOutputs() {
+        try {
+            List<Map<String, Object>> table = JacksonMapper.ofJson().readValue(
+                Fixtures.env("RAILCLONE_CLONE_OUTPUTS"), new TypeReference<>() {});
+            Map<String, Class<?>> types = new java.util.LinkedHashMap<>();
+            for (Map<String, Object> o : table) types.put((String) o.get("id"), switch ((String) o.get("type")) {
+                case "STRING" -> String.class;
+                case "INT" -> Integer.class;
+                case "FLOAT" -> Double.class;
+                default -> Object.class; // JSON
+            });
+            return types;
+        } catch (Exception e) {
+            throw new IllegalStateException("RAILCLONE_CLONE_OUTPUTS", e);
+        }
+    }
 
     final List<String> executions = new ArrayList<>();
     String projectId;
@@ -209,10 +224,19 @@ class FlowRunsTest {
     void aFailingCopyIsRetriedThenRolledBackAndDatabaseAccessClosed() throws Exception {
         Execution e = fault;
         assertEquals(State.Type.FAILED, e.getState().getCurrent(), describe(e));
-        TaskRun sync = e.findTaskRunsByTaskId("sync-database").get(0);
-        assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts: " + describe(e));
-        for (var a : sync.getAttempts()) assertEquals(State.Type.FAILED, a.getState().getCurrent());
-        assertEquals(State.Type.FAILED, sync.getState().getCurrent());
+        List<TaskRun> syncs = e.findTaskRunsByTaskId("sync-database");
+        System.out.println("[railclone] Kestra " + VERSION + ": the failing copy's sync-database task runs: " + syncs.size());
+        // Kestra 2.0.0 may append a second task run for a task whose retry is pending, which then runs too
+        // (kestra-io/kestra#18909, fix in PR #18947, both open): seen on every 2.0.0 run here, never on 1.3.31.
+        // docs/kestra.md says what it means for sync-database. Pinned, so a fixed Kestra tightens this.
+        if (VERSION.startsWith("1.")) assertEquals(1, syncs.size(), "one task run, retried: " + describe(e));
+        else assertTrue(syncs.size() <= 2, "at most the one duplicate of kestra#18909: " + describe(e));
+        for (TaskRun sync : syncs) {
+            assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts: " + describe(e));
+            for (var a : sync.getAttempts()) assertEquals(State.Type.FAILED, a.getState().getCurrent());
+            assertEquals(State.Type.FAILED, sync.getState().getCurrent());
+        }
+        assertEquals(1, e.findTaskRunsByTaskId("rollback").size(), describe(e));
         assertEquals(State.Type.SUCCESS, e.findTaskRunsByTaskId("rollback").get(0).getState().getCurrent(), describe(e));
         assertEquals(State.Type.SUCCESS,
             e.findTaskRunsByTaskId("close-database-access").get(0).getState().getCurrent(), describe(e));
@@ -225,9 +249,14 @@ class FlowRunsTest {
         assertFalse(ours(Control.get("/inventory")).contains(env("fault")));
         // A failed run's outputs render as null (the npm side also checks the engine never logged "Failed to
         // render output values").
+        // (1.3 stores each declared output as null; 2.0 stores no outputs for a run that produced no value.)
         Map<String, Object> outputs = Compat.flowOutputs(e);
-        assertNotNull(outputs, "outputs rendered");
-        for (var o : outputs.entrySet()) assertNull(o.getValue(), o.getKey());
+        if (outputs != null) for (var o : outputs.entrySet()) assertNull(o.getValue(), o.getKey());
+        // …and no failed run left an output rendering error in its stored logs.
+        for (Execution failed : List.of(e, refused.get(0), refused.get(1)))
+            for (LogEntry l : Compat.logs(Kestra.TENANT, failed.getId()))
+                assertFalse(String.valueOf(l.getMessage()).matches("(?s).*(Failed to render output|Unable to find `).*"),
+                    failed.getId() + ": " + l.getMessage());
     }
 
     @Test
@@ -276,12 +305,44 @@ class FlowRunsTest {
 
     @Test
     @Order(7)
+    @SuppressWarnings("unchecked")
+    void thePurgeFlowsPurgeTasksRunAndKeepRecentHistory() throws Exception {
+        // purge-history without its first two tasks: export-logs calls Kestra's HTTP API, which only a server has
+        // (its requests are checked against Kestra's OpenAPI in test/unit/kestra-openapi-contract.test.ts), and
+        // archive-logs stores that export. Edited as YAML; same id's tasks, same namespace, so the purge tasks
+        // run exactly as written, on this namespace's history.
+        Map<String, Object> variant = JacksonMapper.ofYaml().readValue(
+            Files.readString(Fixtures.repo().resolve("flows/purge-history.yml")), new TypeReference<>() {});
+        variant.put("id", "purge-history-without-export");
+        variant.remove("triggers");
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) variant.get("tasks");
+        assertEquals(List.of("export-logs", "archive-logs", "purge-logs", "purge-executions"),
+            tasks.stream().map(t -> t.get("id")).toList());
+        tasks.removeIf(t -> List.of("export-logs", "archive-logs").contains(t.get("id")));
+        Kestra.deploy(NS, List.of(JacksonMapper.ofYaml().writeValueAsString(variant)));
+        int logsBefore = Compat.logs(Kestra.TENANT, webhook1.getId()).size();
+
+        Execution purge = Kestra.runForm(NS, "purge-history-without-export", Map.of(), QUERY_TIMEOUT);
+        executions.add(purge.getId());
+        assertEquals(State.Type.SUCCESS, purge.getState().getCurrent(), describe(purge));
+        for (String task : List.of("purge-logs", "purge-executions")) {
+            TaskRun run = purge.findTaskRunsByTaskId(task).get(0);
+            assertEquals(State.Type.SUCCESS, run.getState().getCurrent(), describe(purge));
+            assertFalse(Compat.taskOutputs(run).isEmpty(), task + " reported what it purged");
+        }
+        // Nothing of today is purged (logs older than 7 days, executions older than 30).
+        assertEquals(logsBefore, Compat.logs(Kestra.TENANT, webhook1.getId()).size());
+        assertNotNull(Kestra.execution(webhook1.getId()));
+    }
+
+    @Test
+    @Order(8)
     void noSecretInAnyLogLineOrOutputKestraStored() throws Exception {
         List<String> secrets = new ArrayList<>();
         for (String name : List.of("SECRET_RAILWAY_API_TOKEN", "SECRET_RAILCLONE_OUTPUT_KEY", "SECRET_WEBHOOK_KEY"))
             secrets.add(new String(Base64.getDecoder().decode(Fixtures.env(name)), StandardCharsets.UTF_8));
         secrets.add(Fixtures.env("RAILCLONE_CANARY"));
-        assertTrue(executions.size() >= 9, "the runs above happened: " + executions);
+        assertTrue(executions.size() >= 10, "the runs above happened: " + executions);
         int lines = 0;
         for (String id : executions) {
             Execution e = Kestra.execution(id);
@@ -326,7 +387,7 @@ class FlowRunsTest {
     /** The execution's state, and per task run its state, attempts, state history and seconds taken. */
     static String describe(Execution e) {
         return e.getId() + " " + e.getState().getCurrent() + " tasks " + e.getTaskRunList().stream()
-            .map(t -> t.getTaskId() + "=" + t.getState().getCurrent() + "x" + (t.getAttempts() == null ? 0 : t.getAttempts().size())
+            .map(t -> t.getTaskId() + "(" + t.getId().substring(0, 5) + ")=" + t.getState().getCurrent() + "x" + (t.getAttempts() == null ? 0 : t.getAttempts().size())
                 + histories(t.getState()) + String.format("%.1fs", seconds(t.getState())))
             .toList();
     }

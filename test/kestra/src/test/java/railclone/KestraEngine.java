@@ -30,6 +30,13 @@ public final class KestraEngine {
         TestRunner runner = context.getBean(TestRunner.class);
         runner.setSchedulerEnabled(true);
         runner.setWorkerEnabled(true);
+        // 2.0 runs system tasks (PurgeLogs, PurgeExecutions: purge-history) on a system worker, which a server
+        // starts and the TestRunner does not by default; 1.3 runs them on the worker and has no such switch.
+        try {
+            TestRunner.class.getMethod("setSystemWorkerEnabled", boolean.class).invoke(runner, true);
+        } catch (NoSuchMethodException onKestra13) {
+            // nothing to enable
+        }
         runner.run();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> context.close()));
         return context;
