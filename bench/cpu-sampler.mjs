@@ -4,6 +4,7 @@
 // prints the CPU seconds per group since the previous mark as one JSON line; stdin closed = exit.
 // Groups: a backend by its database (`pg:<db>`), server background processes (`pg-bg`), a tool by
 // its name (pg_dump, psql, pg_restore, pgcopydb, mariadb, mydumper, …), mariadbd as one process.
+// With `--root <pid>`, tools count only when they descend from that process (not another user's).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { clearInterval, setInterval } from 'node:timers';
@@ -22,12 +23,31 @@ const TOOLS = new Set([
   'mysqld',
 ]);
 const self = String(process.pid);
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt > 0 ? process.argv[rootAt + 1] : undefined;
+
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function descends(pid) {
+  for (let p = pid, k = 0; p && p !== '0' && k < 10; p = parentOf(p), k++) if (p === root) return true;
+  return false;
+}
 const latest = new Map(); // pid -> { group, ticks }
 const atStart = new Map(); // pid -> ticks when first seen at start
 const reported = new Map(); // pid -> ticks already reported at the last mark
 
 function classify(pid, comm) {
-  if (TOOLS.has(comm)) return comm === 'mysqld' ? 'mariadbd' : comm;
+  if (TOOLS.has(comm)) {
+    if (comm === 'mysqld' || comm === 'mariadbd') return 'mariadbd';
+    return !root || descends(pid) ? comm : null;
+  }
   if (comm !== 'postgres') return null;
   let cmd;
   try {

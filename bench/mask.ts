@@ -3,7 +3,8 @@
 // A WordPress + WooCommerce shaped database (the copy benches' posts/postmeta/comments/options, plus
 // users, usermeta with billing fields and sessions, orders as postmeta and HPOS tables), copied four
 // ways on each engine: plain, masked (`mask: default` + quiet), URL rewrite, rewrite + masked.
-// Prints the median of each, the ratios to the plain copy, and the load average (the machine is shared).
+// Prints the median of each (wall time, and this process's CPU time: where masking and rewriting run),
+// the ratios to the plain copy, and the load average (the machine is shared).
 import { loadavg } from 'node:os';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -195,30 +196,39 @@ async function run(engine: string, setup: Setup) {
     ['rewrite+mask', { rewriteHosts: REWRITE, mask: MASK }],
   ];
   const times = new Map<string, number[]>(variants.map(([n]) => [n, []]));
+  /** This process's CPU time per copy (the masking and rewriting happen here; the servers' work does not count). */
+  const cpu = new Map<string, number[]>(variants.map(([n]) => [n, []]));
   let last: CopyReport | undefined;
   // Interleaved rounds, so a change in the machine's load hits every variant alike.
   for (let r = 0; r < repeat; r++) {
     for (const [name, extra] of variants) {
       const target = await setup.target();
+      const t0 = process.cpuUsage();
       const report = await copyDatabase({ source: setup.source, target, jobs, ...extra });
+      const t = process.cpuUsage(t0);
       times.get(name)!.push(report.durationMs);
+      cpu.get(name)!.push((t.user + t.system) / 1000);
       if (name === 'mask') last = report;
     }
   }
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] as number;
   const plain = median(times.get('plain')!);
   const rewrite = median(times.get('rewrite')!);
+  const plainCpu = median(cpu.get('plain')!);
+  const rewriteCpu = median(cpu.get('rewrite')!);
   console.log(
     `\n${engine}: ${last?.totalRows} rows, ${((last?.totalBytes ?? 0) / 1e6).toFixed(1)} MB, ${last?.maskedValues} values masked; jobs ${jobs}, median of ${repeat}`,
   );
   for (const [name] of variants) {
     const m = median(times.get(name)!);
+    const c = median(cpu.get(name)!);
     const vs = name === 'rewrite+mask' ? ` (${(m / rewrite).toFixed(2)}x rewrite)` : '';
+    const cvs = name === 'rewrite+mask' ? ` (${(c / rewriteCpu).toFixed(2)}x rewrite)` : '';
     console.log(
       `  ${name.padEnd(14)} ${(m / 1000).toFixed(2).padStart(7)} s  ${(m / plain).toFixed(2)}x plain${vs}  runs ${times
         .get(name)!
         .map((t) => (t / 1000).toFixed(2))
-        .join(' ')}`,
+        .join(' ')}  |  node CPU ${(c / 1000).toFixed(2)} s  ${(c / plainCpu).toFixed(2)}x plain${cvs}`,
     );
   }
 }

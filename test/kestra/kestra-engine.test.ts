@@ -220,6 +220,8 @@ describe("flows/ on Kestra's own engine", () => {
             SECRET_RAILWAY_API_TOKEN: b64(em.tokens.account),
             SECRET_RAILCLONE_OUTPUT_KEY: b64(randomBytes(24).toString('hex')),
             SECRET_WEBHOOK_KEY: b64(randomBytes(16).toString('hex')),
+            // The masking key a webhook clone names (mask_key_name "engine"); only its name is in the request.
+            SECRET_RAILCLONE_MASK_KEY_ENGINE: b64(`mask-${randomBytes(16).toString('hex')}`),
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -1,10 +1,11 @@
 // configure-basic-auth: staging is private. Random credentials go into HTTP_AUTH_USER / HTTP_AUTH_PASSWORD
 // on every web service; the password leaves this step only encrypted (or not at all without a key).
+// A second run (Kestra resubmits a task whose worker died) keeps the credentials the first one set.
 import { randomBytes } from 'node:crypto';
-import type { Step } from '../context.js';
-import { cloneProjectId } from '../state.js';
+import type { Step, StepContext } from '../context.js';
+import { cloneProjectId, sourceServiceId, type ServicePlan } from '../state.js';
 import { newPassword } from '../random.js';
-import { registerPublic } from '../../util/secrets.js';
+import { registerPublic, registerSecret } from '../../util/secrets.js';
 import { encryptForOutput } from '../output-crypto.js';
 
 export const configureBasicAuth: Step = async (ctx) => {
@@ -14,10 +15,11 @@ export const configureBasicAuth: Step = async (ctx) => {
     return { state, outputs: { enabled: false } };
   }
   const web = (state.services ?? []).filter((s) => !s.engine);
-  const user = state.basic_auth_user ?? `staging-${randomBytes(3).toString('hex')}`;
+  const earlier = web[0] ? await earlierCredentials(ctx, web[0]) : null;
+  const user = state.basic_auth_user ?? earlier?.user ?? `staging-${randomBytes(3).toString('hex')}`;
   // The user name is shown to whoever asked for the clone; only the password is secret.
   registerPublic(user);
-  const password = newPassword(18);
+  const password = earlier?.password ?? newPassword(18);
   for (const service of web) {
     await railway.upsertVariables({
       projectId: cloneProjectId(state),
@@ -41,3 +43,30 @@ export const configureBasicAuth: Step = async (ctx) => {
     },
   };
 };
+
+/** Credentials an earlier run of this step set on the clone: there, and not the ones copied from the source. */
+async function earlierCredentials(
+  ctx: StepContext,
+  service: ServicePlan,
+): Promise<{ user: string; password: string } | null> {
+  const { railway, state } = ctx;
+  const [clone, source] = await Promise.all([
+    railway.getVariables({
+      projectId: cloneProjectId(state),
+      environmentId: state.environment_id!,
+      serviceId: service.id,
+      unrendered: true,
+    }),
+    railway.getVariables({
+      projectId: state.project_id!,
+      environmentId: state.source_environment_id!,
+      serviceId: sourceServiceId(service),
+      unrendered: true,
+    }),
+  ]);
+  const user = clone.HTTP_AUTH_USER;
+  const password = clone.HTTP_AUTH_PASSWORD;
+  registerSecret(password);
+  if (!user || !password || password === source.HTTP_AUTH_PASSWORD) return null;
+  return { user, password };
+}

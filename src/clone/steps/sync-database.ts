@@ -1,7 +1,7 @@
 // sync-database: each source database streams into its clone under one snapshot, hosts rewritten in flight
 // (whole hosts only, each web service's to its own clone host), then the clone is searched for what is
-// left of the source hosts. The source is only read. A retry re-runs the copy: the engines treat a
-// target they marked failed as replaceable.
+// left of the source hosts. The source is only read. A retry or a second run re-runs the copy into the
+// clone's database, replacing what an earlier attempt put there.
 import { copyDatabase } from '../../data/copy.js';
 import { countLeftovers, formatLeftovers, type LeftoverReport } from '../../data/rewrite/index.js';
 import { inspectWordPress } from '../../data/wordpress/inspect.js';
@@ -45,6 +45,10 @@ export const syncDatabase: Step = async (ctx) => {
       exclude: request.database.exclude_tables,
       skipColumns: request.database.skip_columns,
       checksums: request.database.checksums,
+      // The clone's own database, in an environment create-environment proved this execution's, and no
+      // app has started on it (finalize deploys them): a re-run (Kestra resubmits a task whose worker
+      // died after the copy finished) replaces it instead of refusing.
+      replaceTarget: true,
       ...(mask ? { mask } : {}),
       onProgress: ctx.progress,
       ...(ctx.signal ? { signal: ctx.signal } : {}),

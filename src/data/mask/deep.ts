@@ -3,7 +3,14 @@
 // and serialized lengths are recomputed (the rewriter's walker), so the value still unserializes.
 import { looksSerialized, rewriteSerialized } from '../rewrite/serialized.js';
 import { strategyForName as byName } from './patterns.js';
-import { applyStrategy, looksLikeEmail, maskHash, type Digest, type Strategy } from './strategies.js';
+import {
+  applyStrategy,
+  looksLikeEmail,
+  maskHash,
+  ownCopy,
+  type Digest,
+  type Strategy,
+} from './strategies.js';
 
 /** `auto`: only what a key names, and anything that is an e-mail address (settings, session data). */
 export type DeepStrategy = Strategy | 'auto';
@@ -42,7 +49,7 @@ const keyStrategies = new Map<string, Strategy | undefined>();
 function strategyForName(key: string): Strategy | undefined {
   if (keyStrategies.has(key)) return keyStrategies.get(key);
   const s = byName(key);
-  if (keyStrategies.size < 10_000) keyStrategies.set(key, s);
+  if (keyStrategies.size < 10_000) keyStrategies.set(ownCopy(key), s);
   return s;
 }
 

@@ -11,21 +11,46 @@ export { STRATEGIES, type Strategy } from './strategy-names.js';
 /** The domain every masked e-mail gets: `.invalid` is reserved (RFC 2606), nothing is ever delivered there. */
 export const MASK_DOMAIN = 'example.invalid';
 
-export type Digest = (kind: string, value: string) => Buffer;
+export interface Digest {
+  (kind: string, value: string): Buffer;
+  /** Masked outputs by strategy, then input: the same e-mail, name or phone recurs in many tables. */
+  readonly memo: Map<string, Map<string, string | null>>;
+}
 
-/** HMAC-SHA256 of `kind:value`, with a small cache: the same e-mail shows up in many tables. */
+/**
+ * `s` with chars of its own. V8 keeps a substring of 13+ chars as a view into its parent string (here
+ * a 64 KB block of COPY rows); flattening a concatenation copies the chars.
+ */
+export const ownCopy = (s: string): string => (s.length < 13 ? s : `${s} `.slice(0, -1));
+
+/** Entries kept in each cache before it starts over (a clone's distinct personal values, roughly). */
+const CACHE_SIZE = 100_000;
+
+/**
+ * A Map per kind, looked up by the value itself: a `kind + value` key would be a new string to
+ * flatten and hash on every call, which cost more than the rest of the lookup. Keys are stored as
+ * `ownCopy`s: a value may be a slice of a whole block of rows, which the cache must not keep alive.
+ */
+function cacheFor<V>(maps: Map<string, Map<string, V>>, kind: string): Map<string, V> {
+  let m = maps.get(kind);
+  if (m === undefined) maps.set(kind, (m = new Map()));
+  else if (m.size > CACHE_SIZE) m.clear();
+  return m;
+}
+
+/** HMAC-SHA256 of `kind:value`, with a small cache: the same word shows up in many values. */
 export function createDigest(key: Buffer | string): Digest {
-  const cache = new Map<string, Buffer>();
-  return (kind, value) => {
-    const k = `${kind}\u0000${value}`;
-    let d = cache.get(k);
+  const caches = new Map<string, Map<string, Buffer>>();
+  const digest = (kind: string, value: string): Buffer => {
+    const cache = cacheFor(caches, kind);
+    let d = cache.get(value);
     if (d === undefined) {
-      d = createHmac('sha256', key).update(k).digest();
-      if (cache.size > 100_000) cache.clear();
-      cache.set(k, d);
+      d = createHmac('sha256', key).update(`${kind}\u0000${value}`).digest();
+      cache.set(ownCopy(value), d);
     }
     return d;
   };
+  return Object.assign(digest, { memo: new Map<string, Map<string, string | null>>() });
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -77,10 +102,21 @@ function withCase(word: string, like: string): string {
   return word;
 }
 
+/** Each ASCII digit replaced by one drawn from the digest of all of them, in order. */
 function maskDigits(token: string, digest: Digest, kind: string): string {
-  const d = digest(kind, token.replace(/\D/g, ''));
+  let digits = '';
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits += token[i];
+  }
+  const d = digest(kind, digits);
+  let out = '';
   let k = 0;
-  return token.replace(/\d/g, () => String((d[k++ % d.length] as number) % 10));
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    out += c >= 0x30 && c <= 0x39 ? String((d[k++ % d.length] as number) % 10) : token[i];
+  }
+  return out;
 }
 
 /** Tokens: letters become made-up words (the same word everywhere), digits new digits, e-mails masked. */
@@ -88,11 +124,14 @@ function maskWords(value: string, digest: Digest): string {
   return value.replace(/[^\s,;/()]+/g, (token) => {
     if (token.includes('@') && looksLikeEmail(token)) return maskEmail(token, digest);
     if (/\d/.test(token)) return maskDigits(token, digest, 'digits');
-    return token.replace(/\p{L}+/gu, (w) =>
-      withCase(pseudoWord(digest('word', w.toLowerCase()), w.length), w),
-    );
+    // One ASCII word is one \p{L}+ run: no Unicode RegExp needed (most names and streets).
+    if (/^[A-Za-z]+$/.test(token)) return maskWord(token, digest);
+    return token.replace(/\p{L}+/gu, (w) => maskWord(w, digest));
   });
 }
+
+const maskWord = (w: string, digest: Digest) =>
+  withCase(pseudoWord(digest('word', w.toLowerCase()), w.length), w);
 
 /** Digits replaced, everything else (+, spaces, dashes, brackets) kept. */
 export function maskPhone(value: string, digest: Digest): string {
@@ -116,8 +155,23 @@ export function maskHash(value: string, digest: Digest): string {
   return digest('hash', value).toString('hex').slice(0, 16);
 }
 
-/** One plain (not serialized, not JSON) value; `null` only for the `null` strategy. */
+/**
+ * One plain (not serialized, not JSON) value; `null` only for the `null` strategy. Remembered per
+ * strategy and input (every strategy is a function of the value and the key).
+ */
 export function applyStrategy(strategy: Strategy, value: string, digest: Digest): string | null {
+  if (strategy === 'keep') return value;
+  if (strategy === 'null') return null;
+  const memo = cacheFor(digest.memo, strategy);
+  let out = memo.get(value);
+  if (out === undefined) {
+    out = compute(strategy, value, digest);
+    memo.set(ownCopy(value), out);
+  }
+  return out;
+}
+
+function compute(strategy: Strategy, value: string, digest: Digest): string | null {
   switch (strategy) {
     case 'keep':
       return value;

@@ -5,6 +5,8 @@ import type { TableMasker } from '../mask/index.js';
 import { decodeLatin1, encodeLatin1 } from './copy-text.js';
 
 const NULL = '\\N';
+/** ASCII text is the same string as latin1 bytes and as UTF-8: no conversion needed. */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** `block` holds complete rows (ends with \n). Returns `block` itself when nothing changed. */
 export function maskBlock(block: Buffer, masker: TableMasker): Buffer {
@@ -19,11 +21,13 @@ export function maskBlock(block: Buffer, masker: TableMasker): Buffer {
     fields ??= row.split('\t');
     const f = fields[i];
     if (f === undefined || f === NULL) return null;
-    return Buffer.from(decodeLatin1(f), 'latin1').toString('utf8');
+    const raw = decodeLatin1(f);
+    return NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
   };
   const set = (i: number, v: string | null): void => {
     fields ??= row.split('\t');
-    fields[i] = v === null ? NULL : encodeLatin1(Buffer.from(v, 'utf8').toString('latin1'));
+    if (v === null) fields[i] = NULL;
+    else fields[i] = encodeLatin1(NON_ASCII.test(v) ? Buffer.from(v, 'utf8').toString('latin1') : v);
     dirty = true;
   };
   for (let start = 0; start < text.length;) {

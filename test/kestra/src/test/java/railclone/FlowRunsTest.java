@@ -147,7 +147,10 @@ class FlowRunsTest {
         inputs.put("railway_project_id", projectId);
         inputs.put("enable_basic_auth", false);
         List<String> ids = new ArrayList<>();
-        ids.add(Kestra.webhook(NS, "clone-staging-api", request("acme1", env("1"))));
+        // The first clone masks with a named key: the flow reads the Kestra secret RAILCLONE_MASK_KEY_ENGINE.
+        Map<String, Object> masked = request("acme1", env("1"));
+        masked.put("mask_key_name", "engine");
+        ids.add(Kestra.webhook(NS, "clone-staging-api", masked));
         CompletableFuture<Execution> formRun = CompletableFuture.supplyAsync(() -> {
             try {
                 return Kestra.runForm(NS, "clone-staging-api", inputs, CLONE_TIMEOUT);
@@ -339,7 +342,8 @@ class FlowRunsTest {
     @Order(8)
     void noSecretInAnyLogLineOrOutputKestraStored() throws Exception {
         List<String> secrets = new ArrayList<>();
-        for (String name : List.of("SECRET_RAILWAY_API_TOKEN", "SECRET_RAILCLONE_OUTPUT_KEY", "SECRET_WEBHOOK_KEY"))
+        for (String name : List.of("SECRET_RAILWAY_API_TOKEN", "SECRET_RAILCLONE_OUTPUT_KEY", "SECRET_WEBHOOK_KEY",
+                "SECRET_RAILCLONE_MASK_KEY_ENGINE"))
             secrets.add(new String(Base64.getDecoder().decode(Fixtures.env(name)), StandardCharsets.UTF_8));
         secrets.add(Fixtures.env("RAILCLONE_CANARY"));
         assertTrue(executions.size() >= 10, "the runs above happened: " + executions);
