@@ -5,95 +5,17 @@
 // kill left is recorded; then one cleanup must bring the emulator and the databases it created back to
 // exactly what they were. SIGTERM instead rolls back by itself. Throughout, no TCP proxy is open on a
 // clone whose database variables still hold production's password.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { physicalDatabases } from './helpers.js';
+import { diff, railclone as run, snapshot as snap, watchEmulator } from './kill-helpers.js';
 
-const BUNDLE = resolve(__dirname, '../../dist/railclone.mjs');
 const prefix = `rckill${randomUUID().slice(0, 6)}`;
 let em: RunningEmulator;
-const calls: string[] = [];
-const violations: string[] = [];
-
-interface Snapshot {
-  environments: string[];
-  services: string[];
-  proxies: string[];
-  databases: string[];
-}
-
-async function snapshot(): Promise<Snapshot> {
-  const s = em.state;
-  return {
-    environments: [...s.environments.values()].map((e) => e.name).sort(),
-    services: [...s.services.values()].map((x) => x.name).sort(),
-    proxies: [...s.tcpProxies.values()]
-      .filter((p) => p.syncStatus !== 'DELETING')
-      .map((p) => `${s.environments.get(p.environmentId)?.name ?? p.environmentId}:${p.applicationPort}`)
-      .sort(),
-    databases: await physicalDatabases(prefix),
-  };
-}
-
-function diff(before: Snapshot, after: Snapshot): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(before) as (keyof Snapshot)[]) {
-    const extra = after[k].filter((x) => !before[k].includes(x));
-    const gone = before[k].filter((x) => !after[k].includes(x));
-    if (extra.length) out.push(`+${k}: ${extra.join(', ')}`);
-    if (gone.length) out.push(`-${k}: ${gone.join(', ')}`);
-  }
-  return out;
-}
-
-/** The invariant, checked before every request the emulator serves. */
-function checkPasswordOrder(): void {
-  const s = em.state;
-  const prodId = em.productionEnvironmentId;
-  for (const p of s.tcpProxies.values()) {
-    if (p.environmentId === prodId || p.syncStatus === 'DELETING') continue;
-    for (const name of [
-      'MARIADB_PASSWORD',
-      'MARIADB_ROOT_PASSWORD',
-      'POSTGRES_PASSWORD',
-      'MYSQL_ROOT_PASSWORD',
-    ]) {
-      const clone = s.vars(p.environmentId, p.serviceId).get(name)?.value;
-      const prod = s.vars(prodId, p.serviceId).get(name)?.value;
-      if (clone !== undefined && clone === prod && !clone.includes('${{'))
-        violations.push(`${s.environments.get(p.environmentId)?.name}: proxy open with production's ${name}`);
-    }
-  }
-}
-
-function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k.startsWith('RAILWAY_') || k.startsWith('RAILCLONE_')) delete e[k];
-  return {
-    ...e,
-    RAILWAY_API_URL: em.url,
-    RAILWAY_API_TOKEN: em.tokens.account,
-    RAILCLONE_PROJECT_ID: em.projectId,
-  };
-}
-
-function railclone(args: string[]) {
-  const child = spawn(process.execPath, [BUNDLE, ...args], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((r) => child.on('exit', (code, signal) => r({ code, signal, stdout, stderr })));
-  return { child, done, stderr: () => stderr };
-}
+let calls: string[] = [];
+let violations: string[] = [];
+const snapshot = () => snap(em, prefix);
+const railclone = (args: string[]) => run(em, args);
 
 interface KillPoint {
   label: string;
@@ -147,7 +69,7 @@ async function runUntil(point: KillPoint, name: string, signal: NodeJS.Signals) 
       mine = at < 0 ? [] : mine.slice(at + 1);
     }
     const reached = point.printed
-      ? point.printed.test(run.stderr())
+      ? point.printed.test(run.printed())
       : mine.filter((f) => f === point.field).length >= point.nth;
     if (reached) {
       fired = true;
@@ -164,13 +86,7 @@ async function runUntil(point: KillPoint, name: string, signal: NodeJS.Signals) 
 
 beforeAll(async () => {
   em = await startEmulator({ port: 0, scenario: 'wordpress', dbPrefix: prefix, deploymentStepMs: 20 });
-  const faults = em.faults as unknown as { plan: (fields: string[]) => unknown };
-  const plan = faults.plan.bind(faults);
-  faults.plan = (fields: string[]) => {
-    checkPasswordOrder();
-    calls.push(...fields);
-    return plan(fields);
-  };
+  ({ calls, violations } = watchEmulator(em));
 }, 60_000);
 
 afterAll(async () => {
