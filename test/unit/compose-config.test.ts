@@ -107,6 +107,8 @@ describe('docker-compose.yml', () => {
     expect(api.KESTRA_USER).toBe(env.KESTRA_USER);
     expect(api.KESTRA_PASSWORD).toBe(env.KESTRA_PASSWORD);
     expect(api.KESTRA_WEBHOOK_KEY).toMatch(/^\$\{WEBHOOK_KEY:\?/);
+    // The same key as the Kestra secret: override values leave the clone API encrypted with it.
+    expect(api.RAILCLONE_OUTPUT_KEY).toMatch(/^\$\{RAILCLONE_OUTPUT_KEY:\?/);
     // Every setting the clone API is given is one the gateway reads (a typo would be silently ignored).
     const known = new Set([
       ...Object.keys(GatewayEnvSchema.shape),
