@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import('./commands/audit.js')).registerAuditCommand, // verify
   demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
   decrypt: async () => (await import('./commands/decrypt.js')).registerDecryptCommand,
+  encrypt: async () => (await import('./commands/encrypt.js')).registerEncryptCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -26,7 +26,8 @@ export function encryptForOutput(plain: string, secret: string): string {
 
 export function decryptOutput(token: string, secret: string): string {
   const [prefix, iv, tag, body] = token.split('.');
-  if (prefix !== PREFIX || !iv || !tag || !body) {
+  // An empty value encrypts to an empty body: only a missing part is malformed.
+  if (prefix !== PREFIX || !iv || !tag || body === undefined) {
     throw new RailcloneError(
       'ValidationError',
       'not a railclone encrypted output (expected rc1.<iv>.<tag>.<data>)',

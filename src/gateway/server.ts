@@ -91,6 +91,7 @@ export async function startGateway(
         client: new KestraClient(kestraConfig(processEnv)),
         webhookKey: env.KESTRA_WEBHOOK_KEY,
         store,
+        outputKey: rc.RAILCLONE_OUTPUT_KEY,
       });
     }
     // Environment reads go to Railway in both modes (the built-in emulator only when asked).

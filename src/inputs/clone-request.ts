@@ -6,6 +6,7 @@ import { ENVIRONMENT_NAME_PATTERN, ENVIRONMENT_NAME_RULE } from './names.js';
 import { MAX_TTL_MS, MIN_TTL_MS, TTL_FORMAT, parseDuration } from './duration.js';
 import { MaskKeyNameSchema, MaskSchema, QuietWordPressSchema } from './mask.js';
 import { ServiceResourcesSchema } from './resources.js';
+import { ENCRYPTED_VALUE_MAX, PLAIN_VALUE_MAX, isEncryptedValue } from './encrypted-value.js';
 
 const HOSTNAME = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
@@ -37,7 +38,12 @@ const ttl = z.string().refine(
 
 const variables = z.record(
   z.string().regex(VARIABLE_NAME, 'variable names are letters, digits and _ and do not start with a digit'),
-  z.string().max(32_768),
+  z
+    .string()
+    .refine(
+      (v) => v.length <= (isEncryptedValue(v) ? ENCRYPTED_VALUE_MAX : PLAIN_VALUE_MAX),
+      `variable values are at most ${PLAIN_VALUE_MAX} characters`,
+    ),
 );
 
 export const DatabaseOptionsSchema = z

@@ -125,8 +125,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what 
       : missing
         ? `${field} is missing: ${first.message}`
         : `${field}: ${first.message}`;
+  // A variable's value is a secret: the error says what is wrong with it, never what it is.
+  const secretValue = first.path[0] === 'variable_overrides' && first.path.length === 3;
   throw new ValidationError(field, message, {
-    provided: missing ? null : providedOf(value, first.path.length === 0),
+    provided: missing
+      ? null
+      : secretValue
+        ? `${typeof value === 'string' ? `${value.length} characters` : typeof value} (value not shown)`
+        : providedOf(value, first.path.length === 0),
     ...(missing ? { missing: true } : {}),
     ...allowedBy(first, schema),
     issues,

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { CLONE_STEPS } from '../../src/clone/steps/index.js';
+import { encryptValue } from '../../src/clone/override-values.js';
+import { railwayClientFromEnv } from '../../src/railway/client.js';
 
 const run = promisify(execFile);
 let emulator: RunningEmulator;
@@ -57,15 +59,19 @@ afterAll(async () => {
 
 describe('railclone task <step>', () => {
   it('runs the whole clone step by step, passing state between tasks', async () => {
+    const outputKey = 'task-test-output-key-0123';
+    // As the clone API sends it to Kestra: the override value encrypted with the shared key.
+    const secret = `override-${randomUUID()}`;
     const request = JSON.stringify({
       client_name: 'kestra',
       environment_name: 'staging-kestra',
       railway_project_id: emulator.projectId,
+      variable_overrides: { Primary: { API_TOKEN: encryptValue(secret, outputKey) } },
     });
     const common = {
       RAILCLONE_REQUEST: request,
       RAILCLONE_EXECUTION_ID: `exec${randomUUID().slice(0, 8)}`,
-      RAILCLONE_OUTPUT_KEY: 'task-test-output-key-0123',
+      RAILCLONE_OUTPUT_KEY: outputKey,
     };
     let state = '';
     const seen: Record<string, Record<string, unknown>> = {};
@@ -77,10 +83,28 @@ describe('railclone task <step>', () => {
         r.logs.some((l) => l.message.includes(`[${step}]`)),
         step,
       ).toBe(true);
+      expect(r.stdout, `${step} prints no override value`).not.toContain(secret);
       state = String(r.outputs.state);
       seen[step] = r.outputs;
     }
     expect(seen.finalize!.staging_url).toMatch(/^https:\/\//);
+    // create-environment decrypted the value and set it in clear in the clone.
+    const railway = railwayClientFromEnv({
+      RAILWAY_API_TOKEN: emulator.tokens.account,
+      RAILWAY_API_URL: emulator.url,
+    });
+    const clone = (await railway.listEnvironments(emulator.projectId)).find(
+      (e) => e.name === 'staging-kestra',
+    )!;
+    const primary = (await railway.getProject(emulator.projectId)).services.find(
+      (s) => s.name === 'Primary',
+    )!;
+    const cloneVars = await railway.getVariables({
+      projectId: emulator.projectId,
+      environmentId: clone.id,
+      serviceId: primary.id,
+    });
+    expect(cloneVars.API_TOKEN).toBe(secret);
     expect(Number(seen['sync-database']!.rows)).toBeGreaterThan(0);
     const closed = await task('close-database-access', { ...common, RAILCLONE_STATE: state });
     expect(closed.code).toBe(0);
@@ -148,4 +172,21 @@ describe('railclone task <step>', () => {
     });
     expect(named.code).toBe(1);
   }, 120_000);
+
+  it('validate-inputs refuses an override value encrypted with another key, naming the field, before anything starts', async () => {
+    const secret = `other-key-${randomUUID()}`;
+    const r = await task('validate-inputs', {
+      RAILCLONE_REQUEST: JSON.stringify({
+        client_name: 'x',
+        railway_project_id: emulator.projectId,
+        variable_overrides: { Primary: { API_TOKEN: encryptValue(secret, 'another-output-key-98765') } },
+      }),
+      RAILCLONE_EXECUTION_ID: 'exec-badkey',
+      RAILCLONE_OUTPUT_KEY: 'task-test-output-key-0123',
+    });
+    expect(r.code).toBe(1);
+    expect(r.outputs.error).toMatchObject({ details: { field: 'variable_overrides.Primary.API_TOKEN' } });
+    expect(String((r.outputs.error as { message: string }).message)).toMatch(/could not be decrypted/);
+    expect(r.stdout).not.toContain(secret);
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
 // Contract tests of the clone API: every endpoint and error path, over a real HTTP server, the local
 // backend and the Railway emulator with real MariaDB.
 import { randomUUID } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { verifyAudit } from '../../src/gateway/admin.js';
@@ -19,11 +21,15 @@ const prefix = `rcgwapi${randomUUID().slice(0, 6)}`;
 let emulator: RunningEmulator;
 let gw: TestGateway;
 let key: string;
+let storeDir: string;
+let railway: Awaited<ReturnType<typeof startTestEmulator>>['railway'];
 
 beforeAll(async () => {
   const emu = await startTestEmulator(prefix);
   emulator = emu.emulator;
-  const { store } = await tempFileStore();
+  railway = emu.railway;
+  const { store, dir } = await tempFileStore();
+  storeDir = dir;
   gw = await startTestGateway({
     store,
     railway: emu.railway,
@@ -138,6 +144,21 @@ describe('a clone through the gateway', () => {
     const text = await res.text();
     expect(text).toMatch(/event: log\ndata: \{"timestamp"/);
     expect(text).toContain('event: end\ndata: {"state":"SUCCESS"}');
+  });
+
+  it('sets the override value in the clone, in clear', async () => {
+    const clone = (await railway.listEnvironments(emulator.projectId)).find(
+      (e) => e.name === 'staging-gw-acme',
+    )!;
+    const primary = (await railway.getProject(emulator.projectId)).services.find(
+      (s) => s.name === 'Primary',
+    )!;
+    const vars = await railway.getVariables({
+      projectId: emulator.projectId,
+      environmentId: clone.id,
+      serviceId: primary.id,
+    });
+    expect(vars.API_TOKEN).toBe('super-secret-value-123');
   });
 
   it('lists the run in the history with redacted inputs, outputs and who started it; filters work', async () => {
@@ -410,5 +431,14 @@ describe('refusals', () => {
     expect(JSON.stringify(entries)).not.toContain('super-secret-value-123');
     expect(JSON.stringify(entries)).not.toContain(key);
     expect((await verifyAudit(gw.deps.store)).ok).toBe(true);
+  });
+
+  it('keeps no override value in any file of the history store', async () => {
+    let files = '';
+    // A write in flight renames its .tmp file away under us: a vanished file was never the last word.
+    for (const e of await readdir(storeDir, { withFileTypes: true, recursive: true }))
+      if (e.isFile()) files += await readFile(join(e.parentPath, e.name), 'utf8').catch(() => '');
+    expect(files).toContain('API_TOKEN');
+    expect(files).not.toContain('super-secret-value-123');
   });
 });

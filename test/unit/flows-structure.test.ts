@@ -178,7 +178,9 @@ describe('flows/', () => {
         expect(env.RAILCLONE_EXECUTION_ID).toBe('{{ execution.id }}');
         expect(env.RAILWAY_API_TOKEN).toBe("{{ secret('RAILWAY_API_TOKEN') }}");
         expect(env.RAILCLONE_OUTPUT_KEY, `${f.id}.${t.id}`).toBe(
-          t.id === 'configure-basic-auth' ? "{{ secret('RAILCLONE_OUTPUT_KEY') }}" : undefined,
+          ['configure-basic-auth', 'validate-inputs', 'create-environment'].includes(t.id)
+            ? "{{ secret('RAILCLONE_OUTPUT_KEY') }}"
+            : undefined,
         );
         expect(env.RAILCLONE_REQUEST).toMatch(/^\{\{ \{'origin': .*, 'request': .*\} \| toJson \}\}$/);
         expect(env).not.toHaveProperty('RAILCLONE_REQUEST_ORIGIN');

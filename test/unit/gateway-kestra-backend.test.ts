@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KestraClient } from '../../src/kestra/client.js';
 import { KestraBackend, fromKestra } from '../../src/gateway/backends/kestra.js';
 import { statusOf } from '../../src/gateway/http-errors.js';
+import { decryptValue } from '../../src/clone/override-values.js';
+import type { ValidationError } from '../../src/util/errors.js';
 import { executionView } from '../../src/gateway/views.js';
 import type { GatewayStore } from '../../src/gateway/store/types.js';
 import { tempFileStore } from '../integration/gateway-helpers.js';
@@ -103,6 +105,81 @@ describe('KestraBackend', () => {
     expect(r.executionId).toBe('abcDEF123');
     expect(seen.body).toEqual({ client_name: 'acme' });
     expect((await store.getExecution('abcDEF123'))?.startedBy).toBe('key123');
+  });
+
+  describe('variable_overrides values never reach Kestra in clear', () => {
+    const KEY = 'gateway-test-output-key-0123';
+    const SECRET = 'plain-override-value-4711';
+    const webhook = (seen: { body?: unknown }) =>
+      kestraNock(KESTRA, { badheaders: ['authorization'] })
+        .post(
+          '/api/v1/main/executions/webhook/railclone/clone-staging-api/server-side-webhook-key',
+          (body) => {
+            seen.body = body;
+            return true;
+          },
+        )
+        .reply(200, {
+          tenantId: 'main',
+          id: 'encOVR123',
+          namespace: 'railclone',
+          flowId: 'clone-staging-api',
+          flowRevision: 1,
+          state: kestraState('CREATED', [['CREATED', '2026-01-01T00:00:00Z']]),
+          labels: [],
+          outputs: {},
+        });
+    const client = () =>
+      new KestraClient({ url: KESTRA, user: 'admin@example.com', password: 'Secret123', tenant: 'main' });
+    const inputs = { client_name: 'acme', variable_overrides: { web: { API_TOKEN: SECRET }, shared: {} } };
+
+    it('POSTs each value encrypted with RAILCLONE_OUTPUT_KEY, which the flow can open', async () => {
+      const seen: { body?: unknown } = {};
+      webhook(seen);
+      const keyed = new KestraBackend({
+        client: client(),
+        webhookKey: 'server-side-webhook-key',
+        store,
+        outputKey: KEY,
+      });
+      await keyed.start({
+        namespace: 'railclone',
+        flowId: 'clone-staging-api',
+        inputs,
+        redactedInputs: {
+          client_name: 'acme',
+          variable_overrides: { web: { API_TOKEN: '***' }, shared: {} },
+        },
+        startedBy: 'key123',
+      });
+      expect(JSON.stringify(seen.body)).not.toContain(SECRET);
+      const sent = (seen.body as typeof inputs).variable_overrides.web.API_TOKEN;
+      expect(sent).toMatch(/^enc:v1:/);
+      expect(decryptValue(sent, KEY, 'variable_overrides.web.API_TOKEN')).toBe(SECRET);
+      expect(JSON.stringify(await store.getExecution('encOVR123'))).not.toContain(SECRET);
+      expect(inputs.variable_overrides.web.API_TOKEN).toBe(SECRET); // the caller's copy is not changed
+    });
+
+    it('without RAILCLONE_OUTPUT_KEY refuses a request with overrides (400 naming the field) and POSTs nothing', async () => {
+      const seen: { body?: unknown } = {};
+      const scope = webhook(seen);
+      const keyless = new KestraBackend({ client: client(), webhookKey: 'server-side-webhook-key', store });
+      const err = await keyless
+        .start({
+          namespace: 'railclone',
+          flowId: 'clone-staging-api',
+          inputs,
+          redactedInputs: {},
+          startedBy: 'k',
+        })
+        .catch((e: unknown) => e);
+      expect(statusOf(err)).toBe(400);
+      expect((err as ValidationError).field).toBe('variable_overrides');
+      expect((err as Error).message).toMatch(/set RAILCLONE_OUTPUT_KEY/);
+      expect(JSON.stringify(err)).not.toContain(SECRET);
+      expect(seen.body).toBeUndefined();
+      expect(scope.isDone()).toBe(false);
+    });
   });
 
   it('starts other flows through POST /executions with inputs and the key as a label', async () => {

@@ -15,11 +15,20 @@ import { META_VARIABLE, initialMeta, readMeta } from '../metadata.js';
 import { createOwnEnvironment, findOwnEnvironment } from '../ownership.js';
 import { mapHosts } from '../host-map.js';
 import { createInOtherProject } from '../other-project.js';
+import { decryptOverrides } from '../override-values.js';
 import { applyResources } from '../resources.js';
 import { DEFAULT_PORT, rotatedPasswords } from '../services.js';
 import type { CreatedEnvironment } from '../state.js';
 
-export const createEnvironment: Step = async (ctx) => {
+export const createEnvironment: Step = async (sent) => {
+  // The one step that sets override values: the clone API sent them encrypted (./override-values.ts).
+  const ctx = {
+    ...sent,
+    request: {
+      ...sent.request,
+      variable_overrides: decryptOverrides(sent.request.variable_overrides, sent.outputKey),
+    },
+  };
   const created = clonesIntoOtherProject(ctx.request)
     ? await createInOtherProject(ctx)
     : await createInSourceProject(ctx);

@@ -9,6 +9,7 @@ import {
 import { ValidationError } from '../../util/errors.js';
 import type { Step } from '../context.js';
 import { namedMaskKey } from '../mask-key.js';
+import { decryptOverrides } from '../override-values.js';
 
 export const validateInputs: Step = async (ctx) => {
   // The request was parsed when the context was built; parse again so this step is the gate in Kestra too.
@@ -24,6 +25,8 @@ export const validateInputs: Step = async (ctx) => {
     );
   }
   checkTargetProject(request, projectId);
+  // Encrypted override values must open with this flow's key now, not halfway through the clone.
+  decryptOverrides(request.variable_overrides, ctx.outputKey);
   // A named mask key must be set here, before anything is created (sync-database reads it again).
   if (request.mask_key_name) namedMaskKey(request.mask_key_name);
   // The clone's own project: an existing other one, or (new_project_name) none yet — nothing to clash with.

@@ -15,12 +15,17 @@ import { FLOWS, type FlowFacts, flowOutputs } from '../../flows/table.js';
 import type { GatewayStore } from '../store/types.js';
 import type { ExecutionBackend, StartRequest } from './types.js';
 import { tablesFromLines } from '../../util/table-progress-line.js';
+import { ValidationError } from '../../util/errors.js';
+import type { CloneRequest } from '../../inputs/index.js';
+import { encryptOverrides, hasOverrideValues } from '../../clone/override-values.js';
 
 export interface KestraBackendOptions {
   client: KestraClient;
   webhookKey: string;
   /** Records who started what and the redacted inputs (Kestra's webhook cannot carry labels). */
   store: GatewayStore;
+  /** RAILCLONE_OUTPUT_KEY, shared with the flow: override values leave here encrypted with it. */
+  outputKey?: string;
 }
 
 const WEBHOOK_FLOWS = new Set(['clone-staging-api']);
@@ -78,7 +83,14 @@ export class KestraBackend implements ExecutionBackend {
   async start(req: StartRequest): Promise<{ executionId: string }> {
     const { client } = this.opts;
     const id = WEBHOOK_FLOWS.has(req.flowId)
-      ? (await client.triggerWebhook(req.namespace, req.flowId, this.opts.webhookKey, req.inputs)).id
+      ? (
+          await client.triggerWebhook(
+            req.namespace,
+            req.flowId,
+            this.opts.webhookKey,
+            this.sealed(req.inputs),
+          )
+        ).id
       : (
           await client.createExecution(
             req.namespace,
@@ -91,6 +103,22 @@ export class KestraBackend implements ExecutionBackend {
         ).id;
     await this.opts.store.saveExecution(createdExecution(id, req));
     return { executionId: id };
+  }
+
+  /**
+   * Kestra keeps the webhook body in its execution record (UI, API): override values go in encrypted,
+   * and without the key a request that has any is refused before anything starts.
+   */
+  private sealed(inputs: Record<string, unknown>): Record<string, unknown> {
+    const overrides = inputs.variable_overrides as CloneRequest['variable_overrides'] | undefined;
+    if (!hasOverrideValues(overrides)) return inputs;
+    if (!this.opts.outputKey)
+      throw new ValidationError(
+        'variable_overrides',
+        'variable_overrides cannot be sent to Kestra in clear (it keeps them in the execution record): set RAILCLONE_OUTPUT_KEY on the clone API to the Kestra secret RAILCLONE_OUTPUT_KEY, or leave variable_overrides out',
+        { provided: 'values not shown', allowed: 'variable_overrides only with RAILCLONE_OUTPUT_KEY set' },
+      );
+    return { ...inputs, variable_overrides: encryptOverrides(overrides!, this.opts.outputKey) };
   }
 
   get(id: string): Promise<ExecutionRecord | null> {
