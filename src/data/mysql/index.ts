@@ -61,6 +61,7 @@ import {
   clearTarget,
   inspectTarget,
   isEmpty,
+  lockTarget,
   markDone,
   markFailed,
   markRunning,
@@ -125,6 +126,8 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
     return c;
   };
 
+  // The copy lock's session: not in `open`, so it is closed last, after a failure is recorded.
+  let lockSession: Connection | undefined;
   let targetMarked = false;
   const markTarget = () => {
     targetMarked = true;
@@ -141,10 +144,14 @@ export async function copyMysqlWith(opts: CopyOptions, internals: MysqlCopyInter
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await Promise.all([...open].map((c) => closeQuietly(c)));
+    await closeQuietly(lockSession);
   }
 
   async function run(): Promise<CopyReport> {
     const start = await connectAndCheck(connectTracked, srcEnd, dstEnd, internals);
+    lockSession = await connect(dstOpts);
+    if (aborted) hardClose(lockSession);
+    await lockTarget(lockSession, log, opts.signal);
     await prepareTarget(start.tmeta, o.replaceTarget, dstEnd, srcEnd);
     markTarget();
     throwIfAborted(opts.signal);

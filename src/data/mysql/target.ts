@@ -5,9 +5,11 @@
 // remains of an unfinished copy and may be cleared without `replaceTarget`; any other non-empty
 // target is refused unless `replaceTarget` is set.
 import { RailcloneError } from '../../util/errors.js';
+import type { Logger } from '../../util/log.js';
+import { acquireCopyLock, copyLockName } from '../common/target-lock.js';
 import { STATUS_TABLE } from './catalog.js';
 import type { Connection } from './connect.js';
-import { column, ident, query } from './connect.js';
+import { column, ident, query, scalar } from './connect.js';
 
 export interface TargetContents {
   tables: string[];
@@ -16,6 +18,18 @@ export interface TargetContents {
   events: string[];
   /** A previous copy into this target did not finish. */
   unfinishedCopy: boolean;
+}
+
+/**
+ * The copy lock on `lock`, a session of its own on the target server: a user lock named after the
+ * database, so a second copy into it waits here; the server releases it when the session ends.
+ */
+export async function lockTarget(lock: Connection, log: Logger, signal?: AbortSignal): Promise<void> {
+  const database = String(await scalar(lock, 'SELECT DATABASE()'));
+  const name = copyLockName(database);
+  const take = async (seconds: number) =>
+    Number(await scalar(lock, 'SELECT GET_LOCK(?, ?)', [name, seconds])) === 1;
+  await acquireCopyLock(database, { tryLock: () => take(0), waitLock: () => take(2) }, log, signal);
 }
 
 export async function inspectTarget(conn: Connection): Promise<TargetContents> {

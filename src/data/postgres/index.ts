@@ -87,6 +87,7 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
 
   let coordinator: PgClient | undefined;
   let admin: PgClient | undefined;
+  let lockSession: PgClient | undefined;
   let marked = false;
   let workDir: string | undefined;
   try {
@@ -102,7 +103,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     const [sourceMajor, targetMajor] = await Promise.all([serverMajor(coordinator), serverMajor(admin)]);
     const tools = await findPgTools(sourceMajor);
 
-    await lockTarget(admin);
+    lockSession = await connect(opts.target, 'target');
+    await lockTarget(lockSession, ti.database, opts.signal);
     await prepareTarget(admin, o.replaceTarget, describeEndpoint(targetEp));
     await writeMark(admin, 'in progress', `from ${describeEndpoint(sourceEp)}`);
     marked = true;
@@ -184,6 +186,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     opts.signal?.removeEventListener('abort', onCallerAbort);
     await closeClient(coordinator);
     await closeClient(admin);
+    // Last: the next copy into this target starts once everything of this one is closed.
+    await closeClient(lockSession);
     if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }

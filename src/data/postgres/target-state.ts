@@ -3,6 +3,7 @@
 //   "railclone: copy failed …" after an error, "railclone: copy done …" after success.
 // A target marked in progress or failed by railclone holds a half copy, so a re-run may replace it.
 import { RailcloneError } from '../../util/errors.js';
+import { acquireCopyLock, copyLockKey } from '../common/target-lock.js';
 import { createLogger } from '../../util/log.js';
 import { redact } from '../../util/secrets.js';
 import { ident, literal, type PgClient } from './connect.js';
@@ -11,14 +12,31 @@ import { SYSTEM_SCHEMA_FILTER, notExtensionMember } from './catalog.js';
 const log = createLogger('db-copy:postgres');
 export const MARK_PREFIX = 'railclone: copy';
 const REPLACEABLE = [`${MARK_PREFIX} in progress`, `${MARK_PREFIX} failed`];
-/** Advisory lock key ('railclne' as bytes): one copy into a database at a time. */
-const LOCK_KEY = '8242545829183005285';
-
-export async function lockTarget(target: PgClient): Promise<void> {
-  const { rows } = await target.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`);
-  if (!rows[0]?.ok) {
-    throw new RailcloneError('CopyInProgress', 'another railclone copy into this target database is running');
-  }
+/**
+ * The copy lock on `lock`, a session of its own on the target: a session advisory lock keyed by the
+ * database name, so a second copy into it waits here; the lock goes with the session.
+ */
+export async function lockTarget(lock: PgClient, database: string, signal?: AbortSignal): Promise<void> {
+  const key = copyLockKey(database);
+  await lock.query(`SET lock_timeout = '2s'`);
+  await acquireCopyLock(
+    database,
+    {
+      tryLock: async () =>
+        (await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${key}) AS ok`)).rows[0]?.ok === true,
+      waitLock: async () => {
+        try {
+          await lock.query(`SELECT pg_advisory_lock(${key})`);
+          return true;
+        } catch (err) {
+          if ((err as { code?: string }).code === '55P03') return false; // lock_timeout
+          throw err;
+        }
+      },
+    },
+    log,
+    signal,
+  );
 }
 
 export async function readMark(target: PgClient): Promise<string | null> {
