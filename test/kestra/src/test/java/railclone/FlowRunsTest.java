@@ -234,11 +234,12 @@ class FlowRunsTest {
         // docs/kestra.md says what it means for sync-database. Pinned, so a fixed Kestra tightens this.
         if (VERSION.startsWith("1.")) assertEquals(1, syncs.size(), "one task run, retried: " + describe(e));
         else assertTrue(syncs.size() <= 2, "at most the one duplicate of kestra#18909: " + describe(e));
-        for (TaskRun sync : syncs) {
-            assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts: " + describe(e));
-            for (var a : sync.getAttempts()) assertEquals(State.Type.FAILED, a.getState().getCurrent());
-            assertEquals(State.Type.FAILED, sync.getState().getCurrent());
-        }
+        // The first task run is Kestra's retry at work; 2.0.0's duplicate can still be running when the execution
+        // has ended (it waits for the copy lock the first one held), so only the first is checked to the end.
+        TaskRun sync = syncs.get(0);
+        assertEquals(4, sync.getAttempts().size(), "Kestra's retry made maxAttempts attempts: " + describe(e));
+        for (var a : sync.getAttempts()) assertEquals(State.Type.FAILED, a.getState().getCurrent());
+        assertEquals(State.Type.FAILED, sync.getState().getCurrent());
         assertEquals(1, e.findTaskRunsByTaskId("rollback").size(), describe(e));
         assertEquals(State.Type.SUCCESS, e.findTaskRunsByTaskId("rollback").get(0).getState().getCurrent(), describe(e));
         assertEquals(State.Type.SUCCESS,
