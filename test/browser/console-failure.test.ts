@@ -40,16 +40,13 @@ it('shows the failure dialog and rolls back through the API, leaving nothing', a
   await page.getByLabel(/I have reviewed the changes/).check();
 
   // Every environmentDelete the flow's rollback tries fails (a 400, which the Railway client does not
-  // retry); once the data copy runs, the next domains read (assign-domain's) fails too.
+  // retry); the second domains read — assign-domain's, after create-environment's one for the one web
+  // service — fails too. Injected before the start, not when the copy is seen running: a fast clone
+  // could pass assign-domain before a fault set then.
   for (let n = 1; n <= 6; n++)
     rig.emulator.faults.failNth('environmentDelete', n, { status: 400, message: 'injected: delete refused' });
+  rig.emulator.faults.failNth('domains', 2, { status: 400, message: 'injected: domain service down' });
   await page.getByRole('button', { name: 'Start clone' }).click();
-  await page.waitForFunction(
-    () => document.querySelector('[data-step="sync-database"]')?.getAttribute('data-state') === 'RUNNING',
-    undefined,
-    { timeout: 120_000, polling: 20 },
-  );
-  rig.emulator.faults.failNth('domains', 1, { status: 400, message: 'injected: domain service down' });
 
   const dialog = page.getByRole('dialog', { name: 'The clone failed' });
   await dialog.waitFor({ timeout: 40_000 }).catch(async (e) => {
