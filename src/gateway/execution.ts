@@ -1,6 +1,7 @@
 // What the gateway knows about one execution, whichever engine ran it. Shaped like Kestra's Execution
 // (reference/kestra.md §5) so the Kestra backend maps 1:1 and the local backend records the same thing.
 import type { ExecutionStateName } from '../kestra/types.js';
+import type { TableLine } from '../util/table-progress-line.js';
 
 export type { ExecutionStateName };
 
@@ -31,19 +32,8 @@ export interface TaskRunRecord {
   histories: StateHistory[];
 }
 
-/** One table's copy as the data layer reports it, while it copies and once it is done. */
-export interface TableProgressRecord {
-  table: string;
-  status: 'copying' | 'done';
-  rows: number;
-  bytes: number;
-  /** The source's row estimate, when it has one. */
-  totalRows: number | null;
-  /** A table split into chunks copied in parallel: how many are done. */
-  chunks: { done: number; total: number } | null;
-  /** Seconds left, estimated from the rate so far (split tables). */
-  etaSeconds: number | null;
-}
+/** One table's copy as the data layer reports it (the same record the log lines carry). */
+export type TableProgressRecord = TableLine;
 
 export interface ExecutionRecord {
   id: string;

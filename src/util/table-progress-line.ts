@@ -10,8 +10,11 @@ export interface TableLine {
   rows: number;
   /** From the line's MB (two decimals): 10 kB precision. */
   bytes: number;
+  /** The source's row estimate, when it has one. */
   totalRows: number | null;
+  /** A table split into chunks copied in parallel: how many are done. */
   chunks: { done: number; total: number } | null;
+  /** Seconds left, estimated from the rate so far (split tables). */
   etaSeconds: number | null;
 }
 
