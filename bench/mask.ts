@@ -1,5 +1,5 @@
 // Cost of masking personal data in flight, run by hand:
-//   npx tsx bench/mask.ts [--size-mb 40] [--jobs 2] [--repeat 3] [--engine postgres|mysql|both]
+//   npx tsx bench/mask.ts [--size-mb 40] [--jobs 2] [--repeat 3] [--engine postgres|mariadb|both]
 // A WordPress + WooCommerce shaped database (the copy benches' posts/postmeta/comments/options, plus
 // users, usermeta with billing fields and sessions, orders as postmeta and HPOS tables), copied four
 // ways on each engine: plain, masked (`mask: default` + quiet), URL rewrite, rewrite + masked.
@@ -23,6 +23,10 @@ const sizeMb = Number(arg('size-mb', '40'));
 const jobs = Number(arg('jobs', '2'));
 const repeat = Math.max(1, Number(arg('repeat', '3')));
 const engines = arg('engine', 'both');
+if (!['postgres', 'mariadb', 'both'].includes(engines)) {
+  console.error(`--engine must be postgres, mariadb or both (got ${engines})`);
+  process.exit(2);
+}
 const PG = 'postgresql://postgres@127.0.0.1:5432';
 const MY = 'mysql://root@127.0.0.1:3306';
 setLogLevel('warn');
@@ -242,7 +246,7 @@ for (const [engine, make] of [
   ['postgres', pgSetup],
   ['mariadb', mysqlSetup],
 ] as const) {
-  if (engines !== 'both' && !engine.startsWith(engines.slice(0, 5))) continue;
+  if (engines !== 'both' && engine !== engines) continue;
   const setup = await make();
   try {
     await run(engine, setup);

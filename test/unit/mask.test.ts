@@ -11,7 +11,7 @@ import {
 } from '../../src/data/mask/index.js';
 import { isValidSerialized } from '../../src/data/rewrite/index.js';
 
-const d = createDigest('k1');
+const d = await createDigest('k1');
 
 function rowOf(values: (string | null)[]) {
   const row = [...values];
@@ -28,11 +28,11 @@ function rowOf(values: (string | null)[]) {
 }
 
 describe('strategies', () => {
-  it('masks e-mails deterministically per key, case-insensitively, at the reserved domain', () => {
+  it('masks e-mails deterministically per key, case-insensitively, at the reserved domain', async () => {
     const a = applyStrategy('email', 'Jane.Doe@Example.org', d);
     expect(a).toBe(applyStrategy('email', 'jane.doe@example.org ', d));
     expect(a).toMatch(new RegExp(`^u[a-z2-7]{13}@${MASK_DOMAIN}$`));
-    expect(applyStrategy('email', 'jane.doe@example.org', createDigest('k2'))).not.toBe(a);
+    expect(applyStrategy('email', 'jane.doe@example.org', await createDigest('k2'))).not.toBe(a);
     expect(applyStrategy('email', 'john.doe@example.org', d)).not.toBe(a);
   });
   it('keeps formats: phone punctuation, IPv4/IPv6, name capitalisation and word count', () => {
@@ -70,8 +70,8 @@ describe('strategies', () => {
 
 describe('rules', () => {
   const cols = (...names: string[]) => names.map((name) => ({ name, textLike: true }));
-  it('built-ins by table and column-name pattern; user_pass never; request rules override', () => {
-    const m = createMasker({ builtins: true, key: 'k' })!;
+  it('built-ins by table and column-name pattern; user_pass never; request rules override', async () => {
+    const m = (await createMasker({ builtins: true, key: 'k' }))!;
     const users = m.forTable('wp_users', cols('user_login', 'user_pass', 'user_email', 'display_name'))!;
     expect(users.columns.map((c) => `${c.column}:${c.strategy}`)).toEqual([
       'user_email:email',
@@ -85,25 +85,25 @@ describe('rules', () => {
       { column: 'client_ip', strategy: 'ip' },
     ]);
     expect(m.forTable('wp_posts', cols('post_title', 'post_content'))).toBeUndefined();
-    const o = createMasker({
+    const o = (await createMasker({
       builtins: true,
       key: 'k',
       rules: [
         { table: 'wp_users', column: 'display_name', strategy: 'keep' },
         { table: '*', column: 'user_login', strategy: 'hash' },
       ],
-    })!;
+    }))!;
     expect(o.forTable('WP_USERS', cols('user_login', 'display_name', 'user_email'))!.columns).toEqual([
       { column: 'user_login', strategy: 'hash' },
       { column: 'user_email', strategy: 'email' },
     ]);
   });
-  it('masks key/value rows by key, and only the rows whose key is personal are decoded', () => {
-    const m = createMasker({
+  it('masks key/value rows by key, and only the rows whose key is personal are decoded', async () => {
+    const m = (await createMasker({
       builtins: false,
       key: 'k',
       rules: [{ table: 'wp_usermeta', column: 'meta_value', key: 'tel', strategy: 'phone' }],
-    })!;
+    }))!;
     const t = m.forTable('wp_usermeta', cols('umeta_id', 'meta_key', 'meta_value'))!;
     const a = rowOf(['1', 'tel', '555 0100']);
     t.maskRow(a.get, a.set);

@@ -8,8 +8,9 @@ import { maskBlock } from '../../src/data/postgres/copy-mask.js';
 
 const COLUMNS = ['umeta_id', 'user_id', 'meta_key', 'meta_value'];
 const KEYS = ['first_name', 'billing_email', 'billing_phone', 'description', 'session_tokens'];
+const builtins = (await createMasker({ builtins: true, key: 'k' }))!;
 const masker = () =>
-  createMasker({ builtins: true, key: 'k' })!.forTable(
+  builtins.forTable(
     'wp_usermeta',
     COLUMNS.map((name) => ({ name, textLike: true })),
   )!;

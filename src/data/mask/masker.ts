@@ -60,7 +60,7 @@ export interface Masker {
 const KEY_COLUMNS = ['meta_key', 'option_name'];
 const lower = (s: string) => s.toLowerCase();
 
-export function createMasker(opts: MaskOptions): Masker | undefined {
+export async function createMasker(opts: MaskOptions): Promise<Masker | undefined> {
   const rules = opts.rules ?? [];
   const quiet = opts.quiet ?? {};
   if (
@@ -71,7 +71,7 @@ export function createMasker(opts: MaskOptions): Masker | undefined {
     !quiet.notificationEmails
   )
     return undefined;
-  const digest: Digest = createDigest(opts.key ?? randomBytes(32));
+  const digest: Digest = await createDigest(opts.key ?? randomBytes(32));
 
   return {
     forTable(table, columns) {

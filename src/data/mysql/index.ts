@@ -405,7 +405,7 @@ async function copyData(
   const onStop = () => pool.abort(new Error('copy stopped'));
   if (stop.aborted) onStop();
   stop.addEventListener('abort', onStop, { once: true });
-  const masker = o.mask ? createMasker(o.mask) : undefined;
+  const masker = o.mask ? await createMasker(o.mask) : undefined;
   const ctx: TableCopyContext = {
     method,
     ...(masker ? { masker } : {}),

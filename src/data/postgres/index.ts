@@ -233,7 +233,7 @@ async function copyTables(
       ? createRewriter(o.rewrite, { hosts: o.rewriteHosts })
       : undefined;
   const needles = rewriter ? needlesFor(o.rewrite, escapedForms) : [];
-  const masker = o.mask ? createMasker(o.mask) : undefined;
+  const masker = o.mask ? await createMasker(o.mask) : undefined;
   const jobs = planJobs(tables, o.jobs, splitTables);
   const state = new Map<TableInfo, TableState>();
   for (const t of tables) {
