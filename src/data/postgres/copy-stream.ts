@@ -1,9 +1,9 @@
-// The Transform between `COPY … TO STDOUT` and `COPY … FROM STDIN`: counts rows and bytes and,
-// when asked, rewrites the values of chosen columns in flight.
+// The Transform between `COPY … TO STDOUT` and `COPY … FROM STDIN` of a table whose rows change in
+// flight (URL rewrite, masking): counts rows and bytes, rewrites and masks the chosen columns. A
+// table nothing changes goes through copy-relay.ts instead.
 // Fast path: a chunk that contains none of the needles goes through as it came (one memchr-like scan).
 import { Transform, type TransformCallback } from 'node:stream';
 import type { TableMasker } from '../mask/index.js';
-import { BinaryRowCounter } from './copy-binary.js';
 import { maskBlock } from './copy-mask.js';
 import { BlockRewriter, type ValueRewriter } from './copy-rewrite.js';
 import { countRows, encodeText } from './copy-text.js';
@@ -20,8 +20,6 @@ export interface CopyStreamOptions {
   /** Personal data masked in each row before the rewrite. */
   masker?: TableMasker;
   onData?: (rows: number, bytes: number) => void;
-  /** The stream is COPY binary (plain copy only: no rewrite, no mask); rows are counted from its lengths. */
-  binary?: boolean;
 }
 
 const NL = 0x0a;
@@ -68,13 +66,9 @@ export class CopyStream extends Transform {
   private readonly rewriter: BlockRewriter | undefined;
   private readonly masker: TableMasker | undefined;
   private readonly onData: ((rows: number, bytes: number) => void) | undefined;
-  private readonly binary: BinaryRowCounter | undefined;
 
   constructor(opts: CopyStreamOptions = {}) {
     super({ readableHighWaterMark: 1 << 20, writableHighWaterMark: 1 << 20 });
-    if (opts.binary && (opts.masker || (opts.rewriter && (opts.rewriteColumns?.length ?? 0) > 0)))
-      throw new Error('CopyStream: the binary format is for the plain copy (no rewrite, no mask)');
-    if (opts.binary) this.binary = new BinaryRowCounter();
     const columns = new Set(opts.rewriteColumns ?? []);
     if (columns.size > 0 && opts.rewriter)
       this.rewriter = new BlockRewriter(columns, opts.rewriter, opts.needles ?? []);
@@ -89,7 +83,7 @@ export class CopyStream extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
-      const rows = this.binary ? this.binary.push(chunk) : countRows(chunk);
+      const rows = countRows(chunk);
       this.rows += rows;
       this.bytes += chunk.length;
       this.onData?.(rows, chunk.length);
@@ -102,7 +96,6 @@ export class CopyStream extends Transform {
   }
 
   override _flush(cb: TransformCallback): void {
-    if (this.binary && !this.binary.complete) return cb(new Error('COPY binary data ended mid-row'));
     // COPY output always ends with \n; a remainder would be a protocol problem, passed on as is.
     if (this.carry && this.carry.length > 0) this.push(this.carry);
     this.carry = null;

@@ -14,6 +14,7 @@ import type { MaskedColumn, Masker } from '../mask/index.js';
 import type { TableReport } from '../types.js';
 import type { TableInfo } from './catalog.js';
 import { ident, qualified, type PgClient } from './connect.js';
+import { CopyFramesOut, copyFramesIn } from './copy-relay.js';
 import { CopyStream, type ValueRewriter } from './copy-stream.js';
 import { createLogger } from '../../util/log.js';
 
@@ -71,40 +72,46 @@ export async function copyPart(
     ? cols.flatMap((c, i) => (c.textLike && ctx.rewritable(t.name, c.name) ? [i] : []))
     : [];
   const tableMasker = ctx.masker?.forTable(t.name, cols);
-  // Binary when nothing is changed in flight: less work for both servers than text (no output or
-  // input conversion of numbers, timestamps, …); text otherwise, or for a type binary cannot carry.
-  const binary = ctx.binary && rewriteColumns.length === 0 && !tableMasker && cols.every((c) => c.binarySafe);
+  // Nothing changed in flight: the frames are relayed untouched (copy-relay.ts), and in COPY binary,
+  // less work for both servers than text (no output or input conversion of numbers, timestamps, …);
+  // text for a type binary cannot carry or between major versions.
+  const relay = rewriteColumns.length === 0 && !tableMasker;
+  const binary = ctx.binary && relay && cols.every((c) => c.binarySafe);
   const format = binary ? 'FORMAT binary' : '';
-  const stream = new CopyStream({
-    binary,
-    rewriteColumns,
-    ...(tableMasker ? { masker: tableMasker } : {}),
-    ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
-    needles: ctx.needles,
-    onData: (rows, bytes) => progress.add(rows, bytes),
-  });
+  const onData = (rows: number, bytes: number) => progress.add(rows, bytes);
+  const stream = relay
+    ? undefined
+    : new CopyStream({
+        rewriteColumns,
+        ...(tableMasker ? { masker: tableMasker } : {}),
+        ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
+        needles: ctx.needles,
+        onData,
+      });
   const what = chunk ? `table ${name} (chunk ${chunk.index}/${chunk.count})` : `table ${name}`;
   progress.started();
-  log.debug(`${what}: COPY ${binary ? 'binary' : 'text'}`);
+  log.debug(`${what}: COPY ${binary ? 'binary' : 'text'}${relay ? ', relayed' : ''}`);
   const whole = !chunk;
+  const fromSql = `COPY ${rel}${list} FROM STDIN${whole || binary ? ` WITH (${[format, whole ? 'FREEZE' : ''].filter(Boolean).join(', ')})` : ''}`;
+  const toSql = chunk
+    ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT${binary ? ` (${format})` : ''}`
+    : `COPY ${rel}${list} TO STDOUT${binary ? ` (${format})` : ''}`;
   let from: ReturnType<typeof copyStreams.from>;
-  let to: ReturnType<typeof copyStreams.to>;
+  let to: { rowCount: number; rows?: number } & NodeJS.ReadableStream;
   if (whole) await ctx.target.query('BEGIN');
   try {
     if (whole) await ctx.target.query(`TRUNCATE ONLY ${rel}`);
-    from = ctx.target.query(
-      copyStreams.from(
-        `COPY ${rel}${list} FROM STDIN${whole || binary ? ` WITH (${[format, whole ? 'FREEZE' : ''].filter(Boolean).join(', ')})` : ''}`,
-      ),
-    );
-    to = ctx.source.query(
-      copyStreams.to(
-        chunk
-          ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT${binary ? ` (${format})` : ''}`
-          : `COPY ${rel}${list} TO STDOUT${binary ? ` (${format})` : ''}`,
-      ),
-    );
-    await pipeline(to, stream, from, { signal: ctx.signal });
+    if (relay) {
+      from = ctx.target.query(copyFramesIn(fromSql));
+      const out = ctx.source.query(new CopyFramesOut(toSql, { binary, onData }));
+      to = out;
+      await pipeline(out, from, { signal: ctx.signal });
+    } else {
+      from = ctx.target.query(copyStreams.from(fromSql));
+      const out = ctx.source.query(copyStreams.to(toSql));
+      to = out;
+      await pipeline(out, stream as CopyStream, from, { signal: ctx.signal });
+    }
     if (whole) await ctx.target.query('COMMIT');
   } catch (err) {
     if (whole) await ctx.target.query('ROLLBACK').catch(() => {});
@@ -117,12 +124,17 @@ export async function copyPart(
     );
   }
   // Both servers' own counts (the COPY command tags) and the rows that went through the stream.
-  if (to.rowCount !== stream.rows || from.rowCount !== stream.rows) {
+  const streamed = stream ? stream.rows : (to as CopyFramesOut).rows;
+  if (to.rowCount !== streamed || from.rowCount !== streamed) {
     throw new RailcloneError(
       'VerificationFailed',
-      `${what}: row counts differ (source sent ${to.rowCount}, streamed ${stream.rows}, target loaded ${from.rowCount})`,
-      { table: name, sourceRows: to.rowCount, targetRows: from.rowCount, streamed: stream.rows },
+      `${what}: row counts differ (source sent ${to.rowCount}, streamed ${streamed}, target loaded ${from.rowCount})`,
+      { table: name, sourceRows: to.rowCount, targetRows: from.rowCount, streamed },
     );
+  }
+  if (!stream) {
+    const out = to as CopyFramesOut;
+    return { rows: out.rows, bytes: out.bytes, rewritten: 0, rewrittenColumns: [] };
   }
   return {
     rows: stream.rows,
