@@ -170,7 +170,7 @@ export function registerDbCopyCommand(db: Command): void {
     )
     .option(
       '--mask-key <key>',
-      'HMAC key for repeatable masking, 16-256 chars (default RAILCLONE_MASK_KEY, else random)',
+      'Key for repeatable masking, 16-256 chars (default RAILCLONE_MASK_KEY, else random)',
     )
     .option(
       '--quiet <what>',

@@ -22,7 +22,7 @@ export interface MaskOptions {
   builtins: boolean;
   /** Request rules: extend or override the built-in ones (`keep` turns one off). */
   rules?: MaskRule[];
-  /** HMAC key: the same key masks the same value the same way (repeatable clones). Random when absent. */
+  /** Masking key: the same key masks the same value the same way (repeatable clones). Random when absent. */
   key?: string;
   /** A staging WordPress that stays quiet. */
   quiet?: { searchEngines?: boolean; webhooks?: boolean; notificationEmails?: boolean };
