@@ -118,7 +118,12 @@ export async function restoreSection(o: SchemaRestoreOptions): Promise<void> {
   await runTool(
     o.tools.pgRestore,
     args,
-    { ...dst.env, PGAPPNAME: 'railclone-pg_restore' },
+    {
+      ...dst.env,
+      PGAPPNAME: 'railclone-pg_restore',
+      // As the copy's own target sessions (index.ts NO_COMMIT_WAIT): commits do not wait for the WAL flush.
+      PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c synchronous_commit=off`.trim(),
+    },
     `schema ${o.section}`,
     o.signal,
   );
