@@ -32,7 +32,14 @@ import { listTables, populatedMatviews, readSequences, type TableInfo } from './
 import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
 import { needlesFor } from './copy-stream.js';
 import { dumpSchema, findPgTools, restoreSection } from './pg-tools.js';
-import { copyPart, displayName, finishTable, type PartResult, type TableCopyContext } from './table-copy.js';
+import {
+  copyBatch,
+  copyPart,
+  displayName,
+  finishTable,
+  type PartResult,
+  type TableCopyContext,
+} from './table-copy.js';
 import { lockTarget, prepareTarget, writeMark } from './target-state.js';
 
 const log = createLogger('db-copy:postgres');
@@ -200,11 +207,8 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
  */
 export const NO_COMMIT_WAIT = 'SET synchronous_commit = off';
 
-/** One job of the pool: a whole table, or one chunk of a split one. */
-interface Job {
-  table: TableInfo;
-  chunk?: Chunk;
-}
+/** One job of the pool: a whole table, one chunk of a split one, or a batch of small tables. */
+type Job = { table: TableInfo; chunk?: Chunk } | { batch: TableInfo[] };
 
 interface TableState {
   progress: TableProgress;
@@ -213,16 +217,41 @@ interface TableState {
   startedAt: number;
 }
 
-/** Whole tables and the chunks of split ones, largest first (a split table's chunks lead). */
+/** A table below this is batched with others (copyBatch): its fixed costs outweigh its rows. */
+export const BATCH_TABLE_BYTES = 1024 * 1024;
+/** A batch ends at this many tables or bytes, so the lanes still share the small tables. */
+const BATCH_MAX_TABLES = 50;
+const BATCH_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Whole tables, the chunks of split ones and batches of small ones, largest first. */
 function planJobs(tables: TableInfo[], jobs: number, split: boolean): Job[] {
   const total = tables.reduce((n, t) => n + t.sizeBytes, 0);
   const out: { job: Job; size: number }[] = [];
+  const small = tables.filter((t) => t.sizeBytes < BATCH_TABLE_BYTES);
   for (const table of tables) {
+    if (small.length > 1 && table.sizeBytes < BATCH_TABLE_BYTES) continue;
     const n = split ? chunkCount(table.sizeBytes, total, jobs) : 1;
     if (n < 2) out.push({ job: { table }, size: table.sizeBytes });
     else
       for (const chunk of ctidChunks(table.pages, n))
         out.push({ job: { table, chunk }, size: table.sizeBytes / n });
+  }
+  if (small.length > 1) {
+    // Enough batches that every lane gets some of the small tables.
+    const perBatch = Math.max(1, Math.min(BATCH_MAX_TABLES, Math.ceil(small.length / jobs)));
+    let batch: TableInfo[] = [];
+    let bytes = 0;
+    const close = () => {
+      if (batch.length > 0) out.push({ job: { batch }, size: bytes });
+      batch = [];
+      bytes = 0;
+    };
+    for (const t of small) {
+      if (batch.length >= perBatch || bytes + t.sizeBytes > BATCH_MAX_BYTES) close();
+      batch.push(t);
+      bytes += t.sizeBytes;
+    }
+    close();
   }
   return out.sort((a, b) => b.size - a.size).map((j) => j.job);
 }
@@ -245,7 +274,7 @@ async function copyTables(
   const jobs = planJobs(tables, o.jobs, splitTables);
   const state = new Map<TableInfo, TableState>();
   for (const t of tables) {
-    const parts = jobs.filter((j) => j.table === t).length;
+    const parts = jobs.filter((j) => ('batch' in j ? j.batch.includes(t) : j.table === t)).length;
     state.set(t, {
       progress: createTableProgress(opts.onProgress, displayName(t), t.estimatedRows, undefined, parts),
       parts: [],
@@ -253,7 +282,7 @@ async function copyTables(
       startedAt: 0,
     });
   }
-  const split = jobs.filter((j) => j.chunk?.index === 1);
+  const split = jobs.flatMap((j) => ('chunk' in j && j.chunk?.index === 1 ? [j] : []));
   if (split.length > 0)
     log.info(
       `split: ${split.map((j) => `${displayName(j.table)} into ${j.chunk?.count} chunks`).join(', ')}`,
@@ -291,19 +320,28 @@ async function copyTables(
     );
     const results = await runPool(
       jobs,
-      contexts.map((ctx) => async (job: Job): Promise<TableReport | undefined> => {
+      contexts.map((ctx) => async (job: Job): Promise<TableReport[]> => {
+        if ('batch' in job) {
+          const items = job.batch.map((table) => ({
+            table,
+            progress: (state.get(table) as TableState).progress,
+          }));
+          const reports = await copyBatch(ctx, items);
+          reports.forEach((r, i) => items[i]?.progress.done(r.rows, r.bytes));
+          return reports;
+        }
         const st = state.get(job.table) as TableState;
         if (st.startedAt === 0) st.startedAt = Date.now();
         st.parts.push(await copyPart(ctx, job.table, st.progress, job.chunk));
         if (job.chunk) st.progress.chunkDone();
-        if (--st.left > 0) return undefined;
+        if (--st.left > 0) return [];
         const report = await finishTable(ctx, job.table, st.parts, st.startedAt);
         st.progress.done(report.rows, report.bytes);
-        return report;
+        return [report];
       }),
       stop,
     );
-    const reports = results.filter((r): r is TableReport => r !== undefined);
+    const reports = results.flat();
     const missing = tables.filter((t) => !reports.some((r) => r.table === displayName(t)));
     if (missing.length > 0) {
       throw new RailcloneError('CopyIncomplete', `tables not copied: ${missing.map(displayName).join(', ')}`);
