@@ -40,6 +40,14 @@ export async function connect(url: string, role: 'source' | 'target'): Promise<P
   return client;
 }
 
+/**
+ * The copy's target sessions (its lanes, pg_restore) commit without waiting for the WAL flush — a
+ * commit per table, index and ANALYZE, hundreds on a multisite. Nothing is lost that matters: a crash
+ * fails the copy anyway (the mark stays "in progress"), and the "done" mark is written by a session
+ * that does wait, which flushes the WAL of every commit before it.
+ */
+export const NO_COMMIT_WAIT = { name: 'synchronous_commit', value: 'off' } as const;
+
 /** Ends a client; when it is stuck in a COPY, drops the socket instead of waiting for it. */
 export async function closeClient(client: PgClient | undefined, force = false): Promise<void> {
   if (!client) return;

@@ -14,7 +14,9 @@ const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
 const ERROR_RESPONSE = 0x45; // 'E'
 /** Messages the server may send before or between CopyData frames; not forwarded. */
-const SKIPPED = new Set([0x48 /* CopyOutResponse */, 0x4e /* Notice */, 0x53 /* ParameterStatus */, 0x41]);
+const SKIPPED = new Set([
+  0x48 /* CopyOutResponse */, 0x4e /* Notice */, 0x53 /* ParameterStatus */, 0x41 /* Notification */,
+]);
 const HEADER = 5;
 
 /** What of pg's Connection the relay uses (its socket, in paused mode while the copy runs). */

@@ -29,7 +29,7 @@ import {
 import { createMasker } from '../mask/index.js';
 import { createRewriter, escapedForms, shouldRewriteColumn } from '../rewrite/index.js';
 import { listTables, populatedMatviews, readSequences, type TableInfo } from './catalog.js';
-import { closeClient, connect, literal, qualified, type PgClient } from './connect.js';
+import { closeClient, connect, literal, NO_COMMIT_WAIT, qualified, type PgClient } from './connect.js';
 import { needlesFor } from './copy-stream.js';
 import { dumpSchema, findPgTools, restoreSection } from './pg-tools.js';
 import {
@@ -199,14 +199,6 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   }
 }
 
-/**
- * The copy's target sessions (lanes, pg_restore) commit without waiting for the WAL flush — a commit
- * per table, index and ANALYZE, hundreds on a multisite. Nothing is lost that matters: a crash fails
- * the copy anyway (the mark stays "in progress"), and the "done" mark is written by a session that
- * does wait, which flushes the WAL of every commit before it.
- */
-export const NO_COMMIT_WAIT = 'SET synchronous_commit = off';
-
 /** One job of the pool: a whole table, one chunk of a split one, or a batch of small tables. */
 type Job = { table: TableInfo; chunk?: Chunk } | { batch: TableInfo[] };
 
@@ -300,7 +292,7 @@ async function copyTables(
         clients.push(source);
         const target = await connect(opts.target, 'target');
         clients.push(target);
-        await target.query(NO_COMMIT_WAIT);
+        await target.query(`SET ${NO_COMMIT_WAIT.name} = ${NO_COMMIT_WAIT.value}`);
         await source.query(
           `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT ${literal(snapshot)}`,
         );

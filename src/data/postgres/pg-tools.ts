@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { RailcloneError } from '../../util/errors.js';
 import { redact } from '../../util/secrets.js';
-import { libpqTarget } from './connect.js';
+import { libpqTarget, NO_COMMIT_WAIT } from './connect.js';
 
 const run = promisify(execFile);
 
@@ -121,8 +121,7 @@ export async function restoreSection(o: SchemaRestoreOptions): Promise<void> {
     {
       ...dst.env,
       PGAPPNAME: 'railclone-pg_restore',
-      // As the copy's own target sessions (index.ts NO_COMMIT_WAIT): commits do not wait for the WAL flush.
-      PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c synchronous_commit=off`.trim(),
+      PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c ${NO_COMMIT_WAIT.name}=${NO_COMMIT_WAIT.value}`.trim(),
     },
     `schema ${o.section}`,
     o.signal,

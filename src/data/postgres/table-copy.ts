@@ -1,9 +1,10 @@
 // One table, or one chunk of a split table: COPY TO STDOUT on the source (inside the snapshot) →
-// CopyStream → COPY FROM STDIN on the target. A whole table lands in one target transaction
-// (TRUNCATE + COPY FREEZE: rows land frozen, nothing to vacuum later) — tables under 1 MiB several
-// to a transaction, without FREEZE (copyBatch); the chunks of a split table land side by side in their own transactions
+// COPY FROM STDIN on the target, relayed untouched (copy-relay.ts) or through CopyStream when rows
+// change in flight. A whole table lands in one target transaction (TRUNCATE + COPY FREEZE: rows
+// land frozen, nothing to vacuum later) — tables under 1 MiB several to a transaction, without
+// FREEZE (copyBatch); the chunks of a split table land side by side in their own transactions
 // (FREEZE needs the TRUNCATE in the same transaction, which would serialize them). Verified by the
-// row counts both COPY ends report and the rows that went through the stream — no extra scans;
+// row counts both COPY ends report and the rows that went through railclone — no extra scans;
 // checksums (optional) and ANALYZE once per table.
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
@@ -84,19 +85,6 @@ export async function copyPart(
   const relay = rewriteColumns.length === 0 && !tableMasker;
   const binary = ctx.binary && relay && cols.every((c) => c.binarySafe);
   const format = binary ? 'FORMAT binary' : '';
-  const onData = (rows: number, bytes: number) => progress.add(rows, bytes);
-  const stream = relay
-    ? undefined
-    : new CopyStream({
-        rewriteColumns,
-        ...(tableMasker ? { masker: tableMasker } : {}),
-        ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
-        needles: ctx.needles,
-        onData,
-      });
-  const what = chunk ? `table ${name} (chunk ${chunk.index}/${chunk.count})` : `table ${name}`;
-  progress.started();
-  log.debug(`${what}: COPY ${binary ? 'binary' : 'text'}${relay ? ', relayed' : ''}`);
   const whole = !chunk;
   /** This call opens, commits or rolls back the table's target transaction. */
   const own = whole && !inBatch;
@@ -105,16 +93,31 @@ export async function copyPart(
   const toSql = chunk
     ? `COPY (SELECT ${names} FROM ONLY ${rel} WHERE ${chunk.where}) TO STDOUT${binary ? ` (${format})` : ''}`
     : `COPY ${rel}${list} TO STDOUT${binary ? ` (${format})` : ''}`;
+  const onData = (rows: number, bytes: number) => progress.add(rows, bytes);
+  const relayed = relay ? new CopyFramesOut(toSql, { binary, onData }) : undefined;
+  const stream = relayed
+    ? undefined
+    : new CopyStream({
+        rewriteColumns,
+        ...(tableMasker ? { masker: tableMasker } : {}),
+        ...(ctx.rewriter ? { rewriter: ctx.rewriter } : {}),
+        needles: ctx.needles,
+        onData,
+      });
+  /** The rows and bytes that went through railclone, whichever way. */
+  const through = (relayed ?? stream) as { rows: number; bytes: number };
+  const what = chunk ? `table ${name} (chunk ${chunk.index}/${chunk.count})` : `table ${name}`;
+  progress.started();
+  log.debug(`${what}: COPY ${binary ? 'binary' : 'text'}${relay ? ', relayed' : ''}`);
   let from: ReturnType<typeof copyStreams.from>;
-  let to: { rowCount: number; rows?: number } & NodeJS.ReadableStream;
+  let to: { rowCount: number };
   if (own) await ctx.target.query('BEGIN');
   try {
     if (own) await ctx.target.query(`TRUNCATE ONLY ${rel}`);
-    if (relay) {
+    if (relayed) {
       from = ctx.target.query(copyFramesIn(fromSql));
-      const out = ctx.source.query(new CopyFramesOut(toSql, { binary, onData }));
-      to = out;
-      await pipeline(out, from, { signal: ctx.signal });
+      to = ctx.source.query(relayed);
+      await pipeline(relayed, from, { signal: ctx.signal });
     } else {
       from = ctx.target.query(copyStreams.from(fromSql));
       const out = ctx.source.query(copyStreams.to(toSql));
@@ -132,25 +135,21 @@ export async function copyPart(
       { cause: err },
     );
   }
-  // Both servers' own counts (the COPY command tags) and the rows that went through the stream.
-  const streamed = stream ? stream.rows : (to as CopyFramesOut).rows;
-  if (to.rowCount !== streamed || from.rowCount !== streamed) {
+  // Both servers' own counts (the COPY command tags) and the rows that went through railclone.
+  if (to.rowCount !== through.rows || from.rowCount !== through.rows) {
     throw new RailcloneError(
       'VerificationFailed',
-      `${what}: row counts differ (source sent ${to.rowCount}, streamed ${streamed}, target loaded ${from.rowCount})`,
-      { table: name, sourceRows: to.rowCount, targetRows: from.rowCount, streamed },
+      `${what}: row counts differ (source sent ${to.rowCount}, streamed ${through.rows}, target loaded ${from.rowCount})`,
+      { table: name, sourceRows: to.rowCount, targetRows: from.rowCount, streamed: through.rows },
     );
   }
-  if (!stream) {
-    const out = to as CopyFramesOut;
-    return { rows: out.rows, bytes: out.bytes, rewritten: 0, rewrittenColumns: [] };
-  }
+  const rewritten = stream?.rewritten ?? 0;
   return {
-    rows: stream.rows,
-    bytes: stream.bytes,
-    rewritten: stream.rewritten,
+    rows: through.rows,
+    bytes: through.bytes,
+    rewritten,
     rewrittenColumns: [
-      ...(stream.rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name as string) : []),
+      ...(rewritten > 0 ? rewriteColumns.map((i) => cols[i]?.name as string) : []),
       ...(tableMasker && tableMasker.masked > 0 ? tableMasker.columns.map((c) => c.column) : []),
     ],
     ...(tableMasker ? { masked: tableMasker.masked, maskedColumns: tableMasker.columns } : {}),
