@@ -2,9 +2,8 @@
 // side by side) run one after the other, and the target ends equal to the source.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { copyMysql } from '../../src/data/mysql/index.js';
-import type { CopyOptions } from '../../src/data/types.js';
-import { RailcloneError } from '../../src/util/errors.js';
 import { setLogSink } from '../../src/util/log.js';
+import { expectAbortWhileWaiting, expectOneAfterTheOther } from './copy-lock-helpers.js';
 import { createDb, dropAll, scalarOf, tableNames, type TestDb } from './mysql-helpers.js';
 
 const all: TestDb[] = [];
@@ -42,30 +41,17 @@ async function contents(db: TestDb): Promise<Record<string, string>> {
   return out;
 }
 
-function timedCopy(opts: CopyOptions) {
-  const events: number[] = [];
-  const run = copyMysql({ ...opts, onProgress: () => events.push(performance.now()) }).then((r) => ({
-    report: r,
-    ended: performance.now(),
-  }));
-  return { events, run };
-}
-
 describe('copyMysql target lock', () => {
   it('two copies into the same target at once: the second waits, then replaces it; target equals the source', async () => {
     const dst = await createDb('lock_twice');
     all.push(dst);
-    const a = timedCopy({ source: src.url, target: dst.url, replaceTarget: true, jobs: 2 });
-    const b = timedCopy({ source: src.url, target: dst.url, replaceTarget: true, jobs: 2 });
-    const [ra, rb] = await Promise.all([a.run, b.run]);
-    expect(ra.report.totalRows).toBe(100050);
-    expect(rb.report.totalRows).toBe(100050);
-    // One ran entirely after the other had ended: no interleaving.
-    const [first, second] = ra.ended < rb.ended ? [ra, b] : [rb, a];
-    expect(second.events.length).toBeGreaterThan(0);
-    expect(Math.min(...second.events)).toBeGreaterThanOrEqual(first.ended);
-    expect(lines.filter((l) => l === `another copy into ${dst.name} is running; waiting`)).toHaveLength(1);
-    expect(lines.some((l) => l.startsWith(`the other copy into ${dst.name} ended after`))).toBe(true);
+    await expectOneAfterTheOther(
+      copyMysql,
+      { source: src.url, target: dst.url, replaceTarget: true, jobs: 2 },
+      100050,
+      dst.name,
+      lines,
+    );
     const want = await contents(src);
     expect(Object.keys(want)).toEqual(['big', 'small']);
     expect(await contents(dst)).toEqual(want);
@@ -83,29 +69,7 @@ describe('copyMysql target lock', () => {
   it('a copy aborted while it waits ends at once and leaves the running copy alone', async () => {
     const dst = await createDb('lock_abort');
     all.push(dst);
-    let copying!: () => void;
-    const holds = new Promise<void>((res) => (copying = res));
-    const a = copyMysql({ source: src.url, target: dst.url, jobs: 1, onProgress: () => copying() });
-    await holds; // a holds the lock: b is the one that waits
-    const ac = new AbortController();
-    let started = 0;
-    const poll = setInterval(() => {
-      if (lines.some((l) => l.includes('is running; waiting')) && !ac.signal.aborted) {
-        started = performance.now();
-        ac.abort();
-      }
-    }, 20);
-    const b = await copyMysql({
-      source: src.url,
-      target: dst.url,
-      replaceTarget: true,
-      signal: ac.signal,
-    }).catch((e: unknown) => e);
-    clearInterval(poll);
-    expect(b).toBeInstanceOf(RailcloneError);
-    expect((b as RailcloneError).code).toBe('CopyAborted');
-    expect(performance.now() - started).toBeLessThan(10_000);
-    await a;
+    await expectAbortWhileWaiting(copyMysql, { source: src.url, target: dst.url }, lines);
     expect(lines.filter((l) => l.includes('replaceTarget: dropping'))).toHaveLength(0);
     expect(await contents(dst)).toEqual(await contents(src));
   }, 120_000);
