@@ -61,6 +61,12 @@ describe('copyPostgres safety', () => {
       /target database is not empty \(1 tables.*keepme.*--replace-target/,
     );
     expect(await sql(target, 'SELECT x FROM keepme')).toEqual([{ x: 42 }]);
+    // The schema dump, started beside the target's check, ended with it: no session is left on the source.
+    const sessions = await sql<{ n: number }>(
+      source,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'railclone%' AND datname = current_database()`,
+    );
+    expect(sessions).toEqual([{ n: 0 }]);
     const r = await copyPostgres({ source, target, replaceTarget: true, include: ['small'] });
     expect(r.tables.map((t) => t.table)).toEqual(['small']);
     const [gone] = await sql<{ r: string | null }>(target, `SELECT to_regclass('public.keepme')::text AS r`);

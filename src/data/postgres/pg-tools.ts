@@ -27,25 +27,36 @@ async function majorOf(bin: string): Promise<number | null> {
 }
 
 function candidates(): string[] {
-  const list = [process.env.RAILCLONE_PG_BIN ? `${process.env.RAILCLONE_PG_BIN}/pg_dump` : '', 'pg_dump'];
+  const list = [process.env.RAILCLONE_PG_BIN ? `${process.env.RAILCLONE_PG_BIN}/pg_dump` : ''];
   try {
-    // Debian keeps every installed client under /usr/lib/postgresql/<major>/bin.
+    // Debian keeps every installed client under /usr/lib/postgresql/<major>/bin; ahead of PATH's
+    // pg_dump, which on Debian is a Perl wrapper that costs ~35 ms a start (three starts a copy).
     for (const v of readdirSync('/usr/lib/postgresql')) list.push(`/usr/lib/postgresql/${v}/bin/pg_dump`);
   } catch {
     /* not Debian-like */
   }
+  list.push('pg_dump');
   return list.filter(Boolean);
 }
 
-/** Finds a pg_dump whose major version is ≥ the source server's (pg_dump refuses newer servers). */
-export async function findPgTools(serverMajor: number): Promise<PgTools> {
-  let best: PgTools | null = null;
-  const seen: number[] = [];
-  // Asked side by side: each answer is a process start.
+/** The pg_dump binaries installed and their major versions, asked side by side (each a process start). */
+export async function detectPgTools(): Promise<{ bin: string; major: number | null }[]> {
   const list = candidates();
   const majors = await Promise.all(list.map(majorOf));
-  for (const [i, bin] of list.entries()) {
-    const major = majors[i] ?? null;
+  return list.map((bin, i) => ({ bin, major: majors[i] ?? null }));
+}
+
+/**
+ * Picks a pg_dump whose major version is ≥ the source server's (pg_dump refuses newer servers).
+ * `installed`: detectPgTools(), started early by the caller so the process starts overlap its connects.
+ */
+export async function findPgTools(
+  serverMajor: number,
+  installed: Promise<{ bin: string; major: number | null }[]> = detectPgTools(),
+): Promise<PgTools> {
+  let best: PgTools | null = null;
+  const seen: number[] = [];
+  for (const { bin, major } of await installed) {
     if (major === null) continue;
     seen.push(major);
     if (major >= serverMajor && (!best || major > best.major)) {
@@ -76,7 +87,10 @@ export interface SchemaRestoreOptions {
   target: string;
   file: string;
   section: 'pre-data' | 'post-data';
-  /** Parallel restore jobs (post-data: index and constraint builds spread over them, as `pg_restore -j`). */
+  /**
+   * Parallel restore jobs (post-data: index and constraint builds spread over them, as `pg_restore -j`);
+   * 1: one session, one transaction.
+   */
   jobs: number;
   signal: AbortSignal;
 }
