@@ -1,10 +1,11 @@
 // Benchmark, run by hand:
 //   npx tsx bench/pg-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2]
 //     [--reuse] [--railclone-only] [--repeat N] [--split|--no-split]
-// Generates a source of the given shape (./datasets/shapes-pg.ts), then in one run times: railclone (no rewrite,
-// with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
+// Generates a source of the given shape (./datasets/shapes-pg.ts), then in one run times: railclone
+// (no rewrite, with rewrite), `pg_dump | psql`, `pg_dump -Fd -j | pg_restore -j` (files: its only parallel
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
-// get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware).
+// get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware). The
+// peers run the client binaries railclone picks (./pg-bin.ts).
 // Every method runs --repeat times (best kept); each figure is printed with the 1-minute load average
 // at its start, and the summary gives railclone's ratio to the fastest peer (goal ≤ 0.8), in wall
 // seconds and in CPU seconds of all the processes of a run (see time()).
@@ -20,6 +21,7 @@ import { setLogLevel } from '../src/util/log.js';
 import { loadavg } from 'node:os';
 import { generateShapePg, SHAPES, type Shape } from './datasets/shapes-pg.js';
 import { SITE } from './datasets/wordpress-pg.js';
+import { usePgClientsOf } from './pg-bin.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -144,6 +146,7 @@ async function sqlRewrite(db: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  await usePgClientsOf(url('postgres'));
   console.log(
     `machine: ${execSync('nproc').toString().trim()} CPUs, load ${loadavg()
       .map((x) => x.toFixed(1))

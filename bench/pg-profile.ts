@@ -15,6 +15,7 @@ import pg from 'pg';
 import { copyPostgres } from '../src/data/postgres/index.js';
 import { setLogLevel, setLogSink } from '../src/util/log.js';
 import { SITE } from './datasets/wordpress-pg.js';
+import { usePgClientsOf } from './pg-bin.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -162,6 +163,7 @@ async function psqlCopy(format: 'text' | 'binary'): Promise<Phase[]> {
 }
 
 async function main(): Promise<void> {
+  await usePgClientsOf(url('postgres'));
   console.log(
     `${execSync('nproc').toString().trim()} CPUs; shape ${shape}; jobs ${jobs}; source ${SRC}; CPU seconds per process group`,
   );
