@@ -6,8 +6,8 @@
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
 // get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware). The
 // peers run the client binaries railclone picks (./pg-bin.ts).
-// Every method runs --repeat times (best kept); each figure is printed with the 1-minute load average
-// at its start, and the summary gives railclone's ratio to the fastest peer (goal ≤ 0.8), in wall
+// Every method runs once per round, --repeat rounds (best kept); each figure is printed with the
+// 1-minute load average at its start, and the summary gives railclone's ratio to the fastest peer (goal ≤ 0.8), in wall
 // seconds and in CPU seconds of all the processes of a run (see time()).
 import { execSync, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -64,21 +64,6 @@ function mark(): Promise<Record<string, number>> {
 const OWN_DBS = new Set([`pg:${SRC}`, 'pg:bench_pgcopy_rc', 'pg:bench_pgcopy_peer']);
 /** CPU seconds of the last `time()`d run. */
 let lastCpu = NaN;
-/** Lowest CPU seconds over the runs of the last `best()`. */
-let bestCpu = NaN;
-/** Best of --repeat, each run printed with the load average at its start. */
-async function best(label: string, fn: () => Promise<number>): Promise<number> {
-  let min = Infinity;
-  bestCpu = Infinity;
-  for (let k = 0; k < repeat; k++) {
-    const l = load();
-    const s = await fn();
-    console.log(`  ${label}: ${s.toFixed(1)} s, CPU ${lastCpu.toFixed(1)} s (load ${l})`);
-    min = Math.min(min, s);
-    bestCpu = Math.min(bestCpu, lastCpu);
-  }
-  return min;
-}
 const NEW_SITE = 'https://staging-42.up.railway.app';
 interface Result {
   name: string;
@@ -181,143 +166,108 @@ async function main(): Promise<void> {
     `source: database ${(Number(size.db) / 1e6).toFixed(0)} MB, tables (heap + TOAST) ${(Number(size.data) / 1e6).toFixed(0)} MB`,
   );
 
-  const results: Result[] = [];
-
-  // Alternating runs (best of --repeat each): the machine may be shared, so one run can be unlucky.
-  let plain = Infinity;
-  let plainCpu = Infinity;
-  let rewritten = { seconds: Infinity, values: 0 };
-  let rewrittenCpu = Infinity;
-  let volume = 0; // COPY bytes of the whole dataset (binary where railclone used it): the numerator for MB/s
-  // CPU seconds of railclone and both servers' backends per run (see time()).
-  const run = async (fn: () => Promise<CopyReport>): Promise<[CopyReport, number]> => {
-    let r: CopyReport | undefined;
-    await time(async () => {
-      r = await fn();
+  // Interleaved rounds: every method runs once per round (railclone plain and with rewrite, each
+  // peer, each peer's UPDATE pass right after its copy), best of --repeat kept per method. Noise on
+  // this machine comes and goes over minutes; interleaving spreads it over all methods alike.
+  const hasPgcopydb = !railcloneOnly && spawnSync('pgcopydb', ['--version']).status === 0;
+  if (!railcloneOnly && !hasPgcopydb)
+    console.log('pgcopydb: not installed (apt-get install -y pgcopydb), skipped');
+  const pgcopydbVersion = hasPgcopydb
+    ? (execSync('pgcopydb --version 2>&1')
+        .toString()
+        .match(/\d+\.\d+\S*/)?.[0] ?? '?')
+    : '';
+  const bestOf = new Map<string, Result>();
+  const keep = (name: string, seconds: number, cpu: number, loadAtStart: string, note?: string) => {
+    console.log(`  ${name}: ${seconds.toFixed(1)} s, CPU ${cpu.toFixed(1)} s (load ${loadAtStart})`);
+    const was = bestOf.get(name);
+    const faster = !was || seconds < was.seconds;
+    bestOf.set(name, {
+      name,
+      seconds: faster ? seconds : was.seconds,
+      cpu: Math.min(cpu, was?.cpu ?? Infinity),
+      ...((faster ? note : was.note) ? { note: (faster ? note : was.note) as string } : {}),
     });
-    return [r as CopyReport, lastCpu];
+  };
+  let volume = 0; // COPY bytes of the whole dataset (binary where railclone used it): the numerator for MB/s
+  const railclone = async (rewrite: boolean) => {
+    const target = await fresh('bench_pgcopy_rc');
+    const l = load();
+    let r: CopyReport | undefined;
+    const seconds = await time(async () => {
+      r = await copyPostgres({
+        source: url(SRC),
+        target,
+        jobs,
+        ...(split === undefined ? {} : { splitTables: split }),
+        ...(rewrite ? { rewrite: [{ from: SITE, to: NEW_SITE }] } : {}),
+      });
+    });
+    const report = r as CopyReport;
+    if (!rewrite) volume = report.totalBytes;
+    keep(
+      rewrite ? 'railclone (with rewrite)' : 'railclone (no rewrite)',
+      report.durationMs / 1000 || seconds,
+      lastCpu,
+      l,
+      rewrite ? `${report.rewrittenValues} values rewritten in flight` : undefined,
+    );
+  };
+  /** A peer's copy, then (when it has a rewrite row) its UPDATE pass on the copy it made. */
+  const peer = async (name: string, copy: () => Promise<unknown> | unknown, rewriteName?: string) => {
+    await fresh('bench_pgcopy_peer');
+    const l = load();
+    const seconds = await time(copy);
+    const cpu = lastCpu;
+    keep(name, seconds, cpu, l);
+    if (!rewriteName) return;
+    const upd = await sqlRewrite('bench_pgcopy_peer');
+    keep(rewriteName, seconds + upd, cpu + lastCpu, l, `UPDATE pass ${upd.toFixed(1)} s`);
   };
   for (let k = 0; k < repeat; k++) {
-    const t1 = await fresh('bench_pgcopy_rc');
-    const l1 = load();
-    const [r1, c1] = await run(() =>
-      copyPostgres({
-        source: url(SRC),
-        target: t1,
-        jobs,
-        ...(split === undefined ? {} : { splitTables: split }),
-      }),
+    console.log(`round ${k + 1} of ${repeat}`);
+    await railclone(false);
+    await railclone(true);
+    if (railcloneOnly) continue;
+    await peer(
+      'pg_dump | psql',
+      () =>
+        sh(
+          `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
+        ),
+      'pg_dump | psql + UPDATE replace()',
     );
-    volume = r1.totalBytes;
-    plain = Math.min(plain, r1.durationMs / 1000);
-    plainCpu = Math.min(plainCpu, c1);
-    const t2 = await fresh('bench_pgcopy_rc');
-    const l2 = load();
-    const [r2, c2] = await run(() =>
-      copyPostgres({
-        source: url(SRC),
-        target: t2,
-        jobs,
-        ...(split === undefined ? {} : { splitTables: split }),
-        rewrite: [{ from: SITE, to: NEW_SITE }],
-      }),
-    );
-    if (r2.durationMs / 1000 < rewritten.seconds)
-      rewritten = { seconds: r2.durationMs / 1000, values: r2.rewrittenValues };
-    rewrittenCpu = Math.min(rewrittenCpu, c2);
-    console.log(
-      `run ${k + 1}: no rewrite ${(r1.durationMs / 1000).toFixed(1)} s (CPU ${c1.toFixed(1)} s, load ${l1}), ` +
-        `with rewrite ${(r2.durationMs / 1000).toFixed(1)} s (CPU ${c2.toFixed(1)} s, load ${l2})`,
-    );
-  }
-  const best = repeat > 1 ? `, best of ${repeat}` : '';
-  results.push({
-    name: 'railclone (no rewrite)',
-    seconds: plain,
-    cpu: plainCpu,
-    ...(best ? { note: best.slice(2) } : {}),
-  });
-  results.push({
-    name: 'railclone (with rewrite)',
-    seconds: rewritten.seconds,
-    cpu: rewrittenCpu,
-    note: `${rewritten.values} values rewritten in flight${best}`,
-  });
-
-  if (!railcloneOnly) await peers(results);
-  report(results, volume);
-}
-
-async function peers(results: Result[]): Promise<void> {
-  const dumpPsql = await best('pg_dump | psql', async () => {
-    await fresh('bench_pgcopy_peer');
-    return time(() =>
-      sh(
-        `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
-      ),
-    );
-  });
-  const dumpPsqlCpu = bestCpu;
-  results.push({ name: 'pg_dump | psql', seconds: dumpPsql, cpu: dumpPsqlCpu });
-  const upd = await sqlRewrite('bench_pgcopy_peer');
-  results.push({
-    name: 'pg_dump | psql + UPDATE replace()',
-    seconds: dumpPsql + upd,
-    cpu: dumpPsqlCpu + lastCpu,
-    note: `UPDATE pass ${upd.toFixed(1)} s`,
-  });
-
-  const dr = await best(`pg_dump -Fd -j${jobs} + pg_restore -j${jobs}`, async () => {
-    await fresh('bench_pgcopy_peer');
     const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
     try {
-      return await time(() => {
+      await peer(`pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, () => {
         sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
         sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-  results.push({ name: `pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, seconds: dr, cpu: bestCpu });
-
-  const hasPgcopydb = spawnSync('pgcopydb', ['--version']).status === 0;
-  if (hasPgcopydb) {
-    const s = await best('pgcopydb clone', async () => {
-      await fresh('bench_pgcopy_peer');
+    if (hasPgcopydb) {
       const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
       try {
-        return await time(() =>
-          sh(
-            `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
-          ),
+        await peer(
+          `pgcopydb clone (${pgcopydbVersion})`,
+          () =>
+            sh(
+              `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
+            ),
+          'pgcopydb clone + UPDATE replace()',
         );
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
-    });
-    {
-      const pgcopydbCpu = bestCpu;
-      results.push({
-        cpu: pgcopydbCpu,
-        name: `pgcopydb clone (${
-          execSync('pgcopydb --version 2>&1')
-            .toString()
-            .match(/\d+\.\d+\S*/)?.[0] ?? '?'
-        })`,
-        seconds: s,
-      });
-      const u = await sqlRewrite('bench_pgcopy_peer');
-      results.push({
-        name: 'pgcopydb clone + UPDATE replace()',
-        seconds: s + u,
-        cpu: pgcopydbCpu + lastCpu,
-        note: `UPDATE pass ${u.toFixed(1)} s`,
-      });
     }
-  } else {
-    console.log('pgcopydb: not installed (apt-get install -y pgcopydb), skipped');
   }
+  const bestNote = repeat > 1 ? `best of ${repeat}` : undefined;
+  const results = [...bestOf.values()].map((r) => ({
+    ...r,
+    ...(bestNote ? { note: r.note ? `${r.note}, ${bestNote}` : bestNote } : {}),
+  }));
+  report(results, volume);
 }
 
 function report(results: Result[], volume: number): void {
