@@ -86,6 +86,43 @@ describe('LoadDataEncoder', () => {
     expect(parse(out)).toEqual([[big, null]]);
   });
 
+  it('round-trips long values (scanned natively): clean, sparse and dense escapes, mixed with short ones', async () => {
+    const text = (n: number, every: number, byte: number) =>
+      Buffer.from(
+        Array.from({ length: n }, (_, i) => (every > 0 && i % every === every - 1 ? byte : 0x61 + (i % 26))),
+      );
+    const rows: RawRow[] = [
+      [text(300, 0, 0), Buffer.from('1'), text(70_000, 0, 0)], // clean: passed on as they are
+      [text(5_000, 997, 0x0a), null, text(5_000, 1_009, 0x5c)], // sparse newlines, backslashes
+      [text(4_000, 3, 0x00), text(4_000, 2, 0x09)], // dense: back to the byte loop midway
+      [Buffer.concat([text(600, 0, 0), Buffer.from([0x5c, 0x09, 0x0a, 0x00])]), text(256, 256, 0x5c)],
+      [text(600_000, 0, 0), text(600_000, 50_000, 0x0a)], // larger than a chunk and a push
+    ];
+    const { out, enc } = await encode(rows);
+    expect(parse(out)).toEqual(rows);
+    expect(enc.bytes).toBe(out.length);
+    const value = fc.oneof(
+      fc.constant(null),
+      fc
+        .array(fc.constantFrom(0x00, 0x09, 0x0a, 0x5c, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48), {
+          minLength: 250,
+          maxLength: 2_000,
+        })
+        .map((a) => Buffer.from(a)),
+      fc.uint8Array({ minLength: 250, maxLength: 2_000 }).map((a) => Buffer.from(a)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(value, { minLength: 1, maxLength: 4 }), { maxLength: 10 }),
+        async (r) => {
+          const { out: o } = await encode(r);
+          expect(parse(o)).toEqual(r);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('applies the row mapper (the rewrite) before encoding', async () => {
     const { out } = await encode([[Buffer.from('http://a'), Buffer.from('x')]], (r) => {
       r[0] = Buffer.from('https://b\t');
