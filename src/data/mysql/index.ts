@@ -274,8 +274,16 @@ async function takeSnapshot(
       readSchema: async () => {
         const cat = pick(await readCatalog(coord));
         const tables = cat.tables.filter((t) => firstNames.has(t.name));
-        const ddl: CreateStatement[] = [];
-        for (const t of tables) ddl.push(await showCreateTable(coord, t.name));
+        // Over every source session side by side: on some methods the source's writes wait until
+        // this is done, and it is a round trip a table.
+        const ddl: CreateStatement[] = new Array(tables.length);
+        let next = 0;
+        await Promise.all(
+          [coord, ...pairs.map((p) => p.s)].map(async (session) => {
+            for (let i = next++; i < tables.length; i = next++)
+              ddl[i] = await showCreateTable(session, (tables[i] as TableInfo).name);
+          }),
+        );
         return { catalog: { ...cat, tables }, ddl };
       },
     },

@@ -26,14 +26,18 @@ ESCAPED[NL] = 0x6e; // n
 ESCAPED[NUL] = 0x30; // 0
 /** From this length a value is scanned natively (below it four scans cost more than the loop). */
 const LONG = 256;
+/** From this length a value with nothing to escape is pushed as it is (below it a copy is cheaper). */
+const PASS_ON = 32 * 1024;
 /** Escapes denser than one in this many bytes: back to the byte loop. */
 const DENSE = 64;
 
 export class LoadDataEncoder extends Transform {
   rows = 0;
   bytes = 0;
+  /** Filled from `from` to `pos`; what is before `from` was pushed (and is still referenced). */
   private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
+  private from = 0;
 
   /** `mapRow` may replace values (the rewrite) before they are encoded. */
   constructor(private readonly mapRow?: (row: RawRow) => void) {
@@ -50,7 +54,7 @@ export class LoadDataEncoder extends Transform {
       this.mapRow?.(row);
       this.encode(row);
       this.rows++;
-      if (this.pos >= CHUNK / 2) this.flushChunk();
+      if (this.pos - this.from >= CHUNK / 2) this.flushChunk();
       done();
     } catch (err) {
       done(err as Error);
@@ -66,8 +70,8 @@ export class LoadDataEncoder extends Transform {
     for (let c = 0; c < row.length; c++) {
       const v = row[c];
       const at = v && v.length >= LONG ? SPECIAL.map((b) => v.indexOf(b)) : undefined;
-      if (v && at?.every((p) => p < 0)) {
-        // A long value with nothing to escape is passed on as it is, not copied.
+      if (v && v.length >= PASS_ON && at?.every((p) => p < 0)) {
+        // A large value with nothing to escape is passed on as it is, not copied.
         this.ensure(1);
         if (c > 0) this.buf[this.pos++] = TAB;
         this.passOn(v);
@@ -90,7 +94,9 @@ export class LoadDataEncoder extends Transform {
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flushChunk();
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    this.pos = 0;
+    this.from = 0;
   }
 
   /** A short value, byte by byte. */
@@ -152,13 +158,13 @@ export class LoadDataEncoder extends Transform {
     for (let off = 0; off < v.length; off += MAX_PUSH) this.push(v.subarray(off, off + MAX_PUSH));
   }
 
+  /** Pushes what was filled since the last push; the rest of the buffer is filled on. */
   private flushChunk(): void {
-    if (this.pos === 0) return;
-    const data = this.buf.subarray(0, this.pos);
+    if (this.pos === this.from) return;
+    const data = this.buf.subarray(this.from, this.pos);
     this.bytes += data.length;
     for (let off = 0; off < data.length; off += MAX_PUSH)
       this.push(data.subarray(off, Math.min(off + MAX_PUSH, data.length)));
-    this.buf = Buffer.allocUnsafe(CHUNK);
-    this.pos = 0;
+    this.from = this.pos;
   }
 }
