@@ -1,9 +1,9 @@
 // MySQL/MariaDB copy benchmark, by hand:
 //   npx tsx bench/mysql-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2] [--reuse] [--keep]
 //     [--railclone-only] [--repeat N] [--only plain|rewrite] [--no-split] [--no-defer-keys]
-// Each figure is printed with the 1-minute load average at its start; peers run --repeat times too.
-// --railclone-only skips the peers; --repeat N alternates the two railclone runs N times (best of N);
-// --only runs one of them (for `node --cpu-prof`).
+// Each figure is printed with the 1-minute load average at its start. --repeat N runs N rounds of
+// every method, interleaved (best of N per method); --railclone-only skips the peers; --only runs one
+// of the two railclone copies (for `node --cpu-prof`).
 // One WordPress-shaped source, then in one run: railclone without and with rewrite,
 // `mariadb-dump | mariadb`, mydumper + myloader (if installed) with the same threads, and the peers'
 // rewrite as a second pass (UPDATE … REPLACE(), which breaks serialized lengths).
@@ -158,139 +158,131 @@ console.log(`server: ${spawnSync('mariadb', ['--version']).stdout.toString().tri
 
 const results: { name: string; seconds: number; note?: string }[] = [];
 
-// --- railclone ---
-// Alternating runs (best of --repeat each): the machine may be shared, so one run can be unlucky.
-// CPU seconds of this (railclone) process per run: what the rewrite adds on top of the server's work.
+// Interleaved rounds: each method once per round (railclone plain, with rewrite, each peer and the
+// peers' REPLACE() pass right after their copy), best of --repeat kept per method. Noise on this
+// machine comes and goes over minutes; interleaving spreads it over all methods alike.
 let rcReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
 let rwReport: Awaited<ReturnType<typeof copyMysql>> | undefined;
 let plain = Infinity;
 let withRw = Infinity;
 let rwBroken = 0;
-for (let k = 0; k < repeat; k++) {
-  const line: string[] = [];
-  if (only !== 'rewrite') {
-    await fresh('mysqlbench_rc');
-    const c0 = process.cpuUsage();
-    const s = await timed('railclone', async () => {
-      rcReport = await copyMysql({
-        source: url(SRC),
-        target: url('mysqlbench_rc'),
-        jobs,
-        splitTables,
-        deferKeys,
-      });
+/** One railclone copy; CPU seconds of this (railclone) process printed with it. */
+async function railclone(rewrite: boolean): Promise<string> {
+  const db = rewrite ? 'mysqlbench_rcrw' : 'mysqlbench_rc';
+  await fresh(db);
+  const c0 = process.cpuUsage();
+  const s = await timed(rewrite ? 'railclone + rewrite' : 'railclone', async () => {
+    const r = await copyMysql({
+      source: url(SRC),
+      target: url(db),
+      jobs,
+      splitTables,
+      deferKeys,
+      ...(rewrite ? { rewrite: [{ from: PROD_URL, to: NEW_URL }] } : {}),
     });
-    const c = process.cpuUsage(c0);
-    plain = Math.min(plain, s);
-    line.push(`no rewrite ${s.toFixed(1)} s (railclone CPU ${((c.user + c.system) / 1e6).toFixed(1)} s)`);
-    await fresh('mysqlbench_rc');
-  }
-  if (only !== 'plain') {
-    await fresh('mysqlbench_rcrw');
-    const c0 = process.cpuUsage();
-    const s = await timed('railclone + rewrite', async () => {
-      rwReport = await copyMysql({
-        source: url(SRC),
-        target: url('mysqlbench_rcrw'),
-        jobs,
-        splitTables,
-        deferKeys,
-        rewrite: [{ from: PROD_URL, to: NEW_URL }],
-      });
-    });
-    const c = process.cpuUsage(c0);
-    withRw = Math.min(withRw, s);
-    rwBroken = shape === 'wordpress' ? await count('mysqlbench_rcrw', brokenSerializedSql()) : 0;
-    line.push(`with rewrite ${s.toFixed(1)} s (railclone CPU ${((c.user + c.system) / 1e6).toFixed(1)} s)`);
-    await fresh('mysqlbench_rcrw');
-  }
-  console.log(`run ${k + 1}: ${line.join(', ')}`);
-}
-const best = repeat > 1 ? `best of ${repeat}` : '';
-if (only !== 'rewrite')
-  results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best } : {}) });
-if (only !== 'plain')
-  results.push({
-    name: 'railclone + rewrite in flight',
-    seconds: withRw,
-    note: `${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized${best ? `, ${best}` : ''}`,
+    if (rewrite) rwReport = r;
+    else rcReport = r;
   });
-if (Number.isFinite(plain) && Number.isFinite(withRw))
-  console.log(
-    `rewrite cost: ${withRw.toFixed(1)} s vs ${plain.toFixed(1)} s = +${((withRw / plain - 1) * 100).toFixed(0)}%`,
+  const c = process.cpuUsage(c0);
+  if (rewrite) {
+    withRw = Math.min(withRw, s);
+    rwBroken = shape === 'wordpress' ? await count(db, brokenSerializedSql()) : 0;
+  } else plain = Math.min(plain, s);
+  await fresh(db);
+  return `${rewrite ? 'with' : 'no'} rewrite ${s.toFixed(1)} s (railclone CPU ${((c.user + c.system) / 1e6).toFixed(1)} s)`;
+}
+
+const dump = [
+  ...cli('mariadb-dump'),
+  '--single-transaction',
+  '--quick',
+  '--routines',
+  '--triggers',
+  SRC,
+].join(' ');
+const hasMydumper = spawnSync('mydumper', ['--version']).status === 0;
+let dumpBest = { copy: Infinity, pass: Infinity, broken: 0 };
+let myBest = { d: Infinity, l: Infinity };
+/** `mariadb-dump | mariadb`, then the peers' rewrite: a second pass over the copy. */
+async function dumpPeer(): Promise<void> {
+  await fresh('mysqlbench_dump');
+  const copy = await timed('mariadb-dump | mariadb', () =>
+    sh(`${dump} | ${[...cli('mariadb'), 'mysqlbench_dump'].join(' ')}`),
   );
-
-if (!railcloneOnly) await peers();
-
-async function peers(): Promise<void> {
-  // --- mysqldump | mysql ---
-  const dump = [
-    ...cli('mariadb-dump'),
-    '--single-transaction',
-    '--quick',
-    '--routines',
-    '--triggers',
-    SRC,
-  ].join(' ');
-  const loadCmd = [...cli('mariadb'), 'mysqlbench_dump'].join(' ');
-  let dumpBest = Infinity;
-  for (let k = 0; k < repeat; k++) {
-    await fresh('mysqlbench_dump');
-    dumpBest = Math.min(dumpBest, await timed('mariadb-dump | mariadb', () => sh(`${dump} | ${loadCmd}`)));
-  }
-  results.push({ name: 'mariadb-dump \\| mariadb', seconds: dumpBest });
-
-  // --- peers' rewrite: a second pass over the copy ---
-  const q = (s: string) => server.escape(s);
+  const q = (x: string) => server.escape(x);
   const rep = (col: string) => `${col} = REPLACE(${col}, ${q(PROD_URL)}, ${q(NEW_URL)})`;
-  const peerPass = await timed('second pass UPDATE … REPLACE()', () =>
+  const pass = await timed('second pass UPDATE … REPLACE()', () =>
     server.query(
       `USE mysqlbench_dump; ${Object.entries(textColumns)
         .map(([t, cols]) => `UPDATE \`${t}\` SET ${cols.map((c) => rep(`\`${c}\``)).join(', ')}`)
         .join('; ')}`,
     ),
   );
-  const peerBroken = shape === 'wordpress' ? await count('mysqlbench_dump', brokenSerializedSql()) : 0;
+  const broken = shape === 'wordpress' ? await count('mysqlbench_dump', brokenSerializedSql()) : 0;
+  if (copy < dumpBest.copy) dumpBest = { ...dumpBest, copy };
+  if (pass < dumpBest.pass) dumpBest = { ...dumpBest, pass, broken };
+  await fresh('mysqlbench_dump');
+}
+/** mydumper to local files, then myloader from them, same threads. */
+async function mydumperPeer(): Promise<void> {
+  await fresh('mysqlbench_myl');
+  const dir = mkdtempSync(join(tmpdir(), 'mysqlbench-'));
+  try {
+    const d = await timed('mydumper', () =>
+      sh(
+        `${cli('mydumper').join(' ')} -B ${SRC} -t ${jobs} -r 100000 --trx-consistency-only -G -R -o ${dir}/dump`,
+      ),
+    );
+    const l = await timed('myloader', () =>
+      sh(`${cli('myloader').join(' ')} -B mysqlbench_myl -t ${jobs} -o -d ${dir}/dump`),
+    );
+    if (d + l < myBest.d + myBest.l) myBest = { d, l };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await fresh('mysqlbench_myl');
+  }
+}
+
+for (let k = 0; k < repeat; k++) {
+  console.log(`round ${k + 1} of ${repeat}`);
+  const line: string[] = [];
+  if (only !== 'rewrite') line.push(await railclone(false));
+  if (only !== 'plain') line.push(await railclone(true));
+  console.log(`  railclone: ${line.join(', ')}`);
+  if (railcloneOnly) continue;
+  await dumpPeer();
+  if (hasMydumper) await mydumperPeer();
+}
+const best = repeat > 1 ? `best of ${repeat}` : '';
+const withBest = (note: string) => (best ? `${note}, ${best}` : note);
+if (only !== 'rewrite')
+  results.push({ name: 'railclone (no rewrite)', seconds: plain, ...(best ? { note: best } : {}) });
+if (only !== 'plain')
+  results.push({
+    name: 'railclone + rewrite in flight',
+    seconds: withRw,
+    note: withBest(`${rwReport?.rewrittenValues} values rewritten, ${rwBroken} broken serialized`),
+  });
+if (Number.isFinite(plain) && Number.isFinite(withRw))
+  console.log(
+    `rewrite cost: ${withRw.toFixed(1)} s vs ${plain.toFixed(1)} s = +${((withRw / plain - 1) * 100).toFixed(0)}%`,
+  );
+if (!railcloneOnly) {
+  results.push({ name: 'mariadb-dump \\| mariadb', seconds: dumpBest.copy, ...(best ? { note: best } : {}) });
   results.push({
     name: 'mariadb-dump \\| mariadb + REPLACE() pass',
-    seconds: (results.at(-1) as { seconds: number }).seconds + peerPass,
-    note: `pass alone ${peerPass.toFixed(1)} s, ${peerBroken} broken serialized`,
+    seconds: dumpBest.copy + dumpBest.pass,
+    note: withBest(`pass alone ${dumpBest.pass.toFixed(1)} s, ${dumpBest.broken} broken serialized`),
   });
-  await fresh('mysqlbench_dump');
-
-  // --- mydumper / myloader ---
-  if (spawnSync('mydumper', ['--version']).status === 0) {
-    let bestMy = { d: Infinity, l: Infinity };
-    for (let k = 0; k < repeat; k++) {
-      await fresh('mysqlbench_myl');
-      const dir = mkdtempSync(join(tmpdir(), 'mysqlbench-'));
-      try {
-        const d = await timed('mydumper', () =>
-          sh(
-            `${cli('mydumper').join(' ')} -B ${SRC} -t ${jobs} -r 100000 --trx-consistency-only -G -R -o ${dir}/dump`,
-          ),
-        );
-        const l = await timed('myloader', () =>
-          sh(`${cli('myloader').join(' ')} -B mysqlbench_myl -t ${jobs} -o -d ${dir}/dump`),
-        );
-        if (d + l < bestMy.d + bestMy.l) bestMy = { d, l };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-        await fresh('mysqlbench_myl');
-      }
-    }
-    results.push({
-      name: `mydumper + myloader (-t ${jobs}, local files)`,
-      seconds: bestMy.d + bestMy.l,
-      note: `dump ${bestMy.d.toFixed(1)} s + load ${bestMy.l.toFixed(1)} s`,
-    });
-  } else {
-    results.push({
-      name: 'mydumper + myloader',
-      seconds: NaN,
-      note: 'not installed (apt-get install -y mydumper)',
-    });
-  }
+  results.push(
+    hasMydumper
+      ? {
+          name: `mydumper + myloader (-t ${jobs}, local files)`,
+          seconds: myBest.d + myBest.l,
+          note: withBest(`dump ${myBest.d.toFixed(1)} s + load ${myBest.l.toFixed(1)} s`),
+        }
+      : { name: 'mydumper + myloader', seconds: NaN, note: 'not installed (apt-get install -y mydumper)' },
+  );
 }
 
 // --- summary ---
