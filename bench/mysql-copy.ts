@@ -2,7 +2,7 @@
 //   npx tsx bench/mysql-copy.ts [--shape wordpress|dominant|wide|multisite] [--size-mb 1024] [--jobs 2] [--reuse] [--keep]
 //     [--railclone-only] [--repeat N] [--only plain|rewrite] [--no-split] [--no-defer-keys]
 // Each figure is printed with the 1-minute load average at its start. --repeat N runs N rounds of
-// every method, interleaved (best of N per method); --railclone-only skips the peers; --only runs one
+// every method, interleaved, each round starting one method later (best of N per method); --railclone-only skips the peers; --only runs one
 // of the two railclone copies (for `node --cpu-prof`).
 // One WordPress-shaped source, then in one run: railclone without and with rewrite,
 // `mariadb-dump | mariadb`, mydumper + myloader (if installed) with the same threads, and the peers'
@@ -73,8 +73,9 @@ function sh(cmd: string): Promise<void> {
   });
 }
 
-// Every method starts on a settled server: the dirty pages of the previous step flushed, or at least
-// no longer falling (a shared server never reaches zero: waiting for it cost minutes per method).
+// Every method starts on a settled server: the dirty pages of the previous step written out (the
+// page cleaner is told to write them all, then set back), or at least no longer falling (a shared
+// server may never reach zero). Otherwise a run pays for the flushing of the load before it.
 async function settle(): Promise<void> {
   const dirty = async () => {
     const [rows] = await server.query<mysql.RowDataPacket[]>(
@@ -82,13 +83,21 @@ async function settle(): Promise<void> {
     );
     return Number(rows[0]?.Value ?? 0);
   };
-  const until = Date.now() + 20_000;
-  let last = await dirty();
-  while (last >= 200 && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 2000));
-    const now = await dirty();
-    if (now >= last * 0.95) return;
-    last = now;
+  const [[pct]] = await server.query<mysql.RowDataPacket[]>(
+    'SELECT @@GLOBAL.innodb_max_dirty_pages_pct AS v',
+  );
+  await server.query('SET GLOBAL innodb_max_dirty_pages_pct = 0');
+  try {
+    const until = Date.now() + 20_000;
+    let last = await dirty();
+    while (last >= 200 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = await dirty();
+      if (now >= last * 0.95) return;
+      last = now;
+    }
+  } finally {
+    await server.query(`SET GLOBAL innodb_max_dirty_pages_pct = ${Number(pct?.v)}`);
   }
 }
 
@@ -243,15 +252,17 @@ async function mydumperPeer(): Promise<void> {
   }
 }
 
+const methods: (() => Promise<unknown>)[] = [];
+if (only !== 'rewrite') methods.push(async () => console.log(`  ${await railclone(false)}`));
+if (only !== 'plain') methods.push(async () => console.log(`  ${await railclone(true)}`));
+if (!railcloneOnly) methods.push(dumpPeer);
+if (!railcloneOnly && hasMydumper) methods.push(mydumperPeer);
+// Each round starts one method later, so no method always runs after the same one (the one before
+// decides what is left in the buffer pool).
 for (let k = 0; k < repeat; k++) {
   console.log(`round ${k + 1} of ${repeat}`);
-  const line: string[] = [];
-  if (only !== 'rewrite') line.push(await railclone(false));
-  if (only !== 'plain') line.push(await railclone(true));
-  console.log(`  railclone: ${line.join(', ')}`);
-  if (railcloneOnly) continue;
-  await dumpPeer();
-  if (hasMydumper) await mydumperPeer();
+  for (let m = 0; m < methods.length; m++)
+    await (methods[(m + k) % methods.length] as () => Promise<unknown>)();
 }
 const best = repeat > 1 ? `best of ${repeat}` : '';
 const withBest = (note: string) => (best ? `${note}, ${best}` : note);

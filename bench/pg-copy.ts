@@ -6,7 +6,7 @@
 // form), and `pgcopydb clone` when installed — same jobs. For the with-rewrite comparison the peers
 // get a second pass: SQL `UPDATE … SET col = replace(col, old, new)` (not serialization-aware). The
 // peers run the client binaries railclone picks (./pg-bin.ts).
-// Every method runs once per round, --repeat rounds (best kept); each figure is printed with the
+// Every method runs once per round, --repeat rounds, each round starting one method later (best kept); each figure is printed with the
 // 1-minute load average at its start, and the summary gives railclone's ratio to the fastest peer (goal ≤ 0.8), in wall
 // seconds and in CPU seconds of all the processes of a run (see time()).
 import { execSync, spawn, spawnSync } from 'node:child_process';
@@ -84,9 +84,11 @@ async function admin(sql: string): Promise<void> {
   }
 }
 const url = (db: string) => `${HOST}/${db}`;
+/** An empty target, and a checkpoint: no run pays for writing out the pages of the one before. */
 const fresh = async (db: string) => {
   await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${db}`);
+  await admin('CHECKPOINT');
   return url(db);
 };
 async function one<T>(db: string, sql: string): Promise<T> {
@@ -224,43 +226,51 @@ async function main(): Promise<void> {
     const upd = await sqlRewrite('bench_pgcopy_peer');
     keep(rewriteName, seconds + upd, cpu + lastCpu, l, `UPDATE pass ${upd.toFixed(1)} s`);
   };
+  const methods: (() => Promise<void>)[] = [() => railclone(false), () => railclone(true)];
+  if (!railcloneOnly) {
+    methods.push(() =>
+      peer(
+        'pg_dump | psql',
+        () =>
+          sh(
+            `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
+          ),
+        'pg_dump | psql + UPDATE replace()',
+      ),
+    );
+    methods.push(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+      try {
+        await peer(`pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, () => {
+          sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
+          sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+    if (hasPgcopydb)
+      methods.push(async () => {
+        const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
+        try {
+          await peer(
+            `pgcopydb clone (${pgcopydbVersion})`,
+            () =>
+              sh(
+                `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
+              ),
+            'pgcopydb clone + UPDATE replace()',
+          );
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      });
+  }
+  // Each round starts one method later, so no method always runs after the same one.
   for (let k = 0; k < repeat; k++) {
     console.log(`round ${k + 1} of ${repeat}`);
-    await railclone(false);
-    await railclone(true);
-    if (railcloneOnly) continue;
-    await peer(
-      'pg_dump | psql',
-      () =>
-        sh(
-          `pg_dump --no-owner --no-privileges ${url(SRC)} | psql -X -q -v ON_ERROR_STOP=1 ${url('bench_pgcopy_peer')}`,
-        ),
-      'pg_dump | psql + UPDATE replace()',
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
-    try {
-      await peer(`pg_dump -Fd -j${jobs} + pg_restore -j${jobs} (files)`, () => {
-        sh(`pg_dump -Fd -j ${jobs} -Z0 --no-owner --no-privileges -f ${dir}/d ${url(SRC)}`);
-        sh(`pg_restore -j ${jobs} --no-owner --no-privileges -d ${url('bench_pgcopy_peer')} ${dir}/d`);
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    if (hasPgcopydb) {
-      const work = mkdtempSync(join(tmpdir(), 'pgcopydb-'));
-      try {
-        await peer(
-          `pgcopydb clone (${pgcopydbVersion})`,
-          () =>
-            sh(
-              `pgcopydb clone --source ${url(SRC)} --target ${url('bench_pgcopy_peer')} --table-jobs ${jobs} --index-jobs ${jobs} --no-owner --no-acl --dir ${work}/w --notice >/dev/null 2>&1`,
-            ),
-          'pgcopydb clone + UPDATE replace()',
-        );
-      } finally {
-        rmSync(work, { recursive: true, force: true });
-      }
-    }
+    for (let m = 0; m < methods.length; m++)
+      await (methods[(m + k) % methods.length] as () => Promise<void>)();
   }
   const bestNote = repeat > 1 ? `best of ${repeat}` : undefined;
   const results = [...bestOf.values()].map((r) => ({
