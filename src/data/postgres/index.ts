@@ -145,14 +145,15 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     })(coordinator);
     // The first to fail stops the other (a refused target kills the dump); the refusal is the error
     // reported, not the dump it cut short.
-    const [p, d] = await Promise.allSettled(
-      [prepared, schemaFile].map((step) =>
-        step.catch((err: unknown) => (stop.abort(err), Promise.reject(err))),
-      ),
-    );
-    if (p?.status === 'rejected') throw p.reason;
-    if (d?.status === 'rejected') throw d.reason;
-    const { snapshot, file, all } = await schemaFile;
+    const stopOnFailure = <T>(step: Promise<T>) =>
+      step.catch((err: unknown) => {
+        stop.abort(err);
+        throw err;
+      });
+    const [p, d] = await Promise.allSettled([stopOnFailure(prepared), stopOnFailure(schemaFile)]);
+    if (p.status === 'rejected') throw p.reason;
+    if (d.status === 'rejected') throw d.reason;
+    const { snapshot, file, all } = d.value;
     // A partition is taken when its own name or its partitioned table's name passes the filter.
     const tables = all.filter((t) =>
       o.filter(
@@ -174,21 +175,14 @@ export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
     const lanes = openLanes(opts, snapshot, Math.min(o.jobs, Math.max(jobs.length, 1)), laneClients);
     const restore = (section: 'pre-data' | 'post-data', restoreJobs: number) =>
       restoreSection({ tools, target: opts.target, file, section, jobs: restoreJobs, signal: stop.signal });
-    const [r, ln] = await Promise.allSettled([restore('pre-data', 1), lanes]);
-    for (const x of [r, ln]) if (x.status === 'rejected') throw x.reason;
+    const [restored, opened] = await Promise.allSettled([restore('pre-data', 1), lanes]);
+    if (restored.status === 'rejected') throw restored.reason;
+    if (opened.status === 'rejected') throw opened.reason;
     throwIfAborted(stop.signal);
     phase('pre-data');
 
     const binary = o.binaryCopy && si.major === ti.major;
-    const reports = await copyTables(
-      opts,
-      o,
-      (ln as PromiseFulfilledResult<Lane[]>).value,
-      tables,
-      jobs,
-      stop,
-      binary,
-    );
+    const reports = await copyTables(opts, o, opened.value, tables, jobs, stop, binary);
     // The lanes are done: their sessions end before the index builds start.
     await Promise.all(laneClients.splice(0).map((client) => closeClient(client)));
     phase('data');
