@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_TABLE_BYTES, copyPostgres } from '../../src/data/postgres/index.js';
 import type { ProgressEvent } from '../../src/util/progress.js';
-import { contentDigests, databases, sql } from './pg-helpers.js';
+import { contentDigests, copyStoppedAt, databases, sql } from './pg-helpers.js';
 
 const dbs = databases('pgcopy_batch');
 let source = '';
@@ -84,19 +84,12 @@ describe('copyPostgres with many small tables', () => {
 
   it('rolls a batch back whole when the copy stops inside it', async () => {
     const target = await dbs.create('stop');
-    const ac = new AbortController();
     let started = 0;
     // One lane: the big table first, then one batch of all the small ones; stopped as its third starts.
-    const err = await copyPostgres({
-      source,
-      target,
-      jobs: 1,
-      signal: ac.signal,
-      onProgress: (e) => {
-        if (e.kind === 'table' && e.status === 'started' && e.table.endsWith('_options') && ++started === 3)
-          ac.abort();
-      },
-    }).catch((e: unknown) => e);
+    const err = await copyStoppedAt(
+      { source, target, jobs: 1 },
+      (e) => e.kind === 'table' && e.status === 'started' && e.table.endsWith('_options') && ++started === 3,
+    );
     expect((err as { code?: string }).code).toBe('CopyAborted');
     expect(started).toBe(3);
     // The first two small tables were copied inside the batch's transaction: rolled back with it.

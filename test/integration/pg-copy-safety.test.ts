@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyPostgres } from '../../src/data/postgres/index.js';
 import { RailcloneError } from '../../src/util/errors.js';
-import { contentDigests, databaseComment, databases, sql } from './pg-helpers.js';
+import { contentDigests, copyStoppedAt, databaseComment, databases, sql } from './pg-helpers.js';
 
 const dbs = databases('pgcopy_safe');
 let source = '';
@@ -121,21 +121,13 @@ describe('copyPostgres safety', () => {
 
   it('marks an aborted copy failed, and a re-run without replaceTarget succeeds', async () => {
     const target = await dbs.create('abort');
-    const ac = new AbortController();
     let sawProgress = false;
     const started = Date.now();
-    const err = await copyPostgres({
-      source,
-      target,
-      jobs: 2,
-      signal: ac.signal,
-      onProgress: (e) => {
-        if (e.kind === 'table' && e.table === 'big' && e.status === 'progress' && !sawProgress) {
-          sawProgress = true;
-          ac.abort();
-        }
-      },
-    }).catch((e: unknown) => e);
+    const err = await copyStoppedAt({ source, target, jobs: 2 }, (e) => {
+      if (e.kind !== 'table' || e.table !== 'big' || e.status !== 'progress' || sawProgress) return false;
+      sawProgress = true;
+      return true;
+    });
     expect(sawProgress).toBe(true);
     expect(err).toBeInstanceOf(RailcloneError);
     expect((err as RailcloneError).code).toBe('CopyAborted');

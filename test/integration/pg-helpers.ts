@@ -3,6 +3,9 @@
 // compared with queries rather than hard-coded expectations.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { copyPostgres } from '../../src/data/postgres/index.js';
+import type { CopyOptions } from '../../src/data/types.js';
+import type { ProgressEvent } from '../../src/util/progress.js';
 
 export const PG_HOST = 'postgresql://postgres@127.0.0.1:5432';
 
@@ -96,4 +99,16 @@ export async function databaseComment(url: string): Promise<string | null> {
     `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = current_database()`,
   );
   return r?.c ?? null;
+}
+
+/** copyPostgres, its signal aborted at each progress event `stopAt` accepts; resolves with what it threw. */
+export function copyStoppedAt(opts: CopyOptions, stopAt: (e: ProgressEvent) => boolean): Promise<unknown> {
+  const ac = new AbortController();
+  return copyPostgres({
+    ...opts,
+    signal: ac.signal,
+    onProgress: (e) => {
+      if (stopAt(e)) ac.abort();
+    },
+  }).catch((e: unknown) => e);
 }

@@ -277,12 +277,15 @@ async function takeSnapshot(
         // Over every source session side by side: on some methods the source's writes wait until
         // this is done, and it is a round trip a table.
         const ddl: CreateStatement[] = new Array(tables.length);
-        let next = 0;
-        await Promise.all(
-          [coord, ...pairs.map((p) => p.s)].map(async (session) => {
-            for (let i = next++; i < tables.length; i = next++)
-              ddl[i] = await showCreateTable(session, (tables[i] as TableInfo).name);
-          }),
+        await runPool(
+          tables.map((t, i) => ({ name: t.name, i })),
+          [coord, ...pairs.map((p) => p.s)].map(
+            (session) =>
+              async ({ name, i }: { name: string; i: number }) => {
+                ddl[i] = await showCreateTable(session, name);
+              },
+          ),
+          new AbortController(),
         );
         return { catalog: { ...cat, tables }, ddl };
       },
@@ -352,11 +355,10 @@ async function createTables(start: Start, snap: Snap, deferKeys: boolean): Promi
   });
   // Over the lanes' target sessions side by side (foreign keys are not checked there, so any order
   // works): 241 tables of a multisite 0.55–0.59 s on one session, 0.41–0.48 s on two.
-  let next = 0;
-  await Promise.all(
-    snap.targets.map(async (target) => {
-      for (let sql = creates[next++]; sql !== undefined; sql = creates[next++]) await query(target, sql);
-    }),
+  await runPool(
+    creates,
+    snap.targets.map((target) => (sql: string) => query(target, sql)),
+    new AbortController(),
   );
   if (deferred.size > 0) log.info(`secondary keys built after the rows: ${[...deferred.keys()].join(', ')}`);
   return deferred;

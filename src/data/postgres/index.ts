@@ -67,7 +67,7 @@ async function identity(c: PgClient): Promise<ServerIdentity & { major: number }
 }
 
 /** Below this much table data one session builds the post-data (pg_restore -j's workers cost more). */
-export const PARALLEL_POST_DATA_BYTES = 64 * 1024 * 1024;
+const PARALLEL_POST_DATA_BYTES = 64 * 1024 * 1024;
 
 export async function copyPostgres(opts: CopyOptions): Promise<CopyReport> {
   const started = Date.now();

@@ -39,8 +39,14 @@ function candidates(): string[] {
   return list.filter(Boolean);
 }
 
+/** An installed pg_dump and its major version (null: it did not answer `--version`). */
+export interface InstalledPgDump {
+  bin: string;
+  major: number | null;
+}
+
 /** The pg_dump binaries installed and their major versions, asked side by side (each a process start). */
-export async function detectPgTools(): Promise<{ bin: string; major: number | null }[]> {
+export async function detectPgTools(): Promise<InstalledPgDump[]> {
   const list = candidates();
   const majors = await Promise.all(list.map(majorOf));
   return list.map((bin, i) => ({ bin, major: majors[i] ?? null }));
@@ -52,7 +58,7 @@ export async function detectPgTools(): Promise<{ bin: string; major: number | nu
  */
 export async function findPgTools(
   serverMajor: number,
-  installed: Promise<{ bin: string; major: number | null }[]> = detectPgTools(),
+  installed: Promise<InstalledPgDump[]> = detectPgTools(),
 ): Promise<PgTools> {
   let best: PgTools | null = null;
   const seen: number[] = [];
