@@ -15,6 +15,7 @@ import {
   type Intent,
 } from './ownership.js';
 import { removeClone, removeCreatedProject } from './removal.js';
+import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
 
 export interface CleanupItem {
   name: string;
@@ -31,6 +32,9 @@ export interface CleanupReport {
   deleted: string[];
   expired: { name: string; expires_at: string | null }[];
 }
+
+const deletedMeanwhile = (env: EnvironmentSummary) =>
+  `"${env.name}" (${env.id}) was deleted by someone else meanwhile: nothing left to remove`;
 
 function age(since: string, now: Date): number {
   return now.getTime() - Date.parse(since);
@@ -105,17 +109,20 @@ export async function cleanupEnvironments(
   const handled = new Set<string>();
   for (const env of envs) {
     if (isProtectedEnvironment(env.name)) continue;
-    const meta = await readMeta(railway, projectId, env.id);
-    const item = verdict(env, meta, intents, now, staleAfterMs);
-    if (!item) continue;
-    removed.push(item);
-    if (item.kind === 'expired') expired.push({ name: env.name, expires_at: meta?.expires_at ?? null });
-    const executionId = meta?.execution_id ?? intentFor(intents, env)?.execution_id;
-    if (executionId) handled.add(executionId);
-    info(`${dryRun ? 'would remove' : 'removing'} "${env.name}": ${item.reason}`);
-    if (dryRun) continue;
-    await removeClone(railway, env, meta, { executionId, info });
-    deleted.push(env.name);
+    const done = await unlessDeletedMeanwhile(railway, env, async () => {
+      const meta = await readMeta(railway, projectId, env.id);
+      const item = verdict(env, meta, intents, now, staleAfterMs);
+      if (!item) return true;
+      const executionId = meta?.execution_id ?? intentFor(intents, env)?.execution_id;
+      if (executionId) handled.add(executionId);
+      info(`${dryRun ? 'would remove' : 'removing'} "${env.name}": ${item.reason}`);
+      if (!dryRun) await removeClone(railway, env, meta, { executionId, info });
+      removed.push(item);
+      if (item.kind === 'expired') expired.push({ name: env.name, expires_at: meta?.expires_at ?? null });
+      if (!dryRun) deleted.push(env.name);
+      return true;
+    });
+    if (!done) info(deletedMeanwhile(env));
   }
   // Intents left behind by runs that died before (or right after) their environment: nothing else to remove.
   for (const intent of intents) {
@@ -177,9 +184,13 @@ export async function removeExecutionLeftovers(
   const deleted: string[] = [];
   for (const env of envs) {
     if (isProtectedEnvironment(env.name)) continue;
-    const meta = await readMeta(railway, projectId, env.id);
-    const ours = meta ? meta.execution_id === executionId : Boolean(intentFor(intents, env, executionId));
-    if (ours) deleted.push(...(await removeClone(railway, env, meta, { executionId, info })));
+    const done = await unlessDeletedMeanwhile(railway, env, async () => {
+      const meta = await readMeta(railway, projectId, env.id);
+      const ours = meta ? meta.execution_id === executionId : Boolean(intentFor(intents, env, executionId));
+      if (ours) deleted.push(...(await removeClone(railway, env, meta, { executionId, info })));
+      return true;
+    });
+    if (!done) info(deletedMeanwhile(env));
   }
   // A project it created for the clone is named by its intent here, in the source project.
   for (const intent of intents.filter((i) => i.execution_id === executionId && i.new_project))

@@ -4,6 +4,7 @@ import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import { RailcloneError, ValidationError } from '../util/errors.js';
 import { PROTECTED_ENVIRONMENT_NAMES } from '../inputs/index.js';
 import { type CloneMeta, readMeta } from './metadata.js';
+import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
 import { ownerOf } from './ownership.js';
 import { removeClone } from './removal.js';
 
@@ -42,16 +43,10 @@ export async function listEnvironments(
 ): Promise<EnvironmentListing[]> {
   const envs = await railway.listEnvironments(projectId);
   const rows = await Promise.all(
-    envs.map(async (e) => {
-      try {
-        return listing(e, await readMeta(railway, projectId, e.id));
-      } catch (err) {
-        // Deleted between the list and the read (a rollback, the expiry sweep, another user): Railway then
-        // refuses its variables. It is not listed; any other failure stands.
-        if ((await railway.listEnvironments(projectId)).some((s) => s.id === e.id)) throw err;
-        return null;
-      }
-    }),
+    envs.map((e) =>
+      // One deleted since the list is not listed.
+      unlessDeletedMeanwhile(railway, e, async () => listing(e, await readMeta(railway, projectId, e.id))),
+    ),
   );
   return rows.filter((r) => r !== null && (opts.all || r.status !== 'not-railclone')) as EnvironmentListing[];
 }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.event.Level;
 
 /**
  * The flows of flows/ run on Kestra's own engine against the Railway emulator (real MariaDB behind it):
@@ -175,8 +176,8 @@ class FlowRunsTest {
         all.add(form);
         for (Execution e : all) executions.add(e.getId());
         executions.add(fault.getId());
-        for (Execution e : all) System.out.println("[railclone] " + describe(e));
-        System.out.println("[railclone] " + describe(fault));
+        for (Execution e : all) System.out.println("[railclone] " + summary(e));
+        System.out.println("[railclone] " + summary(fault));
 
         for (Execution e : List.of(webhook1, form))
             assertEquals(State.Type.SUCCESS, e.getState().getCurrent(), describe(e));
@@ -390,11 +391,28 @@ class FlowRunsTest {
     }
 
     /** The execution's state, and per task run its state, attempts, state history and seconds taken. */
+    /** For assertion messages: the summary, and why when it did not succeed. */
     static String describe(Execution e) {
+        return summary(e) + (e.getState().getCurrent() == State.Type.SUCCESS ? "" : problems(e));
+    }
+
+    static String summary(Execution e) {
         return e.getId() + " " + e.getState().getCurrent() + " tasks " + e.getTaskRunList().stream()
             .map(t -> t.getTaskId() + "(" + t.getId().substring(0, 5) + ")=" + t.getState().getCurrent() + "x" + (t.getAttempts() == null ? 0 : t.getAttempts().size())
                 + histories(t.getState()) + String.format("%.1fs", seconds(t.getState())))
             .toList();
+    }
+
+    /** A failed execution's warnings and errors, so a failure in CI says why and not only where. */
+    static String problems(Execution e) {
+        try {
+            return Compat.logs(Kestra.TENANT, e.getId()).stream()
+                .filter(l -> l.getLevel() == Level.WARN || l.getLevel() == Level.ERROR)
+                .map(l -> "\n  " + l.getTaskId() + " " + l.getLevel() + " " + l.getMessage())
+                .collect(Collectors.joining());
+        } catch (Exception err) {
+            return "\n  (its logs could not be read: " + err + ")";
+        }
     }
 
     static double seconds(State s) {
