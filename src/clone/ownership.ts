@@ -17,6 +17,7 @@ import type { CreateEnvironmentInput, EnvironmentSummary, RailwayApi } from '../
 import { StepError } from '../util/errors.js';
 import type { Runner, StepContext } from './context.js';
 import { type CloneMeta, readMeta, writeMeta } from './metadata.js';
+import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
 
 export interface Intent {
   version: 1;
@@ -104,7 +105,8 @@ export async function recordIntent(railway: RailwayApi, intent: Intent): Promise
 export async function readIntents(railway: RailwayApi, projectId: string): Promise<Intent[]> {
   const env = await intentsEnvironment(railway, projectId, false);
   if (!env) return [];
-  const vars = await railway.getVariables({ projectId, environmentId: env.id, unrendered: true });
+  // Gone since it was found: the last intent was removed meanwhile, so there is none.
+  const vars = (await unlessDeletedMeanwhile(railway, env, () => intentVariables(railway, env))) ?? {};
   const out: Intent[] = [];
   for (const [name, raw] of Object.entries(vars)) {
     if (!name.startsWith(INTENT_PREFIX)) continue;
@@ -127,18 +129,25 @@ export async function removeIntent(
   const env = await intentsEnvironment(railway, projectId, false);
   if (!env) return;
   const name = intentVariable(executionId);
-  const vars = await railway.getVariables({ projectId, environmentId: env.id, unrendered: true });
-  if (vars[name] !== undefined) await railway.deleteVariable({ projectId, environmentId: env.id, name });
-  const left = Object.keys(vars).filter((n) => n !== name && n.startsWith(INTENT_PREFIX));
+  // Another run removing the last intent may delete the environment at any point here: with it, ours.
+  const left = await unlessDeletedMeanwhile(railway, env, async () => {
+    const vars = await intentVariables(railway, env);
+    if (vars[name] !== undefined) await railway.deleteVariable({ projectId, environmentId: env.id, name });
+    return Object.keys(vars).filter((n) => n !== name && n.startsWith(INTENT_PREFIX));
+  });
   // A clone recording its intent at this moment re-records it after its environmentCreate (below).
-  if (left.length === 0) await railway.deleteEnvironment(env.id).catch(() => undefined);
+  if (left?.length === 0) await railway.deleteEnvironment(env.id).catch(() => undefined);
 }
 
 async function hasIntent(railway: RailwayApi, projectId: string, executionId: string): Promise<boolean> {
   const env = await intentsEnvironment(railway, projectId, false);
   if (!env) return false;
-  const vars = await railway.getVariables({ projectId, environmentId: env.id, unrendered: true });
-  return vars[intentVariable(executionId)] !== undefined;
+  const vars = await unlessDeletedMeanwhile(railway, env, () => intentVariables(railway, env));
+  return vars?.[intentVariable(executionId)] !== undefined;
+}
+
+function intentVariables(railway: RailwayApi, env: EnvironmentSummary): Promise<Record<string, string>> {
+  return railway.getVariables({ projectId: env.projectId, environmentId: env.id, unrendered: true });
 }
 
 /** This execution's intent to create its environment (in `projectId`), as of now. */

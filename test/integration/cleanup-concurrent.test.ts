@@ -9,6 +9,8 @@ import { RailwayAuthError } from '../../src/railway/errors.js';
 import type { RailwayApi } from '../../src/railway/types.js';
 import { cleanupEnvironments, removeExecutionLeftovers } from '../../src/clone/cleanup.js';
 import { writeMeta, type CloneMeta } from '../../src/clone/metadata.js';
+import { readIntents, recordIntent, removeIntent } from '../../src/clone/ownership.js';
+import { INTENTS_ENVIRONMENT } from '../../src/inputs/index.js';
 
 let em: RunningEmulator;
 let railway: RailwayClient;
@@ -97,6 +99,35 @@ describe('cleanup beside other deletes', () => {
       'exec-rolled',
     );
     expect(deleted).toEqual([]);
+    expect(await names()).toEqual(['production']);
+  });
+
+  it('intents read or removed while another run deletes the intents environment: none, and no failure', async () => {
+    const intent = (execution_id: string) => ({
+      version: 1 as const,
+      execution_id,
+      project_id: em.projectId,
+      environment_name: `never-${execution_id}`,
+      source_environment_id: em.productionEnvironmentId,
+      created_at: new Date().toISOString(),
+    });
+    await recordIntent(railway, intent('exec-a'));
+    const intents = (await railway.findEnvironmentByName(em.projectId, INTENTS_ENVIRONMENT))!.id;
+    expect((await readIntents(railway, em.projectId)).map((i) => i.execution_id)).toEqual(['exec-a']);
+    expect(
+      await readIntents(
+        racing(intents, () => railway.deleteEnvironment(intents)),
+        em.projectId,
+      ),
+    ).toEqual([]);
+
+    await recordIntent(railway, intent('exec-b'));
+    const again = (await railway.findEnvironmentByName(em.projectId, INTENTS_ENVIRONMENT))!.id;
+    await removeIntent(
+      racing(again, () => railway.deleteEnvironment(again)),
+      em.projectId,
+      'exec-b',
+    );
     expect(await names()).toEqual(['production']);
   });
 
