@@ -7,14 +7,16 @@ import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import { isProtectedEnvironment } from '../inputs/index.js';
 import { readMeta, type CloneMeta } from './metadata.js';
 import {
+  deadRun,
   intentFor,
+  STALE_AFTER_MS,
   projectsOfIntent,
   readIntents,
   removeIntent,
-  runnerAlive,
   type Intent,
 } from './ownership.js';
 import { removeClone, removeCreatedProject } from './removal.js';
+import { sweepReaders } from './source-readers.js';
 import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
 
 export interface CleanupItem {
@@ -35,27 +37,6 @@ export interface CleanupReport {
 
 const deletedMeanwhile = (env: EnvironmentSummary) =>
   `"${env.name}" (${env.id}) was deleted by someone else meanwhile: nothing left to remove`;
-
-function age(since: string, now: Date): number {
-  return now.getTime() - Date.parse(since);
-}
-
-/** Why a run no longer counts as alive, or null while it may still be running. */
-function deadRun(
-  since: string,
-  runner: Intent['runner'],
-  now: Date,
-  staleAfterMs: number,
-  executionId: string,
-): string | null {
-  const alive = runnerAlive(runner);
-  if (alive === true) return null;
-  if (age(since, now) < staleAfterMs) return null;
-  const minutes = Math.round(age(since, now) / 60_000);
-  return alive === false
-    ? `execution ${executionId} is no longer running (process ${runner!.pid} on ${runner!.host} is gone), started ${minutes} min ago`
-    : `execution ${executionId} started ${minutes} min ago, past the grace period`;
-}
 
 function verdict(
   env: EnvironmentSummary,
@@ -96,7 +77,7 @@ export async function cleanupEnvironments(
   opts: { now?: Date; staleAfterMs?: number; dryRun?: boolean; info?: (line: string) => void } = {},
 ): Promise<CleanupReport> {
   const now = opts.now ?? new Date();
-  const staleAfterMs = opts.staleAfterMs ?? 3_600_000;
+  const staleAfterMs = opts.staleAfterMs ?? STALE_AFTER_MS;
   const dryRun = opts.dryRun === true;
   const info = opts.info ?? (() => undefined);
   const [envs, intents] = await Promise.all([
@@ -142,6 +123,8 @@ export async function cleanupEnvironments(
     });
     if (!dryRun) await removeIntent(railway, projectId, intent.execution_id);
   }
+  // Source proxies left open for clones reading through them, once those runs are all dead.
+  for (const line of await sweepReaders(railway, projectId, { now, staleAfterMs, dryRun })) info(line);
   return { dry_run: dryRun, stale_after_ms: staleAfterMs, removed, deleted, expired };
 }
 

@@ -1,23 +1,14 @@
 // Proving an environment is ours, across any kill. The clone's own RAILCLONE_META proves it once it is
 // written; before that — from just before environmentCreate until the metadata is on the clone — an
-// INTENT proves it: (execution, project, environment name, source, time, runner) recorded first.
-//
-// Where the intent lives: a shared variable per execution on a service-less environment of the clone's
-// project, `railclone-intents`, there only while some clone is in that window (created by the first,
-// deleted by whoever removes the last intent). Not on the source environment: a shared
-// variable there is copied into every clone by environmentCreate, and `variableDelete` has no
-// `skipDeploys` — the emulator (Railway's stricter reading) redeploys every service of the environment
-// on a shared-variable change, which must never happen to production. An environment without services
-// has nothing to redeploy under either reading. Every worker (a Kestra task on another machine, the
-// CLI, the clone API) and `env cleanup` read it through the same Railway API.
-import { createHash } from 'node:crypto';
+// INTENT proves it: (execution, project, environment name, source, time, runner) recorded first, one
+// record per execution in the project's coordination environment (./coordination.ts), which every
+// worker (a Kestra task on another machine, the CLI, the clone API) and `env cleanup` read alike.
 import { hostname } from 'node:os';
-import { INTENTS_ENVIRONMENT } from '../inputs/index.js';
 import type { CreateEnvironmentInput, EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import { StepError } from '../util/errors.js';
 import type { Runner, StepContext } from './context.js';
 import { type CloneMeta, readMeta, writeMeta } from './metadata.js';
-import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
+import { hasRecord, putRecord, readRecords, recordName, removeRecord } from './coordination.js';
 
 export interface Intent {
   version: 1;
@@ -35,7 +26,10 @@ export interface Intent {
   new_project?: { name: string; workspace_id: string | null };
 }
 
-const INTENT_PREFIX = 'RAILCLONE_INTENT_';
+const INTENT = 'INTENT';
+
+/** How long a run whose liveness nobody can check counts as running: longer than the longest clone. */
+export const STALE_AFTER_MS = 3_600_000;
 
 /** This process, as a runner. */
 export function currentRunner(): Runner {
@@ -57,97 +51,44 @@ export function runnerAlive(runner: Runner | undefined): boolean | null {
   }
 }
 
-/** One variable per execution: concurrent clones never read-modify-write the same value. */
-export function intentVariable(executionId: string): string {
-  return `${INTENT_PREFIX}${createHash('sha256').update(executionId).digest('hex').slice(0, 24).toUpperCase()}`;
+/**
+ * Why a run no longer counts as alive, or null while it may still be running: its process is gone, or
+ * nobody can tell and it started longer ago than the grace period.
+ */
+export function deadRun(
+  since: string,
+  runner: Runner | undefined,
+  now: Date,
+  staleAfterMs: number,
+  executionId: string,
+): string | null {
+  const alive = runnerAlive(runner);
+  if (alive === true) return null;
+  const age = now.getTime() - Date.parse(since);
+  if (age < staleAfterMs) return null;
+  const minutes = Math.round(age / 60_000);
+  return alive === false
+    ? `execution ${executionId} is no longer running (process ${runner!.pid} on ${runner!.host} is gone), started ${minutes} min ago`
+    : `execution ${executionId} started ${minutes} min ago, past the grace period`;
 }
 
-async function intentsEnvironment(
-  railway: RailwayApi,
-  projectId: string,
-  create: boolean,
-): Promise<EnvironmentSummary | null> {
-  const found = await railway.findEnvironmentByName(projectId, INTENTS_ENVIRONMENT);
-  if (found || !create) return found;
-  try {
-    // No source: an empty environment, no services, nothing that could ever deploy.
-    return await railway.createEnvironment({
-      projectId,
-      name: INTENTS_ENVIRONMENT,
-      skipInitialDeploys: true,
-    });
-  } catch (err) {
-    // Another clone created it at the same moment.
-    const again = await railway.findEnvironmentByName(projectId, INTENTS_ENVIRONMENT);
-    if (again) return again;
-    throw err;
-  }
-}
-
-export async function recordIntent(railway: RailwayApi, intent: Intent): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const env = (await intentsEnvironment(railway, intent.project_id, true))!;
-    try {
-      await railway.upsertVariables({
-        projectId: intent.project_id,
-        environmentId: env.id,
-        variables: { [intentVariable(intent.execution_id)]: JSON.stringify(intent) },
-        skipDeploys: true,
-      });
-      return;
-    } catch (err) {
-      // The environment went away under us (the last intent of another clone was removed): once more.
-      if (attempt >= 2) throw err;
-    }
-  }
+export function recordIntent(railway: RailwayApi, intent: Intent): Promise<void> {
+  return putRecord(railway, intent.project_id, recordName(INTENT, intent.execution_id), intent);
 }
 
 export async function readIntents(railway: RailwayApi, projectId: string): Promise<Intent[]> {
-  const env = await intentsEnvironment(railway, projectId, false);
-  if (!env) return [];
-  // Gone since it was found: the last intent was removed meanwhile, so there is none.
-  const vars = (await unlessDeletedMeanwhile(railway, env, () => intentVariables(railway, env))) ?? {};
-  const out: Intent[] = [];
-  for (const [name, raw] of Object.entries(vars)) {
-    if (!name.startsWith(INTENT_PREFIX)) continue;
-    try {
-      const intent = JSON.parse(raw) as Intent;
-      if (intent?.version === 1 && typeof intent.execution_id === 'string') out.push(intent);
-    } catch {
-      // Not ours to interpret.
-    }
-  }
-  return out;
+  return (await readRecords(railway, projectId, INTENT)).filter(
+    (i): i is Intent => (i as Intent | null)?.version === 1 && typeof (i as Intent).execution_id === 'string',
+  );
 }
 
-/** Idempotent: an intent already removed is fine. The last one out deletes the environment. */
-export async function removeIntent(
-  railway: RailwayApi,
-  projectId: string,
-  executionId: string,
-): Promise<void> {
-  const env = await intentsEnvironment(railway, projectId, false);
-  if (!env) return;
-  const name = intentVariable(executionId);
-  // Another run removing the last intent may delete the environment at any point here: with it, ours.
-  const left = await unlessDeletedMeanwhile(railway, env, async () => {
-    const vars = await intentVariables(railway, env);
-    if (vars[name] !== undefined) await railway.deleteVariable({ projectId, environmentId: env.id, name });
-    return Object.keys(vars).filter((n) => n !== name && n.startsWith(INTENT_PREFIX));
-  });
-  // A clone recording its intent at this moment re-records it after its environmentCreate (below).
-  if (left?.length === 0) await railway.deleteEnvironment(env.id).catch(() => undefined);
+/** Idempotent: an intent already removed is fine. */
+export function removeIntent(railway: RailwayApi, projectId: string, executionId: string): Promise<void> {
+  return removeRecord(railway, projectId, recordName(INTENT, executionId));
 }
 
-async function hasIntent(railway: RailwayApi, projectId: string, executionId: string): Promise<boolean> {
-  const env = await intentsEnvironment(railway, projectId, false);
-  if (!env) return false;
-  const vars = await unlessDeletedMeanwhile(railway, env, () => intentVariables(railway, env));
-  return vars?.[intentVariable(executionId)] !== undefined;
-}
-
-function intentVariables(railway: RailwayApi, env: EnvironmentSummary): Promise<Record<string, string>> {
-  return railway.getVariables({ projectId: env.projectId, environmentId: env.id, unrendered: true });
+function hasIntent(railway: RailwayApi, projectId: string, executionId: string): Promise<boolean> {
+  return hasRecord(railway, projectId, recordName(INTENT, executionId));
 }
 
 /** This execution's intent to create its environment (in `projectId`), as of now. */

@@ -7,19 +7,35 @@ import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
 import type { CloneMeta } from './metadata.js';
 import { removeIntent } from './ownership.js';
 import { sourceProxiesOf } from './source-proxies.js';
+import { stopReading } from './source-readers.js';
 
-/** Deletes each proxy; one already gone (e.g. with its environment) is skipped. Returns the closed ones. */
-export async function closeProxies(railway: RailwayApi, ids: string[]): Promise<string[]> {
-  const closed: string[] = [];
-  for (const id of ids) {
-    try {
-      await railway.deleteTcpProxy(id);
-      closed.push(id);
-    } catch {
-      // Already gone: nothing to close.
-    }
+/**
+ * The clone's reads of its source end: the TCP proxies it opened there closed, or left to the other
+ * clones still reading through them (./source-readers.ts). Returns the closed ones. A source project this
+ * token cannot reach any more does not stop the clone's removal: said, and the expiry sweep of that
+ * project closes what is left.
+ */
+export async function releaseSource(
+  railway: RailwayApi,
+  meta: CloneMeta,
+  info: (line: string) => void,
+): Promise<string[]> {
+  try {
+    const { closed, handedOver } = await stopReading(
+      railway,
+      meta.cloned_from.project_id,
+      meta.execution_id,
+      await sourceProxiesOf(railway, meta),
+      { now: new Date() },
+    );
+    for (const id of closed) info(`closed TCP proxy ${id} on the source`);
+    for (const id of handedOver)
+      info(`left TCP proxy ${id} on the source open: another clone reads through it`);
+    return closed;
+  } catch (err) {
+    info(`could not release the source's database access: ${(err as Error).message}`);
+    return [];
   }
-  return closed;
 }
 
 /** The services a clone created in another project (by recorded id, else by recorded name). */
@@ -55,9 +71,10 @@ export async function removeClone(
 ): Promise<string[]> {
   const info = opts.info ?? (() => undefined);
   const deleted: string[] = [];
-  const closed = await closeProxies(railway, meta ? await sourceProxiesOf(railway, meta) : []);
-  for (const id of closed) info(`closed TCP proxy ${id} on the source`);
-  deleted.push(...closed.map((id) => `source TCP proxy ${id}`));
+  if (meta) {
+    const released = await releaseSource(railway, meta, info);
+    deleted.push(...released.map((id) => `source TCP proxy ${id}`));
+  }
   if (meta?.created_project_id && meta.created_project_id === env.projectId) {
     await railway.deleteProject(env.projectId);
     const project = opts.projectName ? `${opts.projectName} (${env.projectId})` : env.projectId;

@@ -6,6 +6,7 @@
 import { DEAD_PROXY } from '../railway/client.js';
 import type { RailwayApi } from '../railway/types.js';
 import { type CloneMeta, readMeta, updateMeta } from './metadata.js';
+import type { SourceProxy } from './source-readers.js';
 
 /** Clock skew allowed between the record and Railway's createdAt, as for intents. */
 const SKEW_MS = 60_000;
@@ -34,9 +35,9 @@ export async function recordOpened(
   });
 }
 
-/** The ids of the source proxies a clone opened: recorded ones, and those a pending record proves. */
-export async function sourceProxiesOf(railway: RailwayApi, meta: CloneMeta): Promise<string[]> {
-  const ids = (meta.source_proxies ?? []).map((p) => p.proxyId);
+/** The source proxies a clone opened: recorded ones, and those a pending record proves. */
+export async function sourceProxiesOf(railway: RailwayApi, meta: CloneMeta): Promise<SourceProxy[]> {
+  const found = new Map((meta.source_proxies ?? []).map((p) => [p.proxyId, p]));
   for (const pending of meta.opening_source_proxies ?? []) {
     const at = Date.parse(pending.since);
     const proxies = await railway
@@ -44,7 +45,7 @@ export async function sourceProxiesOf(railway: RailwayApi, meta: CloneMeta): Pro
       .catch(() => []);
     for (const p of proxies)
       if (!DEAD_PROXY.has(p.syncStatus) && p.createdAt && Math.abs(Date.parse(p.createdAt) - at) <= SKEW_MS)
-        ids.push(p.id);
+        found.set(p.id, { serviceId: pending.serviceId, proxyId: p.id });
   }
-  return [...new Set(ids)];
+  return [...found.values()];
 }

@@ -4,15 +4,14 @@
 import type { Step } from '../context.js';
 import { cloneProjectId } from '../state.js';
 import { readMeta, updateMeta } from '../metadata.js';
-import { closeProxies } from '../removal.js';
+import { closeProxies } from '../proxies.js';
 import { sourceProxiesOf } from '../source-proxies.js';
+import { stopReading, type SourceProxy } from '../source-readers.js';
 
 export const closeDatabaseAccess: Step = async (ctx) => {
   const { railway, state, log } = ctx;
-  const proxies = new Set<string>();
+  const source = new Map<string, SourceProxy>((state.opened_source_proxies ?? []).map((p) => [p.proxyId, p]));
   let pending = false;
-  for (const p of [...(state.opened_source_proxies ?? []), ...(state.opened_target_proxies ?? [])])
-    proxies.add(p.proxyId);
   const projectId = state.project_id ? cloneProjectId(state) : undefined;
   const envId =
     state.environment_id ??
@@ -22,12 +21,22 @@ export const closeDatabaseAccess: Step = async (ctx) => {
   if (envId && projectId) {
     const meta = await readMeta(railway, projectId, envId).catch(() => null);
     if (meta?.execution_id === state.execution_id) {
-      for (const id of await sourceProxiesOf(railway, meta)) proxies.add(id);
+      for (const p of await sourceProxiesOf(railway, meta)) source.set(p.proxyId, p);
       pending = (meta.opening_source_proxies?.length ?? 0) > 0;
     }
   }
-  const closed = await closeProxies(railway, [...proxies]);
-  if (envId && projectId && (closed.length || pending)) {
+  const targets = await closeProxies(
+    railway,
+    (state.opened_target_proxies ?? []).map((p) => p.proxyId),
+  );
+  // Proxies on the source that another clone still reads through stay open for it (../source-readers.ts).
+  const { closed: sources, handedOver } = state.project_id
+    ? await stopReading(railway, state.project_id, state.execution_id, [...source.values()], {
+        now: ctx.now(),
+      })
+    : { closed: [], handedOver: [] };
+  const closed = [...sources, ...targets];
+  if (envId && projectId && (closed.length || handedOver.length || pending)) {
     await updateMeta(railway, projectId, envId, { source_proxies: [], opening_source_proxies: [] }).catch(
       () => undefined,
     );
@@ -37,6 +46,10 @@ export const closeDatabaseAccess: Step = async (ctx) => {
       ? `closed ${closed.length} temporary TCP prox${closed.length === 1 ? 'y' : 'ies'}`
       : 'no temporary database access to close',
   );
+  if (handedOver.length)
+    log.info(
+      `left ${handedOver.length} source TCP prox${handedOver.length === 1 ? 'y' : 'ies'} open: another clone is still reading through it; the last one done closes it`,
+    );
   return {
     state: { ...state, opened_source_proxies: [], opened_target_proxies: [] },
     outputs: { closed_proxies: closed },

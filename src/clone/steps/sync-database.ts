@@ -12,6 +12,7 @@ import { databaseEndpoint } from '../db-access.js';
 import { maskOptionsFor } from '../masking.js';
 import { cloneMaskKey } from '../mask-key.js';
 import { recordOpened, recordOpening } from '../source-proxies.js';
+import { startReading } from '../source-readers.js';
 import { cloneProjectId, sourceServiceId, type DatabaseSync, type ServicePlan } from '../state.js';
 
 export const syncDatabase: Step = async (ctx) => {
@@ -25,6 +26,10 @@ export const syncDatabase: Step = async (ctx) => {
   const results: DatabaseSync[] = [];
   // One key for every database of this clone: an e-mail masks alike in all of them.
   const mask = maskOptionsFor(request, cloneMaskKey(request));
+  // Registered before looking for the source's proxies: a clone that opened one leaves it open while we read.
+  const sources = databases.map(sourceServiceId);
+  if (sources.length)
+    await startReading(ctx.railway, state.project_id!, state.execution_id, sources, ctx.now(), ctx.runner);
   for (const db of databases) {
     const { source, target, openedProxyId } = await endpoints(ctx, db);
     if (openedProxyId) {

@@ -1,0 +1,111 @@
+// Source proxies shared by clones reading one source at once (src/clone/source-readers.ts), against the
+// emulator over real HTTP: a proxy another live reader uses is handed over, not closed; the last reader
+// out closes it; a dead reader stops counting once past the grace period, and the sweep clears it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { RailwayClient } from '../../src/railway/client.js';
+import { DEAD_PROXY } from '../../src/railway/client.js';
+import { INTENTS_ENVIRONMENT } from '../../src/inputs/index.js';
+import { startReading, stopReading, sweepReaders } from '../../src/clone/source-readers.js';
+
+let em: RunningEmulator;
+let railway: RailwayClient;
+let postgres: string;
+const suffix = Math.random().toString(36).slice(2, 8);
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  em = await startEmulator({
+    scenario: 'postgres-app-private',
+    dbPrefix: `rcreaders_${suffix}`,
+    deploymentStepMs: 5,
+    tcpProxyActivationMs: 0,
+  });
+  railway = new RailwayClient({
+    endpoint: em.url,
+    apiToken: em.tokens.account,
+    retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 100 },
+    timeoutMs: 10_000,
+    tcpProxyPoll: { intervalMs: 20, timeoutMs: 5_000 },
+  });
+  postgres = (await railway.getProject(em.projectId)).services.find((s) => s.name === 'Postgres')!.id;
+});
+
+afterAll(async () => {
+  await em?.stop();
+});
+
+const where = () => ({ environmentId: em.productionEnvironmentId, serviceId: postgres });
+const open = async () => (await railway.enableTcpProxy({ ...where(), applicationPort: 5432 })).id;
+const liveProxies = async () =>
+  (await railway.listTcpProxies(where())).filter((p) => !DEAD_PROXY.has(p.syncStatus)).map((p) => p.id);
+const coordination = () => railway.findEnvironmentByName(em.projectId, INTENTS_ENVIRONMENT);
+
+describe('source proxies shared by concurrent clones', () => {
+  it('is handed over while another reader reads, and closed by the last reader out', async () => {
+    const now = new Date();
+    await startReading(railway, em.projectId, 'exec-a', [postgres], now);
+    const proxy = await open();
+    await startReading(railway, em.projectId, 'exec-b', [postgres], now);
+    const a = await stopReading(railway, em.projectId, 'exec-a', [{ serviceId: postgres, proxyId: proxy }], {
+      now,
+    });
+    expect(a).toEqual({ closed: [], handedOver: [proxy] });
+    expect(await liveProxies()).toEqual([proxy]);
+    const b = await stopReading(railway, em.projectId, 'exec-b', [], { now });
+    expect(b).toEqual({ closed: [proxy], handedOver: [] });
+    expect(await liveProxies()).toEqual([]);
+    expect(await coordination()).toBeNull();
+  });
+
+  it('a reader of another service, or one past the grace period, does not keep it open', async () => {
+    const now = new Date();
+    await startReading(railway, em.projectId, 'exec-other', ['another-service'], now);
+    await startReading(railway, em.projectId, 'exec-dead', [postgres], new Date(now.getTime() - 2 * HOUR));
+    const proxy = await open();
+    const a = await stopReading(railway, em.projectId, 'exec-a', [{ serviceId: postgres, proxyId: proxy }], {
+      now,
+    });
+    expect(a).toEqual({ closed: [proxy], handedOver: [] });
+    await stopReading(railway, em.projectId, 'exec-other', [], { now });
+    await stopReading(railway, em.projectId, 'exec-dead', [], { now });
+    expect(await coordination()).toBeNull();
+  });
+
+  it('a retry keeps its first registration', async () => {
+    const first = new Date(Date.now() - 2 * HOUR);
+    await startReading(railway, em.projectId, 'exec-retry', [postgres], first);
+    await startReading(railway, em.projectId, 'exec-retry', [postgres], new Date());
+    // Counted from the first registration: past the grace period, it keeps nothing open.
+    const proxy = await open();
+    const a = await stopReading(railway, em.projectId, 'exec-a', [{ serviceId: postgres, proxyId: proxy }], {
+      now: new Date(),
+    });
+    expect(a.closed).toEqual([proxy]);
+    await stopReading(railway, em.projectId, 'exec-retry', [], { now: new Date() });
+  });
+
+  it('the sweep clears a dead reader and closes what was handed over to it; a dry run only says so', async () => {
+    const then = new Date();
+    await startReading(railway, em.projectId, 'exec-killed', [postgres], then);
+    const proxy = await open();
+    await stopReading(railway, em.projectId, 'exec-a', [{ serviceId: postgres, proxyId: proxy }], {
+      now: then,
+    });
+    const later = new Date(then.getTime() + 2 * HOUR);
+
+    const dry = await sweepReaders(railway, em.projectId, { now: later, dryRun: true });
+    expect(dry).toEqual([expect.stringMatching(/^would remove the source-reader record of exec-killed: /)]);
+    expect(await liveProxies()).toEqual([proxy]);
+
+    const lines = await sweepReaders(railway, em.projectId, { now: later });
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^removed the source-reader record of exec-killed: execution exec-killed started 120 min ago/,
+      ),
+      `closed TCP proxy ${proxy} on the source: its last reader is gone`,
+    ]);
+    expect(await liveProxies()).toEqual([]);
+    expect(await coordination()).toBeNull();
+  });
+});
