@@ -4,7 +4,7 @@
 // (a run killed inside environmentCreate); projects a dead run created for its clone (new_project_name,
 // named by its intent in the source project); intents whose run is gone. Dry run lists them with the reason.
 import type { EnvironmentSummary, RailwayApi } from '../railway/types.js';
-import { isProtectedEnvironment } from '../inputs/index.js';
+import { INTENTS_ENVIRONMENT, isProtectedEnvironment } from '../inputs/index.js';
 import { readMeta, type CloneMeta } from './metadata.js';
 import {
   deadRun,
@@ -17,6 +17,7 @@ import {
 } from './ownership.js';
 import { removeClone, removeCreatedProject } from './removal.js';
 import { sweepReaders } from './source-readers.js';
+import { removeIfEmpty } from './coordination.js';
 import { unlessDeletedMeanwhile } from './deleted-meanwhile.js';
 
 export interface CleanupItem {
@@ -125,6 +126,8 @@ export async function cleanupEnvironments(
   }
   // Source proxies left open for clones reading through them, once those runs are all dead.
   for (const line of await sweepReaders(railway, projectId, { now, staleAfterMs, dryRun })) info(line);
+  if (!dryRun && (await removeIfEmpty(railway, projectId)))
+    info(`deleted the empty ${INTENTS_ENVIRONMENT} environment (no run has a record there)`);
   return { dry_run: dryRun, stale_after_ms: staleAfterMs, removed, deleted, expired };
 }
 

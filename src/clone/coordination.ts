@@ -106,3 +106,11 @@ export async function removeRecord(railway: RailwayApi, projectId: string, name:
   // A run writing its record at this moment writes it again when it checks (createOwnEnvironment).
   if (left?.length === 0) await railway.deleteEnvironment(env.id).catch(() => undefined);
 }
+
+/** For the sweep: the environment left without any record (its last removal could not delete it) goes. */
+export async function removeIfEmpty(railway: RailwayApi, projectId: string): Promise<boolean> {
+  const env = await environment(railway, projectId, false);
+  if (!env || Object.keys(await variables(railway, env)).length > 0) return false;
+  await railway.deleteEnvironment(env.id);
+  return true;
+}

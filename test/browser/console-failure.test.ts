@@ -39,11 +39,12 @@ it('shows the failure dialog and rolls back through the API, leaving nothing', a
   await page.getByText('Creates staging-broken from production').waitFor();
   await page.getByLabel(/I have reviewed the changes/).check();
 
-  // Every environmentDelete the flow's rollback tries fails (a 400, which the Railway client does not
-  // retry); the second domains read — assign-domain's, after create-environment's one for the one web
+  // Every environmentDelete of the run fails (a 400, which the Railway client does not retry): the
+  // rollback's, and the one that removes the coordination environment once the clone stops reading the
+  // source; the second domains read — assign-domain's, after create-environment's one for the one web
   // service — fails too. Injected before the start, not when the copy is seen running: a fast clone
   // could pass assign-domain before a fault set then.
-  for (let n = 1; n <= 6; n++)
+  for (let n = 1; n <= 20; n++)
     rig.emulator.faults.failNth('environmentDelete', n, { status: 400, message: 'injected: delete refused' });
   rig.emulator.faults.failNth('domains', 2, { status: 400, message: 'injected: domain service down' });
   await page.getByRole('button', { name: 'Start clone' }).click();

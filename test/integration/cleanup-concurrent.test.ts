@@ -131,6 +131,30 @@ describe('cleanup beside other deletes', () => {
     expect(await names()).toEqual(['production']);
   });
 
+  it('the sweep deletes a coordination environment left without records, and keeps one with records', async () => {
+    await railway.createEnvironment({ projectId: em.projectId, name: INTENTS_ENVIRONMENT });
+    const lines: string[] = [];
+    await cleanupEnvironments(railway, em.projectId, { info: (l) => lines.push(l) });
+    expect(lines).toContain(
+      `deleted the empty ${INTENTS_ENVIRONMENT} environment (no run has a record there)`,
+    );
+    expect(await names()).toEqual(['production']);
+
+    const intent = {
+      version: 1 as const,
+      execution_id: 'exec-live',
+      project_id: em.projectId,
+      environment_name: 'never',
+      source_environment_id: null,
+      created_at: new Date().toISOString(),
+    };
+    await recordIntent(railway, intent);
+    await cleanupEnvironments(railway, em.projectId);
+    expect(await names()).toEqual(['production', INTENTS_ENVIRONMENT].sort());
+    await removeIntent(railway, em.projectId, 'exec-live');
+    expect(await names()).toEqual(['production']);
+  });
+
   it('a refusal on an environment that is still there fails the sweep, naming it', async () => {
     const kept = await clone(`kept-${suffix}`, {});
     const refusing = racing(kept, async () => {
