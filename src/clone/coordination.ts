@@ -101,7 +101,8 @@ export async function removeRecord(railway: RailwayApi, projectId: string, name:
   const left = await unlessDeletedMeanwhile(railway, env, async () => {
     const vars = await variables(railway, env);
     if (vars[name] !== undefined) await railway.deleteVariable({ projectId, environmentId: env.id, name });
-    return Object.keys(vars).filter((n) => n !== name);
+    // Read again: a record written since the first read keeps the environment.
+    return Object.keys(await variables(railway, env)).filter((n) => n !== name);
   });
   // A run writing its record at this moment writes it again when it checks (createOwnEnvironment).
   if (left?.length === 0) await railway.deleteEnvironment(env.id).catch(() => undefined);

@@ -122,11 +122,18 @@ export async function stopReading(
       since: when.now.toISOString(),
     };
     await putRecord(railway, projectId, recordName(HANDOVER, p.proxyId), handover);
-    // The other reader may have left between the look and the handover without seeing it: look again.
-    if (await readBy(railway, projectId, p.serviceId, executionId, when)) handedOver.push(p.proxyId);
+    // The other reader may have left between the look and the handover without seeing it (its removal
+    // may even have taken the handover along with the environment): look again, and close it ourselves.
+    if (await readBy(railway, projectId, p.serviceId, executionId, when)) {
+      handedOver.push(p.proxyId);
+    } else {
+      close.push(p.proxyId);
+      await removeRecord(railway, projectId, recordName(HANDOVER, p.proxyId));
+    }
   }
-  const closed = await closeProxies(railway, close);
-  return { closed: [...closed, ...(await closeUnread(railway, projectId, when))], handedOver };
+  const closed = [...(await closeProxies(railway, close)), ...(await closeUnread(railway, projectId, when))];
+  // One handed over may have found its last reader gone by now, and been closed above.
+  return { closed, handedOver: handedOver.filter((id) => !closed.includes(id)) };
 }
 
 /** Handed-over proxies whose service no live reader reads any more: closed, their records removed. */

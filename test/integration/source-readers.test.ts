@@ -7,6 +7,7 @@ import { RailwayClient } from '../../src/railway/client.js';
 import { DEAD_PROXY } from '../../src/railway/client.js';
 import { INTENTS_ENVIRONMENT } from '../../src/inputs/index.js';
 import { startReading, stopReading, sweepReaders } from '../../src/clone/source-readers.js';
+import type { RailwayApi } from '../../src/railway/types.js';
 
 let em: RunningEmulator;
 let railway: RailwayClient;
@@ -39,6 +40,27 @@ const where = () => ({ environmentId: em.productionEnvironmentId, serviceId: pos
 const open = async () => (await railway.enableTcpProxy({ ...where(), applicationPort: 5432 })).id;
 const liveProxies = async () =>
   (await railway.listTcpProxies(where())).filter((p) => !DEAD_PROXY.has(p.syncStatus)).map((p) => p.id);
+/** The API with a hook before (or after) one kind of call: how two runs' calls are interleaved here. */
+function hooked(
+  hooks: Partial<Record<keyof RailwayApi, (args: unknown, call: () => Promise<unknown>) => Promise<unknown>>>,
+): RailwayApi {
+  return new Proxy(railway, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const hook = hooks[prop as keyof RailwayApi];
+      const bound = value.bind(target);
+      return hook ? (args: unknown) => hook(args, () => bound(args)) : bound;
+    },
+  });
+}
+
+function signal(): { fire: () => void; fired: Promise<void> } {
+  let fire!: () => void;
+  const fired = new Promise<void>((r) => (fire = r));
+  return { fire, fired };
+}
+
 const coordination = () => railway.findEnvironmentByName(em.projectId, INTENTS_ENVIRONMENT);
 
 describe('source proxies shared by concurrent clones', () => {
@@ -83,6 +105,51 @@ describe('source proxies shared by concurrent clones', () => {
     });
     expect(a.closed).toEqual([proxy]);
     await stopReading(railway, em.projectId, 'exec-retry', [], { now: new Date() });
+  });
+
+  it('two readers leaving at once: the proxy is closed whatever the order of their calls', async () => {
+    // The worst order: B reads the records, A hands the proxy over and sees B still reading, then B
+    // removes its record and, having read no other, would delete the environment with A's handover.
+    const now = new Date();
+    await startReading(railway, em.projectId, 'exec-a', [postgres], now);
+    await startReading(railway, em.projectId, 'exec-b', [postgres], now);
+    const proxy = await open();
+    const bRead = signal();
+    const aRechecked = signal();
+    let handedOver = false;
+    let reads = 0;
+    const a = hooked({
+      upsertVariables: async (args, call) => {
+        if (!JSON.stringify(args).includes('RAILCLONE_HANDOVER_')) return call();
+        await bRead.fired;
+        const done = await call();
+        handedOver = true;
+        return done;
+      },
+      getVariables: async (_args, call) => {
+        const afterHandover = handedOver;
+        const done = await call();
+        if (afterHandover) aRechecked.fire();
+        return done;
+      },
+    });
+    const b = hooked({
+      getVariables: async (_args, call) => {
+        const done = await call();
+        if (++reads === 1) bRead.fire();
+        return done;
+      },
+      deleteVariable: async (_args, call) => (await aRechecked.fired, call()),
+    });
+    const [ra, rb] = await Promise.all([
+      stopReading(a, em.projectId, 'exec-a', [{ serviceId: postgres, proxyId: proxy }], { now }),
+      stopReading(b, em.projectId, 'exec-b', [], { now }),
+    ]);
+    // Closed once, by whichever of them looked last; left open by neither.
+    expect([...ra.closed, ...rb.closed]).toEqual([proxy]);
+    expect([...ra.handedOver, ...rb.handedOver]).toEqual([]);
+    expect(await liveProxies()).toEqual([]);
+    expect(await coordination()).toBeNull();
   });
 
   it('the sweep clears a dead reader and closes what was handed over to it; a dry run only says so', async () => {
