@@ -49,6 +49,10 @@ async function variables(railway: RailwayApi, env: EnvironmentSummary): Promise<
   return Object.fromEntries(Object.entries(all).filter(([name]) => name.startsWith(PREFIX)));
 }
 
+/**
+ * Writes the record, and once more if the environment went away under it (another run removed what it
+ * read as the last record and deleted the environment, with ours in it or before it).
+ */
 export async function putRecord(
   railway: RailwayApi,
   projectId: string,
@@ -64,9 +68,8 @@ export async function putRecord(
         variables: { [name]: JSON.stringify(value) },
         skipDeploys: true,
       });
-      return;
+      if (attempt >= 2 || (await hasRecord(railway, projectId, name))) return;
     } catch (err) {
-      // The environment went away under us (another run removed the last record): once more.
       if (attempt >= 2) throw err;
     }
   }

@@ -8,6 +8,7 @@ import { DEAD_PROXY } from '../../src/railway/client.js';
 import { INTENTS_ENVIRONMENT } from '../../src/inputs/index.js';
 import { startReading, stopReading, sweepReaders } from '../../src/clone/source-readers.js';
 import type { RailwayApi } from '../../src/railway/types.js';
+import { hasRecord, recordName } from '../../src/clone/coordination.js';
 
 let em: RunningEmulator;
 let railway: RailwayClient;
@@ -149,6 +150,25 @@ describe('source proxies shared by concurrent clones', () => {
     expect([...ra.closed, ...rb.closed]).toEqual([proxy]);
     expect([...ra.handedOver, ...rb.handedOver]).toEqual([]);
     expect(await liveProxies()).toEqual([]);
+    expect(await coordination()).toBeNull();
+  });
+
+  it("a registration that another run's removal takes along with the environment is written again", async () => {
+    let taken = false;
+    const racing = hooked({
+      upsertVariables: async (args, call) => {
+        const done = await call();
+        if (!taken) {
+          taken = true;
+          await railway.deleteEnvironment((await coordination())!.id);
+        }
+        return done;
+      },
+    });
+    await startReading(racing, em.projectId, 'exec-taken', [postgres], new Date());
+    expect(taken).toBe(true);
+    expect(await hasRecord(railway, em.projectId, recordName('READER', 'exec-taken'))).toBe(true);
+    await stopReading(railway, em.projectId, 'exec-taken', [], { now: new Date() });
     expect(await coordination()).toBeNull();
   });
 
