@@ -75,15 +75,20 @@ export async function putRecord(
   }
 }
 
-/** The records of one kind, parsed; a value that is not JSON is not ours to interpret. */
-export async function readRecords(railway: RailwayApi, projectId: string, kind: string): Promise<unknown[]> {
+/** A record as read: its kind (what recordName was given) and its parsed value. */
+export interface StoredRecord {
+  kind: string;
+  value: unknown;
+}
+
+/** Every record, in one read; a value that is not JSON is not ours to interpret. */
+export async function readRecords(railway: RailwayApi, projectId: string): Promise<StoredRecord[]> {
   const env = await environment(railway, projectId, false);
   if (!env) return [];
-  const out: unknown[] = [];
+  const out: StoredRecord[] = [];
   for (const [name, raw] of Object.entries(await variables(railway, env))) {
-    if (!name.startsWith(`${PREFIX}${kind}_`)) continue;
     try {
-      out.push(JSON.parse(raw));
+      out.push({ kind: name.slice(PREFIX.length, name.lastIndexOf('_')), value: JSON.parse(raw) });
     } catch {
       // Not ours to interpret.
     }

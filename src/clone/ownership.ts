@@ -77,9 +77,13 @@ export function recordIntent(railway: RailwayApi, intent: Intent): Promise<void>
 }
 
 export async function readIntents(railway: RailwayApi, projectId: string): Promise<Intent[]> {
-  return (await readRecords(railway, projectId, INTENT)).filter(
-    (i): i is Intent => (i as Intent | null)?.version === 1 && typeof (i as Intent).execution_id === 'string',
-  );
+  return (await readRecords(railway, projectId))
+    .filter((r) => r.kind === INTENT)
+    .map((r) => r.value)
+    .filter(
+      (i): i is Intent =>
+        (i as Intent | null)?.version === 1 && typeof (i as Intent).execution_id === 'string',
+    );
 }
 
 /** Idempotent: an intent already removed is fine. */

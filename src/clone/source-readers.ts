@@ -59,22 +59,27 @@ export async function startReading(
     since: now.toISOString(),
     ...(runner ? { runner } : {}),
   };
-  const mine = (await readers(railway, projectId)).find((r) => r.execution_id === executionId);
+  const mine = (await records(railway, projectId)).readers.find((r) => r.execution_id === executionId);
   if (mine && services.every((s) => mine.services.includes(s))) return;
   await putRecord(railway, projectId, recordName(READER, executionId), reader);
 }
 
-async function readers(railway: RailwayApi, projectId: string): Promise<Reader[]> {
-  return (await readRecords(railway, projectId, READER)).filter(
-    (r): r is Reader => (r as Reader | null)?.version === 1 && Array.isArray((r as Reader).services),
-  );
-}
-
-async function handovers(railway: RailwayApi, projectId: string): Promise<Handover[]> {
-  return (await readRecords(railway, projectId, HANDOVER)).filter(
-    (h): h is Handover =>
-      (h as Handover | null)?.version === 1 && typeof (h as Handover).proxy_id === 'string',
-  );
+/** The readers and handovers, in one read of the coordination environment. */
+async function records(
+  railway: RailwayApi,
+  projectId: string,
+): Promise<{ readers: Reader[]; handovers: Handover[] }> {
+  const all = await readRecords(railway, projectId);
+  const of = (kind: string) => all.filter((r) => r.kind === kind).map((r) => r.value);
+  return {
+    readers: of(READER).filter(
+      (r): r is Reader => (r as Reader | null)?.version === 1 && Array.isArray((r as Reader).services),
+    ),
+    handovers: of(HANDOVER).filter(
+      (h): h is Handover =>
+        (h as Handover | null)?.version === 1 && typeof (h as Handover).proxy_id === 'string',
+    ),
+  };
 }
 
 function live(all: Reader[], when: When): Reader[] {
@@ -90,7 +95,7 @@ async function readBy(
   executionId: string,
   when: When,
 ): Promise<boolean> {
-  return live(await readers(railway, projectId), when).some(
+  return live((await records(railway, projectId)).readers, when).some(
     (r) => r.execution_id !== executionId && r.services.includes(serviceId),
   );
 }
@@ -138,10 +143,10 @@ export async function stopReading(
 
 /** Handed-over proxies whose service no live reader reads any more: closed, their records removed. */
 async function closeUnread(railway: RailwayApi, projectId: string, when: When): Promise<string[]> {
-  const [all, readersNow] = await Promise.all([handovers(railway, projectId), readers(railway, projectId)]);
-  const reading = live(readersNow, when);
+  const { readers, handovers } = await records(railway, projectId);
+  const reading = live(readers, when);
   const closed: string[] = [];
-  for (const h of all) {
+  for (const h of handovers) {
     if (reading.some((r) => r.services.includes(h.service_id))) continue;
     closed.push(...(await closeProxies(railway, [h.proxy_id])));
     await removeRecord(railway, projectId, recordName(HANDOVER, h.proxy_id));
@@ -159,7 +164,7 @@ export async function sweepReaders(
   when: When & { dryRun?: boolean },
 ): Promise<string[]> {
   const lines: string[] = [];
-  for (const r of await readers(railway, projectId)) {
+  for (const r of (await records(railway, projectId)).readers) {
     const dead = deadRun(r.since, r.runner, when.now, when.staleAfterMs ?? STALE_AFTER_MS, r.execution_id);
     if (!dead) continue;
     lines.push(
